@@ -1,0 +1,16 @@
+export type {
+  DocStore,
+  DocStoreSession,
+  FieldOperators,
+  FindOptions,
+  IndexSpec,
+  InsertError,
+  OrderBy,
+  ReplaceError,
+  Scalar,
+  StoredRecord,
+  Table,
+  TableSpec,
+  Versioned,
+  Where,
+} from "./port.js";

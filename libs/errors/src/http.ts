@@ -1,0 +1,72 @@
+import type { AppError, ErrorKind } from "./app-error.js";
+
+/** The REST error body of DESIGN §5. */
+export interface ErrorBody {
+  success: false;
+  status: number;
+  error: { type: string; message: string; details: Record<string, unknown> | null };
+  request_id: string;
+}
+
+export function httpStatusOf(kind: ErrorKind): number {
+  switch (kind) {
+    case "bad_request":
+      return 400;
+    case "unauthorized":
+      return 401;
+    case "forbidden":
+      return 403;
+    case "not_found":
+      return 404;
+    case "already_exists":
+      return 409;
+    case "payload_too_large":
+      return 413;
+    case "validation":
+      return 422;
+    case "too_many_requests":
+      return 429;
+    case "unavailable":
+      return 503;
+    case "internal":
+      return 500;
+  }
+}
+
+export function errorTypeOf(kind: ErrorKind): string {
+  switch (kind) {
+    case "bad_request":
+      return "BadRequestError";
+    case "unauthorized":
+      return "UnauthorizedError";
+    case "forbidden":
+      return "ForbiddenError";
+    case "not_found":
+      return "NotFoundError";
+    case "already_exists":
+      return "AlreadyExistsError";
+    case "payload_too_large":
+      return "PayloadTooLargeError";
+    case "validation":
+      return "ValidationError";
+    case "too_many_requests":
+      return "TooManyRequestsError";
+    case "unavailable":
+      return "ServiceUnavailableError";
+    case "internal":
+      return "InternalError";
+  }
+}
+
+export function toErrorBody(error: AppError, requestId: string): ErrorBody {
+  return {
+    success: false,
+    status: httpStatusOf(error.kind),
+    error: {
+      type: errorTypeOf(error.kind),
+      message: error.message,
+      details: error.details ? { ...error.details } : null,
+    },
+    request_id: requestId,
+  };
+}

@@ -1,0 +1,20 @@
+export type { AppError, ErrorKind, ValidationIssue } from "./app-error.js";
+export {
+  alreadyExists,
+  appError,
+  badRequest,
+  ERROR_KINDS,
+  forbidden,
+  internal,
+  isRetryable,
+  notFound,
+  payloadTooLarge,
+  tooManyRequests,
+  unauthorized,
+  unavailable,
+  validationFailed,
+} from "./app-error.js";
+export type { ErrorBody } from "./http.js";
+export { errorTypeOf, httpStatusOf, toErrorBody } from "./http.js";
+export type { Err, Ok, Result } from "./result.js";
+export { err, isOk, ok } from "./result.js";

@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+/**
+ * The event catalogue: one zod schema per event type. It is a public contract (other internal
+ * services subscribe to these subjects), so AsyncAPI is generated from it and consumers validate
+ * with it. Add a type here, never change the meaning of an existing field.
+ */
+const isoTime = z.iso.datetime({ offset: true });
+const permission = z.enum(["read", "write", "admin"]);
+
+export const eventCatalog = {
+  "api_key.created": {
+    scope: "organization",
+    summary: "An API key was created (also when a rotation issues the replacement key).",
+    data: z.object({
+      key_id: z.string(),
+      organization_id: z.string(),
+      name: z.string(),
+      permissions: z.array(permission),
+      namespaces: z.array(z.string()).describe("Empty means every namespace of the organization"),
+      expires_at: isoTime.nullable(),
+      principal_id: z.string().nullable(),
+      rotated_from: z.string().nullable(),
+    }),
+  },
+  "api_key.revoked": {
+    scope: "organization",
+    summary: "An API key stopped working, by revocation or because a rotation ended its overlap at once.",
+    data: z.object({
+      key_id: z.string(),
+      organization_id: z.string(),
+      revoked_at: isoTime,
+      reason: z.enum(["revoked", "rotated"]),
+    }),
+  },
+  "api_key.rotated": {
+    scope: "organization",
+    summary: "An API key was replaced; it keeps working until `expires_at`, then stops.",
+    data: z.object({
+      key_id: z.string(),
+      organization_id: z.string(),
+      replaced_by: z.string(),
+      expires_at: isoTime,
+    }),
+  },
+  "namespace.created": {
+    scope: "namespace",
+    summary: "A namespace was created.",
+    data: z.object({ namespace_id: z.string(), organization_id: z.string(), namespace_name: z.string() }),
+  },
+  "namespace.updated": {
+    scope: "namespace",
+    summary: "A namespace was renamed or its description changed.",
+    data: z.object({
+      namespace_id: z.string(),
+      organization_id: z.string(),
+      namespace_name: z.string(),
+      previous_namespace_name: z.string(),
+      description: z.string(),
+    }),
+  },
+  "namespace.deleted": {
+    scope: "namespace",
+    summary: "A namespace was deleted; its name may be taken again.",
+    data: z.object({ namespace_id: z.string(), organization_id: z.string(), namespace_name: z.string() }),
+  },
+} as const satisfies Record<
+  string,
+  { scope: "organization" | "namespace"; summary: string; data: z.ZodType }
+>;
+
+export type EventCatalog = typeof eventCatalog;
+export type EventType = keyof EventCatalog;
+export type EventData<T extends EventType> = z.infer<EventCatalog[T]["data"]>;
+export const EVENT_TYPES = Object.keys(eventCatalog) as EventType[];
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(eventCatalog, value);
+}

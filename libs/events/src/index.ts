@@ -1,0 +1,12 @@
+export { asyncApiDocument } from "./asyncapi.js";
+export type { EventCatalog, EventData, EventType } from "./catalog.js";
+export { EVENT_TYPES, eventCatalog, isEventType } from "./catalog.js";
+export type { AnyEventEnvelope, EventEnvelope, EventOrigin } from "./envelope.js";
+export {
+  buildEvent,
+  EVENTS_STREAM,
+  EVENTS_SUBJECT_ROOT,
+  parseEvent,
+  subjectFilterFor,
+  subjectOf,
+} from "./envelope.js";

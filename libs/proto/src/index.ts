@@ -1,0 +1,3 @@
+// Generated gRPC contracts (ts-proto, grpc-js services). Regenerate with `pnpm run codegen`.
+export * as authV1 from "./gen/strata/auth/v1/auth.js";
+export * as namespaceV1 from "./gen/strata/namespace/v1/namespace.js";
