@@ -1,0 +1,105 @@
+import { EVENTS_STREAM, EVENTS_SUBJECT_ROOT } from "@strata/events";
+import {
+  DiscardPolicy,
+  type JetStreamManager,
+  type NatsConnection,
+  NatsError,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from "nats";
+
+/** Dead letters of every durable consumer, one subject per consumer: `strata.dlq.<durable>`. */
+export const DLQ_STREAM = "STRATA_DLQ";
+export const DLQ_SUBJECT_ROOT = "strata.dlq";
+
+export function deadLetterSubjectFor(durable: string): string {
+  return `${DLQ_SUBJECT_ROOT}.${durable}`;
+}
+
+export interface EventStreamOptions {
+  /** How long events stay on the stream; default 7 days. */
+  readonly maxAgeMs?: number;
+  /** Re-publishes of the same event id inside this window are dropped; default 2 minutes. */
+  readonly duplicateWindowMs?: number;
+  /** Stream replicas in a NATS cluster; default 1. */
+  readonly replicas?: number;
+  /** How long dead letters are kept for a human to look at; default 30 days. */
+  readonly deadLetterMaxAgeMs?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// JetStream API error: "stream name already in use with a different configuration".
+const STREAM_NAME_IN_USE = 10058;
+const STREAM_NOT_FOUND = 10059;
+
+/**
+ * Creates or updates STRATA_EVENTS and STRATA_DLQ. Every service calls it on start, possibly
+ * several at once: identical creates are accepted by the server, and a create that loses the race
+ * to a different configuration turns into an update.
+ */
+export async function ensureEventStream(nc: NatsConnection, options: EventStreamOptions = {}): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  const replicas = options.replicas ?? 1;
+  await ensureStream(jsm, {
+    name: EVENTS_STREAM,
+    subjects: [`${EVENTS_SUBJECT_ROOT}.>`],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(options.maxAgeMs ?? 7 * DAY_MS),
+    duplicate_window: nanos(options.duplicateWindowMs ?? 2 * 60 * 1000),
+    num_replicas: replicas,
+  });
+  await ensureStream(jsm, {
+    name: DLQ_STREAM,
+    subjects: [`${DLQ_SUBJECT_ROOT}.>`],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(options.deadLetterMaxAgeMs ?? 30 * DAY_MS),
+    duplicate_window: nanos(2 * 60 * 1000),
+    num_replicas: replicas,
+  });
+}
+
+type WantedStream = Pick<
+  StreamConfig,
+  "name" | "subjects" | "storage" | "retention" | "discard" | "max_age" | "duplicate_window" | "num_replicas"
+>;
+
+async function ensureStream(jsm: JetStreamManager, wanted: WantedStream): Promise<void> {
+  const existing = await jsm.streams.info(wanted.name).catch((e: unknown) => {
+    if (apiErrorCode(e) === STREAM_NOT_FOUND) return undefined;
+    throw e;
+  });
+  if (existing === undefined) {
+    try {
+      await jsm.streams.add(wanted);
+      return;
+    } catch (e) {
+      // Another instance created it first with other settings; fall through to update.
+      if (apiErrorCode(e) !== STREAM_NAME_IN_USE) throw e;
+    }
+  } else if (matches(existing.config, wanted)) {
+    return;
+  }
+  // storage and retention cannot change on a live stream; the update says so if they differ.
+  const { name, ...update } = wanted;
+  await jsm.streams.update(name, update);
+}
+
+function matches(actual: StreamConfig, wanted: WantedStream): boolean {
+  return (
+    actual.max_age === wanted.max_age &&
+    actual.duplicate_window === wanted.duplicate_window &&
+    actual.num_replicas === wanted.num_replicas &&
+    actual.discard === wanted.discard &&
+    JSON.stringify([...(actual.subjects ?? [])].sort()) === JSON.stringify([...wanted.subjects].sort())
+  );
+}
+
+function apiErrorCode(e: unknown): number | undefined {
+  return e instanceof NatsError ? e.api_error?.err_code : undefined;
+}

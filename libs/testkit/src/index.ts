@@ -1,0 +1,4 @@
+export type { NatsServerHandle, NatsServerOptions } from "./nats-server.js";
+export { startNatsServer } from "./nats-server.js";
+export type { TempDir } from "./temp-dir.js";
+export { tempDir } from "./temp-dir.js";
