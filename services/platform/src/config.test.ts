@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { loadPlatformConfig } from "./config.js";
+
+const TOKEN = "t".repeat(40);
+
+describe("loadPlatformConfig", () => {
+  it("defaults to the embedded mode with every service, in dependency order", () => {
+    const config = loadPlatformConfig({}, "/srv/app");
+    expect(config.services).toEqual(["auth", "namespace", "gateway"]);
+    expect(config.dataDir).toBe("/srv/app/.strata");
+    expect(config.httpPort).toBe(8080);
+    expect(config.nats).toEqual({ mode: "embedded" });
+    expect(config.logLevel).toBe("info");
+    expect(config.otlpEndpoint).toBeUndefined();
+  });
+
+  it("generates a fresh internal token per process in the embedded mode", () => {
+    const a = loadPlatformConfig({});
+    const b = loadPlatformConfig({});
+    expect(a.internalTokenGenerated).toBe(true);
+    expect(a.internalToken.length).toBeGreaterThanOrEqual(32);
+    expect(a.internalToken).not.toBe(b.internalToken);
+  });
+
+  it("orders a selection by dependencies whatever order it is written in", () => {
+    const config = loadPlatformConfig({ STRATA_SERVICES: "gateway, namespace ,auth" });
+    expect(config.services).toEqual(["auth", "namespace", "gateway"]);
+  });
+
+  it("rejects an unknown service name", () => {
+    expect(() => loadPlatformConfig({ STRATA_SERVICES: "auth,billing" })).toThrow(/STRATA_SERVICES/);
+  });
+
+  it("requires the internal token when NATS_URL is set", () => {
+    expect(() => loadPlatformConfig({ NATS_URL: "nats://nats:4222" })).toThrow(/STRATA_INTERNAL_TOKEN/);
+    const config = loadPlatformConfig({ NATS_URL: "nats://nats:4222", STRATA_INTERNAL_TOKEN: TOKEN });
+    expect(config.nats).toEqual({ mode: "external", url: "nats://nats:4222" });
+    expect(config.internalToken).toBe(TOKEN);
+    expect(config.internalTokenGenerated).toBe(false);
+  });
+
+  it("rejects a short internal token", () => {
+    expect(() => loadPlatformConfig({ STRATA_INTERNAL_TOKEN: "short" })).toThrow(/STRATA_INTERNAL_TOKEN/);
+  });
+
+  it("needs the address of every service the gateway uses that runs elsewhere", () => {
+    const base = { STRATA_SERVICES: "gateway", NATS_URL: "nats://n:4222", STRATA_INTERNAL_TOKEN: TOKEN };
+    expect(() => loadPlatformConfig(base)).toThrow(
+      /AUTH_GRPC_URL[\s\S]*NAMESPACE_GRPC_URL|NAMESPACE_GRPC_URL[\s\S]*AUTH_GRPC_URL/,
+    );
+    const config = loadPlatformConfig({
+      ...base,
+      AUTH_GRPC_URL: "auth:50051",
+      NAMESPACE_GRPC_URL: "namespace:50052",
+    });
+    expect(config.remoteAddresses).toEqual({ auth: "auth:50051", namespace: "namespace:50052" });
+  });
+
+  it("treats empty variables as unset and keeps an absolute data dir", () => {
+    const config = loadPlatformConfig({
+      NATS_URL: "",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "",
+      STRATA_DATA_DIR: "/var/lib/strata",
+    });
+    expect(config.nats).toEqual({ mode: "embedded" });
+    expect(config.otlpEndpoint).toBeUndefined();
+    expect(config.dataDir).toBe("/var/lib/strata");
+  });
+});

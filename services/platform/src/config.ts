@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import {
+  type Env,
+  envInt,
+  envList,
+  envLogLevel,
+  envPort,
+  envString,
+  envUrl,
+  type LogLevel,
+  loadConfig,
+} from "@strata/config";
+import { z } from "zod";
+
+export type { Env } from "@strata/config";
+
+/** Every service the launcher can run, in the order it starts them (dependencies first). */
+export const SERVICE_NAMES = ["auth", "namespace", "gateway"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const serviceList = envList([...SERVICE_NAMES]).transform((names, ctx) => {
+  const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a comma list of ${SERVICE_NAMES.join(", ")}; unknown: ${unknown.join(", ") || "(empty)"}`,
+    });
+    return z.NEVER;
+  }
+  return SERVICE_NAMES.filter((n) => names.includes(n));
+});
+
+export const platformConfigSchema = z
+  .object({
+    STRATA_SERVICES: serviceList,
+    STRATA_DATA_DIR: envString({ default: ".strata" }),
+    STRATA_HTTP_PORT: envPort(8080),
+    NATS_URL: envString().optional(),
+    /** JetStream replicas of STRATA_EVENTS; 3 on a 3-node cluster. */
+    NATS_STREAM_REPLICAS: envInt(1, { min: 1, max: 5 }),
+    STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }).optional(),
+    AUTH_GRPC_URL: envString().optional(),
+    NAMESPACE_GRPC_URL: envString().optional(),
+    /** Where the auth service writes the first admin key; relative to the data dir; default `bootstrap.json`. */
+    AUTH_BOOTSTRAP_FILE: envString().optional(),
+    LOG_LEVEL: envLogLevel("info"),
+    OTEL_EXPORTER_OTLP_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
+  })
+  .superRefine((c, ctx) => {
+    // Distributed: services in other processes must agree on the token, so it cannot be invented.
+    if (c.NATS_URL !== undefined && c.STRATA_INTERNAL_TOKEN === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STRATA_INTERNAL_TOKEN"],
+        message:
+          "is required when NATS_URL is set (distributed mode): the same 32+ character secret in every service",
+      });
+    }
+    if (!c.STRATA_SERVICES.includes("gateway")) return;
+    const remote: Array<[ServiceName, "AUTH_GRPC_URL" | "NAMESPACE_GRPC_URL"]> = [
+      ["auth", "AUTH_GRPC_URL"],
+      ["namespace", "NAMESPACE_GRPC_URL"],
+    ];
+    for (const [service, key] of remote) {
+      if (!c.STRATA_SERVICES.includes(service) && c[key] === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is required: the gateway runs here but ${service} does not (STRATA_SERVICES); give its host:port`,
+        });
+      }
+    }
+  });
+
+export interface PlatformConfig {
+  /** Selected services in start order. */
+  readonly services: readonly ServiceName[];
+  /** Absolute; everything the embedded mode keeps lives under it. */
+  readonly dataDir: string;
+  readonly httpPort: number;
+  /** Embedded: the launcher runs nats-server itself. External: NATS_URL, a server or cluster. */
+  readonly nats: { readonly mode: "embedded" } | { readonly mode: "external"; readonly url: string };
+  readonly streamReplicas: number;
+  readonly internalToken: string;
+  /** True when the token was generated for this process (embedded mode without one set). */
+  readonly internalTokenGenerated: boolean;
+  readonly remoteAddresses: Readonly<Partial<Record<"auth" | "namespace", string>>>;
+  /** Where the auth service writes the first admin key (only on a start that creates it). */
+  readonly bootstrapFile: string;
+  readonly logLevel: LogLevel;
+  readonly otlpEndpoint: string | undefined;
+  /** The raw environment, handed to each service's own config schema so its defaults apply. */
+  readonly env: Env;
+}
+
+/**
+ * Reads the launcher's variables. Throws (via loadConfig) with every problem listed when the
+ * environment is invalid: a wrong config is a startup bug, not an expected failure.
+ */
+export function loadPlatformConfig(env: Env = process.env, cwd: string = process.cwd()): PlatformConfig {
+  const c = loadConfig(platformConfigSchema, env);
+  const generated = c.STRATA_INTERNAL_TOKEN === undefined;
+  const dataDir = resolve(cwd, c.STRATA_DATA_DIR);
+  return {
+    services: c.STRATA_SERVICES,
+    dataDir,
+    httpPort: c.STRATA_HTTP_PORT,
+    nats: c.NATS_URL === undefined ? { mode: "embedded" } : { mode: "external", url: c.NATS_URL },
+    streamReplicas: c.NATS_STREAM_REPLICAS,
+    // Embedded: every service is in this process, so a per-process random secret is enough.
+    internalToken: c.STRATA_INTERNAL_TOKEN ?? randomBytes(32).toString("base64url"),
+    internalTokenGenerated: generated,
+    remoteAddresses: {
+      ...(c.AUTH_GRPC_URL === undefined ? {} : { auth: c.AUTH_GRPC_URL }),
+      ...(c.NAMESPACE_GRPC_URL === undefined ? {} : { namespace: c.NAMESPACE_GRPC_URL }),
+    },
+    bootstrapFile: resolve(dataDir, c.AUTH_BOOTSTRAP_FILE ?? "bootstrap.json"),
+    logLevel: c.LOG_LEVEL,
+    otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
+    env,
+  };
+}

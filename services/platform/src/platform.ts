@@ -1,0 +1,161 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { connectNats, ensureEventStream } from "@strata/bus";
+import { createLogger, type Logger } from "@strata/logger";
+import { initTelemetry, type Telemetry } from "@strata/telemetry";
+import { type Env, loadPlatformConfig, type PlatformConfig, type ServiceName } from "./config.js";
+import { type NatsChild, startNatsChild } from "./nats-child.js";
+import { type NatsConnection, type RunningService, startService } from "./service-starters.js";
+
+export interface StartPlatformOptions {
+  /** Called once if something the platform cannot live without dies (the nats-server child). */
+  readonly onFatal?: (error: Error) => void;
+  /** Defaults to the current directory; STRATA_DATA_DIR is resolved against it. */
+  readonly cwd?: string;
+}
+
+export interface Platform {
+  /** Present when the gateway runs in this process. */
+  readonly gatewayUrl?: string;
+  /** The first admin key's file (`<data dir>/bootstrap.json`) when auth runs here and it exists; never logged. */
+  readonly bootstrapFile?: string;
+  /** True when the auth service created the first organization on this start. */
+  readonly bootstrappedNow: boolean;
+  readonly config: PlatformConfig;
+  readonly services: readonly RunningService[];
+  /** Stops in reverse start order (gateway first), drains NATS, stops the nats-server child. */
+  stop(): Promise<void>;
+}
+
+interface Started {
+  readonly service: RunningService;
+  readonly nc: NatsConnection;
+}
+
+/**
+ * Starts the selected services the way `npm start` does: embedded (no NATS_URL: a private
+ * nats-server child, SQLite under the data dir) or one slice of the distributed mode.
+ */
+export async function startPlatform(
+  env: Env = process.env,
+  options: StartPlatformOptions = {},
+): Promise<Platform> {
+  const config = loadPlatformConfig(env, options.cwd);
+  const telemetry = initTelemetry({
+    serviceName: config.services.length === 1 ? `strata-${config.services[0]}` : "strata",
+    ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
+  });
+  const logger = createLogger({ service: "platform", level: config.logLevel });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+
+  const started: Started[] = [];
+  let natsChild: NatsChild | undefined;
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await stopAll(started, natsChild, telemetry, logger);
+  };
+
+  try {
+    natsChild = config.nats.mode === "embedded" ? await startEmbeddedNats(config, logger) : undefined;
+    const natsUrl = natsChild?.url ?? (config.nats.mode === "external" ? config.nats.url : "");
+    if (natsChild !== undefined) watchNatsChild(natsChild, logger, options.onFatal);
+
+    const byName = new Map<ServiceName, RunningService>();
+    for (const name of config.services) {
+      const nc = await connectNats({ servers: natsUrl, name: `strata-${name}` });
+      if (started.length === 0) await ensureEventStream(nc, { replicas: config.streamReplicas });
+      const serviceLogger = createLogger({ service: name, level: config.logLevel });
+      const service = await startService(name, {
+        config,
+        natsUrl,
+        logger: serviceLogger,
+        nc,
+        started: byName,
+      }).catch(async (e: unknown) => {
+        await nc.close();
+        throw e;
+      });
+      started.push({ service, nc });
+      byName.set(name, service);
+      logger.info({ service: name, grpc: service.grpcAddress, http: service.httpUrl }, "service started");
+    }
+
+    // Only where auth runs: another container's file is not on this machine.
+    const bootstrapFile =
+      byName.has("auth") && existsSync(config.bootstrapFile) ? config.bootstrapFile : undefined;
+    const gatewayUrl = byName.get("gateway")?.httpUrl;
+    return {
+      ...(gatewayUrl === undefined ? {} : { gatewayUrl }),
+      ...(bootstrapFile === undefined ? {} : { bootstrapFile }),
+      bootstrappedNow: byName.get("auth")?.bootstrap !== undefined,
+      config,
+      services: started.map((s) => s.service),
+      stop,
+    };
+  } catch (e) {
+    logger.error({ err: e instanceof Error ? e.message : String(e) }, "start failed; stopping what started");
+    await stop();
+    throw e;
+  }
+}
+
+async function startEmbeddedNats(config: PlatformConfig, logger: Logger): Promise<NatsChild> {
+  const child = await startNatsChild({
+    storeDir: join(config.dataDir, "nats"),
+    onLog: (line) => logger.debug({ nats: line }, "nats-server"),
+  });
+  logger.info({ url: child.url, pid: child.pid }, "embedded nats-server started");
+  return child;
+}
+
+/** The embedded NATS is part of the platform: if it dies, nothing can publish or consume. */
+function watchNatsChild(
+  child: NatsChild,
+  logger: Logger,
+  onFatal: ((error: Error) => void) | undefined,
+): void {
+  void child.exited.then(({ code, signal, expected }) => {
+    if (expected) return;
+    const error = new Error(
+      `the embedded nats-server (pid ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`}); ` +
+        "Strata cannot run without it. Its log is at debug level (LOG_LEVEL=debug).",
+    );
+    logger.fatal({ code, signal }, error.message);
+    onFatal?.(error);
+  });
+}
+
+async function stopAll(
+  started: Started[],
+  natsChild: NatsChild | undefined,
+  telemetry: Telemetry,
+  logger: Logger,
+): Promise<void> {
+  // Reverse order: the gateway stops taking requests before the services behind it go away.
+  for (const { service, nc } of [...started].reverse()) {
+    await attempt(logger, `stop ${service.name}`, () => service.stop());
+    await attempt(logger, `drain NATS of ${service.name}`, () => drain(nc));
+  }
+  started.length = 0;
+  if (natsChild !== undefined) await attempt(logger, "stop nats-server", () => natsChild.stop());
+  await attempt(logger, "flush telemetry", () => telemetry.shutdown());
+  logger.info("stopped");
+}
+
+async function drain(nc: NatsConnection): Promise<void> {
+  if (nc.isClosed()) return;
+  // drain() flushes pending publishes and lets subscriptions finish; it rejects on a dead link.
+  await nc.drain().catch(() => nc.close());
+}
+
+async function attempt(logger: Logger, what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    // Keep stopping the rest: one failing service must not leave the others (or nats-server) running.
+    logger.error({ err: e instanceof Error ? e.message : String(e) }, `${what} failed`);
+  }
+}

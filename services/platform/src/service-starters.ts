@@ -1,0 +1,123 @@
+import { authConfigSchema, startAuthService } from "@strata/auth";
+import type { connectNats } from "@strata/bus";
+import { ConfigError, type Env } from "@strata/config";
+import { gatewayConfigSchema, startGateway } from "@strata/gateway";
+import type { Logger } from "@strata/logger";
+import { namespaceConfigSchema, startNamespaceService } from "@strata/namespace";
+import type { z } from "zod";
+import type { PlatformConfig, ServiceName } from "./config.js";
+
+export type NatsConnection = Awaited<ReturnType<typeof connectNats>>;
+
+/** What every service package's start function returns (the shape shared by all services). */
+export interface RunningService {
+  readonly name: string;
+  readonly grpcAddress?: string;
+  readonly httpUrl?: string;
+  /** auth only: set when this start created the first organization (the key is in `file`). */
+  readonly bootstrap?: { readonly organizationId: string; readonly file: string } | undefined;
+  ready(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+export interface StartContext {
+  readonly config: PlatformConfig;
+  /** The URL services connect to: NATS_URL, or the embedded child's. */
+  readonly natsUrl: string;
+  readonly logger: Logger;
+  readonly nc: NatsConnection;
+  /** The services already started in this process (their bound gRPC addresses). */
+  readonly started: ReadonlyMap<ServiceName, RunningService>;
+}
+
+/**
+ * Parses a service's env schema the way loadConfig does (blank = unset, every problem listed in a
+ * ConfigError), for any zod schema: the gateway's maps its variables to a typed object, which
+ * loadConfig (ZodObject only) does not accept.
+ */
+export function parseServiceConfig<S extends z.ZodType>(service: string, schema: S, env: Env): z.output<S> {
+  const normalized: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== "") normalized[name] = value;
+  }
+  const parsed = schema.safeParse(normalized);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => ({
+      variable: `${service}: ${issue.path.map(String).join(".") || "(root)"}`,
+      message: issue.message,
+    })),
+  );
+}
+
+/**
+ * The variables every service shares, overriding what the environment says where the launcher
+ * decides: the NATS it started, the token it generated, the absolute data dir.
+ */
+function sharedEnv(ctx: StartContext): Env {
+  const { config } = ctx;
+  return {
+    ...config.env,
+    NATS_URL: ctx.natsUrl,
+    STRATA_INTERNAL_TOKEN: config.internalToken,
+    STRATA_DATA_DIR: config.dataDir,
+    LOG_LEVEL: config.logLevel,
+  };
+}
+
+/**
+ * Where a gRPC service binds. Embedded: loopback only (nothing outside this machine may reach the
+ * services behind the gateway) on a random port unless one is set. Distributed: the service's own
+ * variables and defaults (the image sets 0.0.0.0; ports 50051, 50052).
+ */
+function grpcBinding(ctx: StartContext, prefix: "AUTH" | "NAMESPACE"): Env {
+  if (ctx.config.nats.mode !== "embedded") return {};
+  return {
+    [`${prefix}_GRPC_HOST`]: "127.0.0.1",
+    [`${prefix}_GRPC_PORT`]: ctx.config.env[`${prefix}_GRPC_PORT`] ?? "0",
+  };
+}
+
+/** The address of a dependency: the in-process instance's bound address, else the configured one. */
+function addressOf(ctx: StartContext, service: "auth" | "namespace"): string | undefined {
+  return ctx.started.get(service)?.grpcAddress ?? ctx.config.remoteAddresses[service];
+}
+
+type Starter = (ctx: StartContext) => Promise<RunningService>;
+
+const STARTERS: Record<ServiceName, Starter> = {
+  auth: (ctx) =>
+    startAuthService({
+      config: parseServiceConfig("auth", authConfigSchema, {
+        ...sharedEnv(ctx),
+        ...grpcBinding(ctx, "AUTH"),
+        AUTH_BOOTSTRAP_FILE: ctx.config.bootstrapFile,
+      }),
+      logger: ctx.logger,
+      nc: ctx.nc,
+    }),
+  namespace: (ctx) =>
+    startNamespaceService({
+      config: parseServiceConfig("namespace", namespaceConfigSchema, {
+        ...sharedEnv(ctx),
+        ...grpcBinding(ctx, "NAMESPACE"),
+      }),
+      logger: ctx.logger,
+      nc: ctx.nc,
+    }),
+  gateway: (ctx) =>
+    startGateway({
+      config: parseServiceConfig("gateway", gatewayConfigSchema, {
+        ...sharedEnv(ctx),
+        STRATA_HTTP_PORT: String(ctx.config.httpPort),
+        AUTH_GRPC_URL: addressOf(ctx, "auth"),
+        NAMESPACE_GRPC_URL: addressOf(ctx, "namespace"),
+      }),
+      logger: ctx.logger,
+      nc: ctx.nc,
+    }),
+};
+
+export function startService(name: ServiceName, ctx: StartContext): Promise<RunningService> {
+  return STARTERS[name](ctx);
+}
