@@ -1,3 +1,9 @@
+export { compareScalars, matchesWhere } from "./memory/match-where.js";
+export { createMemoryDocStore } from "./memory/memory-doc-store.js";
+export type { MongoDocStoreOptions } from "./mongo/mongo-doc-store.js";
+export { openMongoDocStore } from "./mongo/mongo-doc-store.js";
+export type { ListPageOptions, Page } from "./pagination.js";
+export { listPage, MAX_PAGE_SIZE } from "./pagination.js";
 export type {
   DocStore,
   DocStoreSession,
@@ -14,3 +20,5 @@ export type {
   Versioned,
   Where,
 } from "./port.js";
+export type { SqliteDocStoreOptions } from "./sqlite/sqlite-doc-store.js";
+export { openSqliteDocStore } from "./sqlite/sqlite-doc-store.js";
