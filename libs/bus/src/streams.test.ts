@@ -46,6 +46,14 @@ describe("ensureEventStream", () => {
     expect(await countOnStream(nc, EVENTS_STREAM, subjectOf(event))).toBe(1);
   });
 
+  it("keeps limits an operator set when a service later starts with the defaults", async () => {
+    await ensureEventStream(nc, { maxAgeMs: 3 * 60 * 60 * 1000, duplicateWindowMs: 45_000 });
+    await ensureEventStream(nc);
+    const info = await (await nc.jetstreamManager()).streams.info(EVENTS_STREAM);
+    expect(info.config.max_age).toBe(nanos(3 * 60 * 60 * 1000));
+    expect(info.config.duplicate_window).toBe(nanos(45_000));
+  });
+
   it("drops a re-publish of the same event id", async () => {
     await ensureEventStream(nc);
     const js = nc.jetstream();

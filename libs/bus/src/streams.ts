@@ -37,12 +37,19 @@ const STREAM_NOT_FOUND = 10059;
 /**
  * Creates or updates STRATA_EVENTS and STRATA_DLQ. Every service calls it on start, possibly
  * several at once: identical creates are accepted by the server, and a create that loses the race
- * to a different configuration turns into an update.
+ * to a different configuration turns into an update. Limits left out of `options` only apply when
+ * the stream is created: a service starting with defaults never undoes what the operator's launcher
+ * set (e.g. 3 replicas in a cluster).
  */
 export async function ensureEventStream(nc: NatsConnection, options: EventStreamOptions = {}): Promise<void> {
   const jsm = await nc.jetstreamManager();
   const replicas = options.replicas ?? 1;
-  await ensureStream(jsm, {
+  const explicit: ExplicitLimits = {
+    max_age: options.maxAgeMs !== undefined,
+    duplicate_window: options.duplicateWindowMs !== undefined,
+    num_replicas: options.replicas !== undefined,
+  };
+  await ensureStream(jsm, explicit, {
     name: EVENTS_STREAM,
     subjects: [`${EVENTS_SUBJECT_ROOT}.>`],
     storage: StorageType.File,
@@ -52,7 +59,7 @@ export async function ensureEventStream(nc: NatsConnection, options: EventStream
     duplicate_window: nanos(options.duplicateWindowMs ?? 2 * 60 * 1000),
     num_replicas: replicas,
   });
-  await ensureStream(jsm, {
+  await ensureStream(jsm, { ...explicit, max_age: options.deadLetterMaxAgeMs !== undefined }, {
     name: DLQ_STREAM,
     subjects: [`${DLQ_SUBJECT_ROOT}.>`],
     storage: StorageType.File,
@@ -64,30 +71,44 @@ export async function ensureEventStream(nc: NatsConnection, options: EventStream
   });
 }
 
+/** Which limits the caller asked for; the others keep the live stream's values. */
+type ExplicitLimits = Record<"max_age" | "duplicate_window" | "num_replicas", boolean>;
+
 type WantedStream = Pick<
   StreamConfig,
   "name" | "subjects" | "storage" | "retention" | "discard" | "max_age" | "duplicate_window" | "num_replicas"
 >;
 
-async function ensureStream(jsm: JetStreamManager, wanted: WantedStream): Promise<void> {
-  const existing = await jsm.streams.info(wanted.name).catch((e: unknown) => {
-    if (apiErrorCode(e) === STREAM_NOT_FOUND) return undefined;
-    throw e;
-  });
+async function ensureStream(jsm: JetStreamManager, explicit: ExplicitLimits, fresh: WantedStream): Promise<void> {
+  let existing = await streamInfo(jsm, fresh.name);
   if (existing === undefined) {
     try {
-      await jsm.streams.add(wanted);
+      await jsm.streams.add(fresh);
       return;
     } catch (e) {
       // Another instance created it first with other settings; fall through to update.
       if (apiErrorCode(e) !== STREAM_NAME_IN_USE) throw e;
+      existing = await streamInfo(jsm, fresh.name);
     }
-  } else if (matches(existing.config, wanted)) {
-    return;
   }
+  const live = existing?.config;
+  const wanted: WantedStream = {
+    ...fresh,
+    ...(live && !explicit.max_age ? { max_age: live.max_age } : {}),
+    ...(live && !explicit.duplicate_window ? { duplicate_window: live.duplicate_window } : {}),
+    ...(live && !explicit.num_replicas ? { num_replicas: live.num_replicas } : {}),
+  };
+  if (live && matches(live, wanted)) return;
   // storage and retention cannot change on a live stream; the update says so if they differ.
   const { name, ...update } = wanted;
   await jsm.streams.update(name, update);
+}
+
+async function streamInfo(jsm: JetStreamManager, name: string) {
+  return jsm.streams.info(name).catch((e: unknown) => {
+    if (apiErrorCode(e) === STREAM_NOT_FOUND) return undefined;
+    throw e;
+  });
 }
 
 function matches(actual: StreamConfig, wanted: WantedStream): boolean {

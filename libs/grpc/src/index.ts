@@ -1,0 +1,31 @@
+export type { Caller, Permission } from "./caller.js";
+export {
+  CALLER_METADATA_KEY,
+  canReachNamespace,
+  decodeCaller,
+  encodeCaller,
+  hasPermission,
+  INTERNAL_TOKEN_METADATA_KEY,
+  PERMISSIONS,
+} from "./caller.js";
+export type { CallUnaryOptions, ClientInterceptorOptions, UnaryInvoker } from "./client.js";
+export {
+  callerMetadata,
+  callUnary,
+  clientInterceptors,
+  createChannelOptions,
+  DEFAULT_DEADLINE_MS,
+} from "./client.js";
+export {
+  ERROR_METADATA_KEY,
+  fromGrpcError,
+  grpcStatusOf,
+  isServiceError,
+  METHOD_METADATA_KEY,
+  toServiceError,
+} from "./error-mapping.js";
+export type { CallContext, CallerContext, UnaryHandler, UnaryHandlerWithCaller } from "./handlers.js";
+export { callerOf, unary, unaryWithCaller } from "./handlers.js";
+export { generateInternalToken, InternalTokenVerifier } from "./internal-auth.js";
+export type { GrpcServerOptions, GrpcServiceRegistration, RunningGrpcServer } from "./server.js";
+export { DEFAULT_SHUTDOWN_GRACE_MS, SERVER_CHANNEL_OPTIONS, startGrpcServer } from "./server.js";

@@ -1,0 +1,15 @@
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { type DocStore, openMongoDocStore, openSqliteDocStore } from "@strata/docstore";
+import type { StoreLocation } from "../config.js";
+
+/** The embedded mode keeps a SQLite file; the distributed mode a MongoDB database. */
+export async function openStore(location: StoreLocation): Promise<DocStore> {
+  switch (location.kind) {
+    case "sqlite":
+      if (location.path !== ":memory:") await mkdir(dirname(location.path), { recursive: true });
+      return openSqliteDocStore({ path: location.path });
+    case "mongo":
+      return openMongoDocStore({ url: location.url, database: location.database });
+  }
+}

@@ -1,0 +1,10 @@
+/** The shape every service's start function returns; the embedded launcher and tests use it. */
+export interface RunningService {
+  readonly name: string;
+  readonly grpcAddress?: string;
+  readonly httpUrl?: string;
+  /** True while the service can take work (store reachable, NATS connected, server up). */
+  ready(): Promise<boolean>;
+  /** Stops taking calls, finishes those in flight, publishes pending events, closes the store. */
+  stop(): Promise<void>;
+}

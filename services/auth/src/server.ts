@@ -1,0 +1,48 @@
+import { type RunningGrpcServer, startGrpcServer, unary, unaryWithCaller } from "@strata/grpc";
+import type { Logger } from "@strata/logger";
+import { authV1 } from "@strata/proto";
+import type { AuthPorts } from "./domain/ports.js";
+import { createKeyHandler } from "./handlers/create-key.js";
+import { createOrganizationHandler } from "./handlers/create-organization.js";
+import { getKeyHandler } from "./handlers/get-key.js";
+import { listKeysHandler } from "./handlers/list-keys.js";
+import { revokeKeyHandler } from "./handlers/revoke-key.js";
+import { rotateKeyHandler } from "./handlers/rotate-key.js";
+import { verifyKeyHandler } from "./handlers/verify-key.js";
+
+export const AUTH_SERVICE_NAME = "strata.auth.v1.AuthService";
+
+export function buildAuthService(ports: AuthPorts): authV1.AuthServiceServer {
+  return {
+    createOrganization: unary(createOrganizationHandler(ports)),
+    createKey: unaryWithCaller(createKeyHandler(ports)),
+    listKeys: unaryWithCaller(listKeysHandler(ports)),
+    getKey: unaryWithCaller(getKeyHandler(ports)),
+    revokeKey: unaryWithCaller(revokeKeyHandler(ports)),
+    rotateKey: unaryWithCaller(rotateKeyHandler(ports)),
+    verifyKey: unary(verifyKeyHandler(ports)),
+  };
+}
+
+export function startAuthGrpcServer(options: {
+  readonly ports: AuthPorts;
+  readonly host: string;
+  readonly port: number;
+  readonly internalToken: string;
+  readonly logger: Logger;
+}): Promise<RunningGrpcServer> {
+  return startGrpcServer({
+    serviceName: "auth",
+    host: options.host,
+    port: options.port,
+    internalToken: options.internalToken,
+    logger: options.logger,
+    services: [
+      {
+        name: AUTH_SERVICE_NAME,
+        definition: authV1.AuthServiceService,
+        implementation: buildAuthService(options.ports),
+      },
+    ],
+  });
+}

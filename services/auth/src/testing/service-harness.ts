@@ -1,0 +1,111 @@
+// Helpers for this package's service tests only; not exported from index.ts.
+import * as grpc from "@grpc/grpc-js";
+import { connectNats } from "@strata/bus";
+import { loadConfig } from "@strata/config";
+import { type AnyEventEnvelope, EVENTS_STREAM, parseEvent } from "@strata/events";
+import type { Caller } from "@strata/grpc";
+import { clientInterceptors, type PERMISSIONS } from "@strata/grpc";
+import { createLogger } from "@strata/logger";
+import { authV1 } from "@strata/proto";
+import {
+  type NatsServerHandle,
+  startNatsServer,
+  type TempDir,
+  tempDir,
+} from "@strata/testkit";
+import { authConfigSchema } from "../config.js";
+import { type NatsConnection, type RunningAuthService, startAuthService } from "../start.js";
+
+export const INTERNAL_TOKEN = "test-internal-token-0123456789abcdef";
+
+export interface AuthHarness {
+  readonly nats: NatsServerHandle;
+  readonly nc: NatsConnection;
+  readonly dir: TempDir;
+  service: RunningAuthService;
+  client: authV1.AuthServiceClient;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startAuthHarness(): Promise<AuthHarness> {
+  const nats = await startNatsServer();
+  const nc = await connectNats({ servers: nats.url, name: "auth-int-test" });
+  const dir = await tempDir("auth-int");
+  const config = loadConfig(authConfigSchema, {
+    AUTH_GRPC_PORT: "0",
+    STRATA_DATA_DIR: dir.path,
+    AUTH_BOOTSTRAP_FILE: `${dir.path}/bootstrap.json`,
+    NATS_URL: nats.url,
+    STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
+    LOG_LEVEL: "silent",
+  });
+  const logger = createLogger({ service: "auth-test", level: "silent" });
+  const start = () => startAuthService({ config, logger, nc });
+  const connect = (address: string) =>
+    new authV1.AuthServiceClient(address, grpc.credentials.createInsecure(), {
+      interceptors: clientInterceptors({ internalToken: INTERNAL_TOKEN }),
+    });
+  const service = await start();
+  const harness: AuthHarness = {
+    nats,
+    nc,
+    dir,
+    service,
+    client: connect(service.grpcAddress),
+    async restart() {
+      harness.client.close();
+      await harness.service.stop();
+      harness.service = await start();
+      harness.client = connect(harness.service.grpcAddress);
+    },
+    async close() {
+      harness.client.close();
+      await harness.service.stop();
+      await nc.close();
+      await nats.stop();
+      await dir.remove();
+    },
+  };
+  return harness;
+}
+
+/** Every event on STRATA_EVENTS, read with an ordered JetStream consumer. */
+export async function readEventStream(nc: NatsConnection): Promise<AnyEventEnvelope[]> {
+  const jsm = await nc.jetstreamManager();
+  const total = (await jsm.streams.info(EVENTS_STREAM)).state.messages;
+  if (total === 0) return [];
+  const consumer = await nc.jetstream().consumers.get(EVENTS_STREAM);
+  const events: AnyEventEnvelope[] = [];
+  const messages = await consumer.fetch({ max_messages: total, expires: 2000 });
+  for await (const message of messages) {
+    const parsed = parseEvent(message.data);
+    if (!parsed.ok) throw new Error(`unparseable event on the stream: ${parsed.reason}`);
+    events.push(parsed.event);
+    if (events.length === total) break;
+  }
+  await consumer.delete();
+  return events;
+}
+
+const PERMISSION_NAMES: Record<number, (typeof PERMISSIONS)[number]> = {
+  [authV1.Permission.PERMISSION_READ]: "read",
+  [authV1.Permission.PERMISSION_WRITE]: "write",
+  [authV1.Permission.PERMISSION_ADMIN]: "admin",
+};
+
+/** The caller the gateway would derive from a verified key. */
+export function callerFromKey(key: authV1.ApiKey): Caller {
+  return {
+    organizationId: key.organizationId,
+    keyId: key.keyId,
+    permissions: key.permissions.flatMap((p) => {
+      const name = PERMISSION_NAMES[p];
+      return name === undefined ? [] : [name];
+    }),
+    namespaces: key.namespaces,
+    ...(key.principalId === undefined ? {} : { principalId: key.principalId }),
+    roles: key.roles,
+    attributes: key.attributes ?? {},
+  };
+}

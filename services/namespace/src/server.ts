@@ -1,0 +1,44 @@
+import { type RunningGrpcServer, startGrpcServer, unaryWithCaller } from "@strata/grpc";
+import type { Logger } from "@strata/logger";
+import { namespaceV1 } from "@strata/proto";
+import type { NamespacePorts } from "./domain/ports.js";
+import { createNamespaceHandler } from "./handlers/create-namespace.js";
+import { deleteNamespaceHandler } from "./handlers/delete-namespace.js";
+import { getNamespaceHandler } from "./handlers/get-namespace.js";
+import { listNamespacesHandler } from "./handlers/list-namespaces.js";
+import { updateNamespaceHandler } from "./handlers/update-namespace.js";
+
+export const NAMESPACE_SERVICE_NAME = "strata.namespace.v1.NamespaceService";
+
+export function buildNamespaceService(ports: NamespacePorts): namespaceV1.NamespaceServiceServer {
+  return {
+    createNamespace: unaryWithCaller(createNamespaceHandler(ports)),
+    getNamespace: unaryWithCaller(getNamespaceHandler(ports)),
+    listNamespaces: unaryWithCaller(listNamespacesHandler(ports)),
+    updateNamespace: unaryWithCaller(updateNamespaceHandler(ports)),
+    deleteNamespace: unaryWithCaller(deleteNamespaceHandler(ports)),
+  };
+}
+
+export function startNamespaceGrpcServer(options: {
+  readonly ports: NamespacePorts;
+  readonly host: string;
+  readonly port: number;
+  readonly internalToken: string;
+  readonly logger: Logger;
+}): Promise<RunningGrpcServer> {
+  return startGrpcServer({
+    serviceName: "namespace",
+    host: options.host,
+    port: options.port,
+    internalToken: options.internalToken,
+    logger: options.logger,
+    services: [
+      {
+        name: NAMESPACE_SERVICE_NAME,
+        definition: namespaceV1.NamespaceServiceService,
+        implementation: buildNamespaceService(options.ports),
+      },
+    ],
+  });
+}

@@ -1,0 +1,81 @@
+// Helpers for this package's service tests only; not exported from index.ts.
+import * as grpc from "@grpc/grpc-js";
+import { connectNats } from "@strata/bus";
+import { loadConfig } from "@strata/config";
+import { type AnyEventEnvelope, EVENTS_STREAM, parseEvent } from "@strata/events";
+import { clientInterceptors } from "@strata/grpc";
+import { createLogger } from "@strata/logger";
+import { namespaceV1 } from "@strata/proto";
+import {
+  type NatsServerHandle,
+  startNatsServer,
+  type TempDir,
+  tempDir,
+} from "@strata/testkit";
+import { namespaceConfigSchema } from "../config.js";
+import { type NatsConnection, type RunningNamespaceService, startNamespaceService } from "../start.js";
+
+export const INTERNAL_TOKEN = "test-internal-token-0123456789abcdef";
+
+export interface NamespaceHarness {
+  readonly nats: NatsServerHandle;
+  readonly nc: NatsConnection;
+  readonly dir: TempDir;
+  readonly service: RunningNamespaceService;
+  readonly client: namespaceV1.NamespaceServiceClient;
+  close(): Promise<void>;
+}
+
+export async function startNamespaceHarness(): Promise<NamespaceHarness> {
+  const nats = await startNatsServer();
+  const nc = await connectNats({ servers: nats.url, name: "namespace-int-test" });
+  const dir = await tempDir("namespace-int");
+  const config = loadConfig(namespaceConfigSchema, {
+    NAMESPACE_GRPC_PORT: "0",
+    STRATA_DATA_DIR: dir.path,
+    NATS_URL: nats.url,
+    STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
+    LOG_LEVEL: "silent",
+  });
+  const logger = createLogger({ service: "namespace-test", level: "silent" });
+  const service = await startNamespaceService({ config, logger, nc });
+  const client = new namespaceV1.NamespaceServiceClient(
+    service.grpcAddress,
+    grpc.credentials.createInsecure(),
+    {
+      interceptors: clientInterceptors({ internalToken: INTERNAL_TOKEN }),
+    },
+  );
+  return {
+    nats,
+    nc,
+    dir,
+    service,
+    client,
+    async close() {
+      client.close();
+      await service.stop();
+      await nc.close();
+      await nats.stop();
+      await dir.remove();
+    },
+  };
+}
+
+/** Every event on STRATA_EVENTS, read with an ordered JetStream consumer. */
+export async function readEventStream(nc: NatsConnection): Promise<AnyEventEnvelope[]> {
+  const jsm = await nc.jetstreamManager();
+  const total = (await jsm.streams.info(EVENTS_STREAM)).state.messages;
+  if (total === 0) return [];
+  const consumer = await nc.jetstream().consumers.get(EVENTS_STREAM);
+  const events: AnyEventEnvelope[] = [];
+  const messages = await consumer.fetch({ max_messages: total, expires: 2000 });
+  for await (const message of messages) {
+    const parsed = parseEvent(message.data);
+    if (!parsed.ok) throw new Error(`unparseable event on the stream: ${parsed.reason}`);
+    events.push(parsed.event);
+    if (events.length === total) break;
+  }
+  await consumer.delete();
+  return events;
+}
