@@ -1,0 +1,14 @@
+/** Bounds on user-written filters: they keep parsing, translation and index work cheap. */
+export const MAX_DEPTH = 8;
+export const MAX_CONDITIONS = 100;
+export const MAX_SET_VALUES = 1_000;
+export const MAX_STRING_LENGTH = 4_096;
+export const MAX_FIELD_LENGTH = 256;
+/** Issues reported for one filter; more only repeat the same mistake. */
+export const MAX_ISSUES = 50;
+
+/**
+ * Dotted field paths. The same pattern as the DocStore's (its SQLite adapter inlines paths into SQL),
+ * so a parsed filter always translates without tripping the DocStore's own validation.
+ */
+export const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;

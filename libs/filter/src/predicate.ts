@@ -1,0 +1,94 @@
+import type { BoundCondition, BoundFilterNode, Literal } from "./ast.js";
+
+/**
+ * The reference semantics of the filter language; every translator is tested against it.
+ * `v` is the value at the condition's dotted path (objects are walked, arrays are not; a missing step
+ * gives "absent").
+ *
+ * - Types are strict: 1 never equals "1" or true; a number never compares with a string.
+ * - `eq x`: v is x, or v is an array with an element x (as in MongoDB, Qdrant and S3 Vectors).
+ * - `ne x`: NOT eq x — so an absent or null field matches, and an array holding x does not (MongoDB).
+ * - `in xs`: eq x for some x in xs; `in []` matches nothing. `nin xs`: NOT in xs (absent matches).
+ * - `gt/gte/lt/lte x`: v is a scalar of x's type and compares (numbers numerically, strings by code
+ *   point). Arrays never match a range. Under NOT, absent and other-typed fields match.
+ * - `contains x`: eq x, or v is a string that has the string x as a substring.
+ * - `exists true`: present and not null; `exists false`: absent or null. Null and absent are the same.
+ */
+export function toPredicate(node: BoundFilterNode): (doc: Record<string, unknown>) => boolean {
+  return (doc) => evaluate(node, doc);
+}
+
+export function evaluate(node: BoundFilterNode, doc: object): boolean {
+  switch (node.kind) {
+    case "and":
+      return node.nodes.every((n) => evaluate(n, doc));
+    case "or":
+      return node.nodes.some((n) => evaluate(n, doc));
+    case "not":
+      return !evaluate(node.node, doc);
+    case "condition":
+      return matchCondition(node, readPath(doc, node.field));
+  }
+}
+
+function matchCondition(node: BoundCondition, v: unknown): boolean {
+  switch (node.operator) {
+    case "eq":
+      return equals(v, node.value);
+    case "ne":
+      return !equals(v, node.value);
+    case "in":
+      return node.value.some((x) => equals(v, x));
+    case "nin":
+      return !node.value.some((x) => equals(v, x));
+    case "contains":
+      return (
+        equals(v, node.value) ||
+        (typeof v === "string" && typeof node.value === "string" && v.includes(node.value))
+      );
+    case "exists":
+      return (v !== undefined && v !== null) === node.value;
+    case "gt":
+    case "gte":
+    case "lt":
+    case "lte": {
+      if (typeof v !== typeof node.value) return false;
+      const order = compareScalars(v as string | number, node.value);
+      if (node.operator === "gt") return order > 0;
+      if (node.operator === "gte") return order >= 0;
+      if (node.operator === "lt") return order < 0;
+      return order <= 0;
+    }
+  }
+}
+
+function equals(v: unknown, x: Literal): boolean {
+  return v === x || (Array.isArray(v) && v.some((element: unknown) => element === x));
+}
+
+/** The value at a dotted path; undefined when a step is missing or is not a plain object. */
+export function readPath(doc: object, path: string): unknown {
+  let current: unknown = doc;
+  for (const key of path.split(".")) {
+    if (typeof current !== "object" || current === null || Array.isArray(current)) return undefined;
+    if (!Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Numbers numerically; strings by Unicode code point (as SQLite and MongoDB order them). */
+export function compareScalars(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  const x = String(a);
+  const y = String(b);
+  if (x === y) return 0;
+  const length = Math.min(x.length, y.length);
+  for (let i = 0; i < length; ) {
+    const cx = x.codePointAt(i) ?? 0;
+    const cy = y.codePointAt(i) ?? 0;
+    if (cx !== cy) return cx - cy;
+    i += cx > 0xffff ? 2 : 1;
+  }
+  return x.length - y.length;
+}
