@@ -8,16 +8,15 @@
  *   (d) the same as (c) at a steady 1,000 requests/s, for tail latency.
  * Environment: BENCH_DURATION seconds per run (default 10), BENCH_CONNECTIONS (default 50).
  */
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, tmpdir } from "node:os";
-import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import Fastify from "fastify";
 import { startPlatform } from "@strata/platform";
 import { namespaceV1 } from "@strata/proto";
+import Fastify from "fastify";
 import { type LoadResult, runLoad } from "./autocannon-run.js";
 
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 10);
@@ -63,7 +62,10 @@ async function benchFastifyGrpcForward(): Promise<LoadResult> {
       error ? reject(error) : resolve(bound),
     ),
   );
-  const client = new namespaceV1.NamespaceServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const client = new namespaceV1.NamespaceServiceClient(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+  );
   const app = Fastify({ logger: false });
   app.get<{ Params: { id: string } }>("/v1/namespaces/:id", (request, reply) => {
     client.getNamespace({ identifier: request.params.id }, (error, response) => {
@@ -109,7 +111,9 @@ async function benchGateway(): Promise<[LoadResult, LoadResult]> {
     if (created.status !== 201) throw new Error(`creating the namespace failed: ${created.status}`);
     const { namespace_id: namespaceId } = (await created.json()) as { namespace_id: string };
     const url = `${platform.gatewayUrl}/v1/namespaces/${namespaceId}`;
-    const max = await measure("(c) gateway GET /v1/namespaces/{id}", url, { authorization: headers.authorization });
+    const max = await measure("(c) gateway GET /v1/namespaces/{id}", url, {
+      authorization: headers.authorization,
+    });
     const steady = await runLoad({
       label: "(d) gateway at a steady 1,000 req/s",
       url,
@@ -148,6 +152,10 @@ const [gateway, steady] = await benchGateway();
 console.log(row(gateway));
 console.log(row(steady));
 console.log("");
-console.log(`gateway / fastify→gRPC forward: ${((gateway.requestsPerSecond / forward.requestsPerSecond) * 100).toFixed(0)}% (target ≥ 70%)`);
-console.log(`gateway / bare node:http:       ${((gateway.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(0)}%`);
+console.log(
+  `gateway / fastify→gRPC forward: ${((gateway.requestsPerSecond / forward.requestsPerSecond) * 100).toFixed(0)}% (target ≥ 70%)`,
+);
+console.log(
+  `gateway / bare node:http:       ${((gateway.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(0)}%`,
+);
 console.log(`p99 at 1,000 req/s:             ${steady.p99Ms} ms (target ≤ 10 ms)`);

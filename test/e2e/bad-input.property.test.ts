@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiResponse, type TestPlatform, callApi, startTestPlatform } from "./harness.js";
+import { type ApiResponse, callApi, startTestPlatform, type TestPlatform } from "./harness.js";
 
 /**
  * Random bodies, paths and headers against every route of the OpenAPI document: the gateway must
@@ -12,7 +12,11 @@ let routes: Array<{ method: string; path: string }>;
 beforeAll(async () => {
   // A generous limit: the property is about input handling, not the per-key rate limit.
   platform = await startTestPlatform({ GATEWAY_RATE_LIMIT_MAX: "1000000" });
-  const spec = await callApi<{ paths: Record<string, Record<string, unknown>> }>(platform.url, "GET", "/v1/openapi.json");
+  const spec = await callApi<{ paths: Record<string, Record<string, unknown>> }>(
+    platform.url,
+    "GET",
+    "/v1/openapi.json",
+  );
   routes = Object.entries(spec.body.paths).flatMap(([path, operations]) =>
     Object.keys(operations)
       .filter((method) => ["get", "post", "put", "patch", "delete"].includes(method))
@@ -24,25 +28,50 @@ afterAll(async () => {
 });
 
 const segment = fc.oneof(
-  fc.constantFrom("ns_1111111111111111111111", "key_1111111111111111111111", "production", "..", "%00", "%2F", ""),
+  fc.constantFrom(
+    "ns_1111111111111111111111",
+    "key_1111111111111111111111",
+    "production",
+    "..",
+    "%00",
+    "%2F",
+    "",
+  ),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
 );
 const jsonBody = fc.oneof(
   fc.json({ maxDepth: 3 }),
   fc.string({ maxLength: 200 }),
-  fc.constantFrom("{", "[]", "null", '{"namespace_name":', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'),
-  fc.record(
-    {
-      name: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
-      namespace_name: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
-      permissions: fc.oneof(fc.array(fc.string()), fc.string(), fc.array(fc.constantFrom("read", "write", "admin"))),
-      namespaces: fc.oneof(fc.array(fc.string()), fc.integer()),
-      expires_at: fc.oneof(fc.string(), fc.integer(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
-      overlap_seconds: fc.oneof(fc.integer(), fc.double(), fc.string()),
-      description: fc.string({ maxLength: 600 }),
-    },
-    { requiredKeys: [] },
-  ).map((value) => JSON.stringify(value)),
+  fc.constantFrom(
+    "{",
+    "[]",
+    "null",
+    '{"namespace_name":',
+    '{"__proto__":{"x":1}}',
+    '{"constructor":{"prototype":{}}}',
+  ),
+  fc
+    .record(
+      {
+        name: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        namespace_name: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        permissions: fc.oneof(
+          fc.array(fc.string()),
+          fc.string(),
+          fc.array(fc.constantFrom("read", "write", "admin")),
+        ),
+        namespaces: fc.oneof(fc.array(fc.string()), fc.integer()),
+        expires_at: fc.oneof(
+          fc.string(),
+          fc.integer(),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        ),
+        overlap_seconds: fc.oneof(fc.integer(), fc.double(), fc.string()),
+        description: fc.string({ maxLength: 600 }),
+      },
+      { requiredKeys: [] },
+    )
+    .map((value) => JSON.stringify(value)),
 );
 const printable = fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, ""));
 
@@ -51,7 +80,12 @@ function checkAnswer(response: ApiResponse, label: string): void {
   const requestId = response.headers.get("x-request-id");
   expect(requestId, label).toMatch(/^req_/);
   if (response.status >= 400) {
-    const body = response.body as { success?: unknown; status?: unknown; error?: { type?: unknown; message?: unknown }; request_id?: unknown };
+    const body = response.body as {
+      success?: unknown;
+      status?: unknown;
+      error?: { type?: unknown; message?: unknown };
+      request_id?: unknown;
+    };
     expect(body.success, label).toBe(false);
     expect(body.status, label).toBe(response.status);
     expect(typeof body.error?.type, label).toBe("string");
@@ -72,9 +106,12 @@ describe("bad input never breaks the gateway", () => {
         fc.constantFrom("valid", "none", "garbage", "wrong-scheme"),
         fc.option(printable, { nil: undefined }),
         fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", undefined),
-        fc.option(fc.constantFrom("?limit=0", "?limit=abc", "?cursor=%%%", "?limit=1000000", "?cursor=eyJ4IjoxfQ"), {
-          nil: "",
-        }),
+        fc.option(
+          fc.constantFrom("?limit=0", "?limit=abc", "?cursor=%%%", "?limit=1000000", "?cursor=eyJ4IjoxfQ"),
+          {
+            nil: "",
+          },
+        ),
         async (pick, params, body, auth, namespace, contentType, query) => {
           const route = routes[pick % routes.length];
           if (route === undefined) return;

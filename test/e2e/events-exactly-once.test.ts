@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseEvent, subjectFilterFor, EVENTS_STREAM } from "@strata/events";
-import { type NatsServerHandle, type TempDir, startNatsServer, tempDir } from "@strata/testkit";
+import { EVENTS_STREAM, parseEvent, subjectFilterFor } from "@strata/events";
+import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callApi, waitUntil } from "./harness.js";
@@ -26,7 +26,8 @@ beforeAll(async () => {
 const launched: ChildProcess[] = [];
 afterAll(async () => {
   // A failed assertion must not leave a platform process behind.
-  for (const child of launched) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of launched)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await nc?.close();
   await nats?.stop();
   await dataDir?.remove();
@@ -74,13 +75,16 @@ async function launch(): Promise<RunningProcess> {
 
 async function namespaceCreatedEvents(): Promise<Map<string, number>> {
   const js = nc.jetstream();
-  const consumer = await js.consumers.get(EVENTS_STREAM, { filterSubjects: subjectFilterFor("namespace.created") });
+  const consumer = await js.consumers.get(EVENTS_STREAM, {
+    filterSubjects: subjectFilterFor("namespace.created"),
+  });
   const counts = new Map<string, number>();
   for (;;) {
     const message = await consumer.next({ expires: 1000 });
     if (message === null) break;
     const parsed = parseEvent(message.data);
-    if (!parsed.ok || parsed.event.type !== "namespace.created") throw new Error("unexpected event on the stream");
+    if (!parsed.ok || parsed.event.type !== "namespace.created")
+      throw new Error("unexpected event on the stream");
     const id = parsed.event.data.namespace_id;
     counts.set(id, (counts.get(id) ?? 0) + 1);
   }
@@ -90,14 +94,19 @@ async function namespaceCreatedEvents(): Promise<Map<string, number>> {
 describe("events survive a crash exactly once", () => {
   it("publishes one namespace.created per namespace after a SIGKILL mid-burst and a restart", async () => {
     const first = await launch();
-    const { api_key: adminKey } = JSON.parse(await readFile(join(dataDir.path, "bootstrap.json"), "utf8")) as {
+    const { api_key: adminKey } = JSON.parse(
+      await readFile(join(dataDir.path, "bootstrap.json"), "utf8"),
+    ) as {
       api_key: string;
     };
     const total = 80;
     const answers: Array<Promise<number>> = [];
     for (let i = 0; i < total; i++) {
       answers.push(
-        callApi(first.url, "POST", "/v1/namespaces", { key: adminKey, body: { namespace_name: `burst-${i}` } }).then(
+        callApi(first.url, "POST", "/v1/namespaces", {
+          key: adminKey,
+          body: { namespace_name: `burst-${i}` },
+        }).then(
           (response) => response.status,
           () => 0,
         ),
@@ -113,17 +122,26 @@ describe("events survive a crash exactly once", () => {
 
     const second = await launch();
     try {
-      const listed = await callApi<{ data: Array<{ namespace_id: string }> }>(second.url, "GET", "/v1/namespaces?limit=100", {
-        key: adminKey,
-      });
+      const listed = await callApi<{ data: Array<{ namespace_id: string }> }>(
+        second.url,
+        "GET",
+        "/v1/namespaces?limit=100",
+        {
+          key: adminKey,
+        },
+      );
       expect(listed.status).toBe(200);
       const existing = new Set(listed.body.data.map((ns) => ns.namespace_id));
       expect(existing.size).toBeGreaterThan(0);
       // The restarted relay publishes what the killed one left in the outbox.
-      await waitUntil(async () => {
-        const events = await namespaceCreatedEvents();
-        return [...existing].every((id) => events.has(id));
-      }, 15_000, 250);
+      await waitUntil(
+        async () => {
+          const events = await namespaceCreatedEvents();
+          return [...existing].every((id) => events.has(id));
+        },
+        15_000,
+        250,
+      );
       const events = await namespaceCreatedEvents();
       for (const id of existing) expect(events.get(id), id).toBe(1);
       // No event for a change that never committed.

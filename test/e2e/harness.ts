@@ -21,7 +21,11 @@ export interface TestPlatform {
   readonly dataDir: string;
   readonly adminKey: string;
   readonly organizationId: string;
-  call<T = Record<string, unknown>>(method: string, path: string, options?: CallOptions): Promise<ApiResponse<T>>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options?: CallOptions,
+  ): Promise<ApiResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -81,7 +85,11 @@ export async function callApi<T = Record<string, unknown>>(
 }
 
 /** Polls `probe` until it returns true; answers how long that took, or throws after `timeoutMs`. */
-export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, everyMs = 25): Promise<number> {
+export async function waitUntil(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 25,
+): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     if (await probe()) return performance.now() - started;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestPlatform, callApi, expectErrorBody, startTestPlatform, waitUntil } from "./harness.js";
+import { callApi, expectErrorBody, startTestPlatform, type TestPlatform, waitUntil } from "./harness.js";
 
 interface KeyAnswer {
   key_id: string;
@@ -23,7 +23,9 @@ afterAll(async () => {
 });
 
 async function createNamespace(name: string): Promise<NamespaceAnswer> {
-  const response = await platform.call<NamespaceAnswer>("POST", "/v1/namespaces", { body: { namespace_name: name } });
+  const response = await platform.call<NamespaceAnswer>("POST", "/v1/namespaces", {
+    body: { namespace_name: name },
+  });
   expect(response.status).toBe(201);
   return response.body;
 }
@@ -42,7 +44,10 @@ describe("a key's life through the gateway", () => {
     expect(namespace.namespace_id).toMatch(/^ns_/);
 
     for (const identifier of [namespace.namespace_id, namespace.namespace_name]) {
-      const whoami = await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key, namespace: identifier });
+      const whoami = await callApi(platform.url, "GET", "/v1/whoami", {
+        key: key.api_key,
+        namespace: identifier,
+      });
       expect(whoami.status).toBe(200);
       expect(whoami.body).toMatchObject({
         organization_id: platform.organizationId,
@@ -62,7 +67,11 @@ describe("a key's life through the gateway", () => {
       return response.status === 401;
     }, 1000);
     expect(elapsed).toBeLessThan(1000);
-    expectErrorBody(await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key }), 401, "UnauthorizedError");
+    expectErrorBody(
+      await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key }),
+      401,
+      "UnauthorizedError",
+    );
   });
 
   it("keeps a rotated key working through its overlap window, then stops it", async () => {
@@ -75,19 +84,24 @@ describe("a key's life through the gateway", () => {
     expect(rotated.status).toBe(201);
     expect(rotated.body.api_key).not.toBe(key.api_key);
     expect((await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key })).status).toBe(200);
-    expect((await callApi(platform.url, "GET", "/v1/whoami", { key: rotated.body.api_key })).status).toBe(200);
+    expect((await callApi(platform.url, "GET", "/v1/whoami", { key: rotated.body.api_key })).status).toBe(
+      200,
+    );
     await waitUntil(
       async () => (await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key })).status === 401,
       3500,
     );
-    expect((await callApi(platform.url, "GET", "/v1/whoami", { key: rotated.body.api_key })).status).toBe(200);
+    expect((await callApi(platform.url, "GET", "/v1/whoami", { key: rotated.body.api_key })).status).toBe(
+      200,
+    );
 
     const again = await platform.call<KeyAnswer>("POST", `/v1/api-keys/${rotated.body.key_id}/rotate`, {
       body: { overlap_seconds: 0 },
     });
     expect(again.status).toBe(201);
     const elapsed = await waitUntil(
-      async () => (await callApi(platform.url, "GET", "/v1/whoami", { key: rotated.body.api_key })).status === 401,
+      async () =>
+        (await callApi(platform.url, "GET", "/v1/whoami", { key: rotated.body.api_key })).status === 401,
       1000,
     );
     expect(elapsed).toBeLessThan(1000);
@@ -98,14 +112,33 @@ describe("namespace scoping", () => {
   it("confines a restricted key to its namespaces; someone else's and a missing namespace look the same", async () => {
     const mine = await createNamespace("team-a");
     const theirs = await createNamespace("team-b");
-    const key = await createKey({ name: "team-a-writer", permissions: ["write"], namespaces: [mine.namespace_name] });
+    const key = await createKey({
+      name: "team-a-writer",
+      permissions: ["write"],
+      namespaces: [mine.namespace_name],
+    });
     expect(key.namespaces).toEqual([mine.namespace_id]);
 
-    expect((await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key, namespace: mine.namespace_id })).status).toBe(200);
-    const other = await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key, namespace: theirs.namespace_id });
-    const otherByName = await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key, namespace: "team-b" });
-    const missing = await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key, namespace: "ns_1111111111111111111111" });
-    const missingByName = await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key, namespace: "nope" });
+    expect(
+      (await callApi(platform.url, "GET", "/v1/whoami", { key: key.api_key, namespace: mine.namespace_id }))
+        .status,
+    ).toBe(200);
+    const other = await callApi(platform.url, "GET", "/v1/whoami", {
+      key: key.api_key,
+      namespace: theirs.namespace_id,
+    });
+    const otherByName = await callApi(platform.url, "GET", "/v1/whoami", {
+      key: key.api_key,
+      namespace: "team-b",
+    });
+    const missing = await callApi(platform.url, "GET", "/v1/whoami", {
+      key: key.api_key,
+      namespace: "ns_1111111111111111111111",
+    });
+    const missingByName = await callApi(platform.url, "GET", "/v1/whoami", {
+      key: key.api_key,
+      namespace: "nope",
+    });
     const bodies = [other, otherByName, missing, missingByName].map((response) => {
       const { message, details } = expectErrorBody(response, 404, "NotFoundError");
       return { message, keys: Object.keys((details as Record<string, unknown> | null) ?? {}).sort() };
@@ -117,14 +150,20 @@ describe("namespace scoping", () => {
       404,
       "NotFoundError",
     );
-    const listed = await callApi<{ data: NamespaceAnswer[] }>(platform.url, "GET", "/v1/namespaces", { key: key.api_key });
+    const listed = await callApi<{ data: NamespaceAnswer[] }>(platform.url, "GET", "/v1/namespaces", {
+      key: key.api_key,
+    });
     expect(listed.status).toBe(200);
     expect(listed.body.data.map((ns) => ns.namespace_id)).toEqual([mine.namespace_id]);
   });
 
   it("lets no key grant more than it holds", async () => {
     const mine = await createNamespace("scoped-admin-home");
-    const scopedAdmin = await createKey({ name: "scoped-admin", permissions: ["admin"], namespaces: [mine.namespace_id] });
+    const scopedAdmin = await createKey({
+      name: "scoped-admin",
+      permissions: ["admin"],
+      namespaces: [mine.namespace_id],
+    });
     const orgWide = await callApi(platform.url, "POST", "/v1/api-keys", {
       key: scopedAdmin.api_key,
       body: { name: "escalate", permissions: ["admin"] },
@@ -142,9 +181,15 @@ describe("permissions", () => {
   it("does not let a read key write or manage keys", async () => {
     const ns = await createNamespace("read-only-home");
     const reader = await createKey({ name: "reader", permissions: ["read"] });
-    expect((await callApi(platform.url, "GET", `/v1/namespaces/${ns.namespace_id}`, { key: reader.api_key })).status).toBe(200);
+    expect(
+      (await callApi(platform.url, "GET", `/v1/namespaces/${ns.namespace_id}`, { key: reader.api_key }))
+        .status,
+    ).toBe(200);
     expectErrorBody(
-      await callApi(platform.url, "POST", "/v1/namespaces", { key: reader.api_key, body: { namespace_name: "x1" } }),
+      await callApi(platform.url, "POST", "/v1/namespaces", {
+        key: reader.api_key,
+        body: { namespace_name: "x1" },
+      }),
       403,
       "ForbiddenError",
     );
@@ -162,7 +207,10 @@ describe("permissions", () => {
       "ForbiddenError",
     );
     expectErrorBody(
-      await callApi(platform.url, "POST", "/v1/api-keys", { key: reader.api_key, body: { name: "x", permissions: ["read"] } }),
+      await callApi(platform.url, "POST", "/v1/api-keys", {
+        key: reader.api_key,
+        body: { name: "x", permissions: ["read"] },
+      }),
       403,
       "ForbiddenError",
     );
@@ -172,7 +220,7 @@ describe("permissions", () => {
 
 describe("requests that should fail cleanly", () => {
   it("answers bad authentication with 401 and the same message, whatever is wrong", async () => {
-    const wellFormedUnknown = "sk_live_" + "A".repeat(44);
+    const wellFormedUnknown = `sk_live_${"A".repeat(44)}`;
     const cases: Array<Record<string, string>> = [
       {},
       { authorization: "Basic abc" },
@@ -191,13 +239,21 @@ describe("requests that should fail cleanly", () => {
 
   it("rejects malformed JSON, unknown fields, wrong types and oversized bodies without writing anything", async () => {
     const before = await platform.call<{ data: unknown[] }>("GET", "/v1/namespaces?limit=100");
-    expectErrorBody(await platform.call("POST", "/v1/namespaces", { body: "{not json" }), 400, "BadRequestError");
+    expectErrorBody(
+      await platform.call("POST", "/v1/namespaces", { body: "{not json" }),
+      400,
+      "BadRequestError",
+    );
     expectErrorBody(
       await platform.call("POST", "/v1/namespaces", { body: { namespace_name: "ok-name", extra: 1 } }),
       422,
       "ValidationError",
     );
-    expectErrorBody(await platform.call("POST", "/v1/namespaces", { body: { namespace_name: 42 } }), 422, "ValidationError");
+    expectErrorBody(
+      await platform.call("POST", "/v1/namespaces", { body: { namespace_name: 42 } }),
+      422,
+      "ValidationError",
+    );
     expectErrorBody(
       await platform.call("POST", "/v1/namespaces", {
         body: { namespace_name: "big", description: "x".repeat(2 * 1024 * 1024) },
@@ -223,7 +279,10 @@ describe("requests that should fail cleanly", () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body.namespace_id).toBe(first.body.namespace_id);
-    const different = await platform.call("POST", "/v1/namespaces", { headers, body: { namespace_name: "other" } });
+    const different = await platform.call("POST", "/v1/namespaces", {
+      headers,
+      body: { namespace_name: "other" },
+    });
     expect(different.status).toBe(422);
   });
 });

@@ -1,7 +1,7 @@
 import { type AnyEventEnvelope, subjectFilterFor, subjectOf } from "@strata/events";
+import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
 import type { NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
 import { subscribeToAllInstances } from "./broadcast-subscriber.js";
 import { connectNats } from "./connect.js";
 import { ensureEventStream } from "./streams.js";

@@ -1,7 +1,7 @@
 import { type AnyEventEnvelope, subjectOf } from "@strata/events";
+import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
 import type { JetStreamClient, JsMsg, NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
 import { connectNats } from "./connect.js";
 import { type ConsumerOutcome, DEAD_LETTER_HEADERS, startDurableConsumer } from "./durable-consumer.js";
 import { DLQ_STREAM, ensureEventStream } from "./streams.js";

@@ -1,7 +1,7 @@
 import { type DocStore, openSqliteDocStore } from "@strata/docstore";
 import { err, ok } from "@strata/errors";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TempDir, tempDir } from "@strata/testkit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { INBOX_TABLE, INBOX_TABLE_SPEC, processOnce, pruneInbox } from "./inbox.js";
 
 interface Counter {

@@ -1,9 +1,9 @@
 import { type DocStore, openSqliteDocStore } from "@strata/docstore";
 import { err, ok } from "@strata/errors";
 import { EVENTS_STREAM, subjectOf } from "@strata/events";
+import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import type { NatsConnection } from "nats";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { connectNats } from "./connect.js";
 import { appendToOutbox, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "./outbox.js";
 import { OutboxRelay } from "./outbox-relay.js";

@@ -2,9 +2,9 @@ import { type Context, context, ROOT_CONTEXT, type SpanContext, TraceFlags, trac
 import { type DocStore, openSqliteDocStore } from "@strata/docstore";
 import { ok } from "@strata/errors";
 import { EVENTS_STREAM } from "@strata/events";
+import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import type { NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { connectNats } from "./connect.js";
 import { startDurableConsumer } from "./durable-consumer.js";
 import { INBOX_TABLE_SPEC, processOnce } from "./inbox.js";

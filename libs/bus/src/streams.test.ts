@@ -1,8 +1,8 @@
 import { EVENTS_STREAM, subjectOf } from "@strata/events";
+import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
 import type { NatsConnection } from "nats";
 import { nanos } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
 import { connectNats } from "./connect.js";
 import { DLQ_STREAM, ensureEventStream } from "./streams.js";
 import { countOnStream, keyRevokedEvent, publishEvent } from "./test-support.js";

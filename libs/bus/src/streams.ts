@@ -59,16 +59,20 @@ export async function ensureEventStream(nc: NatsConnection, options: EventStream
     duplicate_window: nanos(options.duplicateWindowMs ?? 2 * 60 * 1000),
     num_replicas: replicas,
   });
-  await ensureStream(jsm, { ...explicit, max_age: options.deadLetterMaxAgeMs !== undefined }, {
-    name: DLQ_STREAM,
-    subjects: [`${DLQ_SUBJECT_ROOT}.>`],
-    storage: StorageType.File,
-    retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
-    max_age: nanos(options.deadLetterMaxAgeMs ?? 30 * DAY_MS),
-    duplicate_window: nanos(2 * 60 * 1000),
-    num_replicas: replicas,
-  });
+  await ensureStream(
+    jsm,
+    { ...explicit, max_age: options.deadLetterMaxAgeMs !== undefined },
+    {
+      name: DLQ_STREAM,
+      subjects: [`${DLQ_SUBJECT_ROOT}.>`],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_age: nanos(options.deadLetterMaxAgeMs ?? 30 * DAY_MS),
+      duplicate_window: nanos(2 * 60 * 1000),
+      num_replicas: replicas,
+    },
+  );
 }
 
 /** Which limits the caller asked for; the others keep the live stream's values. */
@@ -79,7 +83,11 @@ type WantedStream = Pick<
   "name" | "subjects" | "storage" | "retention" | "discard" | "max_age" | "duplicate_window" | "num_replicas"
 >;
 
-async function ensureStream(jsm: JetStreamManager, explicit: ExplicitLimits, fresh: WantedStream): Promise<void> {
+async function ensureStream(
+  jsm: JetStreamManager,
+  explicit: ExplicitLimits,
+  fresh: WantedStream,
+): Promise<void> {
   let existing = await streamInfo(jsm, fresh.name);
   if (existing === undefined) {
     try {

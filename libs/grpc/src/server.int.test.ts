@@ -1,9 +1,9 @@
 import { createServer } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { ERROR_KINDS } from "@strata/errors";
+import { authV1 } from "@strata/proto";
 import { service as healthService } from "grpc-health-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authV1 } from "@strata/proto";
 import type { Caller } from "./caller.js";
 import { callUnary, clientInterceptors } from "./client.js";
 import { ERROR_METADATA_KEY, fromGrpcError } from "./error-mapping.js";

@@ -1,0 +1,137 @@
+import { err, ok, unavailable } from "@strata/errors";
+import type { Caller } from "@strata/grpc";
+import { generateApiKeySecret } from "@strata/ids";
+import { describe, expect, it } from "vitest";
+import { ApiKeyVerifier, bearerSecret, type VerifiedKey, type VerifyKeyRemote } from "./api-key-verifier.js";
+
+const caller = (keyId: string): Caller => ({
+  organizationId: "org_1",
+  keyId,
+  permissions: ["read"],
+  namespaces: [],
+  roles: [],
+  attributes: {},
+});
+
+function setup(answers: Map<string, VerifiedKey | null>, options: { ttlMs?: number } = {}) {
+  let now = 1_000_000;
+  const calls: string[] = [];
+  const remote: VerifyKeyRemote = async (secret) => {
+    calls.push(secret);
+    return ok(answers.get(secret) ?? null);
+  };
+  const verifier = new ApiKeyVerifier({ remote, ttlMs: options.ttlMs ?? 30_000, now: () => now });
+  return { verifier, calls, advance: (ms: number) => (now += ms), now: () => now };
+}
+
+describe("ApiKeyVerifier", () => {
+  it("caches a valid key and serves it without asking again", async () => {
+    const secret = generateApiKeySecret();
+    const { verifier, calls } = setup(new Map([[secret, { caller: caller("key_a") }]]));
+    expect(await verifier.verifySecret(secret)).toMatchObject({ ok: true });
+    expect(await verifier.verifySecret(secret)).toMatchObject({ ok: true });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("asks again after the TTL, and never serves a key past its own expiry", async () => {
+    const secret = generateApiKeySecret();
+    const answers = new Map<string, VerifiedKey | null>();
+    const { verifier, calls, advance, now } = setup(answers, { ttlMs: 10_000 });
+    answers.set(secret, { caller: caller("key_a"), expiresAt: new Date(now() + 3_000) });
+    expect((await verifier.verifySecret(secret)).ok).toBe(true);
+    advance(3_001);
+    answers.set(secret, null);
+    expect((await verifier.verifySecret(secret)).ok).toBe(false);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("drops every cached answer of a key id on invalidateKey", async () => {
+    const secret = generateApiKeySecret();
+    const answers = new Map<string, VerifiedKey | null>([[secret, { caller: caller("key_a") }]]);
+    const { verifier, calls } = setup(answers);
+    await verifier.verifySecret(secret);
+    answers.set(secret, null);
+    verifier.invalidateKey("key_a");
+    expect((await verifier.verifySecret(secret)).ok).toBe(false);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("does not cache an answer that was in flight while an invalidation arrived", async () => {
+    const secret = generateApiKeySecret();
+    let release: () => void = () => undefined;
+    const calls: string[] = [];
+    const verifier = new ApiKeyVerifier({
+      ttlMs: 30_000,
+      remote: async (s) => {
+        calls.push(s);
+        if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return ok({ caller: caller("key_a") });
+      },
+    });
+    const pending = verifier.verifySecret(secret);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    verifier.invalidateKey("key_a");
+    release();
+    expect((await pending).ok).toBe(true);
+    await verifier.verifySecret(secret);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("never calls the service for a malformed header and does not cache infrastructure failures", async () => {
+    const calls: string[] = [];
+    const verifier = new ApiKeyVerifier({
+      ttlMs: 30_000,
+      remote: async (s) => {
+        calls.push(s);
+        return err(unavailable("down"));
+      },
+    });
+    for (const header of [undefined, "", "Bearer", "Basic abc", "Bearer sk_live_abc", "Bearer a b"]) {
+      expect(await verifier.verifyAuthorizationHeader(header)).toMatchObject({
+        ok: false,
+        error: { kind: "unauthorized" },
+      });
+    }
+    expect(calls).toHaveLength(0);
+    const secret = generateApiKeySecret();
+    expect(await verifier.verifyAuthorizationHeader(`Bearer ${secret}`)).toMatchObject({
+      ok: false,
+      error: { kind: "unavailable" },
+    });
+    await verifier.verifyAuthorizationHeader(`bearer ${secret}`);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("stays within its size bound", async () => {
+    const answers = new Map<string, VerifiedKey | null>();
+    const secrets = Array.from({ length: 5 }, (_, i) => {
+      const s = generateApiKeySecret();
+      answers.set(s, { caller: caller(`key_${i}`) });
+      return s;
+    });
+    const calls: string[] = [];
+    const verifier = new ApiKeyVerifier({
+      ttlMs: 30_000,
+      maxEntries: 2,
+      remote: async (s) => {
+        calls.push(s);
+        return ok(answers.get(s) ?? null);
+      },
+    });
+    for (const s of secrets) await verifier.verifySecret(s);
+    const [first] = secrets;
+    if (first === undefined) throw new Error("no secrets");
+    await verifier.verifySecret(first);
+    expect(calls).toHaveLength(6);
+  });
+});
+
+describe("bearerSecret", () => {
+  it("reads the token of a Bearer header, scheme case-insensitive", () => {
+    expect(bearerSecret("Bearer abc")).toBe("abc");
+    expect(bearerSecret("bearer abc")).toBe("abc");
+    expect(bearerSecret("Basic abc")).toBeUndefined();
+    expect(bearerSecret("Bearer a b")).toBeUndefined();
+    expect(bearerSecret(undefined)).toBeUndefined();
+  });
+});

@@ -1,0 +1,80 @@
+import {
+  type Env,
+  envDurationMs,
+  envInt,
+  envLogLevel,
+  envPort,
+  envString,
+  envUrl,
+  type LogLevel,
+  loadConfig,
+} from "@strata/config";
+import { z } from "zod";
+
+/** host:port of a gRPC service (no scheme), as grpc-js client constructors take it. */
+const grpcAddress = () =>
+  envString().refine((value) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value), {
+    message: "must be host:port",
+  });
+
+/** The gateway's variables (parse with loadConfig, or build one in a test). */
+export const gatewayConfigSchema = z.object({
+  /** 0.0.0.0 in containers. */
+  GATEWAY_HOST: envString({ default: "127.0.0.1" }),
+  /** The gateway's own port variable; wins over STRATA_HTTP_PORT. 0 picks a free port. */
+  GATEWAY_PORT: envPort().optional(),
+  /** The platform-wide HTTP port (the embedded launcher sets it). */
+  STRATA_HTTP_PORT: envPort(8080),
+  AUTH_GRPC_URL: grpcAddress(),
+  NAMESPACE_GRPC_URL: grpcAddress(),
+  NATS_URL: envString({ default: "nats://127.0.0.1:4222" }),
+  STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }),
+  GATEWAY_BODY_LIMIT_BYTES: envInt(1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
+  /** Requests per API key per window. */
+  GATEWAY_RATE_LIMIT_MAX: envInt(6000, { min: 1, max: 100_000_000 }),
+  GATEWAY_RATE_LIMIT_WINDOW: envDurationMs(60_000),
+  GATEWAY_AUTH_CACHE_TTL: envDurationMs(30_000),
+  GATEWAY_NAMESPACE_CACHE_TTL: envDurationMs(30_000),
+  /** How long one gRPC call may take before the request answers 503. */
+  GATEWAY_GRPC_DEADLINE: envDurationMs(10_000),
+  LOG_LEVEL: envLogLevel("info"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** The only place the gateway reads process.env. Throws a ConfigError listing every problem. */
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  return loadConfig(gatewayConfigSchema, env);
+}
+
+/** The configuration as the gateway's parts use it. */
+export interface GatewaySettings {
+  readonly host: string;
+  readonly port: number;
+  readonly authGrpcAddress: string;
+  readonly namespaceGrpcAddress: string;
+  readonly internalToken: string;
+  readonly bodyLimitBytes: number;
+  readonly rateLimit: { readonly max: number; readonly windowMs: number };
+  readonly authCacheTtlMs: number;
+  readonly namespaceCacheTtlMs: number;
+  readonly grpcDeadlineMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export function settingsOf(config: GatewayConfig): GatewaySettings {
+  return {
+    host: config.GATEWAY_HOST,
+    port: config.GATEWAY_PORT ?? config.STRATA_HTTP_PORT,
+    authGrpcAddress: config.AUTH_GRPC_URL,
+    namespaceGrpcAddress: config.NAMESPACE_GRPC_URL,
+    internalToken: config.STRATA_INTERNAL_TOKEN,
+    bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES,
+    rateLimit: { max: config.GATEWAY_RATE_LIMIT_MAX, windowMs: config.GATEWAY_RATE_LIMIT_WINDOW },
+    authCacheTtlMs: config.GATEWAY_AUTH_CACHE_TTL,
+    namespaceCacheTtlMs: config.GATEWAY_NAMESPACE_CACHE_TTL,
+    grpcDeadlineMs: config.GATEWAY_GRPC_DEADLINE,
+    logLevel: config.LOG_LEVEL,
+  };
+}

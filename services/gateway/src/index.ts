@@ -1,0 +1,10 @@
+export type { GatewayApp, GatewayAppDeps } from "./app.js";
+export { buildGatewayApp, GATEWAY_VERSION } from "./app.js";
+export type { BackendOptions, Backends } from "./backends/backends.js";
+export { connectBackends } from "./backends/backends.js";
+export type { GatewayConfig, GatewaySettings } from "./config.js";
+export { gatewayConfigSchema, loadGatewayConfig, settingsOf } from "./config.js";
+export type { IdempotencyStore } from "./idempotency/idempotency-store.js";
+export { IDEMPOTENCY_BUCKET, openNatsIdempotencyStore } from "./idempotency/idempotency-store.js";
+export type { RunningService } from "./start.js";
+export { startGateway } from "./start.js";

@@ -1,0 +1,89 @@
+import type { Permission } from "@strata/grpc";
+import { authV1 } from "@strata/proto";
+import { z } from "zod";
+import { isoOrNull, stringOrNull } from "./common.js";
+
+export const permissionSchema = z.enum(["read", "write", "admin"]);
+
+export const apiKeySchema = z
+  .object({
+    key_id: z.string(),
+    organization_id: z.string(),
+    name: z.string(),
+    start: z.string().describe("The first characters of the secret, safe to display"),
+    permissions: z.array(permissionSchema),
+    namespaces: z.array(z.string()).describe("Namespace ids; empty means every namespace"),
+    expires_at: z.string().nullable(),
+    principal_id: z.string().nullable(),
+    roles: z.array(z.string()),
+    attributes: z.record(z.string(), z.unknown()),
+    status: z.enum(["active", "revoked", "expired", "unknown"]),
+    created_at: z.string(),
+    revoked_at: z.string().nullable(),
+    rotated_to: z.string().nullable(),
+  })
+  .meta({ id: "ApiKey" });
+
+export type ApiKeyView = z.infer<typeof apiKeySchema>;
+
+export function apiKeyView(key: authV1.ApiKey | undefined): ApiKeyView {
+  if (key === undefined) throw new Error("the auth service answered without a key");
+  return {
+    key_id: key.keyId,
+    organization_id: key.organizationId,
+    name: key.name,
+    start: key.start,
+    permissions: key.permissions.flatMap((p) => {
+      const name = permissionName(p);
+      return name === undefined ? [] : [name];
+    }),
+    namespaces: [...key.namespaces],
+    expires_at: isoOrNull(key.expiresAt),
+    principal_id: stringOrNull(key.principalId),
+    roles: [...key.roles],
+    attributes: { ...(key.attributes ?? {}) },
+    status: statusName(key.status),
+    created_at: isoOrNull(key.createdAt) ?? new Date(0).toISOString(),
+    revoked_at: isoOrNull(key.revokedAt),
+    rotated_to: stringOrNull(key.rotatedTo),
+  };
+}
+
+export function permissionName(value: authV1.Permission): Permission | undefined {
+  switch (value) {
+    case authV1.Permission.PERMISSION_READ:
+      return "read";
+    case authV1.Permission.PERMISSION_WRITE:
+      return "write";
+    case authV1.Permission.PERMISSION_ADMIN:
+      return "admin";
+    case authV1.Permission.PERMISSION_UNSPECIFIED:
+    case authV1.Permission.UNRECOGNIZED:
+      return undefined;
+  }
+}
+
+export function permissionToProto(permission: Permission): authV1.Permission {
+  switch (permission) {
+    case "read":
+      return authV1.Permission.PERMISSION_READ;
+    case "write":
+      return authV1.Permission.PERMISSION_WRITE;
+    case "admin":
+      return authV1.Permission.PERMISSION_ADMIN;
+  }
+}
+
+function statusName(value: authV1.KeyStatus): ApiKeyView["status"] {
+  switch (value) {
+    case authV1.KeyStatus.KEY_STATUS_ACTIVE:
+      return "active";
+    case authV1.KeyStatus.KEY_STATUS_REVOKED:
+      return "revoked";
+    case authV1.KeyStatus.KEY_STATUS_EXPIRED:
+      return "expired";
+    case authV1.KeyStatus.KEY_STATUS_UNSPECIFIED:
+    case authV1.KeyStatus.UNRECOGNIZED:
+      return "unknown";
+  }
+}

@@ -1,0 +1,71 @@
+import { asyncApiDocument } from "@strata/events";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Registry } from "prom-client";
+import { z } from "zod";
+
+export interface OpsDeps {
+  readonly version: string;
+  readonly registry: Registry;
+  /** NATS connected and both gRPC services SERVING. */
+  readonly ready: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
+}
+
+const statusSchema = z.object({ status: z.string() });
+const readySchema = z.object({
+  status: z.enum(["ready", "not_ready"]),
+  checks: z.record(z.string(), z.boolean()),
+});
+const PUBLIC = { access: "public" } as const;
+const TAGS = ["Operations"];
+
+/** Probes, metrics and the machine-readable API documents: public, no key needed. */
+export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+
+  typed.get(
+    "/healthz",
+    {
+      config: PUBLIC,
+      schema: { tags: TAGS, summary: "The process is up", security: [], response: { 200: statusSchema } },
+    },
+    async () => ({ status: "ok" }),
+  );
+
+  typed.get(
+    "/readyz",
+    {
+      config: PUBLIC,
+      schema: {
+        tags: TAGS,
+        summary: "NATS is connected and the auth and namespace services answer SERVING",
+        security: [],
+        response: { 200: readySchema, 503: readySchema },
+      },
+    },
+    async (_request, reply) => {
+      const { ready, checks } = await deps.ready();
+      return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not_ready", checks });
+    },
+  );
+
+  const doc = (summary: string) => ({ tags: TAGS, summary, security: [] });
+  app.get(
+    "/metrics",
+    { config: PUBLIC, schema: doc("Prometheus metrics (text format)") },
+    async (_request, reply) => {
+      const text = await deps.registry.metrics();
+      return reply.type(deps.registry.contentType).send(text);
+    },
+  );
+
+  app.get("/v1/openapi.json", { config: PUBLIC, schema: doc("This OpenAPI 3.1 document") }, async () =>
+    app.swagger(),
+  );
+
+  app.get(
+    "/v1/asyncapi.json",
+    { config: PUBLIC, schema: doc("AsyncAPI 3.0 document of the domain events on NATS") },
+    async () => asyncApiDocument(deps.version),
+  );
+}

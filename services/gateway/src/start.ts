@@ -1,0 +1,93 @@
+import { ensureEventStream } from "@strata/bus";
+import type { Logger } from "@strata/logger";
+import type { NatsConnection } from "nats";
+import { buildGatewayApp } from "./app.js";
+import { connectBackends } from "./backends/backends.js";
+import { subscribeCacheInvalidation } from "./cache-invalidation.js";
+import { type GatewayConfig, settingsOf } from "./config.js";
+import { openNatsIdempotencyStore } from "./idempotency/idempotency-store.js";
+
+/** The shape every service's start function returns (see services/platform). */
+export interface RunningService {
+  readonly name: string;
+  readonly grpcAddress?: string;
+  readonly httpUrl?: string;
+  ready(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+const READY_CHECK_TIMEOUT_MS = 1_000;
+
+export async function startGateway(deps: {
+  config: GatewayConfig;
+  logger: Logger;
+  nc: NatsConnection;
+}): Promise<RunningService & { httpUrl: string }> {
+  const { config, nc } = deps;
+  const settings = settingsOf(config);
+  const logger = deps.logger.child({ service: "gateway" });
+  await ensureEventStream(nc);
+  const idempotencyStore = await openNatsIdempotencyStore(nc);
+  const backends = connectBackends(settings);
+  const readiness = async () => {
+    const [natsUp, servicesUp] = await Promise.all([
+      natsConnected(nc, READY_CHECK_TIMEOUT_MS),
+      backends.healthy(READY_CHECK_TIMEOUT_MS),
+    ]);
+    return { ready: natsUp && servicesUp, checks: { nats: natsUp, services: servicesUp } };
+  };
+  const gateway = await buildGatewayApp({ config, logger, backends, idempotencyStore, ready: readiness });
+  const invalidation = await subscribeCacheInvalidation({
+    nc,
+    logger,
+    verifier: gateway.verifier,
+    namespaces: gateway.namespaces,
+  });
+  let address: string;
+  try {
+    address = await gateway.app.listen({ host: settings.host, port: settings.port });
+  } catch (error: unknown) {
+    await invalidation.stop();
+    backends.close();
+    throw error;
+  }
+  logger.info({ address }, "gateway listening");
+
+  let stopped: Promise<void> | undefined;
+  return {
+    name: "gateway",
+    httpUrl: address,
+    ready: async () => (await readiness()).ready,
+    stop() {
+      stopped ??= (async () => {
+        // New requests get 503 at once; app.close() waits for those in flight, then the channels go.
+        gateway.beginShutdown();
+        await gateway.app.close();
+        await invalidation.stop();
+        backends.close();
+        logger.info({ address }, "gateway stopped");
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Connected, and the server answers a ping in time (a reconnecting client is not ready). */
+async function natsConnected(nc: NatsConnection, timeoutMs: number): Promise<boolean> {
+  if (nc.isClosed()) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      nc.rtt().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
