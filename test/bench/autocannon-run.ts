@@ -28,6 +28,37 @@ interface AutocannonJson {
   errors: number;
 }
 
+export interface SteadyResult {
+  readonly label: string;
+  readonly sent: number;
+  readonly completed: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** Runs steady-load.ts (open loop, fixed rate) as a separate process. */
+export function runSteadyLoad(options: {
+  label: string;
+  url: string;
+  rate: number;
+  durationSeconds: number;
+  headers?: Record<string, string>;
+}): Promise<SteadyResult> {
+  const tsx = join(process.cwd(), "node_modules/.bin/tsx");
+  const script = join(import.meta.dirname, "steady-load.ts");
+  const { label, ...rest } = options;
+  return new Promise((resolve, reject) => {
+    execFile(tsx, [script, JSON.stringify(rest)], { maxBuffer: 1024 * 1024 }, (error, stdout) => {
+      if (error) return reject(error);
+      resolve({ label, ...(JSON.parse(stdout) as Omit<SteadyResult, "label">) });
+    });
+  });
+}
+
 /**
  * Runs autocannon as a separate process, so the load generator does not share the event loop of
  * the server it measures (on 2 cores they still share the machine, as in notes/baselines.md).
