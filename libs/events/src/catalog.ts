@@ -7,6 +7,16 @@ import { z } from "zod";
  */
 const isoTime = z.iso.datetime({ offset: true });
 const permission = z.enum(["read", "write", "admin"]);
+const tier = z.enum(["hot", "warm", "cold", "archive"]);
+const documentField = z.enum(["metadata", "features", "text", "taxonomy_labels"]);
+/** Names a document: its id is unique only within its collection. */
+const documentRef = {
+  document_id: z.string(),
+  collection_id: z.string(),
+  namespace_id: z.string(),
+  organization_id: z.string(),
+  tier,
+};
 
 export const eventCatalog = {
   "api_key.created": {
@@ -63,6 +73,31 @@ export const eventCatalog = {
     scope: "namespace",
     summary: "A namespace was deleted; its name may be taken again.",
     data: z.object({ namespace_id: z.string(), organization_id: z.string(), namespace_name: z.string() }),
+  },
+  "document.created": {
+    scope: "namespace",
+    summary: "A document was written to a collection (metadata, vectors, text, labels).",
+    data: z.object({
+      ...documentRef,
+      feature_uris: z.array(z.string()).describe("The features the document holds a vector for"),
+    }),
+  },
+  "document.updated": {
+    scope: "namespace",
+    summary: "A document's metadata, vectors, text or taxonomy labels changed.",
+    data: z.object({
+      ...documentRef,
+      feature_uris: z.array(z.string()).describe("The features the document holds a vector for now"),
+      changed_fields: z.array(documentField).describe("The top-level fields the update replaced"),
+    }),
+  },
+  "document.deleted": {
+    scope: "namespace",
+    summary: "A document was deleted, alone or with its collection; its vectors must go from every tier.",
+    data: z.object({
+      ...documentRef,
+      cause: z.enum(["document_deleted", "collection_deleted"]),
+    }),
   },
 } as const satisfies Record<
   string,

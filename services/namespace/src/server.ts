@@ -1,6 +1,8 @@
 import { type RunningGrpcServer, startGrpcServer, unaryWithCaller } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import { namespaceV1 } from "@strata/proto";
+import { dataServiceRegistrations } from "./data-services.js";
+import type { DataPorts } from "./domain/data-ports.js";
 import type { NamespacePorts } from "./domain/ports.js";
 import { createNamespaceHandler } from "./handlers/create-namespace.js";
 import { deleteNamespaceHandler } from "./handlers/delete-namespace.js";
@@ -21,7 +23,7 @@ export function buildNamespaceService(ports: NamespacePorts): namespaceV1.Namesp
 }
 
 export function startNamespaceGrpcServer(options: {
-  readonly ports: NamespacePorts;
+  readonly ports: DataPorts;
   readonly host: string;
   readonly port: number;
   readonly internalToken: string;
@@ -39,6 +41,7 @@ export function startNamespaceGrpcServer(options: {
         definition: namespaceV1.NamespaceServiceService,
         implementation: buildNamespaceService(options.ports),
       },
+      ...dataServiceRegistrations(options.ports),
     ],
   });
 }

@@ -9,7 +9,9 @@ import type { DocStore } from "@strata/docstore";
 import type { Logger } from "@strata/logger";
 import { openStore } from "./adapters/open-store.js";
 import { type NamespaceConfig, storeLocationOf } from "./config.js";
-import type { NamespacePorts } from "./domain/ports.js";
+import { MetadataValidators } from "./domain/collections/metadata-validators.js";
+import type { DataPorts } from "./domain/data-ports.js";
+import { DATA_TABLE_SPECS } from "./domain/data-tables.js";
 import { NAMESPACE_TABLE_SPECS } from "./domain/tables.js";
 import type { RunningService } from "./running-service.js";
 import { startNamespaceGrpcServer } from "./server.js";
@@ -34,16 +36,18 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
   const store = await openStore(storeLocationOf(config));
   let relay: OutboxRelay | undefined;
   try {
-    for (const spec of [...NAMESPACE_TABLE_SPECS, OUTBOX_TABLE_SPEC]) await store.ensureTable(spec);
+    for (const spec of [...NAMESPACE_TABLE_SPECS, ...DATA_TABLE_SPECS, OUTBOX_TABLE_SPEC])
+      await store.ensureTable(spec);
     await ensureEventStream(nc);
     const startedRelay = new OutboxRelay({ store, nc, logger });
     relay = startedRelay;
     startedRelay.start();
-    const ports: NamespacePorts = {
+    const ports: DataPorts = {
       store,
       appendEvent: appendToOutbox,
       eventsCommitted: () => startedRelay.notify(),
       clock: deps.clock ?? (() => new Date()),
+      metadataValidators: new MetadataValidators(),
     };
     const server = await startNamespaceGrpcServer({
       ports,

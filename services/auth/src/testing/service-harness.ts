@@ -7,12 +7,7 @@ import type { Caller } from "@strata/grpc";
 import { clientInterceptors, type PERMISSIONS } from "@strata/grpc";
 import { createLogger } from "@strata/logger";
 import { authV1 } from "@strata/proto";
-import {
-  type NatsServerHandle,
-  startNatsServer,
-  type TempDir,
-  tempDir,
-} from "@strata/testkit";
+import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { authConfigSchema } from "../config.js";
 import { type NatsConnection, type RunningAuthService, startAuthService } from "../start.js";
 

@@ -2,8 +2,8 @@
 import { connectNats } from "@strata/bus";
 import { generateInternalToken, type RunningGrpcServer, startGrpcServer } from "@strata/grpc";
 import { createLogger } from "@strata/logger";
-import type { NatsConnection } from "nats";
 import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
+import type { NatsConnection } from "nats";
 import { loadGatewayConfig } from "../config.js";
 import { type RunningService, startGateway } from "../start.js";
 import { authServiceRegistration, FakeAuthState } from "./fake-auth-service.js";

@@ -5,13 +5,8 @@ import { loadConfig } from "@strata/config";
 import { type AnyEventEnvelope, EVENTS_STREAM, parseEvent } from "@strata/events";
 import { clientInterceptors } from "@strata/grpc";
 import { createLogger } from "@strata/logger";
-import { namespaceV1 } from "@strata/proto";
-import {
-  type NatsServerHandle,
-  startNatsServer,
-  type TempDir,
-  tempDir,
-} from "@strata/testkit";
+import { collectionV1, documentV1, namespaceV1, taxonomyV1 } from "@strata/proto";
+import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { namespaceConfigSchema } from "../config.js";
 import { type NatsConnection, type RunningNamespaceService, startNamespaceService } from "../start.js";
 
@@ -23,6 +18,9 @@ export interface NamespaceHarness {
   readonly dir: TempDir;
   readonly service: RunningNamespaceService;
   readonly client: namespaceV1.NamespaceServiceClient;
+  readonly collections: collectionV1.CollectionServiceClient;
+  readonly documents: documentV1.DocumentServiceClient;
+  readonly taxonomies: taxonomyV1.TaxonomyServiceClient;
   close(): Promise<void>;
 }
 
@@ -39,21 +37,23 @@ export async function startNamespaceHarness(): Promise<NamespaceHarness> {
   });
   const logger = createLogger({ service: "namespace-test", level: "silent" });
   const service = await startNamespaceService({ config, logger, nc });
-  const client = new namespaceV1.NamespaceServiceClient(
-    service.grpcAddress,
-    grpc.credentials.createInsecure(),
-    {
-      interceptors: clientInterceptors({ internalToken: INTERNAL_TOKEN }),
-    },
-  );
+  const options = { interceptors: clientInterceptors({ internalToken: INTERNAL_TOKEN }) };
+  const insecure = grpc.credentials.createInsecure();
+  const client = new namespaceV1.NamespaceServiceClient(service.grpcAddress, insecure, options);
+  const collections = new collectionV1.CollectionServiceClient(service.grpcAddress, insecure, options);
+  const documents = new documentV1.DocumentServiceClient(service.grpcAddress, insecure, options);
+  const taxonomies = new taxonomyV1.TaxonomyServiceClient(service.grpcAddress, insecure, options);
   return {
     nats,
     nc,
     dir,
     service,
     client,
+    collections,
+    documents,
+    taxonomies,
     async close() {
-      client.close();
+      for (const c of [client, collections, documents, taxonomies]) c.close();
       await service.stop();
       await nc.close();
       await nats.stop();

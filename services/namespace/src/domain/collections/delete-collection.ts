@@ -1,0 +1,108 @@
+import type { DocStoreSession } from "@strata/docstore";
+import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
+import type { Caller } from "@strata/grpc";
+import type { DataPorts } from "../data-ports.js";
+import { documentDeletedEvent } from "../documents/document-events.js";
+import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/document-tables.js";
+import { requirePermission } from "../namespace-access.js";
+import { resolveNamespaceScope } from "../namespace-scope.js";
+import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
+import { resolveCollection } from "./collection-access.js";
+import { COLLECTIONS_TABLE, type CollectionRecord, displayName } from "./collection-tables.js";
+
+/** Documents deleted per transaction (each with its document.deleted event). */
+export const DELETE_PAGE_SIZE = 200;
+
+export interface DeletedCollection {
+  readonly collection: CollectionRecord;
+  readonly deletedDocuments: number;
+}
+
+/**
+ * Deletes a collection and its documents, inside this call:
+ *  1. one transaction marks it `deleting` — hidden from reads, closed to writes, its name free;
+ *  2. documents go in transactions of DELETE_PAGE_SIZE, each with its document.deleted event;
+ *  3. the collection record goes.
+ * Limit: the work is proportional to the document count and runs within the caller's deadline. If
+ * the call is cut short, the collection stays hidden in `deleting`; repeating the delete with the
+ * collection id resumes. (A tracked background task replaces this later, DESIGN §6.)
+ */
+export async function deleteCollection(
+  ports: DataPorts,
+  caller: Caller,
+  namespaceId: string,
+  identifier: string,
+): Promise<Result<DeletedCollection, AppError>> {
+  const allowed = requirePermission(caller, "write");
+  if (!allowed.ok) return allowed;
+  const marked = await retryOnConflict(() =>
+    ports.store.transaction<CollectionRecord, AppError | Conflict>(async (tx) => {
+      const namespace = await resolveNamespaceScope(tx, caller, namespaceId);
+      if (!namespace.ok) return namespace;
+      const found = await resolveCollection(tx, namespace.value, identifier, { includeDeleting: true });
+      if (!found.ok) return found;
+      const { record, version } = found.value;
+      if (record.state === "deleting") return ok(record);
+      const deleting: CollectionRecord = {
+        ...record,
+        state: "deleting",
+        collection_name: null,
+        deleting_name: record.collection_name ?? "",
+        updated_at: ports.clock().toISOString(),
+      };
+      const replaced = await tx.table<CollectionRecord>(COLLECTIONS_TABLE).replace(deleting, version);
+      return replaced.ok ? ok(deleting) : err(CONFLICT);
+    }),
+  );
+  if (!marked.ok) return marked;
+  const collection = marked.value;
+  let deletedDocuments = 0;
+  let stalled = 0;
+  for (;;) {
+    const page = await ports.store.transaction<PageOutcome, never>(async (tx) =>
+      ok(await deletePage(ports, tx, collection)),
+    );
+    if (!page.ok) break;
+    deletedDocuments += page.value.deleted;
+    if (page.value.deleted > 0) ports.eventsCommitted();
+    if (page.value.found > 0) {
+      // Every document of the page changed under us: read again, but not forever.
+      stalled = page.value.deleted === 0 ? stalled + 1 : 0;
+      if (stalled >= 5) return err(unavailable("The collection's documents are changing; repeat the delete"));
+      continue;
+    }
+    // Nothing left: drop the record, unless a write that raced the `deleting` mark slipped a
+    // document in (possible under MongoDB's snapshot isolation); then delete that one too.
+    const finished = await ports.store.transaction<boolean, never>(async (tx) => {
+      if ((await tx.table<DocumentRecord>(DOCUMENTS_TABLE).count({ collection_id: collection.id })) > 0)
+        return ok(false);
+      await tx.table<CollectionRecord>(COLLECTIONS_TABLE).delete(collection.id);
+      return ok(true);
+    });
+    if (finished.ok && finished.value) break;
+  }
+  return ok({ collection: { ...collection, collection_name: displayName(collection) }, deletedDocuments });
+}
+
+interface PageOutcome {
+  readonly found: number;
+  readonly deleted: number;
+}
+
+async function deletePage(
+  ports: DataPorts,
+  tx: DocStoreSession,
+  collection: CollectionRecord,
+): Promise<PageOutcome> {
+  const table = tx.table<DocumentRecord>(DOCUMENTS_TABLE);
+  const documents = await table.find({ where: { collection_id: collection.id }, limit: DELETE_PAGE_SIZE });
+  const now = ports.clock();
+  let deleted = 0;
+  for (const { record, version } of documents) {
+    // A document changed since the read is left for the next page, never deleted without its event.
+    if (!(await table.delete(record.id, version))) continue;
+    await ports.appendEvent(tx, documentDeletedEvent(record, "collection_deleted", now));
+    deleted += 1;
+  }
+  return { found: documents.length, deleted };
+}

@@ -1,0 +1,51 @@
+import { listPage } from "@strata/docstore";
+import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
+import type { Caller } from "@strata/grpc";
+import type { DataPorts } from "../data-ports.js";
+import { requirePermission } from "../namespace-access.js";
+import { DATA_LIST_LIMIT_MAX, isValidListLimit, resolveNamespaceScope } from "../namespace-scope.js";
+import { resolveCollection } from "./collection-access.js";
+import { COLLECTIONS_TABLE, type CollectionRecord } from "./collection-tables.js";
+
+export async function getCollection(
+  ports: DataPorts,
+  caller: Caller,
+  namespaceId: string,
+  identifier: string,
+): Promise<Result<CollectionRecord, AppError>> {
+  const allowed = requirePermission(caller, "read");
+  if (!allowed.ok) return allowed;
+  const namespace = await resolveNamespaceScope(ports.store, caller, namespaceId);
+  if (!namespace.ok) return namespace;
+  const found = await resolveCollection(ports.store, namespace.value, identifier);
+  return found.ok ? ok(found.value.record) : found;
+}
+
+export interface CollectionPage {
+  readonly collections: readonly CollectionRecord[];
+  readonly nextCursor: string | null;
+}
+
+/** The namespace's collections, newest first; those being deleted are left out. */
+export async function listCollections(
+  ports: DataPorts,
+  caller: Caller,
+  namespaceId: string,
+  request: { readonly limit: number; readonly cursor: string | undefined },
+): Promise<Result<CollectionPage, AppError>> {
+  const allowed = requirePermission(caller, "read");
+  if (!allowed.ok) return allowed;
+  if (!isValidListLimit(request.limit)) {
+    return err(badRequest(`limit must be between 1 and ${DATA_LIST_LIMIT_MAX}`, { limit: request.limit }));
+  }
+  const namespace = await resolveNamespaceScope(ports.store, caller, namespaceId);
+  if (!namespace.ok) return namespace;
+  const page = await listPage(ports.store.table<CollectionRecord>(COLLECTIONS_TABLE), {
+    where: { namespace_id: namespace.value.id, state: "active" },
+    limit: request.limit,
+    cursor: request.cursor,
+    direction: "desc",
+  });
+  if (!page.ok) return err(badRequest("The cursor is invalid", { cursor: request.cursor }));
+  return ok({ collections: page.value.records.map((v) => v.record), nextCursor: page.value.nextCursor });
+}

@@ -1,0 +1,47 @@
+// Helpers for this package's tests of collections, documents and taxonomies; not exported.
+import { newId } from "@strata/ids";
+import { MetadataValidators } from "./collections/metadata-validators.js";
+import { createNamespace } from "./create-namespace.js";
+import type { DataPorts } from "./data-ports.js";
+import { DATA_TABLE_SPECS } from "./data-tables.js";
+import { callerOf, type TestNamespaces, testNamespaces } from "./test-support.js";
+
+export interface TestData extends TestNamespaces {
+  readonly ports: DataPorts;
+  readonly organizationId: string;
+  /** Two namespaces of the organization. */
+  readonly namespaceId: string;
+  readonly otherNamespaceId: string;
+}
+
+export async function testData(): Promise<TestData> {
+  const base = await testNamespaces();
+  for (const spec of DATA_TABLE_SPECS) await base.store.ensureTable(spec);
+  const ports: DataPorts = { ...base.ports, metadataValidators: new MetadataValidators() };
+  const organizationId = newId("organization");
+  const admin = callerOf(organizationId);
+  const ids: string[] = [];
+  for (const namespaceName of ["main", "other"]) {
+    const created = await createNamespace(ports, admin, { namespaceName, description: "" });
+    if (!created.ok) throw new Error(created.error.message);
+    ids.push(created.value.id);
+  }
+  const [namespaceId = "", otherNamespaceId = ""] = ids;
+  return { ...base, ports, organizationId, namespaceId, otherNamespaceId };
+}
+
+export function kindOf(result: { ok: boolean; error?: { kind: string } }): string | undefined {
+  return result.ok ? undefined : result.error?.kind;
+}
+
+/** The `validation_errors` of a failed result, as "location: type" strings. */
+export function issuesOf(result: {
+  ok: boolean;
+  error?: { details?: Readonly<Record<string, unknown>> };
+}): string[] {
+  if (result.ok) return [];
+  const issues = result.error?.details?.validation_errors;
+  return Array.isArray(issues)
+    ? issues.map((i: { location: string; type: string }) => `${i.location}: ${i.type}`)
+    : [];
+}

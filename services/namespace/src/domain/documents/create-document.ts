@@ -1,0 +1,116 @@
+import {
+  type AppError,
+  alreadyExists,
+  err,
+  ok,
+  type Result,
+  type ValidationIssue,
+  validationFailed,
+} from "@strata/errors";
+import type { Caller } from "@strata/grpc";
+import { newId } from "@strata/ids";
+import type { DataPorts } from "../data-ports.js";
+import { checkJsonObject, type JsonObject } from "../json-value.js";
+import { requirePermission } from "../namespace-access.js";
+import { checkTaxonomyLabels } from "../taxonomies/taxonomy-labels.js";
+import { resolveDocumentScope } from "./document-access.js";
+import { documentCreatedEvent } from "./document-events.js";
+import {
+  type AclInput,
+  checkAcl,
+  checkDocumentId,
+  checkText,
+  checkVectors,
+  METADATA_LIMITS,
+} from "./document-input.js";
+import {
+  DEFAULT_ACL,
+  DOCUMENTS_TABLE,
+  type DocumentRecord,
+  documentKey,
+  type TaxonomyLabelRecord,
+  taxonomyTerm,
+} from "./document-tables.js";
+
+export interface NewDocumentInput {
+  /** Chosen by the client, unique within the collection; generated (doc_…) when undefined. */
+  readonly documentId?: string | undefined;
+  /** Undefined means {}. */
+  readonly metadata?: unknown;
+  /** Vectors by feature URI (strata:// or mixpeek://). */
+  readonly features: Readonly<Record<string, readonly number[]>>;
+  readonly text?: string | undefined;
+  readonly taxonomyLabels: readonly TaxonomyLabelRecord[];
+  /** Undefined means {owner: null, read: [], write: [], public: true}. */
+  readonly acl?: AclInput | undefined;
+}
+
+/**
+ * Writes a document to a collection, after checking everything against the collection (declared
+ * features and dimensions, metadata schema) and the namespace's taxonomies. One transaction holds
+ * the record and its document.created event; a refused document leaves nothing behind.
+ */
+export async function createDocument(
+  ports: DataPorts,
+  caller: Caller,
+  namespaceId: string,
+  collectionIdentifier: string,
+  input: NewDocumentInput,
+): Promise<Result<DocumentRecord, AppError>> {
+  const allowed = requirePermission(caller, "write");
+  if (!allowed.ok) return allowed;
+  const issues: ValidationIssue[] = [];
+  if (input.documentId !== undefined) checkDocumentId(input.documentId, issues);
+  const metadata = input.metadata ?? {};
+  checkJsonObject(metadata, "body.metadata", issues, METADATA_LIMITS);
+  if (input.text !== undefined) checkText(input.text, issues);
+  const acl = input.acl === undefined ? DEFAULT_ACL : checkAcl(input.acl, issues);
+  if (issues.length > 0) return err(validationFailed(issues));
+  const documentId = input.documentId ?? newId("document");
+  const result = await ports.store.transaction<DocumentRecord, AppError>(async (tx) => {
+    const scope = await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
+    if (!scope.ok) return scope;
+    const collection = scope.value.collection.record;
+    const problems: ValidationIssue[] = [];
+    const vectors = checkVectors(collection, input.features, problems);
+    problems.push(...ports.metadataValidators.validate(collection, metadata as JsonObject));
+    const labels = await checkTaxonomyLabels(tx, scope.value.namespace, input.taxonomyLabels, problems);
+    if (problems.length > 0) return err(validationFailed(problems));
+    const now = ports.clock();
+    const at = now.toISOString();
+    const record: DocumentRecord = {
+      id: documentKey(collection.id, documentId),
+      document_id: documentId,
+      collection_id: collection.id,
+      namespace_id: collection.namespace_id,
+      organization_id: collection.organization_id,
+      metadata: metadata as JsonObject,
+      features: vectors,
+      feature_uris: vectors.map((v) => v.feature_uri),
+      text: input.text === undefined || input.text === "" ? null : input.text,
+      ...labelFields(labels),
+      _acl: acl,
+      tier: "hot",
+      tier_changed_at: at,
+      lineage: {},
+      created_at: at,
+      updated_at: at,
+    };
+    const inserted = await tx.table<DocumentRecord>(DOCUMENTS_TABLE).insert(record);
+    if (!inserted.ok)
+      return err(alreadyExists("document", { document_id: documentId, collection_id: collection.id }));
+    await ports.appendEvent(tx, documentCreatedEvent(record, now));
+    return ok(record);
+  });
+  if (result.ok) ports.eventsCommitted();
+  return result;
+}
+
+/** The labels and the two fields derived from them for store queries. */
+export function labelFields(labels: readonly TaxonomyLabelRecord[]) {
+  return {
+    taxonomy_labels: labels,
+    taxonomy_ids: [...new Set(labels.map((l) => l.taxonomy_id))],
+    taxonomy_terms: labels.map((l) => taxonomyTerm(l.taxonomy_id, l.label)),
+  };
+}

@@ -1,0 +1,72 @@
+import type { StoredRecord, TableSpec } from "@strata/docstore";
+import type { JsonObject } from "../json-value.js";
+
+export const DOCUMENTS_TABLE = "documents";
+
+export const DOCUMENT_TABLE_SPECS: readonly TableSpec[] = [
+  {
+    name: DOCUMENTS_TABLE,
+    indexes: [{ fields: ["collection_id", "created_at"] }, { fields: ["namespace_id"] }],
+  },
+];
+
+export const TIERS = ["hot", "warm", "cold", "archive"] as const;
+export type Tier = (typeof TIERS)[number];
+
+export interface StoredVector {
+  /** Canonical strata:// URI, declared by the collection. */
+  readonly feature_uri: string;
+  readonly vector: readonly number[];
+}
+
+export interface TaxonomyLabelRecord {
+  readonly taxonomy_id: string;
+  readonly label: string;
+}
+
+export interface DocumentAcl {
+  readonly owner: string | null;
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+  readonly public: boolean;
+}
+
+export const DEFAULT_ACL: DocumentAcl = { owner: null, read: [], write: [], public: true };
+
+/**
+ * A document. Its id is unique only within its collection, so the store key is
+ * `<collection_id>/<document_id>` (store-internal: never shown). Vectors live in the record for now;
+ * the HotIndex will hold the searchable copy once it is wired in (a later change).
+ */
+export interface DocumentRecord extends StoredRecord {
+  readonly id: string;
+  readonly document_id: string;
+  readonly collection_id: string;
+  readonly namespace_id: string;
+  readonly organization_id: string;
+  readonly metadata: JsonObject;
+  /** An array, not an object keyed by URI: URIs hold "." and ":", which MongoDB keys should not. */
+  readonly features: readonly StoredVector[];
+  /** Sorted; lets queries and events name the features without the vectors. */
+  readonly feature_uris: readonly string[];
+  readonly text: string | null;
+  readonly taxonomy_labels: readonly TaxonomyLabelRecord[];
+  /** Derived from taxonomy_labels so a store query can find the documents using a taxonomy. */
+  readonly taxonomy_ids: readonly string[];
+  /** `<taxonomy_id>/<label>` per label, for the same reason. */
+  readonly taxonomy_terms: readonly string[];
+  readonly _acl: DocumentAcl;
+  readonly tier: Tier;
+  readonly tier_changed_at: string;
+  readonly lineage: JsonObject;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export function documentKey(collectionId: string, documentId: string): string {
+  return `${collectionId}/${documentId}`;
+}
+
+export function taxonomyTerm(taxonomyId: string, label: string): string {
+  return `${taxonomyId}/${label}`;
+}

@@ -1,0 +1,57 @@
+import {
+  type AppError,
+  alreadyExists,
+  err,
+  ok,
+  type Result,
+  type ValidationIssue,
+  validationFailed,
+} from "@strata/errors";
+import type { Caller } from "@strata/grpc";
+import { newId } from "@strata/ids";
+import type { DataPorts } from "../data-ports.js";
+import { requirePermission } from "../namespace-access.js";
+import { checkDescription } from "../namespace-input.js";
+import { resolveNamespaceScope } from "../namespace-scope.js";
+import { checkResourceName } from "../resource-name.js";
+import { checkTaxonomyNodes, type TaxonomyNodeInput } from "./taxonomy-input.js";
+import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./taxonomy-tables.js";
+
+export interface NewTaxonomyInput {
+  readonly taxonomyName: string;
+  readonly description: string;
+  readonly nodes: readonly TaxonomyNodeInput[];
+}
+
+export async function createTaxonomy(
+  ports: DataPorts,
+  caller: Caller,
+  namespaceId: string,
+  input: NewTaxonomyInput,
+): Promise<Result<TaxonomyRecord, AppError>> {
+  const allowed = requirePermission(caller, "write");
+  if (!allowed.ok) return allowed;
+  const issues: ValidationIssue[] = [];
+  checkResourceName("taxonomy", "taxonomy_name", input.taxonomyName, issues);
+  checkDescription(input.description, issues);
+  const nodes = checkTaxonomyNodes(input.nodes, issues);
+  if (issues.length > 0) return err(validationFailed(issues));
+  return ports.store.transaction<TaxonomyRecord, AppError>(async (tx) => {
+    const namespace = await resolveNamespaceScope(tx, caller, namespaceId);
+    if (!namespace.ok) return namespace;
+    const now = ports.clock().toISOString();
+    const record: TaxonomyRecord = {
+      id: newId("taxonomy"),
+      organization_id: namespace.value.organization_id,
+      namespace_id: namespace.value.id,
+      taxonomy_name: input.taxonomyName,
+      description: input.description,
+      nodes,
+      created_at: now,
+      updated_at: now,
+    };
+    const inserted = await tx.table<TaxonomyRecord>(TAXONOMIES_TABLE).insert(record);
+    if (!inserted.ok) return err(alreadyExists("taxonomy", { taxonomy_name: input.taxonomyName }));
+    return ok(record);
+  });
+}

@@ -1,0 +1,15 @@
+import { ok } from "@strata/errors";
+import type { UnaryHandlerWithCaller } from "@strata/grpc";
+import type { collectionV1 } from "@strata/proto";
+import { getCollection } from "../../domain/collections/read-collections.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { collectionToProto } from "./collection-mapping.js";
+
+export function getCollectionHandler(
+  ports: DataPorts,
+): UnaryHandlerWithCaller<collectionV1.GetCollectionRequest, collectionV1.GetCollectionResponse> {
+  return async (request, { caller }) => {
+    const result = await getCollection(ports, caller, request.namespaceId, request.identifier);
+    return result.ok ? ok({ collection: collectionToProto(result.value) }) : result;
+  };
+}

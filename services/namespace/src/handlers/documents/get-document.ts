@@ -1,0 +1,21 @@
+import { ok } from "@strata/errors";
+import type { UnaryHandlerWithCaller } from "@strata/grpc";
+import type { documentV1 } from "@strata/proto";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { getDocument } from "../../domain/documents/read-documents.js";
+import { documentToProto } from "./document-mapping.js";
+
+export function getDocumentHandler(
+  ports: DataPorts,
+): UnaryHandlerWithCaller<documentV1.GetDocumentRequest, documentV1.GetDocumentResponse> {
+  return async (request, { caller }) => {
+    const result = await getDocument(
+      ports,
+      caller,
+      request.namespaceId,
+      request.collectionIdentifier,
+      request.documentId,
+    );
+    return result.ok ? ok({ document: documentToProto(result.value, request.includeFeatures) }) : result;
+  };
+}

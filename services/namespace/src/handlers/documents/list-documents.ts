@@ -1,0 +1,24 @@
+import { ok } from "@strata/errors";
+import type { UnaryHandlerWithCaller } from "@strata/grpc";
+import type { documentV1 } from "@strata/proto";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { listDocuments } from "../../domain/documents/read-documents.js";
+import { DATA_LIST_LIMIT_DEFAULT } from "../../domain/namespace-scope.js";
+import { documentToProto } from "./document-mapping.js";
+
+export function listDocumentsHandler(
+  ports: DataPorts,
+): UnaryHandlerWithCaller<documentV1.ListDocumentsRequest, documentV1.ListDocumentsResponse> {
+  return async (request, { caller }) => {
+    const result = await listDocuments(ports, caller, request.namespaceId, request.collectionIdentifier, {
+      filters: request.filters,
+      limit: request.limit === 0 ? DATA_LIST_LIMIT_DEFAULT : request.limit,
+      cursor: request.cursor === "" ? undefined : request.cursor,
+    });
+    if (!result.ok) return result;
+    return ok({
+      documents: result.value.documents.map((d) => documentToProto(d, request.includeFeatures)),
+      nextCursor: result.value.nextCursor ?? "",
+    });
+  };
+}

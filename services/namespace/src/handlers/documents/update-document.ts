@@ -1,0 +1,28 @@
+import { ok } from "@strata/errors";
+import type { UnaryHandlerWithCaller } from "@strata/grpc";
+import type { documentV1 } from "@strata/proto";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { updateDocument } from "../../domain/documents/change-document.js";
+import { documentToProto, labelsFromProto, vectorsFromProto } from "./document-mapping.js";
+
+export function updateDocumentHandler(
+  ports: DataPorts,
+): UnaryHandlerWithCaller<documentV1.UpdateDocumentRequest, documentV1.UpdateDocumentResponse> {
+  return async (request, { caller }) => {
+    const result = await updateDocument(
+      ports,
+      caller,
+      request.namespaceId,
+      request.collectionIdentifier,
+      request.documentId,
+      {
+        metadata: request.metadata,
+        features: request.features === undefined ? undefined : vectorsFromProto(request.features.vectors),
+        text: request.text,
+        taxonomyLabels:
+          request.taxonomyLabels === undefined ? undefined : labelsFromProto(request.taxonomyLabels.labels),
+      },
+    );
+    return result.ok ? ok({ document: documentToProto(result.value, request.includeFeatures) }) : result;
+  };
+}

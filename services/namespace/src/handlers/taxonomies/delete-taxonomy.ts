@@ -1,0 +1,15 @@
+import { ok } from "@strata/errors";
+import type { UnaryHandlerWithCaller } from "@strata/grpc";
+import type { taxonomyV1 } from "@strata/proto";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { deleteTaxonomy } from "../../domain/taxonomies/change-taxonomy.js";
+import { taxonomyToProto } from "./taxonomy-mapping.js";
+
+export function deleteTaxonomyHandler(
+  ports: DataPorts,
+): UnaryHandlerWithCaller<taxonomyV1.DeleteTaxonomyRequest, taxonomyV1.DeleteTaxonomyResponse> {
+  return async (request, { caller }) => {
+    const result = await deleteTaxonomy(ports, caller, request.namespaceId, request.identifier);
+    return result.ok ? ok({ taxonomy: taxonomyToProto(result.value) }) : result;
+  };
+}
