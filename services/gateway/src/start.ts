@@ -25,7 +25,7 @@ export async function startGateway(deps: {
 }): Promise<RunningService & { httpUrl: string }> {
   const { config, nc } = deps;
   const settings = settingsOf(config);
-  const logger = deps.logger.child({ service: "gateway" });
+  const { logger } = deps;
   await ensureEventStream(nc);
   const idempotencyStore = await openNatsIdempotencyStore(nc);
   const backends = connectBackends(settings);

@@ -80,7 +80,7 @@ export async function startPlatform(
       });
       started.push({ service, nc });
       byName.set(name, service);
-      logger.info({ service: name, grpc: service.grpcAddress, http: service.httpUrl }, "service started");
+      logger.info({ started: name, grpc: service.grpcAddress, http: service.httpUrl }, "service started");
     }
 
     // Only where auth runs: another container's file is not on this machine.
