@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { openMongoDocStore } from "@strata/docstore";
+import { runDocStoreContract } from "@strata/docstore/contract";
 import { MongoDBContainer, type StartedMongoDBContainer } from "@testcontainers/mongodb";
 import { getContainerRuntimeClient } from "testcontainers";
 import { afterAll, beforeAll, describe } from "vitest";
-import { runDocStoreContract } from "../../libs/docstore/src/docstore.contract.js";
 
 /**
  * The DocStore contract against MongoDB: a server from STRATA_TEST_MONGO_URL (it must be a replica

@@ -1,0 +1,80 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import type { HotSpace } from "../port.js";
+import type { GraphOptions } from "./hnsw-graph.js";
+import { HnswGraph } from "./hnsw-graph.js";
+
+/** `graph.json`: which graph file is current and how far into the log's slots it reaches. */
+export interface GraphSnapshot {
+  readonly file: string;
+  readonly indexedUpTo: number;
+  readonly generation: number;
+}
+
+const MANIFEST = "graph.json";
+
+/**
+ * Writes the graph to a new file, then switches `graph.json` to it with an atomic rename (the
+ * commit point), then deletes the previous file. A crash at any step leaves a consistent snapshot:
+ * the old one or the new one.
+ */
+export function saveGraphSnapshot(
+  dir: string,
+  graph: HnswGraph,
+  indexedUpTo: number,
+  previous: GraphSnapshot | undefined,
+): GraphSnapshot {
+  const generation = (previous?.generation ?? 0) + 1;
+  const file = `graph-${generation}.usearch`;
+  graph.save(join(dir, file));
+  fsyncPath(join(dir, file));
+  const snapshot: GraphSnapshot = { file, indexedUpTo, generation };
+  const temp = join(dir, `${MANIFEST}.tmp`);
+  writeFileSync(temp, JSON.stringify(snapshot));
+  fsyncPath(temp);
+  renameSync(temp, join(dir, MANIFEST));
+  fsyncPath(dir);
+  if (previous && previous.file !== file) rmSync(join(dir, previous.file), { force: true });
+  return snapshot;
+}
+
+/**
+ * The saved graph, or undefined when there is none or it cannot be used (then the background task
+ * rebuilds it from the vector table: the log, not the graph, is the source of truth).
+ */
+export function loadGraphSnapshot(
+  dir: string,
+  space: HotSpace,
+  options: GraphOptions,
+  slotCount: number,
+): { graph: HnswGraph; snapshot: GraphSnapshot } | undefined {
+  const manifest = join(dir, MANIFEST);
+  if (!existsSync(manifest)) return undefined;
+  try {
+    const snapshot = JSON.parse(readFileSync(manifest, "utf8")) as GraphSnapshot;
+    // A snapshot reaching past the log would refer to vectors that were never durable.
+    if (!Number.isInteger(snapshot.indexedUpTo) || snapshot.indexedUpTo > slotCount) return undefined;
+    const graph = HnswGraph.load(join(dir, snapshot.file), space.dimensions, space.metric, options);
+    return { graph, snapshot };
+  } catch {
+    return undefined;
+  }
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,33 @@
+export type { ClusteredVectors, ClusteredVectorsOptions } from "./clustered-vectors.js";
+export { clusteredVectors, gaussianSource, mulberry32 } from "./clustered-vectors.js";
+export type { EmbeddedHotIndexOptions } from "./embedded/embedded-hot-index.js";
+export { openEmbeddedHotIndex } from "./embedded/embedded-hot-index.js";
+export type { GraphOptions } from "./embedded/hnsw-graph.js";
+export { DEFAULT_GRAPH_OPTIONS } from "./embedded/hnsw-graph.js";
+export type { PlannerOptions } from "./embedded/space-search.js";
+export { DEFAULT_PLANNER } from "./embedded/space-search.js";
+export type {
+  DocRef,
+  Hit,
+  HotIndex,
+  HotIndexStats,
+  HotRecord,
+  HotSearch,
+  HotSpace,
+  Metric,
+  SpaceStats,
+  StoredVector,
+} from "./port.js";
+export { MAX_K, METRICS } from "./port.js";
+export type { QdrantHotIndexOptions } from "./qdrant/qdrant-hot-index.js";
+export { openQdrantHotIndex } from "./qdrant/qdrant-hot-index.js";
+export { qdrantCollectionName, qdrantPointId } from "./qdrant/qdrant-naming.js";
+export { cosineFrom, euclideanDistanceForScore, euclideanScore, exactScore, norm } from "./scoring.js";
+export { sameSpace, spaceKey } from "./space-key.js";
+export {
+  MAX_DIMENSIONS,
+  validateRecords,
+  validateSearch,
+  validateSpace,
+  validateVector,
+} from "./validate.js";
