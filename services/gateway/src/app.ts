@@ -19,9 +19,13 @@ import { IdempotencyGuard } from "./idempotency/idempotency-guard.js";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.js";
 import { type Namespace, NamespaceResolver } from "./namespaces/namespace-resolver.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
+import { registerCollectionRoutes } from "./routes/collections.js";
+import { registerDocumentListRoutes } from "./routes/document-lists.js";
+import { registerDocumentRoutes } from "./routes/documents.js";
 import { registerNamespaceRoutes } from "./routes/namespaces.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 import type { RouteDeps } from "./routes/route-deps.js";
+import { registerTaxonomyRoutes } from "./routes/taxonomies.js";
 import { registerWhoamiRoute } from "./routes/whoami.js";
 
 export const GATEWAY_VERSION = "0.1.0";
@@ -124,6 +128,10 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerWhoamiRoute(app, routeDeps);
   registerApiKeyRoutes(app, routeDeps);
   registerNamespaceRoutes(app, routeDeps);
+  registerCollectionRoutes(app, routeDeps);
+  registerDocumentRoutes(app, routeDeps);
+  registerDocumentListRoutes(app, routeDeps);
+  registerTaxonomyRoutes(app, routeDeps);
   await registerDocsPage(app);
   await app.ready();
   return {

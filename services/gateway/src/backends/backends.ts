@@ -9,7 +9,7 @@ import {
   createChannelOptions,
   type UnaryInvoker,
 } from "@strata/grpc";
-import { authV1, namespaceV1 } from "@strata/proto";
+import { authV1, collectionV1, documentV1, namespaceV1, taxonomyV1 } from "@strata/proto";
 
 export interface BackendOptions {
   readonly authGrpcAddress: string;
@@ -22,6 +22,10 @@ export interface BackendOptions {
 export interface Backends {
   readonly auth: authV1.AuthServiceClient;
   readonly namespace: namespaceV1.NamespaceServiceClient;
+  // The data services live in the namespace service's process, behind the same address.
+  readonly collection: collectionV1.CollectionServiceClient;
+  readonly document: documentV1.DocumentServiceClient;
+  readonly taxonomy: taxonomyV1.TaxonomyServiceClient;
   /** Calls a unary method for a caller, inside the request's trace context, as a Result. */
   call<Req, Res>(
     invoke: UnaryInvoker<Req, Res>,
@@ -45,9 +49,21 @@ export function connectBackends(options: BackendOptions): Backends {
     credentials,
     clientOptions,
   );
+  // Sharing the namespace client's channel: one connection per service process, not one per client.
+  const shared = { ...clientOptions, channelOverride: namespace.getChannel() };
+  const collection = new collectionV1.CollectionServiceClient(
+    options.namespaceGrpcAddress,
+    credentials,
+    shared,
+  );
+  const document = new documentV1.DocumentServiceClient(options.namespaceGrpcAddress, credentials, shared);
+  const taxonomy = new taxonomyV1.TaxonomyServiceClient(options.namespaceGrpcAddress, credentials, shared);
   return {
     auth,
     namespace,
+    collection,
+    document,
+    taxonomy,
     call(invoke, request, callOptions) {
       const run = () =>
         callUnary(invoke, request, {
@@ -62,6 +78,7 @@ export function connectBackends(options: BackendOptions): Backends {
     },
     close() {
       auth.close();
+      // Closes the channel the data-service clients share too.
       namespace.close();
     },
   };

@@ -19,6 +19,11 @@ export async function answerIdempotently(
   reply: FastifyReply,
   deps: IdempotencyDeps,
   run: () => Promise<Result<StoredAnswer, AppError>>,
+  /**
+   * What else besides the path makes two requests different, e.g. the X-Namespace they act in:
+   * the same key and body sent to another namespace creates there rather than replaying.
+   */
+  scope?: string,
 ): Promise<FastifyReply> {
   const header = request.headers["idempotency-key"];
   if (header === undefined) return send(request, reply, await run());
@@ -28,7 +33,7 @@ export async function answerIdempotently(
     keyId: caller.keyId,
     apiKeySecret: secret,
     method: request.method,
-    path: request.url.split("?")[0] ?? request.url,
+    path: `${request.url.split("?")[0] ?? request.url}${scope === undefined ? "" : ` ${scope}`}`,
     idempotencyKey: Array.isArray(header) ? header.join(",") : header,
     body: request.body,
   });

@@ -1,0 +1,80 @@
+import { collectionV1 } from "@strata/proto";
+import { z } from "zod";
+import { isoOrNull } from "./common.js";
+
+export const METRICS = ["cosine", "euclidean", "dot"] as const;
+export type Metric = (typeof METRICS)[number];
+
+export const featureSpecSchema = z
+  .object({ feature_uri: z.string(), dimensions: z.number().int(), metric: z.enum(METRICS) })
+  .meta({ id: "FeatureSpec" });
+
+export const collectionSchema = z
+  .object({
+    collection_id: z.string(),
+    namespace_id: z.string(),
+    collection_name: z.string(),
+    description: z.string(),
+    features: z.array(featureSpecSchema),
+    metadata_schema: z.record(z.string(), z.unknown()).nullable(),
+    indexed_fields: z.array(z.string()),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: "Collection" });
+
+export type CollectionView = z.infer<typeof collectionSchema>;
+
+const TO_PROTO: Record<Metric, collectionV1.DistanceMetric> = {
+  cosine: collectionV1.DistanceMetric.DISTANCE_METRIC_COSINE,
+  euclidean: collectionV1.DistanceMetric.DISTANCE_METRIC_EUCLIDEAN,
+  dot: collectionV1.DistanceMetric.DISTANCE_METRIC_DOT,
+};
+
+/** Cosine when the client names none: the proto's UNSPECIFIED is invalid on purpose. */
+export function metricToProto(metric: Metric | undefined): collectionV1.DistanceMetric {
+  return TO_PROTO[metric ?? "cosine"];
+}
+
+function metricOf(metric: collectionV1.DistanceMetric): Metric {
+  switch (metric) {
+    case collectionV1.DistanceMetric.DISTANCE_METRIC_COSINE:
+      return "cosine";
+    case collectionV1.DistanceMetric.DISTANCE_METRIC_EUCLIDEAN:
+      return "euclidean";
+    case collectionV1.DistanceMetric.DISTANCE_METRIC_DOT:
+      return "dot";
+    default:
+      throw new Error(`the collection service answered metric ${String(metric)}`);
+  }
+}
+
+export function featuresToProto(
+  features: ReadonlyArray<{ feature_uri: string; dimensions: number; metric?: Metric | undefined }>,
+): collectionV1.FeatureSpec[] {
+  return features.map((f) => ({
+    featureUri: f.feature_uri,
+    dimensions: f.dimensions,
+    metric: metricToProto(f.metric),
+  }));
+}
+
+export function collectionView(collection: collectionV1.Collection | undefined): CollectionView {
+  if (collection === undefined) throw new Error("the collection service answered without a collection");
+  const created = isoOrNull(collection.createdAt) ?? new Date(0).toISOString();
+  return {
+    collection_id: collection.collectionId,
+    namespace_id: collection.namespaceId,
+    collection_name: collection.collectionName,
+    description: collection.description,
+    features: collection.features.map((f) => ({
+      feature_uri: f.featureUri,
+      dimensions: f.dimensions,
+      metric: metricOf(f.metric),
+    })),
+    metadata_schema: collection.metadataSchema ?? null,
+    indexed_fields: [...collection.indexedFields],
+    created_at: created,
+    updated_at: isoOrNull(collection.updatedAt) ?? created,
+  };
+}

@@ -1,0 +1,229 @@
+import { ok } from "@strata/errors";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { sendAppError } from "../http/errors.js";
+import { answerIdempotently } from "../http/idempotent-answer.js";
+import { collectionSchema, collectionView, featuresToProto, METRICS } from "./collection-view.js";
+import {
+  DEFAULT_PAGE_SIZE,
+  errorResponses,
+  jsonObjectSchema,
+  listQuerySchema,
+  listResponseSchema,
+  namespaceHeaderSchema,
+  stringOrNull,
+} from "./common.js";
+import { BEARER, type RouteDeps } from "./route-deps.js";
+import { descriptionSchema, identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
+
+const collectionName = z.string().min(1).max(128);
+const featureInput = z.strictObject({
+  feature_uri: z.string().min(1).max(512).describe("strata://{extractor}@{version}/{output}"),
+  dimensions: z.number().int().min(1).max(4096),
+  metric: z.enum(METRICS).optional().describe("cosine when omitted"),
+});
+const features = z.array(featureInput).max(64);
+const indexedFields = z.array(z.string().min(1).max(256)).max(64);
+
+const createBody = z.strictObject({
+  collection_name: collectionName,
+  description: descriptionSchema.optional(),
+  features,
+  metadata_schema: jsonObjectSchema.optional().describe("A JSON Schema subset documents must satisfy"),
+  indexed_fields: indexedFields.optional().describe("Metadata paths list filters may use"),
+});
+
+const updateBody = z
+  .strictObject({
+    collection_name: collectionName.optional(),
+    description: descriptionSchema.optional(),
+    features: features
+      .optional()
+      .describe("The full new list: existing features stay, new ones may be added"),
+    metadata_schema: jsonObjectSchema.nullable().optional().describe("null removes the schema"),
+    indexed_fields: indexedFields.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Give at least one field" });
+
+const deletedSchema = collectionSchema
+  .extend({ deleted_documents: z.number().int() })
+  .meta({ id: "DeletedCollection" });
+
+const params = identifierParams("Collection");
+const TAGS = ["Collections"];
+
+export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const { backends } = deps;
+  const client = backends.collection;
+
+  typed.post(
+    "/v1/collections",
+    {
+      config: { access: "write" },
+      schema: {
+        tags: TAGS,
+        summary: "Create a collection",
+        security: BEARER,
+        headers: scopedCreateHeaderSchema,
+        body: createBody,
+        response: { 201: collectionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const body = request.body;
+      await answerIdempotently(
+        request,
+        reply,
+        deps.idempotency,
+        async () => {
+          const created = await backends.call(
+            client.createCollection.bind(client),
+            {
+              namespaceId: scope.value.namespaceId,
+              collectionName: body.collection_name,
+              description: body.description ?? "",
+              features: featuresToProto(body.features),
+              metadataSchema: body.metadata_schema,
+              indexedFields: body.indexed_fields ?? [],
+            },
+            scope.value.call,
+          );
+          if (!created.ok) return created;
+          return ok({ status: 201, body: collectionView(created.value.collection) });
+        },
+        scope.value.namespaceId,
+      );
+      return reply;
+    },
+  );
+
+  typed.get(
+    "/v1/collections",
+    {
+      config: { access: "read" },
+      schema: {
+        tags: TAGS,
+        summary: "List the collections of a namespace",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        querystring: listQuerySchema,
+        response: { 200: listResponseSchema(collectionSchema), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const listed = await backends.call(
+        client.listCollections.bind(client),
+        {
+          namespaceId: scope.value.namespaceId,
+          limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
+          cursor: request.query.cursor ?? "",
+        },
+        scope.value.call,
+      );
+      if (!listed.ok) return sendAppError(request, reply, listed.error);
+      return {
+        data: listed.value.collections.map(collectionView),
+        next_cursor: stringOrNull(listed.value.nextCursor),
+      };
+    },
+  );
+
+  typed.get(
+    "/v1/collections/:id",
+    {
+      config: { access: "read" },
+      schema: {
+        tags: TAGS,
+        summary: "Get a collection by id or name",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params,
+        response: { 200: collectionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const found = await backends.call(
+        client.getCollection.bind(client),
+        { namespaceId: scope.value.namespaceId, identifier: request.params.id },
+        scope.value.call,
+      );
+      if (!found.ok) return sendAppError(request, reply, found.error);
+      return collectionView(found.value.collection);
+    },
+  );
+
+  typed.patch(
+    "/v1/collections/:id",
+    {
+      config: { access: "write" },
+      schema: {
+        tags: TAGS,
+        summary: "Rename a collection, add features, or change its schema or indexed fields",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params,
+        body: updateBody,
+        response: { 200: collectionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const body = request.body;
+      const updated = await backends.call(
+        client.updateCollection.bind(client),
+        {
+          namespaceId: scope.value.namespaceId,
+          identifier: request.params.id,
+          collectionName: body.collection_name,
+          description: body.description,
+          features: body.features === undefined ? undefined : { features: featuresToProto(body.features) },
+          metadataSchema: body.metadata_schema ?? undefined,
+          removeMetadataSchema: body.metadata_schema === null,
+          indexedFields:
+            body.indexed_fields === undefined ? undefined : { indexedFields: body.indexed_fields },
+        },
+        scope.value.call,
+      );
+      if (!updated.ok) return sendAppError(request, reply, updated.error);
+      return collectionView(updated.value.collection);
+    },
+  );
+
+  typed.delete(
+    "/v1/collections/:id",
+    {
+      config: { access: "write" },
+      schema: {
+        tags: TAGS,
+        summary: "Delete a collection and every document in it",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params,
+        response: { 200: deletedSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const deleted = await backends.call(
+        client.deleteCollection.bind(client),
+        { namespaceId: scope.value.namespaceId, identifier: request.params.id },
+        scope.value.call,
+      );
+      if (!deleted.ok) return sendAppError(request, reply, deleted.error);
+      return {
+        ...collectionView(deleted.value.collection),
+        deleted_documents: deleted.value.deletedDocuments,
+      };
+    },
+  );
+}

@@ -1,0 +1,135 @@
+import { documentV1 } from "@strata/proto";
+import { z } from "zod";
+import { isoOrNull, jsonObjectSchema } from "./common.js";
+
+const MAX_DIMENSIONS = 4096;
+const MAX_FEATURES = 64;
+
+/** Vectors as JSON numbers (JSON has no NaN or Infinity; 1e999 parses to Infinity and is refused). */
+export const featureVectorsSchema = z
+  .record(z.string().min(1).max(512), z.array(z.number()).min(1).max(MAX_DIMENSIONS))
+  .refine((v) => Object.keys(v).length <= MAX_FEATURES, {
+    message: `At most ${MAX_FEATURES} feature vectors`,
+  })
+  .describe("One vector per declared feature URI");
+
+export const taxonomyLabelSchema = z
+  .strictObject({ taxonomy_id: z.string().min(1).max(256), label: z.string().min(1).max(256) })
+  .meta({ id: "TaxonomyLabel" });
+
+export const taxonomyLabelsSchema = z.array(taxonomyLabelSchema).max(256);
+
+export const aclInputSchema = z
+  .strictObject({
+    owner: z.string().min(1).max(256).optional(),
+    read: z.array(z.string().min(1).max(256)).max(256).optional(),
+    write: z.array(z.string().min(1).max(256)).max(256).optional(),
+    public: z.boolean().optional(),
+  })
+  .describe("public defaults to true only when neither owner nor read is given");
+
+const aclSchema = z
+  .object({
+    owner: z.string().nullable(),
+    read: z.array(z.string()),
+    write: z.array(z.string()),
+    public: z.boolean(),
+  })
+  .meta({ id: "DocumentAcl" });
+
+export const TIERS = ["hot", "warm", "cold", "archive"] as const;
+
+export const documentSchema = z
+  .object({
+    document_id: z.string(),
+    collection_id: z.string(),
+    namespace_id: z.string(),
+    metadata: z.record(z.string(), z.unknown()),
+    feature_uris: z.array(z.string()),
+    features: z
+      .record(z.string(), z.array(z.number()))
+      .optional()
+      .describe("Only with include_features=true"),
+    text: z.string().nullable(),
+    taxonomy_labels: z.array(z.object({ taxonomy_id: z.string(), label: z.string() })),
+    _acl: aclSchema,
+    tier: z.enum(TIERS),
+    tier_changed_at: z.string().nullable(),
+    lineage: z.record(z.string(), z.unknown()).nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: "Document" });
+
+export type DocumentView = z.infer<typeof documentSchema>;
+export type AclInput = z.infer<typeof aclInputSchema>;
+
+export const metadataSchema = jsonObjectSchema;
+
+export function vectorsToProto(
+  features: Readonly<Record<string, number[]>>,
+): Record<string, documentV1.Vector> {
+  const vectors: Record<string, documentV1.Vector> = {};
+  for (const [uri, values] of Object.entries(features)) vectors[uri] = { values };
+  return vectors;
+}
+
+export function labelsToProto(
+  labels: ReadonlyArray<{ taxonomy_id: string; label: string }>,
+): documentV1.TaxonomyLabel[] {
+  return labels.map((l) => ({ taxonomyId: l.taxonomy_id, label: l.label }));
+}
+
+export function aclToProto(acl: AclInput): documentV1.DocumentAcl {
+  // A document given an owner or readers is meant to be restricted unless said otherwise.
+  const restricted = acl.owner !== undefined || acl.read !== undefined;
+  return {
+    ...(acl.owner === undefined ? {} : { owner: acl.owner }),
+    read: acl.read ?? [],
+    write: acl.write ?? [],
+    public: acl.public ?? !restricted,
+  };
+}
+
+function tierOf(tier: documentV1.Tier): (typeof TIERS)[number] {
+  switch (tier) {
+    case documentV1.Tier.TIER_HOT:
+      return "hot";
+    case documentV1.Tier.TIER_WARM:
+      return "warm";
+    case documentV1.Tier.TIER_COLD:
+      return "cold";
+    case documentV1.Tier.TIER_ARCHIVE:
+      return "archive";
+    default:
+      throw new Error(`the document service answered tier ${String(tier)}`);
+  }
+}
+
+export function documentView(doc: documentV1.Document | undefined, includeFeatures: boolean): DocumentView {
+  if (doc === undefined) throw new Error("the document service answered without a document");
+  const created = isoOrNull(doc.createdAt) ?? new Date(0).toISOString();
+  const features: Record<string, number[]> = {};
+  for (const [uri, vector] of Object.entries(doc.features)) features[uri] = vector.values;
+  return {
+    document_id: doc.documentId,
+    collection_id: doc.collectionId,
+    namespace_id: doc.namespaceId,
+    metadata: doc.metadata ?? {},
+    feature_uris: [...doc.featureUris],
+    ...(includeFeatures ? { features } : {}),
+    text: doc.text ?? null,
+    taxonomy_labels: doc.taxonomyLabels.map((l) => ({ taxonomy_id: l.taxonomyId, label: l.label })),
+    _acl: {
+      owner: doc.acl?.owner ?? null,
+      read: [...(doc.acl?.read ?? [])],
+      write: [...(doc.acl?.write ?? [])],
+      public: doc.acl?.public ?? false,
+    },
+    tier: tierOf(doc.tier),
+    tier_changed_at: isoOrNull(doc.tierChangedAt),
+    lineage: doc.lineage ?? null,
+    created_at: created,
+    updated_at: isoOrNull(doc.updatedAt) ?? created,
+  };
+}

@@ -1,0 +1,206 @@
+import { ok } from "@strata/errors";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { sendAppError } from "../http/errors.js";
+import { answerIdempotently } from "../http/idempotent-answer.js";
+import {
+  DEFAULT_PAGE_SIZE,
+  errorResponses,
+  listQuerySchema,
+  listResponseSchema,
+  namespaceHeaderSchema,
+  stringOrNull,
+} from "./common.js";
+import { BEARER, type RouteDeps } from "./route-deps.js";
+import { descriptionSchema, identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
+import { nodesToProto, taxonomySchema, taxonomyView } from "./taxonomy-view.js";
+
+const taxonomyName = z.string().min(1).max(128);
+const label = z.string().min(1).max(256);
+const nodes = z
+  .array(z.strictObject({ label, parent: label.optional().describe("The parent's label; omit for a root") }))
+  .max(10_000);
+
+const createBody = z.strictObject({
+  taxonomy_name: taxonomyName,
+  description: descriptionSchema.optional(),
+  nodes,
+});
+
+const updateBody = z
+  .strictObject({
+    taxonomy_name: taxonomyName.optional(),
+    description: descriptionSchema.optional(),
+    nodes: nodes.optional().describe("Replaces every node; labels documents carry cannot be removed"),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Give at least one field" });
+
+const params = identifierParams("Taxonomy");
+const TAGS = ["Taxonomies"];
+
+export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const { backends } = deps;
+  const client = backends.taxonomy;
+
+  typed.post(
+    "/v1/taxonomies",
+    {
+      config: { access: "write" },
+      schema: {
+        tags: TAGS,
+        summary: "Create a taxonomy",
+        security: BEARER,
+        headers: scopedCreateHeaderSchema,
+        body: createBody,
+        response: { 201: taxonomySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const body = request.body;
+      await answerIdempotently(
+        request,
+        reply,
+        deps.idempotency,
+        async () => {
+          const created = await backends.call(
+            client.createTaxonomy.bind(client),
+            {
+              namespaceId: scope.value.namespaceId,
+              taxonomyName: body.taxonomy_name,
+              description: body.description ?? "",
+              nodes: nodesToProto(body.nodes),
+            },
+            scope.value.call,
+          );
+          if (!created.ok) return created;
+          return ok({ status: 201, body: taxonomyView(created.value.taxonomy) });
+        },
+        scope.value.namespaceId,
+      );
+      return reply;
+    },
+  );
+
+  typed.get(
+    "/v1/taxonomies",
+    {
+      config: { access: "read" },
+      schema: {
+        tags: TAGS,
+        summary: "List the taxonomies of a namespace",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        querystring: listQuerySchema,
+        response: { 200: listResponseSchema(taxonomySchema), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const listed = await backends.call(
+        client.listTaxonomies.bind(client),
+        {
+          namespaceId: scope.value.namespaceId,
+          limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
+          cursor: request.query.cursor ?? "",
+        },
+        scope.value.call,
+      );
+      if (!listed.ok) return sendAppError(request, reply, listed.error);
+      return {
+        data: listed.value.taxonomies.map(taxonomyView),
+        next_cursor: stringOrNull(listed.value.nextCursor),
+      };
+    },
+  );
+
+  typed.get(
+    "/v1/taxonomies/:id",
+    {
+      config: { access: "read" },
+      schema: {
+        tags: TAGS,
+        summary: "Get a taxonomy by id or name",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params,
+        response: { 200: taxonomySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const found = await backends.call(
+        client.getTaxonomy.bind(client),
+        { namespaceId: scope.value.namespaceId, identifier: request.params.id },
+        scope.value.call,
+      );
+      if (!found.ok) return sendAppError(request, reply, found.error);
+      return taxonomyView(found.value.taxonomy);
+    },
+  );
+
+  typed.patch(
+    "/v1/taxonomies/:id",
+    {
+      config: { access: "write" },
+      schema: {
+        tags: TAGS,
+        summary: "Rename a taxonomy or replace its nodes",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params,
+        body: updateBody,
+        response: { 200: taxonomySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const body = request.body;
+      const updated = await backends.call(
+        client.updateTaxonomy.bind(client),
+        {
+          namespaceId: scope.value.namespaceId,
+          identifier: request.params.id,
+          taxonomyName: body.taxonomy_name,
+          description: body.description,
+          nodes: body.nodes === undefined ? undefined : { nodes: nodesToProto(body.nodes) },
+        },
+        scope.value.call,
+      );
+      if (!updated.ok) return sendAppError(request, reply, updated.error);
+      return taxonomyView(updated.value.taxonomy);
+    },
+  );
+
+  typed.delete(
+    "/v1/taxonomies/:id",
+    {
+      config: { access: "write" },
+      schema: {
+        tags: TAGS,
+        summary: "Delete a taxonomy (refused while documents carry its labels)",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params,
+        response: { 200: taxonomySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const deleted = await backends.call(
+        client.deleteTaxonomy.bind(client),
+        { namespaceId: scope.value.namespaceId, identifier: request.params.id },
+        scope.value.call,
+      );
+      if (!deleted.ok) return sendAppError(request, reply, deleted.error);
+      return taxonomyView(deleted.value.taxonomy);
+    },
+  );
+}
