@@ -1,28 +1,13 @@
-import { join } from "node:path";
-import { type Env, envLogLevel, envPort, envString, envUrl, loadConfig } from "@strata/config";
+import { type Env, envPort, envString, loadConfig } from "@strata/config";
+import {
+  commonServiceFields,
+  resolveStoreLocation,
+  type StoreLocation,
+  storeUrlField,
+} from "@strata/service-kit";
 import { z } from "zod";
 
-export type StoreLocation =
-  | { readonly kind: "sqlite"; readonly path: string }
-  | { readonly kind: "mongo"; readonly url: string; readonly database: string };
-
-/** `sqlite:<path>` or `mongodb://…` / `mongodb+srv://…`; undefined for anything else. */
-export function parseStoreUrl(url: string, mongoDatabase: string): StoreLocation | undefined {
-  if (url.startsWith("sqlite:")) {
-    const path = url.slice("sqlite:".length);
-    return path.length > 0 ? { kind: "sqlite", path } : undefined;
-  }
-  if (url.startsWith("mongodb://") || url.startsWith("mongodb+srv://")) {
-    return { kind: "mongo", url, database: mongoDatabase };
-  }
-  return undefined;
-}
-
-const storeUrl = envString()
-  .optional()
-  .refine((url) => url === undefined || parseStoreUrl(url, "-") !== undefined, {
-    message: "must be sqlite:<path> or a mongodb:// URL",
-  });
+export type { StoreLocation };
 
 /** The auth service's variables (parse with loadConfig, or build one in a test). */
 export const authConfigSchema = z.object({
@@ -30,26 +15,24 @@ export const authConfigSchema = z.object({
   /** 0 picks a free port (the embedded launcher does). */
   AUTH_GRPC_PORT: envPort(50051),
   /** Default `sqlite:<STRATA_DATA_DIR>/auth.db`. */
-  AUTH_STORE_URL: storeUrl,
+  AUTH_STORE_URL: storeUrlField(),
   AUTH_MONGO_DATABASE: envString({ default: "strata_auth" }),
   /** When set, the first start on an empty store writes the first admin key here (mode 0600). */
   AUTH_BOOTSTRAP_FILE: envString().optional(),
-  NATS_URL: envString({ default: "nats://127.0.0.1:4222" }),
-  STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }),
-  LOG_LEVEL: envLogLevel("info"),
-  STRATA_DATA_DIR: envString({ default: ".strata" }),
-  OTEL_EXPORTER_OTLP_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
+  ...commonServiceFields,
 });
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 
 /** Where the service keeps its records: AUTH_STORE_URL, or a SQLite file in the data directory. */
 export function storeLocationOf(config: AuthConfig): StoreLocation {
-  const url = config.AUTH_STORE_URL ?? `sqlite:${join(config.STRATA_DATA_DIR, "auth.db")}`;
-  const location = parseStoreUrl(url, config.AUTH_MONGO_DATABASE);
-  // The schema already refused other URLs; reaching this is a bug in how the config was built.
-  if (location === undefined) throw new Error("AUTH_STORE_URL must be sqlite:<path> or a mongodb:// URL");
-  return location;
+  return resolveStoreLocation({
+    url: config.AUTH_STORE_URL,
+    variable: "AUTH_STORE_URL",
+    dataDir: config.STRATA_DATA_DIR,
+    sqliteFile: "auth.db",
+    mongoDatabase: config.AUTH_MONGO_DATABASE,
+  });
 }
 
 /** The only place the auth service reads process.env. Throws a ConfigError listing every problem. */

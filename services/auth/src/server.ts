@@ -1,5 +1,4 @@
-import { type RunningGrpcServer, startGrpcServer, unary, unaryWithCaller } from "@strata/grpc";
-import type { Logger } from "@strata/logger";
+import { type GrpcServiceRegistration, unary, unaryWithCaller } from "@strata/grpc";
 import { authV1 } from "@strata/proto";
 import type { AuthPorts } from "./domain/ports.js";
 import { createKeyHandler } from "./handlers/create-key.js";
@@ -24,25 +23,13 @@ export function buildAuthService(ports: AuthPorts): authV1.AuthServiceServer {
   };
 }
 
-export function startAuthGrpcServer(options: {
-  readonly ports: AuthPorts;
-  readonly host: string;
-  readonly port: number;
-  readonly internalToken: string;
-  readonly logger: Logger;
-}): Promise<RunningGrpcServer> {
-  return startGrpcServer({
-    serviceName: "auth",
-    host: options.host,
-    port: options.port,
-    internalToken: options.internalToken,
-    logger: options.logger,
-    services: [
-      {
-        name: AUTH_SERVICE_NAME,
-        definition: authV1.AuthServiceService,
-        implementation: buildAuthService(options.ports),
-      },
-    ],
-  });
+/** What the auth gRPC server serves (grpc.health.v1 is added by startGrpcServer). */
+export function authGrpcServices(ports: AuthPorts): GrpcServiceRegistration[] {
+  return [
+    {
+      name: AUTH_SERVICE_NAME,
+      definition: authV1.AuthServiceService,
+      implementation: buildAuthService(ports),
+    },
+  ];
 }

@@ -1,22 +1,15 @@
-import {
-  appendToOutbox,
-  type connectNats,
-  ensureEventStream,
-  OUTBOX_TABLE_SPEC,
-  OutboxRelay,
-} from "@strata/bus";
-import type { DocStore } from "@strata/docstore";
+import { appendToOutbox } from "@strata/bus";
+import { startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
+import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
 import { bootstrapFileSink } from "./adapters/bootstrap-file.js";
-import { openStore } from "./adapters/open-store.js";
 import { type AuthConfig, storeLocationOf } from "./config.js";
 import { bootstrapIfEmpty } from "./domain/bootstrap.js";
 import type { AuthPorts } from "./domain/ports.js";
 import { AUTH_TABLE_SPECS } from "./domain/tables.js";
-import type { RunningService } from "./running-service.js";
-import { startAuthGrpcServer } from "./server.js";
+import { authGrpcServices } from "./server.js";
 
-export type NatsConnection = Awaited<ReturnType<typeof connectNats>>;
+export type { NatsConnection };
 
 export interface AuthServiceDeps {
   readonly config: AuthConfig;
@@ -35,46 +28,37 @@ export interface RunningAuthService extends RunningService {
 export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAuthService> {
   // The caller names the service in its logger (main: createLogger({service}); launcher: a child).
   const { config, nc, logger } = deps;
-  const store = await openStore(storeLocationOf(config));
-  let relay: OutboxRelay | undefined;
+  const runtime = await startServiceRuntime({
+    storeLocation: storeLocationOf(config),
+    tableSpecs: AUTH_TABLE_SPECS,
+    nc,
+    logger,
+  });
   try {
-    for (const spec of [...AUTH_TABLE_SPECS, OUTBOX_TABLE_SPEC]) await store.ensureTable(spec);
-    await ensureEventStream(nc);
-    const startedRelay = new OutboxRelay({ store, nc, logger });
-    relay = startedRelay;
-    startedRelay.start();
     const ports: AuthPorts = {
-      store,
+      store: runtime.store,
       appendEvent: appendToOutbox,
-      eventsCommitted: () => startedRelay.notify(),
+      eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
     };
     const bootstrap = await runBootstrap(ports, config.AUTH_BOOTSTRAP_FILE, logger);
-    const server = await startAuthGrpcServer({
-      ports,
+    const server = await startGrpcServer({
+      serviceName: "auth",
       host: config.AUTH_GRPC_HOST,
       port: config.AUTH_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
       logger,
+      services: authGrpcServices(ports),
     });
-    let stopped: Promise<void> | undefined;
     return {
       name: "auth",
       grpcAddress: server.address,
       bootstrap,
-      ready: async () => !nc.isClosed() && (await store.ping()),
-      stop: () => {
-        stopped ??= (async () => {
-          await server.shutdown();
-          await startedRelay.stop();
-          await store.close();
-        })();
-        return stopped;
-      },
+      ready: runtime.ready,
+      stop: () => runtime.stop(server),
     };
   } catch (exception: unknown) {
-    await relay?.stop();
-    await closeQuietly(store);
+    await runtime.abort();
     throw exception;
   }
 }
@@ -93,12 +77,4 @@ async function runBootstrap(
     "first start: created organization 'default' and an admin API key; the key is in the file",
   );
   return { organizationId: outcome.organizationId, file };
-}
-
-async function closeQuietly(store: DocStore): Promise<void> {
-  try {
-    await store.close();
-  } catch {
-    // Start already failed; the original error is the one worth reporting.
-  }
 }

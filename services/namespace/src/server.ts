@@ -1,5 +1,4 @@
-import { type RunningGrpcServer, startGrpcServer, unaryWithCaller } from "@strata/grpc";
-import type { Logger } from "@strata/logger";
+import { type GrpcServiceRegistration, unaryWithCaller } from "@strata/grpc";
 import { namespaceV1 } from "@strata/proto";
 import { dataServiceRegistrations } from "./data-services.js";
 import type { DataPorts } from "./domain/data-ports.js";
@@ -22,26 +21,14 @@ export function buildNamespaceService(ports: NamespacePorts): namespaceV1.Namesp
   };
 }
 
-export function startNamespaceGrpcServer(options: {
-  readonly ports: DataPorts;
-  readonly host: string;
-  readonly port: number;
-  readonly internalToken: string;
-  readonly logger: Logger;
-}): Promise<RunningGrpcServer> {
-  return startGrpcServer({
-    serviceName: "namespace",
-    host: options.host,
-    port: options.port,
-    internalToken: options.internalToken,
-    logger: options.logger,
-    services: [
-      {
-        name: NAMESPACE_SERVICE_NAME,
-        definition: namespaceV1.NamespaceServiceService,
-        implementation: buildNamespaceService(options.ports),
-      },
-      ...dataServiceRegistrations(options.ports),
-    ],
-  });
+/** What the namespace gRPC server serves (grpc.health.v1 is added by startGrpcServer). */
+export function namespaceGrpcServices(ports: DataPorts): GrpcServiceRegistration[] {
+  return [
+    {
+      name: NAMESPACE_SERVICE_NAME,
+      definition: namespaceV1.NamespaceServiceService,
+      implementation: buildNamespaceService(ports),
+    },
+    ...dataServiceRegistrations(ports),
+  ];
 }

@@ -2,7 +2,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { connectNats } from "@strata/bus";
 import { loadConfig } from "@strata/config";
-import { type AnyEventEnvelope, EVENTS_STREAM, parseEvent } from "@strata/events";
 import type { Caller } from "@strata/grpc";
 import { clientInterceptors, type PERMISSIONS } from "@strata/grpc";
 import { createLogger } from "@strata/logger";
@@ -10,6 +9,9 @@ import { authV1 } from "@strata/proto";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { authConfigSchema } from "../config.js";
 import { type NatsConnection, type RunningAuthService, startAuthService } from "../start.js";
+
+// Shared with the other services' harnesses; re-exported so the tests import one module.
+export { readEventStream } from "@strata/service-kit";
 
 export const INTERNAL_TOKEN = "test-internal-token-0123456789abcdef";
 
@@ -63,24 +65,6 @@ export async function startAuthHarness(): Promise<AuthHarness> {
     },
   };
   return harness;
-}
-
-/** Every event on STRATA_EVENTS, read with an ordered JetStream consumer. */
-export async function readEventStream(nc: NatsConnection): Promise<AnyEventEnvelope[]> {
-  const jsm = await nc.jetstreamManager();
-  const total = (await jsm.streams.info(EVENTS_STREAM)).state.messages;
-  if (total === 0) return [];
-  const consumer = await nc.jetstream().consumers.get(EVENTS_STREAM);
-  const events: AnyEventEnvelope[] = [];
-  const messages = await consumer.fetch({ max_messages: total, expires: 2000 });
-  for await (const message of messages) {
-    const parsed = parseEvent(message.data);
-    if (!parsed.ok) throw new Error(`unparseable event on the stream: ${parsed.reason}`);
-    events.push(parsed.event);
-    if (events.length === total) break;
-  }
-  await consumer.delete();
-  return events;
 }
 
 const PERMISSION_NAMES: Record<number, (typeof PERMISSIONS)[number]> = {

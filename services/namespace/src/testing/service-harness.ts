@@ -2,13 +2,15 @@
 import * as grpc from "@grpc/grpc-js";
 import { connectNats } from "@strata/bus";
 import { loadConfig } from "@strata/config";
-import { type AnyEventEnvelope, EVENTS_STREAM, parseEvent } from "@strata/events";
 import { clientInterceptors } from "@strata/grpc";
 import { createLogger } from "@strata/logger";
 import { collectionV1, documentV1, namespaceV1, taxonomyV1 } from "@strata/proto";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { namespaceConfigSchema } from "../config.js";
 import { type NatsConnection, type RunningNamespaceService, startNamespaceService } from "../start.js";
+
+// Shared with the other services' harnesses; re-exported so the tests import one module.
+export { readEventStream } from "@strata/service-kit";
 
 export const INTERNAL_TOKEN = "test-internal-token-0123456789abcdef";
 
@@ -60,22 +62,4 @@ export async function startNamespaceHarness(): Promise<NamespaceHarness> {
       await dir.remove();
     },
   };
-}
-
-/** Every event on STRATA_EVENTS, read with an ordered JetStream consumer. */
-export async function readEventStream(nc: NatsConnection): Promise<AnyEventEnvelope[]> {
-  const jsm = await nc.jetstreamManager();
-  const total = (await jsm.streams.info(EVENTS_STREAM)).state.messages;
-  if (total === 0) return [];
-  const consumer = await nc.jetstream().consumers.get(EVENTS_STREAM);
-  const events: AnyEventEnvelope[] = [];
-  const messages = await consumer.fetch({ max_messages: total, expires: 2000 });
-  for await (const message of messages) {
-    const parsed = parseEvent(message.data);
-    if (!parsed.ok) throw new Error(`unparseable event on the stream: ${parsed.reason}`);
-    events.push(parsed.event);
-    if (events.length === total) break;
-  }
-  await consumer.delete();
-  return events;
 }

@@ -1,10 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type DocStore, openMongoDocStore, openSqliteDocStore } from "@strata/docstore";
-import type { StoreLocation } from "../config.js";
+import type { StoreLocation } from "./store-location.js";
 
 /** The embedded mode keeps a SQLite file; the distributed mode a MongoDB database. */
-export async function openStore(location: StoreLocation): Promise<DocStore> {
+export async function openServiceStore(location: StoreLocation): Promise<DocStore> {
   switch (location.kind) {
     case "sqlite":
       if (location.path !== ":memory:") await mkdir(dirname(location.path), { recursive: true });

@@ -1,0 +1,18 @@
+export type { NatsConnection } from "nats";
+export type { CommonServiceConfig } from "./common-config.js";
+export { commonServiceFields } from "./common-config.js";
+export { openServiceStore } from "./open-service-store.js";
+export { readEventStream } from "./read-event-stream.js";
+export type { StandaloneOptions } from "./run-standalone.js";
+export { runStandalone } from "./run-standalone.js";
+export type { RunningService } from "./running-service.js";
+export type {
+  ServiceRuntime,
+  ServiceRuntimeOptions,
+  StoppableServer,
+} from "./service-runtime.js";
+export { startServiceRuntime } from "./service-runtime.js";
+export type { StoreLocation, StoreSettings } from "./store-location.js";
+export { parseStoreUrl, resolveStoreLocation, storeUrlField } from "./store-location.js";
+export type { OutboxServicePorts, TestRuntime } from "./test-runtime.js";
+export { createTestCaller, createTestRuntime } from "./test-runtime.js";

@@ -1,0 +1,85 @@
+import { ensureEventStream, OUTBOX_TABLE_SPEC, OutboxRelay } from "@strata/bus";
+import type { DocStore, TableSpec } from "@strata/docstore";
+import type { Logger } from "@strata/logger";
+import type { NatsConnection } from "nats";
+import { openServiceStore } from "./open-service-store.js";
+import type { StoreLocation } from "./store-location.js";
+
+export interface ServiceRuntimeOptions {
+  readonly storeLocation: StoreLocation;
+  /** The service's own tables; the outbox table is added here, every outbox service needs it. */
+  readonly tableSpecs: ReadonlyArray<TableSpec>;
+  readonly nc: NatsConnection;
+  readonly logger: Logger;
+}
+
+/** What `stop` needs of the service's gRPC server (RunningGrpcServer fits). */
+export interface StoppableServer {
+  shutdown(): Promise<void>;
+}
+
+/** The store + outbox relay a service's domain runs on, with the start and stop order in one place. */
+export interface ServiceRuntime {
+  readonly store: DocStore;
+  readonly relay: OutboxRelay;
+  /** The domain ports' hook: a transaction that appended events committed, publish them now. */
+  readonly eventsCommitted: () => void;
+  /** NATS connected and the store answering. */
+  ready(): Promise<boolean>;
+  /**
+   * Stops in the order that loses nothing: the server first (no new calls, those in flight
+   * finish and may still append events), then the relay (publishes what is pending), then the
+   * store. Later calls return the first call's promise.
+   */
+  stop(server: StoppableServer): Promise<void>;
+  /** For a start that failed after the runtime was up: releases it, keeping the original error. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Opens the store, ensures its tables and the event stream, starts the outbox relay. When one of
+ * these steps fails, what was already opened is released before the error is rethrown.
+ */
+export async function startServiceRuntime(options: ServiceRuntimeOptions): Promise<ServiceRuntime> {
+  const { nc, logger } = options;
+  const store = await openServiceStore(options.storeLocation);
+  let relay: OutboxRelay | undefined;
+  const abort = async (): Promise<void> => {
+    await relay?.stop();
+    await closeQuietly(store);
+  };
+  try {
+    for (const spec of [...options.tableSpecs, OUTBOX_TABLE_SPEC]) await store.ensureTable(spec);
+    await ensureEventStream(nc);
+    const startedRelay = new OutboxRelay({ store, nc, logger });
+    relay = startedRelay;
+    startedRelay.start();
+    let stopped: Promise<void> | undefined;
+    return {
+      store,
+      relay: startedRelay,
+      eventsCommitted: () => startedRelay.notify(),
+      ready: async () => !nc.isClosed() && (await store.ping()),
+      stop: (server) => {
+        stopped ??= (async () => {
+          await server.shutdown();
+          await startedRelay.stop();
+          await store.close();
+        })();
+        return stopped;
+      },
+      abort,
+    };
+  } catch (exception: unknown) {
+    await abort();
+    throw exception;
+  }
+}
+
+async function closeQuietly(store: DocStore): Promise<void> {
+  try {
+    await store.close();
+  } catch {
+    // Start already failed; the original error is the one worth reporting.
+  }
+}

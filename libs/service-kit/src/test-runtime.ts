@@ -1,0 +1,68 @@
+// Test-only helpers (no vitest import): a lib has one public entry, so they live in it, named as such.
+import { appendToOutbox, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "@strata/bus";
+import { createMemoryDocStore, type DocStore, type DocStoreSession, type TableSpec } from "@strata/docstore";
+import type { AnyEventEnvelope, EventEnvelope } from "@strata/events";
+import type { Caller } from "@strata/grpc";
+
+/** The ports an outbox service's domain needs; each service's own ports type has this shape. */
+export interface OutboxServicePorts {
+  readonly store: DocStore;
+  readonly appendEvent: (tx: DocStoreSession, event: EventEnvelope) => Promise<void>;
+  readonly eventsCommitted: () => void;
+  readonly clock: () => Date;
+}
+
+export interface TestRuntime {
+  readonly ports: OutboxServicePorts;
+  readonly store: DocStore;
+  /** Moves the clock; it starts at 2030-01-01T00:00:00Z. */
+  advance(ms: number): void;
+  now(): Date;
+  /** Events committed to the outbox, in append order. */
+  events(): Promise<AnyEventEnvelope[]>;
+  committedNotifications(): number;
+}
+
+/** Domain ports on an in-memory store (tables + outbox ensured), a movable clock, counted notifications. */
+export async function createTestRuntime(tableSpecs: ReadonlyArray<TableSpec>): Promise<TestRuntime> {
+  const store = createMemoryDocStore();
+  for (const spec of [...tableSpecs, OUTBOX_TABLE_SPEC]) await store.ensureTable(spec);
+  let time = Date.parse("2030-01-01T00:00:00Z");
+  let notifications = 0;
+  const ports: OutboxServicePorts = {
+    store,
+    appendEvent: appendToOutbox,
+    eventsCommitted: () => {
+      notifications += 1;
+    },
+    clock: () => new Date(time),
+  };
+  return {
+    ports,
+    store,
+    advance: (ms) => {
+      time += ms;
+    },
+    now: () => new Date(time),
+    events: async () => {
+      const rows = await store
+        .table<OutboxRecord>(OUTBOX_TABLE)
+        .find({ orderBy: [{ field: "seq", direction: "asc" }] });
+      return rows.map((row) => JSON.parse(row.record.envelope) as AnyEventEnvelope);
+    },
+    committedNotifications: () => notifications,
+  };
+}
+
+/** An org-wide admin caller for tests; `overrides` narrows it (permissions, namespaces, principal…). */
+export function createTestCaller(organizationId: string, overrides: Partial<Caller> = {}): Caller {
+  return {
+    organizationId,
+    keyId: "key_11111111111111111111",
+    permissions: ["admin"],
+    namespaces: [],
+    roles: [],
+    attributes: {},
+    ...overrides,
+  };
+}
