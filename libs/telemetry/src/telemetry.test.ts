@@ -109,3 +109,26 @@ describe("shutdown", () => {
     await again.shutdown();
   });
 });
+
+describe("without an exporter", () => {
+  // After the shutdown test: it registers its own provider, or rather does not.
+  it("leaves tracing off: no recording spans, no propagation", async () => {
+    const quiet = initTelemetry({ serviceName: "quiet" });
+    expect(quiet.enabled).toBe(false);
+    const incoming = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+    const outgoing: Record<string, string> = {};
+    await withSpan(
+      "handle",
+      { kind: SpanKind.SERVER, parent: extractTraceContext(incoming) },
+      async (span) => {
+        expect(span.isRecording()).toBe(false);
+        injectTraceContext(outgoing);
+      },
+    );
+    expect(outgoing.traceparent).toBeUndefined();
+    await quiet.shutdown();
+    const traced = initTelemetry({ serviceName: "traced", exporter: new InMemorySpanExporter() });
+    expect(traced.enabled).toBe(true);
+    await traced.shutdown();
+  });
+});

@@ -24,6 +24,8 @@ export interface TelemetryOptions {
 export interface Telemetry {
   /** The service name the process-wide provider was registered with (the first caller's). */
   readonly serviceName: string;
+  /** False when no exporter was configured: then nothing is traced at all. */
+  readonly enabled: boolean;
   /** Flushes pending spans and unregisters the provider; later initTelemetry calls start afresh. */
   shutdown(): Promise<void>;
 }
@@ -34,8 +36,8 @@ let active: Telemetry | undefined;
 
 /**
  * Registers a NodeTracerProvider globally, with the AsyncLocalStorage context manager and the W3C
- * trace-context (+ baggage) propagator. Nothing is exported unless `otlpEndpoint` or `exporter` is
- * given. A second call in the same process is a no-op returning the first handle: the first
+ * trace-context (+ baggage) propagator, when `otlpEndpoint` or `exporter` is given; without either,
+ * tracing stays off (no provider, no context manager, no propagation). A second call in the same process is a no-op returning the first handle: the first
  * service name wins, and in embedded mode spans tell services apart by their span names
  * (`<service>/<method>`) rather than by the resource.
  */
@@ -51,6 +53,20 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   if (options.exporter !== undefined) {
     spanProcessors.push(new SimpleSpanProcessor(options.exporter));
   }
+  if (spanProcessors.length === 0) {
+    // With nowhere to send spans, tracing stays off: the OpenTelemetry API's no-op tracer and no
+    // context manager. On Node 20 the AsyncLocalStorage context manager hooks every promise, which
+    // halved the gateway's throughput (docs/benchmarks.md) for traces nobody could read.
+    const disabled: Telemetry = {
+      serviceName: options.serviceName,
+      enabled: false,
+      async shutdown(): Promise<void> {
+        if (active === disabled) active = undefined;
+      },
+    };
+    active = disabled;
+    return disabled;
+  }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
     spanProcessors,
@@ -59,6 +75,7 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
 
   const handle: Telemetry = {
     serviceName: options.serviceName,
+    enabled: true,
     async shutdown(): Promise<void> {
       if (active !== handle) return;
       active = undefined;
