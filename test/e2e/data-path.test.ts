@@ -1,81 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callApi, expectErrorBody, startTestPlatform, type TestPlatform } from "./harness.js";
+import {
+  type Collection,
+  type DataPath,
+  type Doc,
+  ISO,
+  type Page,
+  startDataPath,
+  URI,
+} from "./data-path-fixture.js";
+import { callApi, expectErrorBody, type TestPlatform } from "./harness.js";
 
-/** Collections, documents and taxonomies through the gateway's REST API, on the real platform. */
-interface Collection {
-  collection_id: string;
-  namespace_id: string;
-  collection_name: string;
-  features: Array<{ feature_uri: string; dimensions: number; metric: string }>;
-  metadata_schema: Record<string, unknown> | null;
-  indexed_fields: string[];
-}
-// A type alias (not an interface) so it is assignable to the harness's Record-shaped responses.
-type Doc = {
-  document_id: string;
-  collection_id: string;
-  namespace_id: string;
-  metadata: Record<string, unknown>;
-  feature_uris: string[];
-  features?: Record<string, number[]>;
-  text: string | null;
-  taxonomy_labels: Array<{ taxonomy_id: string; label: string }>;
-  _acl: { owner: string | null; read: string[]; write: string[]; public: boolean };
-  tier: string;
-  tier_changed_at: string | null;
-  created_at: string;
-  updated_at: string;
-};
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
-interface Taxonomy {
-  taxonomy_id: string;
-  taxonomy_name: string;
-  nodes: Array<{ label: string; parent: string | null }>;
-}
-
-const URI = "strata://test@v1/embedding";
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
+/** Collections and documents through the gateway's REST API, on the real platform. */
 let platform: TestPlatform;
 let namespaceId: string;
 let collection: Collection;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
-  const namespace = await platform.call<{ namespace_id: string }>("POST", "/v1/namespaces", {
-    body: { namespace_name: "data-path" },
-  });
-  expect(namespace.status).toBe(201);
-  namespaceId = namespace.body.namespace_id;
-  const created = await platform.call<Collection>("POST", "/v1/collections", {
-    namespace: "data-path",
-    body: {
-      collection_name: "articles",
-      features: [{ feature_uri: URI, dimensions: 3 }],
-      metadata_schema: {
-        type: "object",
-        properties: { year: { type: "integer" }, category: { type: "string" } },
-      },
-      indexed_fields: ["category"],
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  collection = created.body;
+  ({ platform, namespaceId, collection, docs, createDoc } = await startDataPath());
 });
 afterAll(async () => {
   await platform?.stop();
 });
 
-function docs(path = ""): string {
-  return `/v1/collections/${collection.collection_id}/documents${path}`;
-}
-
-async function createDoc(body: Record<string, unknown>, namespace = namespaceId) {
-  return platform.call<Doc>("POST", docs(), { namespace, body });
-}
+let docs: DataPath["docs"];
+let createDoc: DataPath["createDoc"];
 
 describe("collections", () => {
   it("creates a collection with cosine as the default metric, reachable by id and by name", async () => {
@@ -260,174 +208,6 @@ describe("documents", () => {
     expect(again.status).toBe(201);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(again.body.document_id).toBe(first.body.document_id);
-  });
-});
-
-describe("bad input on the data path", () => {
-  async function expectNothingWritten(documentId: string): Promise<void> {
-    expectErrorBody(
-      await platform.call("GET", docs(`/${documentId}`), { namespace: namespaceId }),
-      404,
-      "NotFoundError",
-    );
-  }
-
-  it("a wrong dimension, an unknown feature URI or metadata breaking the schema is a 422, nothing written", async () => {
-    const cases: Array<[string, Record<string, unknown>]> = [
-      ["bad-dim", { features: { [URI]: [1, 2] } }],
-      ["bad-uri", { features: { "strata://nope@v1/x": [1, 2, 3] } }],
-      ["bad-meta", { metadata: { year: "twenty" }, features: { [URI]: [1, 2, 3] } }],
-    ];
-    for (const [id, body] of cases) {
-      const answer = await createDoc({ document_id: id, ...body });
-      const { details } = expectErrorBody(answer, 422, "ValidationError");
-      expect(JSON.stringify(details), id).toMatch(/body\.(features|metadata)/);
-      await expectNothingWritten(id);
-    }
-  });
-
-  it("a vector value that overflows to Infinity is a 422", async () => {
-    const answer = await platform.call("POST", docs(), {
-      namespace: namespaceId,
-      body: `{"document_id":"inf","features":{"${URI}":[1e999,0,0]}}`,
-    });
-    expectErrorBody(answer, 422, "ValidationError");
-    await expectNothingWritten("inf");
-  });
-
-  it("a filter on a field that is not indexed is a 422", async () => {
-    const answer = await platform.call("POST", docs("/list"), {
-      namespace: namespaceId,
-      body: { filters: { AND: [{ field: "metadata.year", operator: "eq", value: 1 }] } },
-    });
-    expectErrorBody(answer, 422, "ValidationError");
-  });
-
-  it("unknown fields are a 422", async () => {
-    const answer = await createDoc({ document_id: "x1", colour: "red" });
-    const { details } = expectErrorBody(answer, 422, "ValidationError");
-    expect(JSON.stringify(details)).toContain("body.colour");
-  });
-
-  it("a document or collection of another namespace is a 404", async () => {
-    const other = await platform.call("POST", "/v1/namespaces", { body: { namespace_name: "elsewhere" } });
-    expect(other.status).toBe(201);
-    const mine = await createDoc({ document_id: "private-1", features: { [URI]: [1, 1, 0] } });
-    expect(mine.status).toBe(201);
-    for (const method of ["GET", "DELETE"]) {
-      expectErrorBody(
-        await platform.call(method, docs("/private-1"), { namespace: "elsewhere" }),
-        404,
-        "NotFoundError",
-      );
-    }
-    expectErrorBody(
-      await platform.call("GET", `/v1/collections/${collection.collection_id}`, { namespace: "elsewhere" }),
-      404,
-      "NotFoundError",
-    );
-    const still = await platform.call("GET", docs("/private-1"), { namespace: namespaceId });
-    expect(still.status).toBe(200);
-  });
-
-  it("a missing X-Namespace is a 400 and an unknown one a 404", async () => {
-    for (const [method, path] of [
-      ["GET", "/v1/collections"],
-      ["POST", docs()],
-      ["GET", "/v1/taxonomies"],
-    ] as const) {
-      const body = method === "POST" ? { features: { [URI]: [1, 0, 0] } } : undefined;
-      expectErrorBody(await platform.call(method, path, { body }), 400, "BadRequestError");
-    }
-    expectErrorBody(
-      await platform.call("GET", "/v1/collections", { namespace: "no-such-namespace" }),
-      404,
-      "NotFoundError",
-    );
-  });
-
-  it("a read key can read but not write", async () => {
-    const key = await platform.call<{ api_key: string }>("POST", "/v1/api-keys", {
-      body: { name: "reader", permissions: ["read"] },
-    });
-    expect(key.status).toBe(201);
-    const reader = { key: key.body.api_key, namespace: namespaceId };
-    const read = await callApi(platform.url, "GET", docs("/a1"), reader);
-    expect(read.status).toBe(200);
-    const listed = await callApi(platform.url, "POST", docs("/list"), { ...reader, body: {} });
-    expect(listed.status).toBe(200);
-    for (const [method, path, body] of [
-      ["POST", docs(), { features: { [URI]: [1, 0, 0] } }],
-      ["PATCH", docs("/a1"), { text: "x" }],
-      ["DELETE", docs("/a1"), undefined],
-      ["POST", "/v1/collections", { collection_name: "c", features: [] }],
-      ["POST", "/v1/taxonomies", { taxonomy_name: "t", nodes: [] }],
-    ] as const) {
-      expectErrorBody(await callApi(platform.url, method, path, { ...reader, body }), 403, "ForbiddenError");
-    }
-  });
-});
-
-describe("taxonomies", () => {
-  it("creates, reads, updates, labels documents with, and deletes a taxonomy", async () => {
-    const created = await platform.call<Taxonomy>("POST", "/v1/taxonomies", {
-      namespace: namespaceId,
-      body: { taxonomy_name: "genres", nodes: [{ label: "music" }, { label: "jazz", parent: "music" }] },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body.taxonomy_id).toMatch(/^tax_/);
-    expect(created.body.nodes).toEqual([
-      { label: "music", parent: null },
-      { label: "jazz", parent: "music" },
-    ]);
-    const byName = await platform.call<Taxonomy>("GET", "/v1/taxonomies/genres", { namespace: "data-path" });
-    expect(byName.body.taxonomy_id).toBe(created.body.taxonomy_id);
-    const listed = await platform.call<Page<Taxonomy>>("GET", "/v1/taxonomies", { namespace: namespaceId });
-    expect(listed.body.data.map((t) => t.taxonomy_name)).toEqual(["genres"]);
-
-    const updated = await platform.call<Taxonomy>("PATCH", `/v1/taxonomies/${created.body.taxonomy_id}`, {
-      namespace: namespaceId,
-      body: {
-        nodes: [{ label: "music" }, { label: "jazz", parent: "music" }, { label: "bebop", parent: "jazz" }],
-      },
-    });
-    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
-    expect(updated.body.nodes).toHaveLength(3);
-
-    const labelled = await createDoc({
-      document_id: "song-1",
-      features: { [URI]: [0, 1, 1] },
-      taxonomy_labels: [{ taxonomy_id: created.body.taxonomy_id, label: "bebop" }],
-    });
-    expect(labelled.status, JSON.stringify(labelled.body)).toBe(201);
-    expect(labelled.body.taxonomy_labels).toEqual([
-      { taxonomy_id: created.body.taxonomy_id, label: "bebop" },
-    ]);
-    const unknownLabel = await createDoc({
-      document_id: "song-2",
-      taxonomy_labels: [{ taxonomy_id: created.body.taxonomy_id, label: "polka" }],
-    });
-    expectErrorBody(unknownLabel, 422, "ValidationError");
-
-    expectErrorBody(
-      await platform.call("DELETE", "/v1/taxonomies/genres", { namespace: namespaceId }),
-      422,
-      "ValidationError",
-    );
-    const unlabelled = await platform.call<Doc>("PATCH", docs("/song-1"), {
-      namespace: namespaceId,
-      body: { taxonomy_labels: [] },
-    });
-    expect(unlabelled.status).toBe(200);
-    const deleted = await platform.call<Taxonomy>("DELETE", "/v1/taxonomies/genres", {
-      namespace: namespaceId,
-    });
-    expect(deleted.status).toBe(200);
-    expectErrorBody(
-      await platform.call("GET", "/v1/taxonomies/genres", { namespace: namespaceId }),
-      404,
-      "NotFoundError",
-    );
   });
 });
 
