@@ -18,6 +18,17 @@ const documentRef = {
   tier,
 };
 
+/** The outcome of a document batch: published once, when its last chunk is processed. */
+const batchSummary = {
+  batch_id: z.string(),
+  collection_id: z.string(),
+  namespace_id: z.string(),
+  organization_id: z.string(),
+  total: z.number().int().nonnegative(),
+  succeeded: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+};
+
 export const eventCatalog = {
   "api_key.created": {
     scope: "organization",
@@ -98,6 +109,17 @@ export const eventCatalog = {
       ...documentRef,
       cause: z.enum(["document_deleted", "collection_deleted"]),
     }),
+  },
+  "batch.completed": {
+    scope: "namespace",
+    summary:
+      "A document batch finished with at least one document written; `failed` counts the items refused.",
+    data: z.object(batchSummary),
+  },
+  "batch.failed": {
+    scope: "namespace",
+    summary: "A document batch finished with every item refused (see GET /v1/batches/{id} for the errors).",
+    data: z.object(batchSummary),
   },
 } as const satisfies Record<
   string,

@@ -4,6 +4,7 @@ import { type AppError, err, ok, type Result } from "@strata/errors";
 import { tracer } from "@strata/telemetry";
 import { CALLER_METADATA_KEY, type Caller, encodeCaller, INTERNAL_TOKEN_METADATA_KEY } from "./caller.js";
 import { fromGrpcError, METHOD_METADATA_KEY } from "./error-mapping.js";
+import { MAX_MESSAGE_BYTES } from "./limits.js";
 
 export interface ClientInterceptorOptions {
   readonly internalToken: string;
@@ -74,6 +75,8 @@ export function createChannelOptions(): Partial<grpc.ClientOptions> {
     // Reconnect quickly after a service restarts (defaults back off up to 120 s).
     "grpc.initial_reconnect_backoff_ms": 200,
     "grpc.max_reconnect_backoff_ms": 5_000,
+    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+    "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
   };
 }
 

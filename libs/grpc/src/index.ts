@@ -27,5 +27,6 @@ export {
 export type { CallContext, CallerContext, UnaryHandler, UnaryHandlerWithCaller } from "./handlers.js";
 export { callerOf, unary, unaryWithCaller } from "./handlers.js";
 export { generateInternalToken, InternalTokenVerifier } from "./internal-auth.js";
+export { MAX_MESSAGE_BYTES } from "./limits.js";
 export type { GrpcServerOptions, GrpcServiceRegistration, RunningGrpcServer } from "./server.js";
 export { DEFAULT_SHUTDOWN_GRACE_MS, SERVER_CHANNEL_OPTIONS, startGrpcServer } from "./server.js";

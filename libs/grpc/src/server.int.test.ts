@@ -173,6 +173,13 @@ describe("caller metadata", () => {
   });
 });
 
+describe("message size", () => {
+  it("carries requests past grpc-js's 4 MiB default (large document batches)", async () => {
+    const result = await verify(fixture.client, "x".repeat(6 * 1024 * 1024));
+    expect(result.ok).toBe(true);
+  });
+});
+
 describe("infrastructure failures", () => {
   it("a closed port gives kind unavailable naming the service", async () => {
     const port = await closedPort();

@@ -2,6 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "@strata/logger";
 import { HealthImplementation, type ServingStatus } from "grpc-health-check";
 import { InternalTokenVerifier } from "./internal-auth.js";
+import { MAX_MESSAGE_BYTES } from "./limits.js";
 import { wrapImplementation } from "./server-wrapper.js";
 
 export interface GrpcServiceRegistration {
@@ -42,6 +43,8 @@ export const SERVER_CHANNEL_OPTIONS: grpc.ServerOptions = {
   // Clients ping idle channels (createChannelOptions); accept that instead of answering GOAWAY.
   "grpc.keepalive_permit_without_calls": 1,
   "grpc.http2.min_ping_interval_without_data_ms": 10_000,
+  "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+  "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
 };
 
 /**

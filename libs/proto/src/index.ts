@@ -1,5 +1,6 @@
 // Generated gRPC contracts (ts-proto, grpc-js services). Regenerate with `pnpm run codegen`.
 export * as authV1 from "./gen/strata/auth/v1/auth.js";
+export * as batchV1 from "./gen/strata/namespace/v1/batch.js";
 export * as collectionV1 from "./gen/strata/namespace/v1/collection.js";
 export * as documentV1 from "./gen/strata/namespace/v1/document.js";
 export * as namespaceV1 from "./gen/strata/namespace/v1/namespace.js";

@@ -19,6 +19,7 @@ import { IdempotencyGuard } from "./idempotency/idempotency-guard.js";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.js";
 import { type Namespace, NamespaceResolver } from "./namespaces/namespace-resolver.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
+import { registerBatchRoutes } from "./routes/batches.js";
 import { registerCollectionRoutes } from "./routes/collections.js";
 import { registerDocumentListRoutes } from "./routes/document-lists.js";
 import { registerDocumentRoutes } from "./routes/documents.js";
@@ -131,6 +132,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerCollectionRoutes(app, routeDeps);
   registerDocumentRoutes(app, routeDeps);
   registerDocumentListRoutes(app, routeDeps);
+  registerBatchRoutes(app, routeDeps, { bodyLimitBytes: config.batchBodyLimitBytes });
   registerTaxonomyRoutes(app, routeDeps);
   await registerDocsPage(app);
   await app.ready();

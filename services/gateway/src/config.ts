@@ -30,6 +30,8 @@ export const gatewayConfigSchema = z.object({
   NATS_URL: envString({ default: "nats://127.0.0.1:4222" }),
   STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }),
   GATEWAY_BODY_LIMIT_BYTES: envInt(1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
+  /** The batch route's own limit: 10,000 small documents do not fit in the general one. */
+  GATEWAY_BATCH_BODY_LIMIT_BYTES: envInt(32 * 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
   /** Requests per API key per window. */
   GATEWAY_RATE_LIMIT_MAX: envInt(6000, { min: 1, max: 100_000_000 }),
   GATEWAY_RATE_LIMIT_WINDOW: envDurationMs(60_000),
@@ -56,6 +58,7 @@ export interface GatewaySettings {
   readonly namespaceGrpcAddress: string;
   readonly internalToken: string;
   readonly bodyLimitBytes: number;
+  readonly batchBodyLimitBytes: number;
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
   readonly authCacheTtlMs: number;
   readonly namespaceCacheTtlMs: number;
@@ -71,6 +74,7 @@ export function settingsOf(config: GatewayConfig): GatewaySettings {
     namespaceGrpcAddress: config.NAMESPACE_GRPC_URL,
     internalToken: config.STRATA_INTERNAL_TOKEN,
     bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES,
+    batchBodyLimitBytes: config.GATEWAY_BATCH_BODY_LIMIT_BYTES,
     rateLimit: { max: config.GATEWAY_RATE_LIMIT_MAX, windowMs: config.GATEWAY_RATE_LIMIT_WINDOW },
     authCacheTtlMs: config.GATEWAY_AUTH_CACHE_TTL,
     namespaceCacheTtlMs: config.GATEWAY_NAMESPACE_CACHE_TTL,

@@ -1,7 +1,10 @@
 import type { GrpcServiceRegistration } from "@strata/grpc";
 import { unaryWithCaller } from "@strata/grpc";
-import { collectionV1, documentV1, taxonomyV1 } from "@strata/proto";
+import { batchV1, collectionV1, documentV1, taxonomyV1 } from "@strata/proto";
+import type { BatchPorts } from "./domain/batches/batch-ports.js";
 import type { DataPorts } from "./domain/data-ports.js";
+import { createBatchHandler } from "./handlers/batches/create-batch.js";
+import { getBatchHandler } from "./handlers/batches/get-batch.js";
 import { createCollectionHandler } from "./handlers/collections/create-collection.js";
 import { deleteCollectionHandler } from "./handlers/collections/delete-collection.js";
 import { getCollectionHandler } from "./handlers/collections/get-collection.js";
@@ -21,6 +24,7 @@ import { updateTaxonomyHandler } from "./handlers/taxonomies/update-taxonomy.js"
 export const COLLECTION_SERVICE_NAME = "strata.namespace.v1.CollectionService";
 export const DOCUMENT_SERVICE_NAME = "strata.namespace.v1.DocumentService";
 export const TAXONOMY_SERVICE_NAME = "strata.namespace.v1.TaxonomyService";
+export const BATCH_SERVICE_NAME = "strata.namespace.v1.BatchService";
 
 export function buildCollectionService(ports: DataPorts): collectionV1.CollectionServiceServer {
   return {
@@ -52,8 +56,15 @@ export function buildTaxonomyService(ports: DataPorts): taxonomyV1.TaxonomyServi
   };
 }
 
-/** The collection, document and taxonomy services, served next to NamespaceService. */
-export function dataServiceRegistrations(ports: DataPorts): GrpcServiceRegistration[] {
+export function buildBatchService(ports: BatchPorts): batchV1.BatchServiceServer {
+  return {
+    createBatch: unaryWithCaller(createBatchHandler(ports)),
+    getBatch: unaryWithCaller(getBatchHandler(ports)),
+  };
+}
+
+/** The collection, document, taxonomy and batch services, served next to NamespaceService. */
+export function dataServiceRegistrations(ports: BatchPorts): GrpcServiceRegistration[] {
   return [
     {
       name: COLLECTION_SERVICE_NAME,
@@ -69,6 +80,11 @@ export function dataServiceRegistrations(ports: DataPorts): GrpcServiceRegistrat
       name: TAXONOMY_SERVICE_NAME,
       definition: taxonomyV1.TaxonomyServiceService,
       implementation: buildTaxonomyService(ports),
+    },
+    {
+      name: BATCH_SERVICE_NAME,
+      definition: batchV1.BatchServiceService,
+      implementation: buildBatchService(ports),
     },
   ];
 }

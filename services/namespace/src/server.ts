@@ -1,7 +1,7 @@
 import { type GrpcServiceRegistration, unaryWithCaller } from "@strata/grpc";
 import { namespaceV1 } from "@strata/proto";
 import { dataServiceRegistrations } from "./data-services.js";
-import type { DataPorts } from "./domain/data-ports.js";
+import type { BatchPorts } from "./domain/batches/batch-ports.js";
 import type { NamespacePorts } from "./domain/ports.js";
 import { createNamespaceHandler } from "./handlers/create-namespace.js";
 import { deleteNamespaceHandler } from "./handlers/delete-namespace.js";
@@ -22,7 +22,7 @@ export function buildNamespaceService(ports: NamespacePorts): namespaceV1.Namesp
 }
 
 /** What the namespace gRPC server serves (grpc.health.v1 is added by startGrpcServer). */
-export function namespaceGrpcServices(ports: DataPorts): GrpcServiceRegistration[] {
+export function namespaceGrpcServices(ports: BatchPorts): GrpcServiceRegistration[] {
   return [
     {
       name: NAMESPACE_SERVICE_NAME,

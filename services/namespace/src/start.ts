@@ -2,9 +2,13 @@ import { appendToOutbox } from "@strata/bus";
 import { startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
+import { batchChunkPublisher } from "./adapters/nats/batch-work-queue.js";
+import { startBatchWorker } from "./adapters/nats/batch-worker.js";
+import { ensureBatchWorkStream } from "./adapters/nats/work-stream.js";
 import { type NamespaceConfig, storeLocationOf } from "./config.js";
+import type { BatchPorts } from "./domain/batches/batch-ports.js";
+import { unfinishedChunks } from "./domain/batches/read-batch.js";
 import { MetadataValidators } from "./domain/collections/metadata-validators.js";
-import type { DataPorts } from "./domain/data-ports.js";
 import { DATA_TABLE_SPECS } from "./domain/data-tables.js";
 import { NAMESPACE_TABLE_SPECS } from "./domain/tables.js";
 import { namespaceGrpcServices } from "./server.js";
@@ -33,12 +37,14 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     logger,
   });
   try {
-    const ports: DataPorts = {
+    await ensureBatchWorkStream(nc);
+    const ports: BatchPorts = {
       store: runtime.store,
       appendEvent: appendToOutbox,
       eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
       metadataValidators: new MetadataValidators(),
+      enqueueChunks: batchChunkPublisher(nc, logger),
     };
     const server = await startGrpcServer({
       serviceName: "namespace",
@@ -48,11 +54,19 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       logger,
       services: namespaceGrpcServices(ports),
     });
+    const worker = await startBatchWorker({ nc, ports, logger });
+    // A crash between a batch's commit and its enqueue left chunks that no message names.
+    await ports.enqueueChunks(await unfinishedChunks(ports));
+    let stopped: Promise<void> | undefined;
     return {
       name: "namespace",
       grpcAddress: server.address,
       ready: runtime.ready,
-      stop: () => runtime.stop(server),
+      stop: () => {
+        // The worker first: a chunk in progress commits (or rolls back) before the store closes.
+        stopped ??= worker.stop().then(() => runtime.stop(server));
+        return stopped;
+      },
     };
   } catch (exception: unknown) {
     await runtime.abort();

@@ -9,7 +9,7 @@ import {
   createChannelOptions,
   type UnaryInvoker,
 } from "@strata/grpc";
-import { authV1, collectionV1, documentV1, namespaceV1, taxonomyV1 } from "@strata/proto";
+import { authV1, batchV1, collectionV1, documentV1, namespaceV1, taxonomyV1 } from "@strata/proto";
 
 export interface BackendOptions {
   readonly authGrpcAddress: string;
@@ -26,6 +26,7 @@ export interface Backends {
   readonly collection: collectionV1.CollectionServiceClient;
   readonly document: documentV1.DocumentServiceClient;
   readonly taxonomy: taxonomyV1.TaxonomyServiceClient;
+  readonly batch: batchV1.BatchServiceClient;
   /** Calls a unary method for a caller, inside the request's trace context, as a Result. */
   call<Req, Res>(
     invoke: UnaryInvoker<Req, Res>,
@@ -58,12 +59,14 @@ export function connectBackends(options: BackendOptions): Backends {
   );
   const document = new documentV1.DocumentServiceClient(options.namespaceGrpcAddress, credentials, shared);
   const taxonomy = new taxonomyV1.TaxonomyServiceClient(options.namespaceGrpcAddress, credentials, shared);
+  const batch = new batchV1.BatchServiceClient(options.namespaceGrpcAddress, credentials, shared);
   return {
     auth,
     namespace,
     collection,
     document,
     taxonomy,
+    batch,
     call(invoke, request, callOptions) {
       const run = () =>
         callUnary(invoke, request, {

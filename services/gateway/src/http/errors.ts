@@ -41,7 +41,8 @@ export function installErrorHandling(
   options: { logger: Logger; bodyLimitBytes: number },
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const mapped = appErrorOf(error, options.bodyLimitBytes);
+    // A route may have its own body limit (the batch route); the message names the one that applied.
+    const mapped = appErrorOf(error, request.routeOptions.bodyLimit ?? options.bodyLimitBytes);
     if (mapped === undefined) {
       options.logger.error(
         { err: error, request_id: request.id, route: request.routeOptions.url },

@@ -21,7 +21,7 @@ import { identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-ca
 
 const text = z.string().max(1_000_000);
 
-const createBody = z.strictObject({
+export const createDocumentBody = z.strictObject({
   document_id: z
     .string()
     .min(1)
@@ -68,7 +68,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
         security: BEARER,
         headers: scopedCreateHeaderSchema,
         params: collectionParams,
-        body: createBody,
+        body: createDocumentBody,
         response: { 201: documentSchema, ...errorResponses },
       },
     },

@@ -84,6 +84,8 @@ describe("operations endpoints", () => {
         "GET /v1/collections/{id}/documents/{doc}",
         "PATCH /v1/collections/{id}/documents/{doc}",
         "DELETE /v1/collections/{id}/documents/{doc}",
+        "POST /v1/collections/{id}/documents/batch",
+        "GET /v1/batches/{id}",
         "POST /v1/taxonomies",
         "GET /v1/taxonomies",
         "GET /v1/taxonomies/{id}",

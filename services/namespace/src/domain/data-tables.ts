@@ -1,4 +1,5 @@
 import type { TableSpec } from "@strata/docstore";
+import { BATCH_TABLE_SPECS } from "./batches/batch-tables.js";
 import { COLLECTION_TABLE_SPECS } from "./collections/collection-tables.js";
 import { DOCUMENT_TABLE_SPECS } from "./documents/document-tables.js";
 import { TAXONOMY_TABLE_SPECS } from "./taxonomies/taxonomy-tables.js";
@@ -8,4 +9,5 @@ export const DATA_TABLE_SPECS: readonly TableSpec[] = [
   ...COLLECTION_TABLE_SPECS,
   ...DOCUMENT_TABLE_SPECS,
   ...TAXONOMY_TABLE_SPECS,
+  ...BATCH_TABLE_SPECS,
 ];

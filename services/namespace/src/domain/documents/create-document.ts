@@ -1,3 +1,4 @@
+import type { DocStoreSession } from "@strata/docstore";
 import {
   type AppError,
   alreadyExists,
@@ -43,6 +44,8 @@ export interface NewDocumentInput {
   readonly taxonomyLabels: readonly TaxonomyLabelRecord[];
   /** Undefined means {owner: null, read: [], write: [], public: true}. */
   readonly acl?: AclInput | undefined;
+  /** Where the document came from (a batch records its id); undefined means {}. */
+  readonly lineage?: JsonObject | undefined;
 }
 
 /**
@@ -52,6 +55,26 @@ export interface NewDocumentInput {
  */
 export async function createDocument(
   ports: DataPorts,
+  caller: Caller,
+  namespaceId: string,
+  collectionIdentifier: string,
+  input: NewDocumentInput,
+): Promise<Result<DocumentRecord, AppError>> {
+  const result = await ports.store.transaction<DocumentRecord, AppError>((tx) =>
+    insertDocument(ports, tx, caller, namespaceId, collectionIdentifier, input),
+  );
+  if (result.ok) ports.eventsCommitted();
+  return result;
+}
+
+/**
+ * createDocument inside the caller's transaction (batches write many documents in one). A refused
+ * document writes nothing, so the transaction may go on with other work; the caller calls
+ * `ports.eventsCommitted()` after its commit.
+ */
+export async function insertDocument(
+  ports: DataPorts,
+  tx: DocStoreSession,
   caller: Caller,
   namespaceId: string,
   collectionIdentifier: string,
@@ -67,43 +90,39 @@ export async function createDocument(
   const acl = input.acl === undefined ? DEFAULT_ACL : checkAcl(input.acl, issues);
   if (issues.length > 0) return err(validationFailed(issues));
   const documentId = input.documentId ?? newId("document");
-  const result = await ports.store.transaction<DocumentRecord, AppError>(async (tx) => {
-    const scope = await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
-    if (!scope.ok) return scope;
-    const collection = scope.value.collection.record;
-    const problems: ValidationIssue[] = [];
-    const vectors = checkVectors(collection, input.features, problems);
-    problems.push(...ports.metadataValidators.validate(collection, metadata as JsonObject));
-    const labels = await checkTaxonomyLabels(tx, scope.value.namespace, input.taxonomyLabels, problems);
-    if (problems.length > 0) return err(validationFailed(problems));
-    const now = ports.clock();
-    const at = now.toISOString();
-    const record: DocumentRecord = {
-      id: documentKey(collection.id, documentId),
-      document_id: documentId,
-      collection_id: collection.id,
-      namespace_id: collection.namespace_id,
-      organization_id: collection.organization_id,
-      metadata: metadata as JsonObject,
-      features: vectors,
-      feature_uris: vectors.map((v) => v.feature_uri),
-      text: input.text === undefined || input.text === "" ? null : input.text,
-      ...labelFields(labels),
-      _acl: acl,
-      tier: "hot",
-      tier_changed_at: at,
-      lineage: {},
-      created_at: at,
-      updated_at: at,
-    };
-    const inserted = await tx.table<DocumentRecord>(DOCUMENTS_TABLE).insert(record);
-    if (!inserted.ok)
-      return err(alreadyExists("document", { document_id: documentId, collection_id: collection.id }));
-    await ports.appendEvent(tx, documentCreatedEvent(record, now));
-    return ok(record);
-  });
-  if (result.ok) ports.eventsCommitted();
-  return result;
+  const scope = await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
+  if (!scope.ok) return scope;
+  const collection = scope.value.collection.record;
+  const problems: ValidationIssue[] = [];
+  const vectors = checkVectors(collection, input.features, problems);
+  problems.push(...ports.metadataValidators.validate(collection, metadata as JsonObject));
+  const labels = await checkTaxonomyLabels(tx, scope.value.namespace, input.taxonomyLabels, problems);
+  if (problems.length > 0) return err(validationFailed(problems));
+  const now = ports.clock();
+  const at = now.toISOString();
+  const record: DocumentRecord = {
+    id: documentKey(collection.id, documentId),
+    document_id: documentId,
+    collection_id: collection.id,
+    namespace_id: collection.namespace_id,
+    organization_id: collection.organization_id,
+    metadata: metadata as JsonObject,
+    features: vectors,
+    feature_uris: vectors.map((v) => v.feature_uri),
+    text: input.text === undefined || input.text === "" ? null : input.text,
+    ...labelFields(labels),
+    _acl: acl,
+    tier: "hot",
+    tier_changed_at: at,
+    lineage: input.lineage ?? {},
+    created_at: at,
+    updated_at: at,
+  };
+  const inserted = await tx.table<DocumentRecord>(DOCUMENTS_TABLE).insert(record);
+  if (!inserted.ok)
+    return err(alreadyExists("document", { document_id: documentId, collection_id: collection.id }));
+  await ports.appendEvent(tx, documentCreatedEvent(record, now));
+  return ok(record);
 }
 
 /** The labels and the two fields derived from them for store queries. */

@@ -1,0 +1,169 @@
+import { ok } from "@strata/errors";
+import { batchV1 } from "@strata/proto";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { sendAppError } from "../http/errors.js";
+import { answerIdempotently } from "../http/idempotent-answer.js";
+import { errorResponses, isoOrNull, namespaceHeaderSchema } from "./common.js";
+import { aclToProto, labelsToProto, vectorsToProto } from "./document-view.js";
+import { createDocumentBody } from "./documents.js";
+import { BEARER, type RouteDeps } from "./route-deps.js";
+import { identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
+
+/** Matches the namespace service's limit; a larger batch is refused before anything is stored. */
+export const MAX_BATCH_DOCUMENTS = 10_000;
+
+const batchBody = z.strictObject({
+  documents: z
+    .array(createDocumentBody)
+    .min(1, { message: "Give at least one document" })
+    .max(MAX_BATCH_DOCUMENTS, {
+      message: `A batch holds at most ${MAX_BATCH_DOCUMENTS} documents: split it into several batches`,
+    })
+    .describe(`1 to ${MAX_BATCH_DOCUMENTS} documents, each shaped like a create-document body`),
+});
+
+const STATUSES = ["pending", "processing", "completed", "failed"] as const;
+type Status = (typeof STATUSES)[number];
+
+const acceptedSchema = z
+  .object({ batch_id: z.string(), status: z.enum(STATUSES) })
+  .meta({ id: "BatchAccepted" });
+
+const batchSchema = z
+  .object({
+    batch_id: z.string(),
+    collection_id: z.string(),
+    status: z.enum(STATUSES),
+    total: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    errors: z.array(
+      z.object({
+        index: z.number().int().describe("Position of the item in the request's documents"),
+        error: z.object({ type: z.string(), message: z.string() }),
+      }),
+    ),
+    created_at: z.string().nullable(),
+    updated_at: z.string().nullable(),
+  })
+  .meta({ id: "Batch" });
+
+const TAGS = ["Batches"];
+
+function statusOf(status: batchV1.BatchStatus): Status {
+  switch (status) {
+    case batchV1.BatchStatus.BATCH_STATUS_PROCESSING:
+      return "processing";
+    case batchV1.BatchStatus.BATCH_STATUS_COMPLETED:
+      return "completed";
+    case batchV1.BatchStatus.BATCH_STATUS_FAILED:
+      return "failed";
+    default:
+      return "pending";
+  }
+}
+
+function batchView(batch: batchV1.Batch | undefined): z.infer<typeof batchSchema> {
+  return {
+    batch_id: batch?.batchId ?? "",
+    collection_id: batch?.collectionId ?? "",
+    status: statusOf(batch?.status ?? batchV1.BatchStatus.BATCH_STATUS_UNSPECIFIED),
+    total: batch?.total ?? 0,
+    succeeded: batch?.succeeded ?? 0,
+    failed: batch?.failed ?? 0,
+    errors: (batch?.errors ?? []).map((e) => ({
+      index: e.index,
+      error: { type: e.type, message: e.message },
+    })),
+    created_at: isoOrNull(batch?.createdAt),
+    updated_at: isoOrNull(batch?.updatedAt),
+  };
+}
+
+export function registerBatchRoutes(
+  app: FastifyInstance,
+  deps: RouteDeps,
+  options: { bodyLimitBytes: number },
+): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const { backends } = deps;
+  const client = backends.batch;
+
+  typed.post(
+    "/v1/collections/:id/documents/batch",
+    {
+      config: { access: "write" },
+      bodyLimit: options.bodyLimitBytes,
+      schema: {
+        tags: TAGS,
+        summary: "Ingest up to 10,000 documents; answers at once, GET /v1/batches/{id} shows progress",
+        security: BEARER,
+        headers: scopedCreateHeaderSchema,
+        params: identifierParams("Collection"),
+        body: batchBody,
+        response: { 202: acceptedSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const body = request.body;
+      await answerIdempotently(
+        request,
+        reply,
+        deps.idempotency,
+        async () => {
+          const created = await backends.call(
+            client.createBatch.bind(client),
+            {
+              namespaceId: scope.value.namespaceId,
+              collectionIdentifier: request.params.id,
+              documents: body.documents.map((d) => ({
+                documentId: d.document_id,
+                metadata: d.metadata ?? {},
+                features: vectorsToProto(d.features ?? {}),
+                text: d.text,
+                taxonomyLabels: labelsToProto(d.taxonomy_labels ?? []),
+                acl: d._acl === undefined ? undefined : aclToProto(d._acl),
+              })),
+            },
+            scope.value.call,
+          );
+          if (!created.ok) return created;
+          const view = batchView(created.value.batch);
+          return ok({ status: 202, body: { batch_id: view.batch_id, status: view.status } });
+        },
+        scope.value.namespaceId,
+      );
+      return reply;
+    },
+  );
+
+  typed.get(
+    "/v1/batches/:id",
+    {
+      config: { access: "read" },
+      schema: {
+        tags: TAGS,
+        summary: "A batch's status, counters and per-item errors",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params: z.object({ id: z.string().min(1).describe("Batch id") }),
+        response: { 200: batchSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const found = await backends.call(
+        client.getBatch.bind(client),
+        { namespaceId: scope.value.namespaceId, batchId: request.params.id },
+        scope.value.call,
+      );
+      if (!found.ok) return sendAppError(request, reply, found.error);
+      return batchView(found.value.batch);
+    },
+  );
+}

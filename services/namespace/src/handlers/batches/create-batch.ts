@@ -1,0 +1,30 @@
+import { ok } from "@strata/errors";
+import type { UnaryHandlerWithCaller } from "@strata/grpc";
+import type { batchV1 } from "@strata/proto";
+import type { BatchPorts } from "../../domain/batches/batch-ports.js";
+import { createBatch } from "../../domain/batches/create-batch.js";
+import { aclFromProto, labelsFromProto, vectorsFromProto } from "../documents/document-mapping.js";
+import { batchToProto } from "./batch-mapping.js";
+
+export function createBatchHandler(
+  ports: BatchPorts,
+): UnaryHandlerWithCaller<batchV1.CreateBatchRequest, batchV1.CreateBatchResponse> {
+  return async (request, { caller }) => {
+    const documents = request.documents.map((d) => ({
+      documentId: d.documentId,
+      metadata: d.metadata,
+      features: vectorsFromProto(d.features),
+      text: d.text,
+      taxonomyLabels: labelsFromProto(d.taxonomyLabels),
+      acl: aclFromProto(d.acl),
+    }));
+    const result = await createBatch(
+      ports,
+      caller,
+      request.namespaceId,
+      request.collectionIdentifier,
+      documents,
+    );
+    return result.ok ? ok({ batch: batchToProto({ batch: result.value, errors: [] }) }) : result;
+  };
+}

@@ -1,0 +1,15 @@
+import { ok } from "@strata/errors";
+import type { UnaryHandlerWithCaller } from "@strata/grpc";
+import type { batchV1 } from "@strata/proto";
+import { getBatch } from "../../domain/batches/read-batch.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { batchToProto } from "./batch-mapping.js";
+
+export function getBatchHandler(
+  ports: DataPorts,
+): UnaryHandlerWithCaller<batchV1.GetBatchRequest, batchV1.GetBatchResponse> {
+  return async (request, { caller }) => {
+    const result = await getBatch(ports, caller, request.namespaceId, request.batchId);
+    return result.ok ? ok({ batch: batchToProto(result.value) }) : result;
+  };
+}

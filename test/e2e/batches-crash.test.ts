@@ -1,0 +1,157 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { EVENTS_STREAM, parseEvent, subjectFilterFor } from "@strata/events";
+import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
+import { connect, type NatsConnection } from "nats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callApi, waitUntil } from "./harness.js";
+
+/**
+ * A batch survives a crash: the platform runs as a real process, is SIGKILLed right after it
+ * accepted a batch (chunks queued or half written), and is started again on the same data. The
+ * batch completes, every document exists once and batch.completed is published once.
+ */
+const repoRoot = join(import.meta.dirname, "../..");
+const URI = "strata://test@v1/embedding";
+const token = randomBytes(32).toString("hex");
+let nats: NatsServerHandle;
+let dataDir: TempDir;
+let nc: NatsConnection;
+const launched: ChildProcess[] = [];
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  dataDir = await tempDir("strata-e2e-batch-crash-");
+  nc = await connect({ servers: nats.url });
+});
+afterAll(async () => {
+  for (const child of launched)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  await nc?.close();
+  await nats?.stop();
+  await dataDir?.remove();
+});
+
+async function launch(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
+  const child = spawn(join(repoRoot, "node_modules/.bin/tsx"), ["services/platform/src/main.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      NATS_URL: nats.url,
+      STRATA_INTERNAL_TOKEN: token,
+      STRATA_DATA_DIR: dataDir.path,
+      STRATA_HTTP_PORT: "0",
+      AUTH_GRPC_PORT: "0",
+      NAMESPACE_GRPC_PORT: "0",
+      LOG_LEVEL: "warn",
+      GATEWAY_RATE_LIMIT_MAX: "1000000",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  launched.push(child);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`no gateway URL printed: ${output}`)), 60_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const match = /REST API:\s+(http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`platform exited with ${code}: ${output}`)));
+  });
+  return { child, url, exited };
+}
+
+async function batchEventCount(batchId: string): Promise<number> {
+  const consumer = await nc
+    .jetstream()
+    .consumers.get(EVENTS_STREAM, { filterSubjects: subjectFilterFor("batch.completed") });
+  let count = 0;
+  for (;;) {
+    const message = await consumer.next({ expires: 1000 });
+    if (message === null) return count;
+    const parsed = parseEvent(message.data);
+    if (parsed.ok && (parsed.event.data as { batch_id?: string }).batch_id === batchId) count++;
+  }
+}
+
+describe("batches survive a crash", () => {
+  it("completes a batch after a SIGKILL and a restart, with no document written twice", async () => {
+    const first = await launch();
+    const { api_key: key } = JSON.parse(await readFile(join(dataDir.path, "bootstrap.json"), "utf8")) as {
+      api_key: string;
+    };
+    const ns = await callApi(first.url, "POST", "/v1/namespaces", { key, body: { namespace_name: "crash" } });
+    expect(ns.status).toBe(201);
+    const made = await callApi<{ collection_id: string }>(first.url, "POST", "/v1/collections", {
+      key,
+      namespace: "crash",
+      body: { collection_name: "items", features: [{ feature_uri: URI, dimensions: 3 }] },
+    });
+    expect(made.status).toBe(201);
+    const collectionId = made.body.collection_id;
+    const total = 6_000;
+    const documents = Array.from({ length: total }, (_, i) => ({
+      metadata: { n: i },
+      features: { [URI]: [1, i, 2] },
+    }));
+    const accepted = await callApi<{ batch_id: string }>(
+      first.url,
+      "POST",
+      `/v1/collections/${collectionId}/documents/batch`,
+      { key, namespace: "crash", body: { documents } },
+    );
+    expect(accepted.status).toBe(202);
+    // Kill at once: chunks are queued, some maybe half-way through their transaction.
+    first.child.kill("SIGKILL");
+    await first.exited;
+
+    const second = await launch();
+    try {
+      const batchId = accepted.body.batch_id;
+      let view: Record<string, unknown> = {};
+      await waitUntil(
+        async () => {
+          const got = await callApi(second.url, "GET", `/v1/batches/${batchId}`, { key, namespace: "crash" });
+          view = got.body;
+          return got.status === 200 && got.body.status === "completed";
+        },
+        // A chunk the killed process held comes back after ack_wait (30 s).
+        90_000,
+        200,
+      );
+      expect(view).toMatchObject({ status: "completed", total, succeeded: total, failed: 0 });
+      const ids = new Set<string>();
+      let listed = 0;
+      let cursor: string | null = null;
+      do {
+        const page: {
+          status: number;
+          body: { data: Array<{ document_id: string }>; next_cursor: string | null };
+        } = await callApi(
+          second.url,
+          "GET",
+          `/v1/collections/${collectionId}/documents?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
+          { key, namespace: "crash" },
+        );
+        expect(page.status).toBe(200);
+        for (const d of page.body.data) ids.add(d.document_id);
+        listed += page.body.data.length;
+        cursor = page.body.next_cursor;
+      } while (cursor !== null);
+      expect(listed).toBe(total);
+      expect(ids.size).toBe(total);
+      await waitUntil(async () => (await batchEventCount(batchId)) > 0, 15_000, 250);
+      expect(await batchEventCount(batchId)).toBe(1);
+    } finally {
+      second.child.kill("SIGTERM");
+      await second.exited;
+    }
+  }, 240_000);
+});
