@@ -43,5 +43,5 @@ USER node
 # 8080 gateway (HTTP), 50051 auth (gRPC), 50052 namespace (gRPC)
 EXPOSE 8080 50051 50052
 VOLUME ["/data"]
-# tsx passes SIGTERM on to the service, which drains before exiting.
-ENTRYPOINT ["node_modules/.bin/tsx", "services/platform/src/main.ts"]
+# One process (no tsx wrapper): SIGTERM reaches the launcher, which drains before exiting.
+ENTRYPOINT ["node", "--import", "tsx", "services/platform/src/main.ts"]

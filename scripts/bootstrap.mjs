@@ -4,7 +4,7 @@
 //   node scripts/bootstrap.mjs start          install what is missing, then run the platform
 //   node scripts/bootstrap.mjs test           install what is missing, then `pnpm run test:run`
 //   node scripts/bootstrap.mjs setup          only install what is missing
-//   node scripts/bootstrap.mjs bench <file>   install what is missing, then `tsx <file>`
+//   node scripts/bootstrap.mjs bench <file>   install what is missing, then `node --import tsx <file>`
 //
 // It runs on a fresh clone before anything is installed, so it is plain Node ESM with no
 // dependencies. Every step says what it checks and what it does about it.
@@ -274,10 +274,11 @@ function signalNumber(signal) {
   return { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal];
 }
 
-function tsx() {
-  const bin = join(ROOT, "node_modules", ".bin", "tsx");
-  if (!existsSync(bin)) fail("node_modules/.bin/tsx is missing after the install");
-  return bin;
+// TypeScript runs as `node --import tsx <file>`: one process, so signals (Ctrl-C, SIGTERM) and a
+// kill reach the program itself, not a wrapper in front of it as with the tsx command.
+function runTypeScript(file, args) {
+  if (!existsSync(join(ROOT, "node_modules", "tsx"))) fail("node_modules/tsx is missing after the install");
+  handOver(process.execPath, ["--import", "tsx", file, ...args]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,7 +303,7 @@ function main() {
       return;
     case "start":
       step("starting Strata (embedded mode unless NATS_URL is set); Ctrl-C stops it");
-      handOver(tsx(), ["services/platform/src/main.ts", ...rest]);
+      runTypeScript("services/platform/src/main.ts", rest);
       return;
     case "test":
       step("running the checks and the test suite: pnpm run test:run");
@@ -310,7 +311,7 @@ function main() {
       return;
     case "bench":
       step(`running ${rest[0]}`);
-      handOver(tsx(), rest);
+      runTypeScript(rest[0], rest.slice(1));
       return;
   }
 }

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -7,19 +6,18 @@ import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@
 import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callApi, waitUntil } from "./harness.js";
+import { killLaunchedPlatforms, launchPlatformProcess } from "./platform-process.js";
 
 /**
  * A batch survives a crash: the platform runs as a real process, is SIGKILLed right after it
  * accepted a batch (chunks queued or half written), and is started again on the same data. The
  * batch completes, every document exists once and batch.completed is published once.
  */
-const repoRoot = join(import.meta.dirname, "../..");
 const URI = "strata://test@v1/embedding";
 const token = randomBytes(32).toString("hex");
 let nats: NatsServerHandle;
 let dataDir: TempDir;
 let nc: NatsConnection;
-const launched: ChildProcess[] = [];
 
 beforeAll(async () => {
   nats = await startNatsServer();
@@ -27,46 +25,11 @@ beforeAll(async () => {
   nc = await connect({ servers: nats.url });
 });
 afterAll(async () => {
-  for (const child of launched)
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  killLaunchedPlatforms();
   await nc?.close();
   await nats?.stop();
   await dataDir?.remove();
 });
-
-async function launch(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(join(repoRoot, "node_modules/.bin/tsx"), ["services/platform/src/main.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      NATS_URL: nats.url,
-      STRATA_INTERNAL_TOKEN: token,
-      STRATA_DATA_DIR: dataDir.path,
-      STRATA_HTTP_PORT: "0",
-      AUTH_GRPC_PORT: "0",
-      NAMESPACE_GRPC_PORT: "0",
-      LOG_LEVEL: "warn",
-      GATEWAY_RATE_LIMIT_MAX: "1000000",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  launched.push(child);
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`no gateway URL printed: ${output}`)), 60_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const match = /REST API:\s+(http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`platform exited with ${code}: ${output}`)));
-  });
-  return { child, url, exited };
-}
 
 async function batchEventCount(batchId: string): Promise<number> {
   const consumer = await nc
@@ -83,7 +46,11 @@ async function batchEventCount(batchId: string): Promise<number> {
 
 describe("batches survive a crash", () => {
   it("completes a batch after a SIGKILL and a restart, with no document written twice", async () => {
-    const first = await launch();
+    const first = await launchPlatformProcess({
+      natsUrl: nats.url,
+      internalToken: token,
+      dataDir: dataDir.path,
+    });
     const { api_key: key } = JSON.parse(await readFile(join(dataDir.path, "bootstrap.json"), "utf8")) as {
       api_key: string;
     };
@@ -112,7 +79,11 @@ describe("batches survive a crash", () => {
     first.child.kill("SIGKILL");
     await first.exited;
 
-    const second = await launch();
+    const second = await launchPlatformProcess({
+      natsUrl: nats.url,
+      internalToken: token,
+      dataDir: dataDir.path,
+    });
     try {
       const batchId = accepted.body.batch_id;
       let view: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-// Standalone composition root: `tsx services/auth/src/main.ts` (one auth replica per process).
+// Standalone composition root: `node --import tsx services/auth/src/main.ts` (one auth replica per process).
 import { runStandalone } from "@strata/service-kit";
 import { loadAuthConfig } from "./config.js";
 import { startAuthService } from "./start.js";

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
 /** nats-server processes whose store is under `dir` (from /proc/<pid>/cmdline, Linux only). */
 async function natsServersUsing(dir: string): Promise<number[]> {
@@ -49,7 +48,7 @@ describe("main.ts as a process (what npm start runs)", () => {
 
   it("prints the gateway URL and the key file's place, and exits 0 after SIGTERM with nats-server gone", async () => {
     dataDir = await mkdtemp(join(tmpdir(), "strata-main-"));
-    const child = spawn(TSX, ["services/platform/src/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "services/platform/src/main.ts"], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? "",

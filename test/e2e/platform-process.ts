@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+
+/**
+ * The platform as a real process, the way a container runs it, against an external NATS. It runs
+ * as ONE process (`node --import tsx`), not under the tsx CLI, which would put a wrapper process
+ * in between: SIGKILL on the wrapper leaves the platform itself running, so a "crash" would not be
+ * one.
+ */
+export interface PlatformProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly exited: Promise<unknown>;
+}
+
+export interface PlatformProcessOptions {
+  readonly natsUrl: string;
+  readonly internalToken: string;
+  readonly dataDir: string;
+}
+
+const repoRoot = join(import.meta.dirname, "../..");
+const launched: ChildProcess[] = [];
+
+export async function launchPlatformProcess(options: PlatformProcessOptions): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "services/platform/src/main.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      NATS_URL: options.natsUrl,
+      STRATA_INTERNAL_TOKEN: options.internalToken,
+      STRATA_DATA_DIR: options.dataDir,
+      STRATA_HTTP_PORT: "0",
+      AUTH_GRPC_PORT: "0",
+      NAMESPACE_GRPC_PORT: "0",
+      LOG_LEVEL: "warn",
+      GATEWAY_RATE_LIMIT_MAX: "1000000",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  launched.push(child);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`no gateway URL printed: ${output}`)), 60_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const match = /REST API:\s+(http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`platform exited with ${code}: ${output}`)));
+  });
+  return { child, url, exited };
+}
+
+/** Kills every platform process a test launched and has not seen exit, so none outlives the run. */
+export function killLaunchedPlatforms(): void {
+  for (const child of launched) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+}
