@@ -9,6 +9,7 @@ import { join } from "node:path";
  */
 export interface PlatformProcess {
   readonly child: ChildProcess;
+  /** The gateway's URL; empty when this process runs no gateway. */
   readonly url: string;
   readonly exited: Promise<unknown>;
 }
@@ -17,6 +18,8 @@ export interface PlatformProcessOptions {
   readonly natsUrl: string;
   readonly internalToken: string;
   readonly dataDir: string;
+  /** More variables, e.g. STRATA_SERVICES to run a subset as one container would. */
+  readonly env?: Record<string, string>;
 }
 
 const repoRoot = join(import.meta.dirname, "../..");
@@ -35,6 +38,7 @@ export async function launchPlatformProcess(options: PlatformProcessOptions): Pr
       NAMESPACE_GRPC_PORT: "0",
       LOG_LEVEL: "warn",
       GATEWAY_RATE_LIMIT_MAX: "1000000",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -42,14 +46,13 @@ export async function launchPlatformProcess(options: PlatformProcessOptions): Pr
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const url = await new Promise<string>((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`no gateway URL printed: ${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`the platform did not start: ${output}`)), 60_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString("utf8");
-      const match = /REST API:\s+(http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
+      // The launcher prints the gateway's URL (when it runs one) before its last start-up line.
+      if (!output.includes("Ctrl-C")) return;
+      clearTimeout(timer);
+      resolve(/REST API:\s+(http:\/\/\S+)/.exec(output)?.[1] ?? "");
     });
     child.once("exit", (code) => reject(new Error(`platform exited with ${code}: ${output}`)));
   });
