@@ -4,12 +4,10 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
-import { answerIdempotently } from "../http/idempotent-answer.js";
 import { errorResponses, isoOrNull, namespaceHeaderSchema } from "./common.js";
-import { aclToProto, labelsToProto, vectorsToProto } from "./document-view.js";
-import { createDocumentBody } from "./documents.js";
+import { createDocumentBody, documentToProto } from "./documents.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
-import { identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
+import { createInNamespace, identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
 
 /** Matches the namespace service's limit; a larger batch is refused before anything is stored. */
 export const MAX_BATCH_DOCUMENTS = 10_000;
@@ -106,39 +104,21 @@ export function registerBatchRoutes(
         response: { 202: acceptedSchema, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const body = request.body;
-      await answerIdempotently(
-        request,
-        reply,
-        deps.idempotency,
-        async () => {
-          const created = await backends.call(
-            client.createBatch.bind(client),
-            {
-              namespaceId: scope.value.namespaceId,
-              collectionIdentifier: request.params.id,
-              documents: body.documents.map((d) => ({
-                documentId: d.document_id,
-                metadata: d.metadata ?? {},
-                features: vectorsToProto(d.features ?? {}),
-                text: d.text,
-                taxonomyLabels: labelsToProto(d.taxonomy_labels ?? []),
-                acl: d._acl === undefined ? undefined : aclToProto(d._acl),
-              })),
-            },
-            scope.value.call,
-          );
-          if (!created.ok) return created;
-          const view = batchView(created.value.batch);
-          return ok({ status: 202, body: { batch_id: view.batch_id, status: view.status } });
-        },
-        scope.value.namespaceId,
-      );
-      return reply;
-    },
+    async (request, reply) =>
+      createInNamespace(request, reply, deps, 202, async (scope) => {
+        const created = await backends.call(
+          client.createBatch.bind(client),
+          {
+            namespaceId: scope.namespaceId,
+            collectionIdentifier: request.params.id,
+            documents: request.body.documents.map(documentToProto),
+          },
+          scope.call,
+        );
+        if (!created.ok) return created;
+        const view = batchView(created.value.batch);
+        return ok({ batch_id: view.batch_id, status: view.status });
+      }),
   );
 
   typed.get(

@@ -3,7 +3,6 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
-import { answerIdempotently } from "../http/idempotent-answer.js";
 import { collectionSchema, collectionView, featuresToProto, METRICS } from "./collection-view.js";
 import {
   DEFAULT_PAGE_SIZE,
@@ -15,7 +14,13 @@ import {
   stringOrNull,
 } from "./common.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
-import { descriptionSchema, identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
+import {
+  createInNamespace,
+  descriptionSchema,
+  identifierParams,
+  scopedCreateHeaderSchema,
+  scopeOf,
+} from "./scoped-call.js";
 
 const collectionName = z.string().min(1).max(128);
 const featureInput = z.strictObject({
@@ -72,32 +77,22 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
       },
     },
     async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
       const body = request.body;
-      await answerIdempotently(
-        request,
-        reply,
-        deps.idempotency,
-        async () => {
-          const created = await backends.call(
-            client.createCollection.bind(client),
-            {
-              namespaceId: scope.value.namespaceId,
-              collectionName: body.collection_name,
-              description: body.description ?? "",
-              features: featuresToProto(body.features),
-              metadataSchema: body.metadata_schema,
-              indexedFields: body.indexed_fields ?? [],
-            },
-            scope.value.call,
-          );
-          if (!created.ok) return created;
-          return ok({ status: 201, body: collectionView(created.value.collection) });
-        },
-        scope.value.namespaceId,
-      );
-      return reply;
+      return createInNamespace(request, reply, deps, 201, async (scope) => {
+        const created = await backends.call(
+          client.createCollection.bind(client),
+          {
+            namespaceId: scope.namespaceId,
+            collectionName: body.collection_name,
+            description: body.description ?? "",
+            features: featuresToProto(body.features),
+            metadataSchema: body.metadata_schema,
+            indexedFields: body.indexed_fields ?? [],
+          },
+          scope.call,
+        );
+        return created.ok ? ok(collectionView(created.value.collection)) : created;
+      });
     },
   );
 

@@ -3,7 +3,6 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
-import { answerIdempotently } from "../http/idempotent-answer.js";
 import { errorResponses, namespaceHeaderSchema } from "./common.js";
 import {
   aclInputSchema,
@@ -17,7 +16,7 @@ import {
   vectorsToProto,
 } from "./document-view.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
-import { identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
+import { createInNamespace, identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
 
 const text = z.string().max(1_000_000);
 
@@ -34,6 +33,18 @@ export const createDocumentBody = z.strictObject({
   taxonomy_labels: taxonomyLabelsSchema.optional(),
   _acl: aclInputSchema.optional(),
 });
+
+/** A create body as the DocumentService takes it (a single create and each item of a batch). */
+export function documentToProto(body: z.infer<typeof createDocumentBody>) {
+  return {
+    documentId: body.document_id,
+    metadata: body.metadata ?? {},
+    features: vectorsToProto(body.features ?? {}),
+    text: body.text,
+    taxonomyLabels: labelsToProto(body.taxonomy_labels ?? []),
+    acl: body._acl === undefined ? undefined : aclToProto(body._acl),
+  };
+}
 
 const updateBody = z
   .strictObject({
@@ -72,36 +83,19 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
         response: { 201: documentSchema, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const body = request.body;
-      await answerIdempotently(
-        request,
-        reply,
-        deps.idempotency,
-        async () => {
-          const created = await backends.call(
-            client.createDocument.bind(client),
-            {
-              namespaceId: scope.value.namespaceId,
-              collectionIdentifier: request.params.id,
-              documentId: body.document_id,
-              metadata: body.metadata ?? {},
-              features: vectorsToProto(body.features ?? {}),
-              text: body.text,
-              taxonomyLabels: labelsToProto(body.taxonomy_labels ?? []),
-              acl: body._acl === undefined ? undefined : aclToProto(body._acl),
-            },
-            scope.value.call,
-          );
-          if (!created.ok) return created;
-          return ok({ status: 201, body: documentView(created.value.document, false) });
-        },
-        scope.value.namespaceId,
-      );
-      return reply;
-    },
+    async (request, reply) =>
+      createInNamespace(request, reply, deps, 201, async (scope) => {
+        const created = await backends.call(
+          client.createDocument.bind(client),
+          {
+            namespaceId: scope.namespaceId,
+            collectionIdentifier: request.params.id,
+            ...documentToProto(request.body),
+          },
+          scope.call,
+        );
+        return created.ok ? ok(documentView(created.value.document, false)) : created;
+      }),
   );
 
   typed.get(

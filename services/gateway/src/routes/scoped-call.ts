@@ -2,8 +2,10 @@ import type { Context } from "@opentelemetry/api";
 import type { AppError, Result } from "@strata/errors";
 import { ok } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { sendAppError } from "../http/errors.js";
+import { answerIdempotently } from "../http/idempotent-answer.js";
 import { requestNamespace } from "../http/namespace-scope.js";
 import { callerOf, traceContextOf } from "../http/request-state.js";
 import { idempotencyHeaderSchema, namespaceHeaderSchema } from "./common.js";
@@ -23,6 +25,31 @@ export async function scopeOf(request: FastifyRequest, deps: RouteDeps): Promise
     namespaceId: namespace.value.namespaceId,
     call: { caller: callerOf(request), trace: traceContextOf(request) },
   });
+}
+
+/**
+ * Every namespace-scoped create: resolve X-Namespace, run `create` once per Idempotency-Key in that
+ * namespace (the same key and body sent to another namespace creates there), answer `status`.
+ */
+export async function createInNamespace<View>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: RouteDeps,
+  status: 201 | 202,
+  create: (scope: Scope) => Promise<Result<View, AppError>>,
+): Promise<FastifyReply> {
+  const scope = await scopeOf(request, deps);
+  if (!scope.ok) return sendAppError(request, reply, scope.error);
+  return answerIdempotently(
+    request,
+    reply,
+    deps.idempotency,
+    async () => {
+      const created = await create(scope.value);
+      return created.ok ? ok({ status, body: created.value }) : created;
+    },
+    scope.value.namespaceId,
+  );
 }
 
 // X-Namespace stays optional in the schema so that its absence is the documented 400, not a 422.

@@ -3,7 +3,6 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
-import { answerIdempotently } from "../http/idempotent-answer.js";
 import {
   DEFAULT_PAGE_SIZE,
   errorResponses,
@@ -13,7 +12,13 @@ import {
   stringOrNull,
 } from "./common.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
-import { descriptionSchema, identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
+import {
+  createInNamespace,
+  descriptionSchema,
+  identifierParams,
+  scopedCreateHeaderSchema,
+  scopeOf,
+} from "./scoped-call.js";
 import { nodesToProto, taxonomySchema, taxonomyView } from "./taxonomy-view.js";
 
 const taxonomyName = z.string().min(1).max(128);
@@ -58,30 +63,20 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
       },
     },
     async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
       const body = request.body;
-      await answerIdempotently(
-        request,
-        reply,
-        deps.idempotency,
-        async () => {
-          const created = await backends.call(
-            client.createTaxonomy.bind(client),
-            {
-              namespaceId: scope.value.namespaceId,
-              taxonomyName: body.taxonomy_name,
-              description: body.description ?? "",
-              nodes: nodesToProto(body.nodes),
-            },
-            scope.value.call,
-          );
-          if (!created.ok) return created;
-          return ok({ status: 201, body: taxonomyView(created.value.taxonomy) });
-        },
-        scope.value.namespaceId,
-      );
-      return reply;
+      return createInNamespace(request, reply, deps, 201, async (scope) => {
+        const created = await backends.call(
+          client.createTaxonomy.bind(client),
+          {
+            namespaceId: scope.namespaceId,
+            taxonomyName: body.taxonomy_name,
+            description: body.description ?? "",
+            nodes: nodesToProto(body.nodes),
+          },
+          scope.call,
+        );
+        return created.ok ? ok(taxonomyView(created.value.taxonomy)) : created;
+      });
     },
   );
 
