@@ -1,9 +1,8 @@
-import { listPage } from "@strata/docstore";
-import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
+import { type AppError, ok, type Result } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
 import type { DataPorts } from "../data-ports.js";
 import { requirePermission } from "../namespace-access.js";
-import { DATA_LIST_LIMIT_MAX, isValidListLimit, resolveNamespaceScope } from "../namespace-scope.js";
+import { listInNamespace, resolveNamespaceScope } from "../namespace-scope.js";
 import { resolveTaxonomy } from "./taxonomy-access.js";
 import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./taxonomy-tables.js";
 
@@ -33,19 +32,12 @@ export async function listTaxonomies(
   namespaceId: string,
   request: { readonly limit: number; readonly cursor: string | undefined },
 ): Promise<Result<TaxonomyPage, AppError>> {
-  const allowed = requirePermission(caller, "read");
-  if (!allowed.ok) return allowed;
-  if (!isValidListLimit(request.limit)) {
-    return err(badRequest(`limit must be between 1 and ${DATA_LIST_LIMIT_MAX}`, { limit: request.limit }));
-  }
-  const namespace = await resolveNamespaceScope(ports.store, caller, namespaceId);
-  if (!namespace.ok) return namespace;
-  const page = await listPage(ports.store.table<TaxonomyRecord>(TAXONOMIES_TABLE), {
-    where: { namespace_id: namespace.value.id },
-    limit: request.limit,
-    cursor: request.cursor,
-    direction: "desc",
-  });
-  if (!page.ok) return err(badRequest("The cursor is invalid", { cursor: request.cursor }));
-  return ok({ taxonomies: page.value.records.map((v) => v.record), nextCursor: page.value.nextCursor });
+  const page = await listInNamespace<TaxonomyRecord>(
+    ports.store,
+    caller,
+    namespaceId,
+    request,
+    TAXONOMIES_TABLE,
+  );
+  return page.ok ? ok({ taxonomies: page.value.records, nextCursor: page.value.nextCursor }) : page;
 }
