@@ -2,28 +2,15 @@ import { randomBytes } from "node:crypto";
 import { openMongoDocStore } from "@strata/docstore";
 import { runDocStoreContract } from "@strata/docstore/contract";
 import { MongoDBContainer, type StartedMongoDBContainer } from "@testcontainers/mongodb";
-import { getContainerRuntimeClient } from "testcontainers";
 import { afterAll, beforeAll, describe } from "vitest";
+import { serverSource } from "./server-source.js";
 
 /**
  * The DocStore contract against MongoDB: a server from STRATA_TEST_MONGO_URL (it must be a replica
  * set, transactions need one), or else a single-node replica set started with testcontainers.
  * With neither, the suite is reported as skipped, never as passed.
  */
-const externalUrl = process.env.STRATA_TEST_MONGO_URL;
-const hasDocker = externalUrl
-  ? false
-  : await getContainerRuntimeClient().then(
-      () => true,
-      () => false,
-    );
-const canRun = externalUrl !== undefined || hasDocker;
-
-if (!canRun) {
-  console.warn(
-    "MongoDB contract suite skipped: no container runtime (Docker) on this machine and STRATA_TEST_MONGO_URL is not set",
-  );
-}
+const { externalUrl, canRun } = await serverSource("MongoDB contract suite", "STRATA_TEST_MONGO_URL");
 
 describe.skipIf(!canRun)("MongoDB DocStore", () => {
   let container: StartedMongoDBContainer | undefined;

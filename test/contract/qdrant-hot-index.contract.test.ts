@@ -1,28 +1,18 @@
 import { randomBytes } from "node:crypto";
-// Relative import: the test package does not list @strata/hotindex as a dependency yet.
 import { openQdrantHotIndex } from "@strata/hotindex";
 import { runHotIndexContract } from "@strata/hotindex/contract";
-import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from "testcontainers";
+import { GenericContainer, type StartedTestContainer, Wait } from "testcontainers";
 import { afterAll, beforeAll, describe } from "vitest";
+import { serverSource } from "./server-source.js";
 
 /**
  * The HotIndex contract against Qdrant: a server from STRATA_TEST_QDRANT_URL, or else one started
  * with testcontainers. With neither, the suite is reported as skipped, never as passed.
  */
-const externalUrl = process.env.STRATA_TEST_QDRANT_URL;
-const hasDocker = externalUrl
-  ? false
-  : await getContainerRuntimeClient().then(
-      () => true,
-      () => false,
-    );
-const canRun = externalUrl !== undefined || hasDocker;
-
-if (!canRun) {
-  console.warn(
-    "Qdrant HotIndex contract suite skipped: no container runtime (Docker) on this machine and STRATA_TEST_QDRANT_URL is not set",
-  );
-}
+const { externalUrl, canRun } = await serverSource(
+  "Qdrant HotIndex contract suite",
+  "STRATA_TEST_QDRANT_URL",
+);
 
 describe.skipIf(!canRun)("Qdrant HotIndex", () => {
   let container: StartedTestContainer | undefined;
