@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EVENTS_STREAM, parseEvent, subjectFilterFor } from "@strata/events";
+import { readEventStream } from "@strata/service-kit";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,16 +32,8 @@ afterAll(async () => {
 });
 
 async function batchEventCount(batchId: string): Promise<number> {
-  const consumer = await nc
-    .jetstream()
-    .consumers.get(EVENTS_STREAM, { filterSubjects: subjectFilterFor("batch.completed") });
-  let count = 0;
-  for (;;) {
-    const message = await consumer.next({ expires: 1000 });
-    if (message === null) return count;
-    const parsed = parseEvent(message.data);
-    if (parsed.ok && (parsed.event.data as { batch_id?: string }).batch_id === batchId) count++;
-  }
+  const events = await readEventStream(nc);
+  return events.filter((event) => event.type === "batch.completed" && event.data.batch_id === batchId).length;
 }
 
 describe("batches survive a crash", () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { EVENTS_STREAM, parseEvent, subjectFilterFor } from "@strata/events";
+import { readEventStream } from "@strata/service-kit";
 import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
 import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,20 +69,11 @@ async function waitForEnd(id: string): Promise<BatchView> {
 /** Every batch.* event on the stream, by batch id. */
 async function batchEvents(): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>();
-  for (const type of ["batch.completed", "batch.failed"] as const) {
-    const consumer = await nc
-      .jetstream()
-      .consumers.get(EVENTS_STREAM, { filterSubjects: subjectFilterFor(type) });
-    for (;;) {
-      const message = await consumer.next({ expires: 1000 });
-      if (message === null) break;
-      const parsed = parseEvent(message.data);
-      if (!parsed.ok) throw new Error("invalid event on the stream");
-      const data = parsed.event.data as { batch_id: string; succeeded: number; failed: number };
-      const list = found.get(data.batch_id) ?? [];
-      list.push(`${parsed.event.type} ${data.succeeded}/${data.failed}`);
-      found.set(data.batch_id, list);
-    }
+  for (const event of await readEventStream(nc)) {
+    if (event.type !== "batch.completed" && event.type !== "batch.failed") continue;
+    const list = found.get(event.data.batch_id) ?? [];
+    list.push(`${event.type} ${event.data.succeeded}/${event.data.failed}`);
+    found.set(event.data.batch_id, list);
   }
   return found;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EVENTS_STREAM, parseEvent, subjectFilterFor } from "@strata/events";
+import { readEventStream } from "@strata/service-kit";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,19 +32,10 @@ afterAll(async () => {
 });
 
 async function namespaceCreatedEvents(): Promise<Map<string, number>> {
-  const js = nc.jetstream();
-  const consumer = await js.consumers.get(EVENTS_STREAM, {
-    filterSubjects: subjectFilterFor("namespace.created"),
-  });
   const counts = new Map<string, number>();
-  for (;;) {
-    const message = await consumer.next({ expires: 1000 });
-    if (message === null) break;
-    const parsed = parseEvent(message.data);
-    if (!parsed.ok || parsed.event.type !== "namespace.created")
-      throw new Error("unexpected event on the stream");
-    const id = parsed.event.data.namespace_id;
-    counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const event of await readEventStream(nc)) {
+    if (event.type !== "namespace.created") continue;
+    counts.set(event.data.namespace_id, (counts.get(event.data.namespace_id) ?? 0) + 1);
   }
   return counts;
 }
