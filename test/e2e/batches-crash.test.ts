@@ -1,12 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { readEventStream } from "@strata/service-kit";
-import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
-import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callApi, waitUntil } from "./harness.js";
-import { killLaunchedPlatforms, launchPlatformProcess } from "./platform-process.js";
+import { type CrashRig, startCrashRig } from "./platform-process.js";
 
 /**
  * A batch survives a crash: the platform runs as a real process, is SIGKILLed right after it
@@ -14,38 +9,24 @@ import { killLaunchedPlatforms, launchPlatformProcess } from "./platform-process
  * batch completes, every document exists once and batch.completed is published once.
  */
 const URI = "strata://test@v1/embedding";
-const token = randomBytes(32).toString("hex");
-let nats: NatsServerHandle;
-let dataDir: TempDir;
-let nc: NatsConnection;
+let rig: CrashRig;
 
 beforeAll(async () => {
-  nats = await startNatsServer();
-  dataDir = await tempDir("strata-e2e-batch-crash-");
-  nc = await connect({ servers: nats.url });
+  rig = await startCrashRig("strata-e2e-batch-crash-");
 });
 afterAll(async () => {
-  killLaunchedPlatforms();
-  await nc?.close();
-  await nats?.stop();
-  await dataDir?.remove();
+  await rig?.close();
 });
 
 async function batchEventCount(batchId: string): Promise<number> {
-  const events = await readEventStream(nc);
+  const events = await readEventStream(rig.nc);
   return events.filter((event) => event.type === "batch.completed" && event.data.batch_id === batchId).length;
 }
 
 describe("batches survive a crash", () => {
   it("completes a batch after a SIGKILL and a restart, with no document written twice", async () => {
-    const first = await launchPlatformProcess({
-      natsUrl: nats.url,
-      internalToken: token,
-      dataDir: dataDir.path,
-    });
-    const { api_key: key } = JSON.parse(await readFile(join(dataDir.path, "bootstrap.json"), "utf8")) as {
-      api_key: string;
-    };
+    const first = await rig.launch();
+    const key = await rig.adminKey();
     const ns = await callApi(first.url, "POST", "/v1/namespaces", { key, body: { namespace_name: "crash" } });
     expect(ns.status).toBe(201);
     const made = await callApi<{ collection_id: string }>(first.url, "POST", "/v1/collections", {
@@ -71,11 +52,7 @@ describe("batches survive a crash", () => {
     first.child.kill("SIGKILL");
     await first.exited;
 
-    const second = await launchPlatformProcess({
-      natsUrl: nats.url,
-      internalToken: token,
-      dataDir: dataDir.path,
-    });
+    const second = await rig.launch();
     try {
       const batchId = accepted.body.batch_id;
       let view: Record<string, unknown> = {};

@@ -1,39 +1,25 @@
-import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { readEventStream } from "@strata/service-kit";
-import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
-import { connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callApi, waitUntil } from "./harness.js";
-import { killLaunchedPlatforms, launchPlatformProcess } from "./platform-process.js";
+import { type CrashRig, startCrashRig } from "./platform-process.js";
 
 /**
  * Each change produces exactly one event on the stream, even when the process dies mid-way: the
  * platform runs as a real process (as a container would, against an external NATS), gets SIGKILLed
  * in the middle of a burst of writes, and is started again on the same data.
  */
-let nats: NatsServerHandle;
-let dataDir: TempDir;
-let nc: NatsConnection;
-const token = randomBytes(32).toString("hex");
+let rig: CrashRig;
 
 beforeAll(async () => {
-  nats = await startNatsServer();
-  dataDir = await tempDir("strata-e2e-crash-");
-  nc = await connect({ servers: nats.url });
+  rig = await startCrashRig("strata-e2e-crash-");
 });
 afterAll(async () => {
-  // A failed assertion must not leave a platform process behind.
-  killLaunchedPlatforms();
-  await nc?.close();
-  await nats?.stop();
-  await dataDir?.remove();
+  await rig?.close();
 });
 
 async function namespaceCreatedEvents(): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const event of await readEventStream(nc)) {
+  for (const event of await readEventStream(rig.nc)) {
     if (event.type !== "namespace.created") continue;
     counts.set(event.data.namespace_id, (counts.get(event.data.namespace_id) ?? 0) + 1);
   }
@@ -42,16 +28,8 @@ async function namespaceCreatedEvents(): Promise<Map<string, number>> {
 
 describe("events survive a crash exactly once", () => {
   it("publishes one namespace.created per namespace after a SIGKILL mid-burst and a restart", async () => {
-    const first = await launchPlatformProcess({
-      natsUrl: nats.url,
-      internalToken: token,
-      dataDir: dataDir.path,
-    });
-    const { api_key: adminKey } = JSON.parse(
-      await readFile(join(dataDir.path, "bootstrap.json"), "utf8"),
-    ) as {
-      api_key: string;
-    };
+    const first = await rig.launch();
+    const adminKey = await rig.adminKey();
     const create = (i: number): Promise<number> =>
       callApi(first.url, "POST", "/v1/namespaces", {
         key: adminKey,
@@ -77,11 +55,7 @@ describe("events survive a crash exactly once", () => {
     expect(statuses.filter((status) => status !== 201).length).toBeGreaterThan(0);
     await first.exited;
 
-    const second = await launchPlatformProcess({
-      natsUrl: nats.url,
-      internalToken: token,
-      dataDir: dataDir.path,
-    });
+    const second = await rig.launch();
     try {
       const listed = await callApi<{ data: Array<{ namespace_id: string }> }>(
         second.url,

@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { startNatsServer, tempDir } from "@strata/testkit";
+import { connect, type NatsConnection } from "nats";
 
 /**
  * The platform as a real process, the way a container runs it, against an external NATS. It runs
@@ -64,4 +68,41 @@ export function killLaunchedPlatforms(): void {
   for (const child of launched) {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
+}
+
+/**
+ * What a crash test needs around the platform process: its own NATS (which outlives the process),
+ * a data directory kept across restarts, and a connection to read the event stream.
+ */
+export interface CrashRig {
+  readonly nc: NatsConnection;
+  /** Starts the platform process on the rig's NATS and data directory. */
+  launch(): Promise<PlatformProcess>;
+  /** The admin key the first start wrote to the data directory. */
+  adminKey(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startCrashRig(prefix: string): Promise<CrashRig> {
+  const nats = await startNatsServer();
+  const dataDir = await tempDir(prefix);
+  const nc = await connect({ servers: nats.url });
+  const internalToken = randomBytes(32).toString("hex");
+  return {
+    nc,
+    launch: () => launchPlatformProcess({ natsUrl: nats.url, internalToken, dataDir: dataDir.path }),
+    async adminKey() {
+      const bootstrap = JSON.parse(await readFile(join(dataDir.path, "bootstrap.json"), "utf8")) as {
+        api_key: string;
+      };
+      return bootstrap.api_key;
+    },
+    async close() {
+      // A failed assertion must not leave a platform process behind.
+      killLaunchedPlatforms();
+      await nc.close();
+      await nats.stop();
+      await dataDir.remove();
+    },
+  };
 }
