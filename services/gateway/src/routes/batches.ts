@@ -3,11 +3,10 @@ import { batchV1 } from "@strata/proto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { sendAppError } from "../http/errors.js";
 import { errorResponses, isoOrNull, namespaceHeaderSchema } from "./common.js";
 import { createDocumentBody, documentToProto } from "./documents.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
-import { createInNamespace, identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
+import { createInNamespace, identifierParams, inNamespace, scopedCreateHeaderSchema } from "./scoped-call.js";
 
 /** Matches the namespace service's limit; a larger batch is refused before anything is stored. */
 export const MAX_BATCH_DOCUMENTS = 10_000;
@@ -134,16 +133,14 @@ export function registerBatchRoutes(
         response: { 200: batchSchema, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const found = await backends.call(
-        client.getBatch.bind(client),
-        { namespaceId: scope.value.namespaceId, batchId: request.params.id },
-        scope.value.call,
-      );
-      if (!found.ok) return sendAppError(request, reply, found.error);
-      return batchView(found.value.batch);
-    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const found = await backends.call(
+          client.getBatch.bind(client),
+          { namespaceId: scope.namespaceId, batchId: request.params.id },
+          scope.call,
+        );
+        return found.ok ? ok(batchView(found.value.batch)) : found;
+      }),
   );
 }

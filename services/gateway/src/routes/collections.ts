@@ -18,6 +18,7 @@ import {
   createInNamespace,
   descriptionSchema,
   identifierParams,
+  inNamespace,
   scopedCreateHeaderSchema,
   scopeOf,
 } from "./scoped-call.js";
@@ -109,24 +110,24 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
         response: { 200: listResponseSchema(collectionSchema), ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const listed = await backends.call(
-        client.listCollections.bind(client),
-        {
-          namespaceId: scope.value.namespaceId,
-          limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-          cursor: request.query.cursor ?? "",
-        },
-        scope.value.call,
-      );
-      if (!listed.ok) return sendAppError(request, reply, listed.error);
-      return {
-        data: listed.value.collections.map(collectionView),
-        next_cursor: stringOrNull(listed.value.nextCursor),
-      };
-    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const listed = await backends.call(
+          client.listCollections.bind(client),
+          {
+            namespaceId: scope.namespaceId,
+            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
+            cursor: request.query.cursor ?? "",
+          },
+          scope.call,
+        );
+        return listed.ok
+          ? ok({
+              data: listed.value.collections.map(collectionView),
+              next_cursor: stringOrNull(listed.value.nextCursor),
+            })
+          : listed;
+      }),
   );
 
   typed.get(
@@ -142,17 +143,15 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
         response: { 200: collectionSchema, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const found = await backends.call(
-        client.getCollection.bind(client),
-        { namespaceId: scope.value.namespaceId, identifier: request.params.id },
-        scope.value.call,
-      );
-      if (!found.ok) return sendAppError(request, reply, found.error);
-      return collectionView(found.value.collection);
-    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const found = await backends.call(
+          client.getCollection.bind(client),
+          { namespaceId: scope.namespaceId, identifier: request.params.id },
+          scope.call,
+        );
+        return found.ok ? ok(collectionView(found.value.collection)) : found;
+      }),
   );
 
   typed.patch(
@@ -206,19 +205,19 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
         response: { 200: deletedSchema, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const deleted = await backends.call(
-        client.deleteCollection.bind(client),
-        { namespaceId: scope.value.namespaceId, identifier: request.params.id },
-        scope.value.call,
-      );
-      if (!deleted.ok) return sendAppError(request, reply, deleted.error);
-      return {
-        ...collectionView(deleted.value.collection),
-        deleted_documents: deleted.value.deletedDocuments,
-      };
-    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const deleted = await backends.call(
+          client.deleteCollection.bind(client),
+          { namespaceId: scope.namespaceId, identifier: request.params.id },
+          scope.call,
+        );
+        return deleted.ok
+          ? ok({
+              ...collectionView(deleted.value.collection),
+              deleted_documents: deleted.value.deletedDocuments,
+            })
+          : deleted;
+      }),
   );
 }

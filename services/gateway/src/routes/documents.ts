@@ -16,7 +16,13 @@ import {
   vectorsToProto,
 } from "./document-view.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
-import { createInNamespace, identifierParams, scopedCreateHeaderSchema, scopeOf } from "./scoped-call.js";
+import {
+  createInNamespace,
+  identifierParams,
+  inNamespace,
+  scopedCreateHeaderSchema,
+  scopeOf,
+} from "./scoped-call.js";
 
 const text = z.string().max(1_000_000);
 
@@ -182,20 +188,18 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
         response: { 200: documentSchema, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const deleted = await backends.call(
-        client.deleteDocument.bind(client),
-        {
-          namespaceId: scope.value.namespaceId,
-          collectionIdentifier: request.params.id,
-          documentId: request.params.doc,
-        },
-        scope.value.call,
-      );
-      if (!deleted.ok) return sendAppError(request, reply, deleted.error);
-      return documentView(deleted.value.document, false);
-    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const deleted = await backends.call(
+          client.deleteDocument.bind(client),
+          {
+            namespaceId: scope.namespaceId,
+            collectionIdentifier: request.params.id,
+            documentId: request.params.doc,
+          },
+          scope.call,
+        );
+        return deleted.ok ? ok(documentView(deleted.value.document, false)) : deleted;
+      }),
   );
 }

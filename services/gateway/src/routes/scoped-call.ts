@@ -28,6 +28,21 @@ export async function scopeOf(request: FastifyRequest, deps: RouteDeps): Promise
 }
 
 /**
+ * A namespace-scoped call: resolve X-Namespace, run `call`, and answer its view or its error.
+ */
+export async function inNamespace<View>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: RouteDeps,
+  call: (scope: Scope) => Promise<Result<View, AppError>>,
+): Promise<View | FastifyReply> {
+  const scope = await scopeOf(request, deps);
+  if (!scope.ok) return sendAppError(request, reply, scope.error);
+  const answer = await call(scope.value);
+  return answer.ok ? answer.value : sendAppError(request, reply, answer.error);
+}
+
+/**
  * Every namespace-scoped create: resolve X-Namespace, run `create` once per Idempotency-Key in that
  * namespace (the same key and body sent to another namespace creates there), answer `status`.
  */

@@ -16,6 +16,7 @@ import {
   createInNamespace,
   descriptionSchema,
   identifierParams,
+  inNamespace,
   scopedCreateHeaderSchema,
   scopeOf,
 } from "./scoped-call.js";
@@ -93,24 +94,24 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
         response: { 200: listResponseSchema(taxonomySchema), ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const listed = await backends.call(
-        client.listTaxonomies.bind(client),
-        {
-          namespaceId: scope.value.namespaceId,
-          limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-          cursor: request.query.cursor ?? "",
-        },
-        scope.value.call,
-      );
-      if (!listed.ok) return sendAppError(request, reply, listed.error);
-      return {
-        data: listed.value.taxonomies.map(taxonomyView),
-        next_cursor: stringOrNull(listed.value.nextCursor),
-      };
-    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const listed = await backends.call(
+          client.listTaxonomies.bind(client),
+          {
+            namespaceId: scope.namespaceId,
+            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
+            cursor: request.query.cursor ?? "",
+          },
+          scope.call,
+        );
+        return listed.ok
+          ? ok({
+              data: listed.value.taxonomies.map(taxonomyView),
+              next_cursor: stringOrNull(listed.value.nextCursor),
+            })
+          : listed;
+      }),
   );
 
   typed.get(
@@ -126,17 +127,15 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
         response: { 200: taxonomySchema, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const found = await backends.call(
-        client.getTaxonomy.bind(client),
-        { namespaceId: scope.value.namespaceId, identifier: request.params.id },
-        scope.value.call,
-      );
-      if (!found.ok) return sendAppError(request, reply, found.error);
-      return taxonomyView(found.value.taxonomy);
-    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const found = await backends.call(
+          client.getTaxonomy.bind(client),
+          { namespaceId: scope.namespaceId, identifier: request.params.id },
+          scope.call,
+        );
+        return found.ok ? ok(taxonomyView(found.value.taxonomy)) : found;
+      }),
   );
 
   typed.patch(
@@ -186,16 +185,14 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
         response: { 200: taxonomySchema, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const scope = await scopeOf(request, deps);
-      if (!scope.ok) return sendAppError(request, reply, scope.error);
-      const deleted = await backends.call(
-        client.deleteTaxonomy.bind(client),
-        { namespaceId: scope.value.namespaceId, identifier: request.params.id },
-        scope.value.call,
-      );
-      if (!deleted.ok) return sendAppError(request, reply, deleted.error);
-      return taxonomyView(deleted.value.taxonomy);
-    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const deleted = await backends.call(
+          client.deleteTaxonomy.bind(client),
+          { namespaceId: scope.namespaceId, identifier: request.params.id },
+          scope.call,
+        );
+        return deleted.ok ? ok(taxonomyView(deleted.value.taxonomy)) : deleted;
+      }),
   );
 }
