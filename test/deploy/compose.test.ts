@@ -89,8 +89,9 @@ describe("deploy/ Kubernetes manifests", () => {
         .filter((m) => m.object.kind === kind)
         .map((m) => m.object.metadata?.name)
         .sort();
-    expect(names("Deployment")).toEqual(["strata-auth", "strata-gateway", "strata-namespace"]);
-    expect(names("Service")).toEqual(["strata-auth", "strata-gateway", "strata-namespace"]);
+    const services = ["strata-acl-query", "strata-auth", "strata-gateway", "strata-namespace"];
+    expect(names("Deployment")).toEqual(services);
+    expect(names("Service")).toEqual(services);
   });
 
   it("gives every container resource requests, probes and the internal token from the Secret", () => {

@@ -36,15 +36,16 @@ beforeAll(async () => {
   servicesDir = await tempDir("strata-split-services-");
   gatewayDir = await tempDir("strata-split-gateway-");
   const internalToken = randomBytes(32).toString("hex");
-  const [authPort, namespacePort] = [await freePort(), await freePort()];
+  const [authPort, namespacePort, aclQueryPort] = [await freePort(), await freePort(), await freePort()];
   services = await launchPlatformProcess({
     natsUrl: nats.url,
     internalToken,
     dataDir: servicesDir.path,
     env: {
-      STRATA_SERVICES: "auth,namespace",
+      STRATA_SERVICES: "auth,namespace,acl-query",
       AUTH_GRPC_PORT: String(authPort),
       NAMESPACE_GRPC_PORT: String(namespacePort),
+      ACL_QUERY_GRPC_PORT: String(aclQueryPort),
     },
   });
   gateway = await launchPlatformProcess({
@@ -55,6 +56,7 @@ beforeAll(async () => {
       STRATA_SERVICES: "gateway",
       AUTH_GRPC_URL: `127.0.0.1:${authPort}`,
       NAMESPACE_GRPC_URL: `127.0.0.1:${namespacePort}`,
+      ACL_QUERY_GRPC_URL: `127.0.0.1:${aclQueryPort}`,
     },
   });
   const bootstrap = JSON.parse(await readFile(join(servicesDir.path, "bootstrap.json"), "utf8")) as {

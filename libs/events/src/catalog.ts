@@ -121,6 +121,22 @@ export const eventCatalog = {
     summary: "A document batch finished with every item refused (see GET /v1/batches/{id} for the errors).",
     data: z.object(batchSummary),
   },
+  "alert.triggered": {
+    scope: "namespace",
+    summary:
+      "A new document matched an alert: it is in the retriever's collections, passes its filters and scores at or above the alert's threshold.",
+    data: z.object({
+      alert_id: z.string(),
+      alert_name: z.string(),
+      retriever_id: z.string(),
+      document_id: z.string(),
+      collection_id: z.string(),
+      namespace_id: z.string(),
+      organization_id: z.string(),
+      score: z.number().describe("Higher is better for every metric"),
+      score_threshold: z.number(),
+    }),
+  },
 } as const satisfies Record<
   string,
   { scope: "organization" | "namespace"; summary: string; data: z.ZodType }

@@ -68,7 +68,11 @@ export function unaryWithCaller<Req, Res>(
   };
 }
 
-function respond<Res>(run: () => Promise<Result<Res, AppError>>, callback: grpc.sendUnaryData<Res>): void {
+/** Answers `callback` with what `run` resolves to (a throw answers INTERNAL); shared with streaming-handlers.ts. */
+export function respond<Res>(
+  run: () => Promise<Result<Res, AppError>>,
+  callback: grpc.sendUnaryData<Res>,
+): void {
   let outcome: Promise<Result<Res, AppError>>;
   try {
     outcome = run();
@@ -85,7 +89,12 @@ function respond<Res>(run: () => Promise<Result<Res, AppError>>, callback: grpc.
   );
 }
 
-type SurfaceCall = Pick<grpc.ServerUnaryCall<unknown, unknown>, "metadata" | "getDeadline" | "once">;
+// Structural, so streaming calls (whose `once` overloads differ) fit too.
+interface SurfaceCall {
+  readonly metadata: grpc.Metadata;
+  getDeadline(): grpc.Deadline;
+  once(event: "cancelled", listener: () => void): unknown;
+}
 
 export function callContext(call: SurfaceCall): CallContext {
   const controller = new AbortController();

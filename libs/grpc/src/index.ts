@@ -30,3 +30,7 @@ export { generateInternalToken, InternalTokenVerifier } from "./internal-auth.js
 export { MAX_MESSAGE_BYTES } from "./limits.js";
 export type { GrpcServerOptions, GrpcServiceRegistration, RunningGrpcServer } from "./server.js";
 export { DEFAULT_SHUTDOWN_GRACE_MS, SERVER_CHANNEL_OPTIONS, startGrpcServer } from "./server.js";
+export type { ClientStreamInvoker, OpenedServerStream, ServerStreamInvoker } from "./streaming-calls.js";
+export { callClientStream, openServerStream } from "./streaming-calls.js";
+export type { ClientStreamHandlerWithCaller, ServerStreamHandlerWithCaller } from "./streaming-handlers.js";
+export { clientStreamWithCaller, serverStreamWithCaller } from "./streaming-handlers.js";

@@ -18,13 +18,17 @@ import { installSpanNaming, tracingServerFactory } from "./http/tracing.js";
 import { IdempotencyGuard } from "./idempotency/idempotency-guard.js";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.js";
 import { type Namespace, NamespaceResolver } from "./namespaces/namespace-resolver.js";
+import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
 import { registerBatchRoutes } from "./routes/batches.js";
+import { registerBucketObjectRoutes } from "./routes/bucket-objects.js";
+import { registerBucketRoutes } from "./routes/buckets.js";
 import { registerCollectionRoutes } from "./routes/collections.js";
 import { registerDocumentListRoutes } from "./routes/document-lists.js";
 import { registerDocumentRoutes } from "./routes/documents.js";
 import { registerNamespaceRoutes } from "./routes/namespaces.js";
 import { registerOpsRoutes } from "./routes/ops.js";
+import { registerRetrieverRoutes } from "./routes/retrievers.js";
 import type { RouteDeps } from "./routes/route-deps.js";
 import { registerTaxonomyRoutes } from "./routes/taxonomies.js";
 import { registerWhoamiRoute } from "./routes/whoami.js";
@@ -134,6 +138,10 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerDocumentListRoutes(app, routeDeps);
   registerBatchRoutes(app, routeDeps, { bodyLimitBytes: config.batchBodyLimitBytes });
   registerTaxonomyRoutes(app, routeDeps);
+  registerRetrieverRoutes(app, routeDeps);
+  registerAlertRoutes(app, routeDeps);
+  registerBucketRoutes(app, routeDeps);
+  registerBucketObjectRoutes(app, routeDeps);
   await registerDocsPage(app);
   await app.ready();
   return {

@@ -5,6 +5,7 @@ import { loadGatewayConfig, settingsOf } from "./config.js";
 const base = {
   AUTH_GRPC_URL: "127.0.0.1:50051",
   NAMESPACE_GRPC_URL: "namespace:50052",
+  ACL_QUERY_GRPC_URL: "acl-query:50053",
   STRATA_INTERNAL_TOKEN: "x".repeat(32),
 };
 
@@ -48,6 +49,7 @@ describe("gateway configuration", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const variables = (error as ConfigError).issues.map((i) => i.variable).sort();
     expect(variables).toEqual([
+      "ACL_QUERY_GRPC_URL",
       "AUTH_GRPC_URL",
       "GATEWAY_RATE_LIMIT_WINDOW",
       "NAMESPACE_GRPC_URL",

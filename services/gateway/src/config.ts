@@ -27,6 +27,8 @@ export const gatewayConfigSchema = z.object({
   STRATA_HTTP_PORT: envPort(8080),
   AUTH_GRPC_URL: grpcAddress(),
   NAMESPACE_GRPC_URL: grpcAddress(),
+  /** The acl-query service (retrievers, alerts). */
+  ACL_QUERY_GRPC_URL: grpcAddress(),
   NATS_URL: envString({ default: "nats://127.0.0.1:4222" }),
   STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }),
   GATEWAY_BODY_LIMIT_BYTES: envInt(1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
@@ -56,6 +58,7 @@ export interface GatewaySettings {
   readonly port: number;
   readonly authGrpcAddress: string;
   readonly namespaceGrpcAddress: string;
+  readonly aclQueryGrpcAddress: string;
   readonly internalToken: string;
   readonly bodyLimitBytes: number;
   readonly batchBodyLimitBytes: number;
@@ -72,6 +75,7 @@ export function settingsOf(config: GatewayConfig): GatewaySettings {
     port: config.GATEWAY_PORT ?? config.STRATA_HTTP_PORT,
     authGrpcAddress: config.AUTH_GRPC_URL,
     namespaceGrpcAddress: config.NAMESPACE_GRPC_URL,
+    aclQueryGrpcAddress: config.ACL_QUERY_GRPC_URL,
     internalToken: config.STRATA_INTERNAL_TOKEN,
     bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES,
     batchBodyLimitBytes: config.GATEWAY_BATCH_BODY_LIMIT_BYTES,

@@ -1,4 +1,5 @@
-import { type Env, envPort, envString, loadConfig } from "@strata/config";
+import { join } from "node:path";
+import { type Env, envBool, envInt, envPort, envString, envUrl, loadConfig } from "@strata/config";
 import {
   commonServiceFields,
   resolveStoreLocation,
@@ -17,6 +18,26 @@ export const namespaceConfigSchema = z.object({
   /** Default `sqlite:<STRATA_DATA_DIR>/namespace.db`. */
   NAMESPACE_STORE_URL: storeUrlField(),
   NAMESPACE_MONGO_DATABASE: envString({ default: "strata_namespace" }),
+  /** The largest object an upload may store; larger uploads are refused while they stream in. */
+  NAMESPACE_MAX_OBJECT_BYTES: envInt(100 * 1024 * 1024, { min: 1, max: 5 * 1024 ** 3 }),
+  /**
+   * Where bucket objects' bytes live: unset = files under `<STRATA_DATA_DIR>/namespace/objects`;
+   * set = this S3 bucket (credentials from the AWS SDK's default chain unless the two keys are set).
+   */
+  STRATA_S3_BUCKET: envString().optional(),
+  STRATA_S3_REGION: envString({ default: "us-east-1" }),
+  /** An S3-compatible server (MinIO); unset = AWS. */
+  STRATA_S3_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
+  /** Path-style URLs, which MinIO and most S3-compatible servers need. */
+  STRATA_S3_FORCE_PATH_STYLE: envBool(false),
+  STRATA_S3_ACCESS_KEY_ID: envString().optional(),
+  STRATA_S3_SECRET_ACCESS_KEY: envString().optional(),
+  /**
+   * Where the hot tier's vectors live: unset = the embedded index in
+   * `<STRATA_DATA_DIR>/namespace-hot-index` (one process only); an http(s) URL = that Qdrant.
+   */
+  NAMESPACE_HOT_INDEX_URL: envUrl({ protocols: ["http", "https"] }).optional(),
+  QDRANT_API_KEY: envString().optional(),
   ...commonServiceFields,
 });
 
@@ -31,6 +52,16 @@ export function storeLocationOf(config: NamespaceConfig): StoreLocation {
     sqliteFile: "namespace.db",
     mongoDatabase: config.NAMESPACE_MONGO_DATABASE,
   });
+}
+
+export type HotIndexLocation =
+  | { readonly kind: "embedded"; readonly dir: string }
+  | { readonly kind: "qdrant"; readonly url: string; readonly apiKey?: string | undefined };
+
+export function hotIndexLocationOf(config: NamespaceConfig): HotIndexLocation {
+  if (config.NAMESPACE_HOT_INDEX_URL !== undefined)
+    return { kind: "qdrant", url: config.NAMESPACE_HOT_INDEX_URL, apiKey: config.QDRANT_API_KEY };
+  return { kind: "embedded", dir: join(config.STRATA_DATA_DIR, "namespace-hot-index") };
 }
 
 /** The only place the namespace service reads process.env. Throws a ConfigError listing every problem. */

@@ -1,10 +1,20 @@
 import type { GrpcServiceRegistration } from "@strata/grpc";
-import { unaryWithCaller } from "@strata/grpc";
-import { batchV1, collectionV1, documentV1, taxonomyV1 } from "@strata/proto";
+import { clientStreamWithCaller, serverStreamWithCaller, unaryWithCaller } from "@strata/grpc";
+import { batchV1, bucketV1, collectionV1, documentV1, searchV1, taxonomyV1 } from "@strata/proto";
 import type { BatchPorts } from "./domain/batches/batch-ports.js";
+import type { BucketPorts } from "./domain/buckets/bucket-ports.js";
 import type { DataPorts } from "./domain/data-ports.js";
 import { createBatchHandler } from "./handlers/batches/create-batch.js";
 import { getBatchHandler } from "./handlers/batches/get-batch.js";
+import { createBucketHandler } from "./handlers/buckets/create-bucket.js";
+import { deleteBucketHandler } from "./handlers/buckets/delete-bucket.js";
+import { deleteObjectHandler } from "./handlers/buckets/delete-object.js";
+import { getBucketHandler } from "./handlers/buckets/get-bucket.js";
+import { getObjectHandler } from "./handlers/buckets/get-object.js";
+import { headObjectHandler } from "./handlers/buckets/head-object.js";
+import { listBucketsHandler } from "./handlers/buckets/list-buckets.js";
+import { listObjectsHandler } from "./handlers/buckets/list-objects.js";
+import { putObjectHandler } from "./handlers/buckets/put-object.js";
 import { createCollectionHandler } from "./handlers/collections/create-collection.js";
 import { deleteCollectionHandler } from "./handlers/collections/delete-collection.js";
 import { getCollectionHandler } from "./handlers/collections/get-collection.js";
@@ -15,6 +25,7 @@ import { deleteDocumentHandler } from "./handlers/documents/delete-document.js";
 import { getDocumentHandler } from "./handlers/documents/get-document.js";
 import { listDocumentsHandler } from "./handlers/documents/list-documents.js";
 import { updateDocumentHandler } from "./handlers/documents/update-document.js";
+import { searchDocumentsHandler } from "./handlers/search/search-documents.js";
 import { createTaxonomyHandler } from "./handlers/taxonomies/create-taxonomy.js";
 import { deleteTaxonomyHandler } from "./handlers/taxonomies/delete-taxonomy.js";
 import { getTaxonomyHandler } from "./handlers/taxonomies/get-taxonomy.js";
@@ -25,6 +36,7 @@ export const COLLECTION_SERVICE_NAME = "strata.namespace.v1.CollectionService";
 export const DOCUMENT_SERVICE_NAME = "strata.namespace.v1.DocumentService";
 export const TAXONOMY_SERVICE_NAME = "strata.namespace.v1.TaxonomyService";
 export const BATCH_SERVICE_NAME = "strata.namespace.v1.BatchService";
+export const SEARCH_SERVICE_NAME = "strata.namespace.v1.SearchService";
 
 export function buildCollectionService(ports: DataPorts): collectionV1.CollectionServiceServer {
   return {
@@ -63,6 +75,10 @@ export function buildBatchService(ports: BatchPorts): batchV1.BatchServiceServer
   };
 }
 
+export function buildSearchService(ports: DataPorts): searchV1.SearchServiceServer {
+  return { searchDocuments: unaryWithCaller(searchDocumentsHandler(ports)) };
+}
+
 /** The collection, document, taxonomy and batch services, served next to NamespaceService. */
 export function dataServiceRegistrations(ports: BatchPorts): GrpcServiceRegistration[] {
   return [
@@ -82,9 +98,39 @@ export function dataServiceRegistrations(ports: BatchPorts): GrpcServiceRegistra
       implementation: buildTaxonomyService(ports),
     },
     {
+      name: SEARCH_SERVICE_NAME,
+      definition: searchV1.SearchServiceService,
+      implementation: buildSearchService(ports),
+    },
+    {
       name: BATCH_SERVICE_NAME,
       definition: batchV1.BatchServiceService,
       implementation: buildBatchService(ports),
     },
   ];
+}
+
+export const BUCKET_SERVICE_NAME = "strata.namespace.v1.BucketService";
+
+export function buildBucketService(ports: BucketPorts): bucketV1.BucketServiceServer {
+  return {
+    createBucket: unaryWithCaller(createBucketHandler(ports)),
+    getBucket: unaryWithCaller(getBucketHandler(ports)),
+    listBuckets: unaryWithCaller(listBucketsHandler(ports)),
+    deleteBucket: unaryWithCaller(deleteBucketHandler(ports)),
+    putObject: clientStreamWithCaller(putObjectHandler(ports)),
+    getObject: serverStreamWithCaller(getObjectHandler(ports)),
+    headObject: unaryWithCaller(headObjectHandler(ports)),
+    listObjects: unaryWithCaller(listObjectsHandler(ports)),
+    deleteObject: unaryWithCaller(deleteObjectHandler(ports)),
+  };
+}
+
+/** Buckets and objects: they need the ObjectStore, which the other data services do not. */
+export function bucketServiceRegistration(ports: BucketPorts): GrpcServiceRegistration {
+  return {
+    name: BUCKET_SERVICE_NAME,
+    definition: bucketV1.BucketServiceService,
+    implementation: buildBucketService(ports),
+  };
 }

@@ -1,16 +1,21 @@
 import { appendToOutbox } from "@strata/bus";
 import { startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
+import type { ObjectStore } from "@strata/objectstore";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
+import { openDocumentVectors } from "./adapters/hot-index/open-vectors.js";
 import { batchChunkPublisher } from "./adapters/nats/batch-work-queue.js";
 import { startBatchWorker } from "./adapters/nats/batch-worker.js";
 import { ensureBatchWorkStream } from "./adapters/nats/work-stream.js";
-import { type NamespaceConfig, storeLocationOf } from "./config.js";
+import { objectStoreLocationOf, openObjectStore } from "./adapters/objectstore/open-object-store.js";
+import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf } from "./config.js";
+import { bucketServiceRegistration } from "./data-services.js";
 import type { BatchPorts } from "./domain/batches/batch-ports.js";
 import { unfinishedChunks } from "./domain/batches/read-batch.js";
 import { MetadataValidators } from "./domain/collections/metadata-validators.js";
 import { DATA_TABLE_SPECS } from "./domain/data-tables.js";
 import { NAMESPACE_TABLE_SPECS } from "./domain/tables.js";
+import type { DocumentVectors } from "./domain/vectors/document-vectors.js";
 import { namespaceGrpcServices } from "./server.js";
 
 export type { NatsConnection };
@@ -36,14 +41,20 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     nc,
     logger,
   });
+  let vectors: DocumentVectors | undefined;
+  let objects: ObjectStore | undefined;
   try {
     await ensureBatchWorkStream(nc);
+    vectors = await openDocumentVectors(hotIndexLocationOf(config));
+    objects = await openObjectStore(objectStoreLocationOf(config));
+    const objectStore = objects;
     const ports: BatchPorts = {
       store: runtime.store,
       appendEvent: appendToOutbox,
       eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
       metadataValidators: new MetadataValidators(),
+      vectors,
       enqueueChunks: batchChunkPublisher(nc, logger),
     };
     const server = await startGrpcServer({
@@ -52,7 +63,10 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       port: config.NAMESPACE_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
       logger,
-      services: namespaceGrpcServices(ports),
+      services: [
+        ...namespaceGrpcServices(ports),
+        bucketServiceRegistration({ ...ports, objects, maxObjectBytes: config.NAMESPACE_MAX_OBJECT_BYTES }),
+      ],
     });
     const worker = await startBatchWorker({ nc, ports, logger });
     // A crash between a batch's commit and its enqueue left chunks that no message names.
@@ -64,11 +78,17 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       ready: runtime.ready,
       stop: () => {
         // The worker first: a chunk in progress commits (or rolls back) before the store closes.
-        stopped ??= worker.stop().then(() => runtime.stop(server));
+        stopped ??= worker
+          .stop()
+          .then(() => runtime.stop(server))
+          .then(() => ports.vectors.close())
+          .then(() => objectStore.close());
         return stopped;
       },
     };
   } catch (exception: unknown) {
+    await vectors?.close();
+    await objects?.close();
     await runtime.abort();
     throw exception;
   }

@@ -6,7 +6,7 @@ const TOKEN = "t".repeat(40);
 describe("loadPlatformConfig", () => {
   it("defaults to the embedded mode with every service, in dependency order", () => {
     const config = loadPlatformConfig({}, "/srv/app");
-    expect(config.services).toEqual(["auth", "namespace", "gateway"]);
+    expect(config.services).toEqual(["auth", "namespace", "acl-query", "gateway"]);
     expect(config.dataDir).toBe("/srv/app/.strata");
     expect(config.httpPort).toBe(8080);
     expect(config.nats).toEqual({ mode: "embedded" });
@@ -23,8 +23,8 @@ describe("loadPlatformConfig", () => {
   });
 
   it("orders a selection by dependencies whatever order it is written in", () => {
-    const config = loadPlatformConfig({ STRATA_SERVICES: "gateway, namespace ,auth" });
-    expect(config.services).toEqual(["auth", "namespace", "gateway"]);
+    const config = loadPlatformConfig({ STRATA_SERVICES: "gateway, acl-query,namespace ,auth" });
+    expect(config.services).toEqual(["auth", "namespace", "acl-query", "gateway"]);
   });
 
   it("rejects an unknown service name", () => {
@@ -52,8 +52,15 @@ describe("loadPlatformConfig", () => {
       ...base,
       AUTH_GRPC_URL: "auth:50051",
       NAMESPACE_GRPC_URL: "namespace:50052",
+      ACL_QUERY_GRPC_URL: "acl-query:50053",
     });
-    expect(config.remoteAddresses).toEqual({ auth: "auth:50051", namespace: "namespace:50052" });
+    expect(config.remoteAddresses).toEqual({
+      auth: "auth:50051",
+      namespace: "namespace:50052",
+      "acl-query": "acl-query:50053",
+    });
+    // acl-query calls the namespace service too.
+    expect(() => loadPlatformConfig({ ...base, STRATA_SERVICES: "acl-query" })).toThrow(/NAMESPACE_GRPC_URL/);
   });
 
   it("treats empty variables as unset and keeps an absolute data dir", () => {

@@ -16,8 +16,12 @@ import { z } from "zod";
 export type { Env } from "@strata/config";
 
 /** Every service the launcher can run, in the order it starts them (dependencies first). */
-export const SERVICE_NAMES = ["auth", "namespace", "gateway"] as const;
+export const SERVICE_NAMES = ["auth", "namespace", "acl-query", "gateway"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The gRPC services other services call, and the variable naming one that runs elsewhere. */
+export type RemoteService = "auth" | "namespace" | "acl-query";
+type RemoteAddressKey = "AUTH_GRPC_URL" | "NAMESPACE_GRPC_URL" | "ACL_QUERY_GRPC_URL";
 
 const serviceList = envList([...SERVICE_NAMES]).transform((names, ctx) => {
   const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
@@ -42,6 +46,7 @@ export const platformConfigSchema = z
     STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }).optional(),
     AUTH_GRPC_URL: envString().optional(),
     NAMESPACE_GRPC_URL: envString().optional(),
+    ACL_QUERY_GRPC_URL: envString().optional(),
     /** Where the auth service writes the first admin key; relative to the data dir; default `bootstrap.json`. */
     AUTH_BOOTSTRAP_FILE: envString().optional(),
     LOG_LEVEL: envLogLevel("info"),
@@ -57,19 +62,23 @@ export const platformConfigSchema = z
           "is required when NATS_URL is set (distributed mode): the same 32+ character secret in every service",
       });
     }
-    if (!c.STRATA_SERVICES.includes("gateway")) return;
-    const remote: Array<[ServiceName, "AUTH_GRPC_URL" | "NAMESPACE_GRPC_URL"]> = [
-      ["auth", "AUTH_GRPC_URL"],
-      ["namespace", "NAMESPACE_GRPC_URL"],
+    // Who calls whom: a caller running here needs the address of a callee that does not.
+    const calls: Array<[ServiceName, ServiceName, RemoteAddressKey]> = [
+      ["gateway", "auth", "AUTH_GRPC_URL"],
+      ["gateway", "namespace", "NAMESPACE_GRPC_URL"],
+      ["gateway", "acl-query", "ACL_QUERY_GRPC_URL"],
+      ["acl-query", "namespace", "NAMESPACE_GRPC_URL"],
     ];
-    for (const [service, key] of remote) {
-      if (!c.STRATA_SERVICES.includes(service) && c[key] === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: `is required: the gateway runs here but ${service} does not (STRATA_SERVICES); give its host:port`,
-        });
-      }
+    const reported = new Set<string>();
+    for (const [caller, service, key] of calls) {
+      if (!c.STRATA_SERVICES.includes(caller) || c.STRATA_SERVICES.includes(service)) continue;
+      if (c[key] !== undefined || reported.has(key)) continue;
+      reported.add(key);
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `is required: ${caller} runs here but ${service} does not (STRATA_SERVICES); give its host:port`,
+      });
     }
   });
 
@@ -85,7 +94,7 @@ export interface PlatformConfig {
   readonly internalToken: string;
   /** True when the token was generated for this process (embedded mode without one set). */
   readonly internalTokenGenerated: boolean;
-  readonly remoteAddresses: Readonly<Partial<Record<"auth" | "namespace", string>>>;
+  readonly remoteAddresses: Readonly<Partial<Record<RemoteService, string>>>;
   /** Where the auth service writes the first admin key (only on a start that creates it). */
   readonly bootstrapFile: string;
   readonly logLevel: LogLevel;
@@ -114,6 +123,7 @@ export function loadPlatformConfig(env: Env = process.env, cwd: string = process
     remoteAddresses: {
       ...(c.AUTH_GRPC_URL === undefined ? {} : { auth: c.AUTH_GRPC_URL }),
       ...(c.NAMESPACE_GRPC_URL === undefined ? {} : { namespace: c.NAMESPACE_GRPC_URL }),
+      ...(c.ACL_QUERY_GRPC_URL === undefined ? {} : { "acl-query": c.ACL_QUERY_GRPC_URL }),
     },
     bootstrapFile: resolve(dataDir, c.AUTH_BOOTSTRAP_FILE ?? "bootstrap.json"),
     logLevel: c.LOG_LEVEL,

@@ -1,3 +1,4 @@
+import { aclQueryConfigSchema, startAclQueryService } from "@strata/acl-query";
 import { authConfigSchema, startAuthService } from "@strata/auth";
 import type { connectNats } from "@strata/bus";
 import { ConfigError, type Env } from "@strata/config";
@@ -5,7 +6,7 @@ import { gatewayConfigSchema, startGateway } from "@strata/gateway";
 import type { Logger } from "@strata/logger";
 import { namespaceConfigSchema, startNamespaceService } from "@strata/namespace";
 import type { z } from "zod";
-import type { PlatformConfig, ServiceName } from "./config.js";
+import type { PlatformConfig, RemoteService, ServiceName } from "./config.js";
 
 export type NatsConnection = Awaited<ReturnType<typeof connectNats>>;
 
@@ -68,9 +69,9 @@ function sharedEnv(ctx: StartContext): Env {
 /**
  * Where a gRPC service binds. Embedded: loopback only (nothing outside this machine may reach the
  * services behind the gateway) on a random port unless one is set. Distributed: the service's own
- * variables and defaults (the image sets 0.0.0.0; ports 50051, 50052).
+ * variables and defaults (the image sets 0.0.0.0; ports 50051, 50052, 50053).
  */
-function grpcBinding(ctx: StartContext, prefix: "AUTH" | "NAMESPACE"): Env {
+function grpcBinding(ctx: StartContext, prefix: "AUTH" | "NAMESPACE" | "ACL_QUERY"): Env {
   if (ctx.config.nats.mode !== "embedded") return {};
   return {
     [`${prefix}_GRPC_HOST`]: "127.0.0.1",
@@ -79,7 +80,7 @@ function grpcBinding(ctx: StartContext, prefix: "AUTH" | "NAMESPACE"): Env {
 }
 
 /** The address of a dependency: the in-process instance's bound address, else the configured one. */
-function addressOf(ctx: StartContext, service: "auth" | "namespace"): string | undefined {
+function addressOf(ctx: StartContext, service: RemoteService): string | undefined {
   return ctx.started.get(service)?.grpcAddress ?? ctx.config.remoteAddresses[service];
 }
 
@@ -105,6 +106,16 @@ const STARTERS: Record<ServiceName, Starter> = {
       logger: ctx.logger,
       nc: ctx.nc,
     }),
+  "acl-query": (ctx) =>
+    startAclQueryService({
+      config: parseServiceConfig("acl-query", aclQueryConfigSchema, {
+        ...sharedEnv(ctx),
+        ...grpcBinding(ctx, "ACL_QUERY"),
+        NAMESPACE_GRPC_URL: addressOf(ctx, "namespace"),
+      }),
+      logger: ctx.logger,
+      nc: ctx.nc,
+    }),
   gateway: (ctx) =>
     startGateway({
       config: parseServiceConfig("gateway", gatewayConfigSchema, {
@@ -112,6 +123,7 @@ const STARTERS: Record<ServiceName, Starter> = {
         STRATA_HTTP_PORT: String(ctx.config.httpPort),
         AUTH_GRPC_URL: addressOf(ctx, "auth"),
         NAMESPACE_GRPC_URL: addressOf(ctx, "namespace"),
+        ACL_QUERY_GRPC_URL: addressOf(ctx, "acl-query"),
       }),
       logger: ctx.logger,
       nc: ctx.nc,

@@ -9,6 +9,10 @@ export interface IndexerOptions {
   readonly snapshotEvery: number;
   /** …and, once caught up, when at least this many are unsaved (fewer are re-indexed after a restart). */
   readonly snapshotWhenIdleAfter: number;
+  /** While writes keep coming (one within this many ms), the indexer takes a smaller share… */
+  readonly busyWindowMs: number;
+  /** …pausing this long after each step, so ingestion keeps most of the event loop. */
+  readonly busyPauseMs: number;
 }
 
 /**
@@ -16,6 +20,11 @@ export interface IndexerOptions {
  * back to the event loop (so searches and writes go on), until every space has caught up; then it
  * saves the graphs that changed and sleeps until `wake()`. Step sizes adapt to the measured cost
  * per vector (~0.2 ms at 384-d with f16 here).
+ *
+ * The graph is an accelerator, not what makes a write searchable (the appendable segment is
+ * scanned exactly), so while writes stream in the indexer yields: one step per `busyPauseMs`,
+ * which caps it at roughly stepBudget / (stepBudget + pause) of the event loop. Once writes stop
+ * it runs flat out and catches up.
  */
 export class BackgroundIndexer {
   private running = false;
@@ -23,11 +32,19 @@ export class BackgroundIndexer {
   private msPerVector = 0.5;
   private waiters: (() => void)[] = [];
   private timer: NodeJS.Immediate | undefined;
+  private pause: NodeJS.Timeout | undefined;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly spaces: () => Iterable<EmbeddedSpace>,
     private readonly options: IndexerOptions,
   ) {}
+
+  /** A write arrived: index it, at the reduced pace while writes keep coming. */
+  noteWrite(): void {
+    this.lastWriteAt = performance.now();
+    this.wake();
+  }
 
   wake(): void {
     if (this.running || this.stopped) return;
@@ -45,12 +62,14 @@ export class BackgroundIndexer {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearImmediate(this.timer);
+    if (this.pause) clearTimeout(this.pause);
     this.running = false;
     for (const w of this.waiters.splice(0)) w();
   }
 
   private step(): void {
     this.timer = undefined;
+    this.pause = undefined;
     if (this.stopped) return;
     const space = [...this.spaces()].find((s) => s.pending);
     if (space) {
@@ -60,7 +79,11 @@ export class BackgroundIndexer {
       const elapsed = performance.now() - started;
       if (done > 0 && elapsed > 0) this.msPerVector = 0.7 * this.msPerVector + 0.3 * (elapsed / done);
       space.saveGraphIfWorthIt(this.options.snapshotEvery);
-      this.timer = setImmediate(() => this.step());
+      const busy = performance.now() - this.lastWriteAt < this.options.busyWindowMs;
+      // Waiters (tests, benchmarks, tier moves) want the graph now: no yielding for them.
+      if (busy && this.waiters.length === 0)
+        this.pause = setTimeout(() => this.step(), this.options.busyPauseMs);
+      else this.timer = setImmediate(() => this.step());
       return;
     }
     for (const s of this.spaces()) s.saveGraphIfWorthIt(this.options.snapshotWhenIdleAfter);

@@ -52,6 +52,8 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
     stepBudgetMs: 15,
     snapshotEvery: 50_000,
     snapshotWhenIdleAfter: 1_000,
+    busyWindowMs: 250,
+    busyPauseMs: 45,
     ...options.indexer,
   });
   let closed = false;
@@ -128,7 +130,7 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
       const checked = validateRecords(space, records);
       if (!checked.ok) return checked;
       const r = await withSpace(space, (s) => s.upsert(records));
-      indexer.wake();
+      indexer.noteWrite();
       return r;
     },
     delete: (space: HotSpace, refs: readonly DocRef[]) =>

@@ -59,6 +59,11 @@ export function searchSpace(
   planner: PlannerOptions,
 ): { ranked: Ranked[]; path: SearchPath } {
   const { table, graph } = space;
+  // The usual case — one collection owns the whole space — needs no collection check per vector.
+  if (query.collectionIds !== undefined && table.coversAllCollections(query.collectionIds)) {
+    const { collectionIds: _all, ...unrestricted } = query;
+    return searchSpace(space, unrestricted, planner);
+  }
   const vector = query.vector instanceof Float32Array ? query.vector : Float32Array.from(query.vector);
   const score = slotScorer(table, space.metric, vector, norm(vector));
   const filter = query.filter ? simplify(query.filter) : undefined;

@@ -150,6 +150,14 @@ export class VectorTable {
     return out;
   }
 
+  /** Whether these collections hold every vector of the table (the restriction filters nothing). */
+  coversAllCollections(collectionIds: readonly string[]): boolean {
+    if (collectionIds.length < this.byCollection.size) return false;
+    const given = new Set(collectionIds);
+    for (const id of this.byCollection.keys()) if (!given.has(id)) return false;
+    return true;
+  }
+
   collectionSize(collectionId: string): number {
     return this.byCollection.get(collectionId)?.length ?? 0;
   }

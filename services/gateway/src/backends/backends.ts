@@ -9,11 +9,22 @@ import {
   createChannelOptions,
   type UnaryInvoker,
 } from "@strata/grpc";
-import { authV1, batchV1, collectionV1, documentV1, namespaceV1, taxonomyV1 } from "@strata/proto";
+import {
+  alertV1,
+  authV1,
+  batchV1,
+  bucketV1,
+  collectionV1,
+  documentV1,
+  namespaceV1,
+  retrieverV1,
+  taxonomyV1,
+} from "@strata/proto";
 
 export interface BackendOptions {
   readonly authGrpcAddress: string;
   readonly namespaceGrpcAddress: string;
+  readonly aclQueryGrpcAddress: string;
   readonly internalToken: string;
   readonly grpcDeadlineMs: number;
 }
@@ -26,14 +37,18 @@ export interface Backends {
   readonly collection: collectionV1.CollectionServiceClient;
   readonly document: documentV1.DocumentServiceClient;
   readonly taxonomy: taxonomyV1.TaxonomyServiceClient;
+  readonly bucket: bucketV1.BucketServiceClient;
   readonly batch: batchV1.BatchServiceClient;
+  // Retrievers and alerts live in the acl-query service, one channel for both.
+  readonly retriever: retrieverV1.RetrieverServiceClient;
+  readonly alert: alertV1.AlertServiceClient;
   /** Calls a unary method for a caller, inside the request's trace context, as a Result. */
   call<Req, Res>(
     invoke: UnaryInvoker<Req, Res>,
     request: Req,
     options: { caller?: Caller; trace?: Context | undefined },
   ): Promise<Result<Res, AppError>>;
-  /** grpc.health.v1 of both services says SERVING. */
+  /** grpc.health.v1 of every service says SERVING. */
   healthy(timeoutMs: number): Promise<boolean>;
   close(): void;
 }
@@ -59,14 +74,27 @@ export function connectBackends(options: BackendOptions): Backends {
   );
   const document = new documentV1.DocumentServiceClient(options.namespaceGrpcAddress, credentials, shared);
   const taxonomy = new taxonomyV1.TaxonomyServiceClient(options.namespaceGrpcAddress, credentials, shared);
+  const bucket = new bucketV1.BucketServiceClient(options.namespaceGrpcAddress, credentials, shared);
   const batch = new batchV1.BatchServiceClient(options.namespaceGrpcAddress, credentials, shared);
+  const retriever = new retrieverV1.RetrieverServiceClient(
+    options.aclQueryGrpcAddress,
+    credentials,
+    clientOptions,
+  );
+  const alert = new alertV1.AlertServiceClient(options.aclQueryGrpcAddress, credentials, {
+    ...clientOptions,
+    channelOverride: retriever.getChannel(),
+  });
   return {
     auth,
     namespace,
     collection,
     document,
     taxonomy,
+    bucket,
     batch,
+    retriever,
+    alert,
     call(invoke, request, callOptions) {
       const run = () =>
         callUnary(invoke, request, {
@@ -76,13 +104,18 @@ export function connectBackends(options: BackendOptions): Backends {
       return callOptions.trace === undefined ? run() : context.with(callOptions.trace, run);
     },
     async healthy(timeoutMs) {
-      const answers = await Promise.all([isServing(auth, timeoutMs), isServing(namespace, timeoutMs)]);
+      const answers = await Promise.all([
+        isServing(auth, timeoutMs),
+        isServing(namespace, timeoutMs),
+        isServing(retriever, timeoutMs),
+      ]);
       return answers.every(Boolean);
     },
     close() {
       auth.close();
       // Closes the channel the data-service clients share too.
       namespace.close();
+      retriever.close();
     },
   };
 }

@@ -25,6 +25,24 @@ export const collectionSchema = z
 
 export type CollectionView = z.infer<typeof collectionSchema>;
 
+/** GET /v1/collections/{id} also says how far each feature's vectors are in the hot index. */
+export const collectionWithIndexSchema = collectionSchema
+  .extend({
+    vector_index: z.array(
+      z.object({
+        feature_uri: z.string(),
+        vectors: z.number().int().describe("This collection's vectors of the feature in the hot tier"),
+        pending: z
+          .number()
+          .int()
+          .describe(
+            "Vectors of the feature (namespace-wide) not yet in the search graph: searchable already, by an exact scan",
+          ),
+      }),
+    ),
+  })
+  .meta({ id: "CollectionWithIndex" });
+
 const TO_PROTO: Record<Metric, collectionV1.DistanceMetric> = {
   cosine: collectionV1.DistanceMetric.DISTANCE_METRIC_COSINE,
   euclidean: collectionV1.DistanceMetric.DISTANCE_METRIC_EUCLIDEAN,

@@ -3,7 +3,13 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
-import { collectionSchema, collectionView, featuresToProto, METRICS } from "./collection-view.js";
+import {
+  collectionSchema,
+  collectionView,
+  collectionWithIndexSchema,
+  featuresToProto,
+  METRICS,
+} from "./collection-view.js";
 import {
   DEFAULT_PAGE_SIZE,
   errorResponses,
@@ -140,7 +146,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
         security: BEARER,
         headers: namespaceHeaderSchema,
         params,
-        response: { 200: collectionSchema, ...errorResponses },
+        response: { 200: collectionWithIndexSchema, ...errorResponses },
       },
     },
     async (request, reply) =>
@@ -150,7 +156,15 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
           { namespaceId: scope.namespaceId, identifier: request.params.id },
           scope.call,
         );
-        return found.ok ? ok(collectionView(found.value.collection)) : found;
+        if (!found.ok) return found;
+        return ok({
+          ...collectionView(found.value.collection),
+          vector_index: found.value.vectorIndex.map((s) => ({
+            feature_uri: s.featureUri,
+            vectors: s.vectors,
+            pending: s.pending,
+          })),
+        });
       }),
   );
 

@@ -1,5 +1,6 @@
 import type { TableSpec } from "@strata/docstore";
 import { BATCH_TABLE_SPECS } from "./batches/batch-tables.js";
+import { BUCKET_TABLE_SPECS } from "./buckets/bucket-tables.js";
 import { COLLECTION_TABLE_SPECS } from "./collections/collection-tables.js";
 import { DOCUMENT_TABLE_SPECS } from "./documents/document-tables.js";
 import { TAXONOMY_TABLE_SPECS } from "./taxonomies/taxonomy-tables.js";
@@ -10,4 +11,5 @@ export const DATA_TABLE_SPECS: readonly TableSpec[] = [
   ...DOCUMENT_TABLE_SPECS,
   ...TAXONOMY_TABLE_SPECS,
   ...BATCH_TABLE_SPECS,
+  ...BUCKET_TABLE_SPECS,
 ];

@@ -1,5 +1,9 @@
 // Helpers for this package's tests of collections, documents and taxonomies; not exported.
+import { openEmbeddedHotIndex } from "@strata/hotindex";
 import { newId } from "@strata/ids";
+import { tempDir } from "@strata/testkit";
+import { onTestFinished } from "vitest";
+import { hotIndexVectors } from "../adapters/hot-index/hot-index-vectors.js";
 import { MetadataValidators } from "./collections/metadata-validators.js";
 import { createNamespace } from "./create-namespace.js";
 import type { DataPorts } from "./data-ports.js";
@@ -17,7 +21,14 @@ export interface TestData extends TestNamespaces {
 export async function testData(): Promise<TestData> {
   const base = await testNamespaces();
   for (const spec of DATA_TABLE_SPECS) await base.store.ensureTable(spec);
-  const ports: DataPorts = { ...base.ports, metadataValidators: new MetadataValidators() };
+  // The real embedded hot index, in a directory of its own that goes when the test ends.
+  const dir = await tempDir("namespace-vectors");
+  const vectors = hotIndexVectors(await openEmbeddedHotIndex({ dir: dir.path }));
+  onTestFinished(async () => {
+    await vectors.close();
+    await dir.remove();
+  });
+  const ports: DataPorts = { ...base.ports, metadataValidators: new MetadataValidators(), vectors };
   const organizationId = newId("organization");
   const admin = callerOf(organizationId);
   const ids: string[] = [];

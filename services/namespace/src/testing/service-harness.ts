@@ -4,7 +4,7 @@ import { connectNats } from "@strata/bus";
 import { loadConfig } from "@strata/config";
 import { clientInterceptors } from "@strata/grpc";
 import { createLogger } from "@strata/logger";
-import { collectionV1, documentV1, namespaceV1, taxonomyV1 } from "@strata/proto";
+import { bucketV1, collectionV1, documentV1, namespaceV1, taxonomyV1 } from "@strata/proto";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { namespaceConfigSchema } from "../config.js";
 import { type NatsConnection, type RunningNamespaceService, startNamespaceService } from "../start.js";
@@ -23,10 +23,12 @@ export interface NamespaceHarness {
   readonly collections: collectionV1.CollectionServiceClient;
   readonly documents: documentV1.DocumentServiceClient;
   readonly taxonomies: taxonomyV1.TaxonomyServiceClient;
+  readonly buckets: bucketV1.BucketServiceClient;
   close(): Promise<void>;
 }
 
-export async function startNamespaceHarness(): Promise<NamespaceHarness> {
+/** `env` adds or overrides service variables (e.g. NAMESPACE_MAX_OBJECT_BYTES). */
+export async function startNamespaceHarness(env: Record<string, string> = {}): Promise<NamespaceHarness> {
   const nats = await startNatsServer();
   const nc = await connectNats({ servers: nats.url, name: "namespace-int-test" });
   const dir = await tempDir("namespace-int");
@@ -36,6 +38,7 @@ export async function startNamespaceHarness(): Promise<NamespaceHarness> {
     NATS_URL: nats.url,
     STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
     LOG_LEVEL: "silent",
+    ...env,
   });
   const logger = createLogger({ service: "namespace-test", level: "silent" });
   const service = await startNamespaceService({ config, logger, nc });
@@ -45,6 +48,7 @@ export async function startNamespaceHarness(): Promise<NamespaceHarness> {
   const collections = new collectionV1.CollectionServiceClient(service.grpcAddress, insecure, options);
   const documents = new documentV1.DocumentServiceClient(service.grpcAddress, insecure, options);
   const taxonomies = new taxonomyV1.TaxonomyServiceClient(service.grpcAddress, insecure, options);
+  const buckets = new bucketV1.BucketServiceClient(service.grpcAddress, insecure, options);
   return {
     nats,
     nc,
@@ -54,8 +58,9 @@ export async function startNamespaceHarness(): Promise<NamespaceHarness> {
     collections,
     documents,
     taxonomies,
+    buckets,
     async close() {
-      for (const c of [client, collections, documents, taxonomies]) c.close();
+      for (const c of [client, collections, documents, taxonomies, buckets]) c.close();
       await service.stop();
       await nc.close();
       await nats.stop();

@@ -1,6 +1,6 @@
 import type { DocStoreSession } from "@strata/docstore";
 import { type AppError, err, errorTypeOf, isRetryable, ok, type Result, unavailable } from "@strata/errors";
-import { insertDocument } from "../documents/create-document.js";
+import { type InsertedDocument, insertDocument, writeVectors } from "../documents/create-document.js";
 import { batchFinishedEvent } from "./batch-events.js";
 import type { BatchPorts } from "./batch-ports.js";
 import {
@@ -63,7 +63,9 @@ export async function processBatchChunk(
     const errors = written.value;
     const failed = errors.length;
     const succeeded = record.items.length - failed;
-    const chunkSaved = await chunks.replace({ ...record, done: true, errors }, stored.version);
+    // A done chunk keeps its errors, not its items: the documents hold them now, and batch reads
+    // (GET /v1/batches/{id} while it runs) then parse kilobytes instead of megabytes of vectors.
+    const chunkSaved = await chunks.replace({ ...record, items: [], done: true, errors }, stored.version);
     if (!chunkSaved.ok) return err(unavailable(`batch ${batchId} chunk ${chunk} changed meanwhile; retry`));
     const now = ports.clock();
     const progressed = progress(batch.record, succeeded, failed, now);
@@ -85,6 +87,7 @@ async function writeItems(
   chunk: BatchChunkRecord,
 ): Promise<Result<BatchItemError[], AppError>> {
   const errors: BatchItemError[] = [];
+  const inserted: InsertedDocument[] = [];
   for (const [offset, item] of chunk.items.entries()) {
     const index = chunk.first_index + offset;
     const written = await insertDocument(ports, tx, batch.caller, batch.namespace_id, batch.collection_id, {
@@ -99,9 +102,14 @@ async function writeItems(
         index,
         error: { type: errorTypeOf(written.error.kind), message: describe(written.error) },
       });
+    } else {
+      inserted.push(written.value);
     }
   }
-  return ok(errors);
+  // One durable write of the chunk's vectors before it commits; a redelivered chunk rewrites the
+  // same ids (they are deterministic), so a crash in between leaves nothing twice.
+  const vectors = await writeVectors(ports, inserted);
+  return vectors.ok ? ok(errors) : vectors;
 }
 
 function documentInput(item: BatchItem) {

@@ -1,4 +1,5 @@
 import type { ValidationIssue } from "@strata/errors";
+import { extractorFor } from "@strata/extractors";
 import { isPlainObject, type JsonObject } from "../json-value.js";
 import { type FeatureRecord, METRICS, type Metric } from "./collection-tables.js";
 import { FEATURE_URI_FORMAT, parseFeatureUri } from "./feature-uri.js";
@@ -67,6 +68,18 @@ export function checkFeatures(
         location: `${at}.metric`,
         message: `metric must be one of ${METRICS.join(", ")}`,
         type: "invalid_metric",
+      });
+    }
+    const builtIn = parsed === undefined ? undefined : extractorFor(parsed.uri);
+    if (
+      builtIn !== undefined &&
+      (feature.dimensions !== builtIn.dimensions || feature.metric !== builtIn.metric)
+    ) {
+      // The platform fills this feature from a document's text: its shape is the extractor's.
+      issues.push({
+        location: at,
+        message: `${builtIn.featureUri} is a built-in extractor: declare it with dimensions ${builtIn.dimensions} and metric ${builtIn.metric}`,
+        type: "extractor_mismatch",
       });
     }
     if (parsed !== undefined && feature.metric !== undefined) {

@@ -22,7 +22,7 @@ export interface DeletedCollection {
  * Deletes a collection and its documents, inside this call:
  *  1. one transaction marks it `deleting` — hidden from reads, closed to writes, its name free;
  *  2. documents go in transactions of DELETE_PAGE_SIZE, each with its document.deleted event;
- *  3. the collection record goes.
+ *  3. its vectors leave the hot index, and the collection record goes.
  * Limit: the work is proportional to the document count and runs within the caller's deadline. If
  * the call is cut short, the collection stays hidden in `deleting`; repeating the delete with the
  * collection id resumes. (A tracked background task replaces this later, DESIGN §6.)
@@ -71,8 +71,11 @@ export async function deleteCollection(
       if (stalled >= 5) return err(unavailable("The collection's documents are changing; repeat the delete"));
       continue;
     }
-    // Nothing left: drop the record, unless a write that raced the `deleting` mark slipped a
+    // Nothing left in the store: the vectors go next (a failure leaves the collection in
+    // `deleting`, so repeating the delete finishes it), then the record, unless a write that raced the `deleting` mark slipped a
     // document in (possible under MongoDB's snapshot isolation); then delete that one too.
+    const vectorsRemoved = await ports.vectors.removeCollection(collection);
+    if (!vectorsRemoved.ok) return vectorsRemoved;
     const finished = await ports.store.transaction<boolean, never>(async (tx) => {
       if ((await tx.table<DocumentRecord>(DOCUMENTS_TABLE).count({ collection_id: collection.id })) > 0)
         return ok(false);

@@ -10,10 +10,13 @@ import {
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
 import { newId } from "@strata/ids";
+import type { CollectionRecord } from "../collections/collection-tables.js";
 import type { DataPorts } from "../data-ports.js";
 import { checkJsonObject, type JsonObject } from "../json-value.js";
 import { requirePermission } from "../namespace-access.js";
 import { checkTaxonomyLabels } from "../taxonomies/taxonomy-labels.js";
+import { withExtractedFeatures } from "../vectors/extracted-features.js";
+import { vectorPayload } from "../vectors/vector-payload.js";
 import { resolveDocumentScope } from "./document-access.js";
 import { documentCreatedEvent } from "./document-events.js";
 import {
@@ -29,6 +32,7 @@ import {
   DOCUMENTS_TABLE,
   type DocumentRecord,
   documentKey,
+  type StoredVector,
   type TaxonomyLabelRecord,
   taxonomyTerm,
 } from "./document-tables.js";
@@ -48,10 +52,18 @@ export interface NewDocumentInput {
   readonly lineage?: JsonObject | undefined;
 }
 
+/** A document as written: its record and the vectors that went to the vector store. */
+export interface InsertedDocument {
+  readonly record: DocumentRecord;
+  readonly collection: CollectionRecord;
+  readonly vectors: readonly StoredVector[];
+}
+
 /**
  * Writes a document to a collection, after checking everything against the collection (declared
  * features and dimensions, metadata schema) and the namespace's taxonomies. One transaction holds
- * the record and its document.created event; a refused document leaves nothing behind.
+ * the record and its document.created event; the vectors are made durable in the vector store
+ * just before it commits (see DocumentVectors). A refused document leaves nothing behind.
  */
 export async function createDocument(
   ports: DataPorts,
@@ -60,17 +72,21 @@ export async function createDocument(
   collectionIdentifier: string,
   input: NewDocumentInput,
 ): Promise<Result<DocumentRecord, AppError>> {
-  const result = await ports.store.transaction<DocumentRecord, AppError>((tx) =>
-    insertDocument(ports, tx, caller, namespaceId, collectionIdentifier, input),
-  );
+  const result = await ports.store.transaction<DocumentRecord, AppError>(async (tx) => {
+    const inserted = await insertDocument(ports, tx, caller, namespaceId, collectionIdentifier, input);
+    if (!inserted.ok) return inserted;
+    const written = await writeVectors(ports, [inserted.value]);
+    return written.ok ? ok(inserted.value.record) : written;
+  });
   if (result.ok) ports.eventsCommitted();
   return result;
 }
 
 /**
- * createDocument inside the caller's transaction (batches write many documents in one). A refused
- * document writes nothing, so the transaction may go on with other work; the caller calls
- * `ports.eventsCommitted()` after its commit.
+ * createDocument inside the caller's transaction (batches write many documents in one), without
+ * the vectors: the caller hands every inserted document to `writeVectors` before it commits, and
+ * calls `ports.eventsCommitted()` after. A refused document writes nothing, so the transaction
+ * may go on with other work.
  */
 export async function insertDocument(
   ports: DataPorts,
@@ -79,7 +95,7 @@ export async function insertDocument(
   namespaceId: string,
   collectionIdentifier: string,
   input: NewDocumentInput,
-): Promise<Result<DocumentRecord, AppError>> {
+): Promise<Result<InsertedDocument, AppError>> {
   const allowed = requirePermission(caller, "write");
   if (!allowed.ok) return allowed;
   const issues: ValidationIssue[] = [];
@@ -94,7 +110,8 @@ export async function insertDocument(
   if (!scope.ok) return scope;
   const collection = scope.value.collection.record;
   const problems: ValidationIssue[] = [];
-  const vectors = checkVectors(collection, input.features, problems);
+  const given = checkVectors(collection, input.features, problems);
+  const vectors = withExtractedFeatures(collection, given, input.text, problems);
   problems.push(...ports.metadataValidators.validate(collection, metadata as JsonObject));
   const labels = await checkTaxonomyLabels(tx, scope.value.namespace, input.taxonomyLabels, problems);
   if (problems.length > 0) return err(validationFailed(problems));
@@ -107,7 +124,6 @@ export async function insertDocument(
     namespace_id: collection.namespace_id,
     organization_id: collection.organization_id,
     metadata: metadata as JsonObject,
-    features: vectors,
     feature_uris: vectors.map((v) => v.feature_uri),
     text: input.text === undefined || input.text === "" ? null : input.text,
     ...labelFields(labels),
@@ -122,7 +138,35 @@ export async function insertDocument(
   if (!inserted.ok)
     return err(alreadyExists("document", { document_id: documentId, collection_id: collection.id }));
   await ports.appendEvent(tx, documentCreatedEvent(record, now));
-  return ok(record);
+  return ok({ record, collection, vectors });
+}
+
+/** Makes the inserted documents' vectors durable and searchable (one write per collection). */
+export async function writeVectors(
+  ports: DataPorts,
+  documents: readonly InsertedDocument[],
+): Promise<Result<void, AppError>> {
+  const byCollection = new Map<string, InsertedDocument[]>();
+  for (const doc of documents) {
+    if (doc.vectors.length === 0) continue;
+    const group = byCollection.get(doc.collection.id);
+    if (group === undefined) byCollection.set(doc.collection.id, [doc]);
+    else group.push(doc);
+  }
+  for (const group of byCollection.values()) {
+    const [first] = group;
+    if (first === undefined) continue;
+    const written = await ports.vectors.write(
+      first.collection,
+      group.map((d) => ({
+        documentId: d.record.document_id,
+        vectors: d.vectors,
+        payload: vectorPayload(d.record),
+      })),
+    );
+    if (!written.ok) return written;
+  }
+  return ok(undefined);
 }
 
 /** The labels and the two fields derived from them for store queries. */

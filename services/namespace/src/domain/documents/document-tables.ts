@@ -13,6 +13,7 @@ export const DOCUMENT_TABLE_SPECS: readonly TableSpec[] = [
 export const TIERS = ["hot", "warm", "cold", "archive"] as const;
 export type Tier = (typeof TIERS)[number];
 
+/** One vector of a document (stored as float32 by the vector stores). */
 export interface StoredVector {
   /** Canonical strata:// URI, declared by the collection. */
   readonly feature_uri: string;
@@ -35,8 +36,9 @@ export const DEFAULT_ACL: DocumentAcl = { owner: null, read: [], write: [], publ
 
 /**
  * A document. Its id is unique only within its collection, so the store key is
- * `<collection_id>/<document_id>` (store-internal: never shown). Vectors live in the record for now;
- * the HotIndex will hold the searchable copy once it is wired in (a later change).
+ * `<collection_id>/<document_id>` (store-internal: never shown). The vectors are not in the record:
+ * they live in the tier that holds the document (`DocumentVectors`, the hot index for `hot`), and
+ * `feature_uris` says which features the document has.
  */
 export interface DocumentRecord extends StoredRecord {
   readonly id: string;
@@ -45,9 +47,7 @@ export interface DocumentRecord extends StoredRecord {
   readonly namespace_id: string;
   readonly organization_id: string;
   readonly metadata: JsonObject;
-  /** An array, not an object keyed by URI: URIs hold "." and ":", which MongoDB keys should not. */
-  readonly features: readonly StoredVector[];
-  /** Sorted; lets queries and events name the features without the vectors. */
+  /** Sorted; the features this document has a vector for. */
   readonly feature_uris: readonly string[];
   readonly text: string | null;
   readonly taxonomy_labels: readonly TaxonomyLabelRecord[];

@@ -4,6 +4,7 @@ import { createCollection } from "../collections/create-collection.js";
 import { issuesOf, kindOf, type TestData, testData } from "../data-test-support.js";
 import { createTaxonomy } from "../taxonomies/create-taxonomy.js";
 import { callerOf } from "../test-support.js";
+import { readDocumentVectors } from "../vectors/read-vectors.js";
 import { deleteDocument, updateDocument } from "./change-document.js";
 import { createDocument, type NewDocumentInput } from "./create-document.js";
 import { DOCUMENTS_TABLE } from "./document-tables.js";
@@ -79,10 +80,6 @@ describe("createDocument", () => {
       collection_id: collectionId,
       namespace_id: t.namespaceId,
       metadata: { category: "shoe", year: 2020 },
-      features: [
-        { feature_uri: IMAGE, vector: [0, 0] },
-        { feature_uri: TEXT, vector: [1, 0, 0] },
-      ],
       feature_uris: [IMAGE, TEXT],
       text: "red shoe",
       taxonomy_labels: [{ taxonomy_id: taxonomyId, label: "shoe" }],
@@ -90,6 +87,17 @@ describe("createDocument", () => {
       tier: "hot",
       tier_changed_at: t.now().toISOString(),
       lineage: {},
+    });
+    // The vectors live in the hot index, not in the record.
+    expect(created.value).not.toHaveProperty("features");
+    expect(await readDocumentVectors(t.ports, [created.value])).toEqual({
+      ok: true,
+      value: [
+        [
+          { feature_uri: IMAGE, vector: [0, 0] },
+          { feature_uri: TEXT, vector: [1, 0, 0] },
+        ],
+      ],
     });
     const generated = await createDocument(t.ports, admin, t.namespaceId, collectionId, doc());
     expect(generated.ok ? generated.value.document_id : "").toMatch(/^doc_/);
@@ -214,11 +222,15 @@ describe("updateDocument and deleteDocument", () => {
     if (!updated.ok) throw new Error(JSON.stringify(updated.error));
     expect(updated.value).toMatchObject({
       metadata: { category: "hat" },
-      features: [{ feature_uri: IMAGE, vector: [3, 4] }],
       feature_uris: [IMAGE],
       text: null,
       taxonomy_terms: [`${taxonomyId}/clothing`],
       updated_at: t.now().toISOString(),
+    });
+    // The TEXT vector the update left out is gone from the hot index too.
+    expect(await readDocumentVectors(t.ports, [{ ...updated.value, feature_uris: [IMAGE, TEXT] }])).toEqual({
+      ok: true,
+      value: [[{ feature_uri: IMAGE, vector: [3, 4] }]],
     });
     const same = await updateDocument(t.ports, admin, t.namespaceId, collectionId, "d", {
       metadata: { category: "hat" },

@@ -5,7 +5,7 @@ import type { DataPorts } from "../data-ports.js";
 import { requirePermission } from "../namespace-access.js";
 import { DATA_LIST_LIMIT_MAX, isValidListLimit } from "../namespace-scope.js";
 import { findDocument, resolveDocumentScope } from "./document-access.js";
-import { compileDocumentFilter } from "./document-filter.js";
+import { compileDocumentFilter, documentStoreWhere } from "./document-filter.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "./document-tables.js";
 
 export async function getDocument(
@@ -53,7 +53,15 @@ export async function listDocuments(
   const collection = scope.value.collection.record;
   const conditions: Where[] = [{ collection_id: collection.id }];
   if (request.filters !== undefined) {
-    const where = compileDocumentFilter(request.filters, collection, caller);
+    const filter = await compileDocumentFilter(
+      ports.store,
+      scope.value.namespace,
+      [collection],
+      request.filters,
+      caller,
+    );
+    if (!filter.ok) return filter;
+    const where = documentStoreWhere(filter.value, collection);
     if (!where.ok) return where;
     conditions.push(where.value);
   }

@@ -10,6 +10,9 @@ export function getCollectionHandler(
 ): UnaryHandlerWithCaller<collectionV1.GetCollectionRequest, collectionV1.GetCollectionResponse> {
   return async (request, { caller }) => {
     const result = await getCollection(ports, caller, request.namespaceId, request.identifier);
-    return result.ok ? ok({ collection: collectionToProto(result.value) }) : result;
+    if (!result.ok) return result;
+    const stats = await ports.vectors.stats(result.value);
+    if (!stats.ok) return stats;
+    return ok({ collection: collectionToProto(result.value), vectorIndex: stats.value });
   };
 }

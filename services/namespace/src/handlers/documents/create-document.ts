@@ -17,6 +17,6 @@ export function createDocumentHandler(
       taxonomyLabels: labelsFromProto(request.taxonomyLabels),
       acl: aclFromProto(request.acl),
     });
-    return result.ok ? ok({ document: documentToProto(result.value, false) }) : result;
+    return result.ok ? ok({ document: documentToProto(result.value) }) : result;
   };
 }

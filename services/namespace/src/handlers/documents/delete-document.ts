@@ -16,6 +16,6 @@ export function deleteDocumentHandler(
       request.collectionIdentifier,
       request.documentId,
     );
-    return result.ok ? ok({ document: documentToProto(result.value, false) }) : result;
+    return result.ok ? ok({ document: documentToProto(result.value) }) : result;
   };
 }

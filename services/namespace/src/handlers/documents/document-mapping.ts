@@ -1,6 +1,11 @@
 import { documentV1 } from "@strata/proto";
 import type { AclInput } from "../../domain/documents/document-input.js";
-import type { DocumentRecord, TaxonomyLabelRecord, Tier } from "../../domain/documents/document-tables.js";
+import type {
+  DocumentRecord,
+  StoredVector,
+  TaxonomyLabelRecord,
+  Tier,
+} from "../../domain/documents/document-tables.js";
 
 export function vectorsFromProto(
   features: Readonly<Record<string, documentV1.Vector>>,
@@ -34,9 +39,12 @@ export function tierToProto(tier: Tier): documentV1.Tier {
 }
 
 /** Vectors are heavy: they travel only when the request asks (include_features); feature_uris always. */
-export function documentToProto(doc: DocumentRecord, includeFeatures: boolean): documentV1.Document {
+export function documentToProto(
+  doc: DocumentRecord,
+  vectors: readonly StoredVector[] = [],
+): documentV1.Document {
   const features: Record<string, documentV1.Vector> = {};
-  if (includeFeatures) for (const f of doc.features) features[f.feature_uri] = { values: [...f.vector] };
+  for (const f of vectors) features[f.feature_uri] = { values: [...f.vector] };
   return {
     documentId: doc.document_id,
     collectionId: doc.collection_id,

@@ -3,6 +3,7 @@ import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
 import type { DataPorts } from "../../domain/data-ports.js";
 import { getDocument } from "../../domain/documents/read-documents.js";
+import { readDocumentVectors } from "../../domain/vectors/read-vectors.js";
 import { documentToProto } from "./document-mapping.js";
 
 export function getDocumentHandler(
@@ -16,6 +17,9 @@ export function getDocumentHandler(
       request.collectionIdentifier,
       request.documentId,
     );
-    return result.ok ? ok({ document: documentToProto(result.value, request.includeFeatures) }) : result;
+    if (!result.ok) return result;
+    if (!request.includeFeatures) return ok({ document: documentToProto(result.value) });
+    const vectors = await readDocumentVectors(ports, [result.value]);
+    return vectors.ok ? ok({ document: documentToProto(result.value, vectors.value[0]) }) : vectors;
   };
 }

@@ -4,6 +4,7 @@ import type { documentV1 } from "@strata/proto";
 import type { DataPorts } from "../../domain/data-ports.js";
 import { listDocuments } from "../../domain/documents/read-documents.js";
 import { DATA_LIST_LIMIT_DEFAULT } from "../../domain/namespace-scope.js";
+import { readDocumentVectors } from "../../domain/vectors/read-vectors.js";
 import { documentToProto } from "./document-mapping.js";
 
 export function listDocumentsHandler(
@@ -16,8 +17,11 @@ export function listDocumentsHandler(
       cursor: request.cursor === "" ? undefined : request.cursor,
     });
     if (!result.ok) return result;
+    const { documents } = result.value;
+    const vectors = request.includeFeatures ? await readDocumentVectors(ports, documents) : ok([]);
+    if (!vectors.ok) return vectors;
     return ok({
-      documents: result.value.documents.map((d) => documentToProto(d, request.includeFeatures)),
+      documents: documents.map((d, i) => documentToProto(d, vectors.value[i])),
       nextCursor: result.value.nextCursor ?? "",
     });
   };

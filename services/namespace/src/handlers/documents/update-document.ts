@@ -3,6 +3,7 @@ import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
 import type { DataPorts } from "../../domain/data-ports.js";
 import { updateDocument } from "../../domain/documents/change-document.js";
+import { readDocumentVectors } from "../../domain/vectors/read-vectors.js";
 import { documentToProto, labelsFromProto, vectorsFromProto } from "./document-mapping.js";
 
 export function updateDocumentHandler(
@@ -23,6 +24,9 @@ export function updateDocumentHandler(
           request.taxonomyLabels === undefined ? undefined : labelsFromProto(request.taxonomyLabels.labels),
       },
     );
-    return result.ok ? ok({ document: documentToProto(result.value, request.includeFeatures) }) : result;
+    if (!result.ok) return result;
+    if (!request.includeFeatures) return ok({ document: documentToProto(result.value) });
+    const vectors = await readDocumentVectors(ports, [result.value]);
+    return vectors.ok ? ok({ document: documentToProto(result.value, vectors.value[0]) }) : vectors;
   };
 }

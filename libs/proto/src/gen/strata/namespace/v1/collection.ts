@@ -118,7 +118,22 @@ export interface GetCollectionRequest {
 }
 
 export interface GetCollectionResponse {
-  collection?: Collection | undefined;
+  collection?:
+    | Collection
+    | undefined;
+  /** Per declared feature, how far its vectors are in the hot tier's index. */
+  vectorIndex: FeatureIndexStats[];
+}
+
+export interface FeatureIndexStats {
+  featureUri: string;
+  /** Vectors of this collection for the feature in the hot tier. */
+  vectors: number;
+  /**
+   * Vectors of the feature's space (the namespace's vectors of this feature) not yet in the search
+   * graph: searchable already, by an exact scan, until the background indexer reaches them.
+   */
+  pending: number;
 }
 
 export interface ListCollectionsRequest {
@@ -852,13 +867,16 @@ export const GetCollectionRequest: MessageFns<GetCollectionRequest> = {
 };
 
 function createBaseGetCollectionResponse(): GetCollectionResponse {
-  return { collection: undefined };
+  return { collection: undefined, vectorIndex: [] };
 }
 
 export const GetCollectionResponse: MessageFns<GetCollectionResponse> = {
   encode(message: GetCollectionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.collection !== undefined) {
       Collection.encode(message.collection, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.vectorIndex) {
+      FeatureIndexStats.encode(v!, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -884,6 +902,14 @@ export const GetCollectionResponse: MessageFns<GetCollectionResponse> = {
             message.collection = Collection.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.vectorIndex.push(FeatureIndexStats.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -897,13 +923,23 @@ export const GetCollectionResponse: MessageFns<GetCollectionResponse> = {
   },
 
   fromJSON(object: any): GetCollectionResponse {
-    return { collection: isSet(object.collection) ? Collection.fromJSON(object.collection) : undefined };
+    return {
+      collection: isSet(object.collection) ? Collection.fromJSON(object.collection) : undefined,
+      vectorIndex: globalThis.Array.isArray(object?.vectorIndex)
+        ? object.vectorIndex.map((e: any) => FeatureIndexStats.fromJSON(e))
+        : globalThis.Array.isArray(object?.vector_index)
+        ? object.vector_index.map((e: any) => FeatureIndexStats.fromJSON(e))
+        : [],
+    };
   },
 
   toJSON(message: GetCollectionResponse): unknown {
     const obj: any = {};
     if (message.collection !== undefined) {
       obj.collection = Collection.toJSON(message.collection);
+    }
+    if (message.vectorIndex?.length) {
+      obj.vectorIndex = message.vectorIndex.map((e) => FeatureIndexStats.toJSON(e));
     }
     return obj;
   },
@@ -916,6 +952,112 @@ export const GetCollectionResponse: MessageFns<GetCollectionResponse> = {
     message.collection = (object.collection !== undefined && object.collection !== null)
       ? Collection.fromPartial(object.collection)
       : undefined;
+    message.vectorIndex = object.vectorIndex?.map((e) => FeatureIndexStats.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFeatureIndexStats(): FeatureIndexStats {
+  return { featureUri: "", vectors: 0, pending: 0 };
+}
+
+export const FeatureIndexStats: MessageFns<FeatureIndexStats> = {
+  encode(message: FeatureIndexStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.featureUri !== "") {
+      writer.uint32(10).string(message.featureUri);
+    }
+    if (message.vectors !== 0) {
+      writer.uint32(16).uint64(message.vectors);
+    }
+    if (message.pending !== 0) {
+      writer.uint32(24).uint64(message.pending);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FeatureIndexStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeatureIndexStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.featureUri = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.vectors = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pending = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeatureIndexStats {
+    return {
+      featureUri: isSet(object.featureUri)
+        ? globalThis.String(object.featureUri)
+        : isSet(object.feature_uri)
+        ? globalThis.String(object.feature_uri)
+        : "",
+      vectors: isSet(object.vectors) ? globalThis.Number(object.vectors) : 0,
+      pending: isSet(object.pending) ? globalThis.Number(object.pending) : 0,
+    };
+  },
+
+  toJSON(message: FeatureIndexStats): unknown {
+    const obj: any = {};
+    if (message.featureUri !== "") {
+      obj.featureUri = message.featureUri;
+    }
+    if (message.vectors !== 0) {
+      obj.vectors = Math.round(message.vectors);
+    }
+    if (message.pending !== 0) {
+      obj.pending = Math.round(message.pending);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeatureIndexStats>, I>>(base?: I): FeatureIndexStats {
+    return FeatureIndexStats.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeatureIndexStats>, I>>(object: I): FeatureIndexStats {
+    const message = createBaseFeatureIndexStats();
+    message.featureUri = object.featureUri ?? "";
+    message.vectors = object.vectors ?? 0;
+    message.pending = object.pending ?? 0;
     return message;
   },
 };
@@ -1921,6 +2063,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isObject(value: any): boolean {

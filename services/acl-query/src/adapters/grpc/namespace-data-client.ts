@@ -1,0 +1,127 @@
+import * as grpc from "@grpc/grpc-js";
+import { type AppError, err, internal, ok, type Result } from "@strata/errors";
+import { type Caller, callUnary, clientInterceptors, createChannelOptions } from "@strata/grpc";
+import { collectionV1, documentV1, searchV1 } from "@strata/proto";
+import type {
+  CollectionInfo,
+  DocumentInfo,
+  NamespaceData,
+  SearchHitInfo,
+  SearchRequest,
+} from "../../domain/namespace-data.js";
+import { metricOf, tierOf } from "./proto-values.js";
+
+export interface NamespaceDataClientOptions {
+  /** host:port of the namespace service. */
+  readonly address: string;
+  readonly internalToken: string;
+  readonly deadlineMs: number;
+}
+
+export interface NamespaceDataClient extends NamespaceData {
+  close(): void;
+}
+
+/** NamespaceData over the namespace service's gRPC API; every call carries the caller. */
+export function connectNamespaceData(options: NamespaceDataClientOptions): NamespaceDataClient {
+  const clientOptions = {
+    interceptors: clientInterceptors({ internalToken: options.internalToken }),
+    ...createChannelOptions(),
+  };
+  const credentials = grpc.credentials.createInsecure();
+  const collections = new collectionV1.CollectionServiceClient(options.address, credentials, clientOptions);
+  // One connection to the namespace service's process, shared by its three services.
+  const shared = { ...clientOptions, channelOverride: collections.getChannel() };
+  const documents = new documentV1.DocumentServiceClient(options.address, credentials, shared);
+  const search = new searchV1.SearchServiceClient(options.address, credentials, shared);
+  const call = { deadlineMs: options.deadlineMs, service: "namespace" };
+
+  return {
+    async getCollection(caller, namespaceId, identifier) {
+      const answer = await callUnary(
+        collections.getCollection.bind(collections),
+        { namespaceId, identifier },
+        { ...call, caller },
+      );
+      if (!answer.ok) return answer;
+      const collection = answer.value.collection;
+      return collection === undefined ? missing("collection") : ok(collectionInfo(collection));
+    },
+    async getDocument(caller, namespaceId, collectionIdentifier, documentId) {
+      const answer = await callUnary(
+        documents.getDocument.bind(documents),
+        { namespaceId, collectionIdentifier, documentId, includeFeatures: true },
+        { ...call, caller },
+      );
+      if (!answer.ok) return answer;
+      const document = answer.value.document;
+      return document === undefined ? missing("document") : ok(documentInfo(document));
+    },
+    async search(caller: Caller, request: SearchRequest): Promise<Result<SearchHitInfo[], AppError>> {
+      const answer = await callUnary(
+        search.searchDocuments.bind(search),
+        {
+          namespaceId: request.namespaceId,
+          collectionIdentifiers: [...request.collectionIds],
+          featureUri: request.featureUri,
+          vector: [...request.vector],
+          topK: request.topK,
+          filters: request.filters === null ? undefined : { ...request.filters },
+          scoreThreshold: request.scoreThreshold ?? undefined,
+          excludeDocumentIds: [...request.excludeDocumentIds],
+          includeFeatures: false,
+        },
+        { ...call, caller },
+      );
+      if (!answer.ok) return answer;
+      const hits: SearchHitInfo[] = [];
+      for (const hit of answer.value.hits) {
+        if (hit.document === undefined) return missing("search hit's document");
+        hits.push({
+          documentId: hit.document.documentId,
+          collectionId: hit.document.collectionId,
+          score: hit.score,
+          metadata: hit.document.metadata ?? {},
+          sourceTier: tierOf(hit.sourceTier),
+        });
+      }
+      return ok(hits);
+    },
+    close() {
+      // Closes the channel the other two clients share too.
+      collections.close();
+    },
+  };
+}
+
+function missing(what: string): Result<never, AppError> {
+  return err(internal(`The namespace service answered without a ${what}`));
+}
+
+function collectionInfo(collection: collectionV1.Collection): CollectionInfo {
+  return {
+    collectionId: collection.collectionId,
+    collectionName: collection.collectionName,
+    features: collection.features.map((f) => ({
+      featureUri: f.featureUri,
+      dimensions: f.dimensions,
+      metric: metricOf(f.metric),
+    })),
+    indexedFields: [...collection.indexedFields],
+  };
+}
+
+function documentInfo(document: documentV1.Document): DocumentInfo {
+  const features: Record<string, readonly number[]> = {};
+  for (const [uri, vector] of Object.entries(document.features)) features[uri] = vector.values;
+  return {
+    documentId: document.documentId,
+    collectionId: document.collectionId,
+    namespaceId: document.namespaceId,
+    metadata: document.metadata ?? {},
+    features,
+    tier: tierOf(document.tier),
+    createdAt: (document.createdAt ?? new Date(0)).toISOString(),
+    updatedAt: (document.updatedAt ?? document.createdAt ?? new Date(0)).toISOString(),
+  };
+}

@@ -1,0 +1,47 @@
+import { type ConsumerHandle, type ConsumerOutcome, startDurableConsumer } from "@strata/bus";
+import { isRetryable } from "@strata/errors";
+import { subjectFilterFor } from "@strata/events";
+import type { Logger } from "@strata/logger";
+import type { NatsConnection } from "@strata/service-kit";
+import { evaluateAlerts } from "../domain/alerts/evaluate-alerts.js";
+import type { AclQueryPorts } from "../domain/ports.js";
+
+/** Shared by every acl-query replica: they split the events between them. */
+export const DOCUMENT_CREATED_DURABLE = "acl_query_alert_evaluator";
+
+/**
+ * document.created → alert evaluation. Only new documents: a document written before this
+ * consumer first started was never "new" to any alert. The namespace service unavailable: retry
+ * with a growing delay; anything else is a bug or a broken contract: dead letter.
+ */
+export function startDocumentCreatedConsumer(options: {
+  readonly nc: NatsConnection;
+  readonly ports: AclQueryPorts;
+  readonly logger: Logger;
+}): Promise<ConsumerHandle> {
+  const { ports, logger } = options;
+  return startDurableConsumer({
+    nc: options.nc,
+    durable: DOCUMENT_CREATED_DURABLE,
+    filterSubject: subjectFilterFor("document.created"),
+    startAt: "new",
+    logger,
+    handler: async (event, delivery): Promise<ConsumerOutcome> => {
+      if (event.type !== "document.created") return { action: "dead", reason: `unexpected ${event.type}` };
+      const outcome = await evaluateAlerts(ports, { eventId: event.id, data: event.data });
+      if (outcome.ok) {
+        if (outcome.value.kind === "evaluated" && outcome.value.triggered.length > 0) {
+          logger.info(
+            { event_id: event.id, alerts: outcome.value.triggered.map((m) => m.alert.id) },
+            "alerts triggered",
+          );
+        }
+        return { action: "ack" };
+      }
+      if (isRetryable(outcome.error.kind)) {
+        return { action: "retry", delayMs: Math.min(60_000, 1_000 * 2 ** (delivery.attempt - 1)) };
+      }
+      return { action: "dead", reason: `${outcome.error.kind}: ${outcome.error.message}` };
+    },
+  });
+}

@@ -1,0 +1,72 @@
+import { INBOX_TABLE_SPEC } from "@strata/bus";
+import type { StoredRecord, TableSpec } from "@strata/docstore";
+import type { FilterJson } from "@strata/filter";
+
+export const RETRIEVERS_TABLE = "retrievers";
+export const ALERTS_TABLE = "alerts";
+
+export const ACL_QUERY_TABLE_SPECS: readonly TableSpec[] = [
+  {
+    name: RETRIEVERS_TABLE,
+    indexes: [
+      { fields: ["namespace_id", "retriever_name"], unique: true },
+      { fields: ["namespace_id", "created_at"] },
+    ],
+  },
+  {
+    name: ALERTS_TABLE,
+    indexes: [
+      { fields: ["namespace_id", "alert_name"], unique: true },
+      { fields: ["namespace_id", "created_at"] },
+      { fields: ["namespace_id", "active"] },
+      { fields: ["retriever_id"] },
+    ],
+  },
+  // The document.created consumer marks each event here, in the transaction that appends its alerts.
+  INBOX_TABLE_SPEC,
+];
+
+export interface RetrieverRecord extends StoredRecord {
+  readonly id: string;
+  readonly organization_id: string;
+  readonly namespace_id: string;
+  readonly retriever_name: string;
+  readonly description: string;
+  /** Resolved ids, in the order given: a document_id query tries them in this order. */
+  readonly collection_ids: readonly string[];
+  /** Canonical strata:// spelling. */
+  readonly feature_uri: string;
+  /** The feature's space, the same in every collection (checked when the retriever was saved). */
+  readonly dimensions: number;
+  readonly metric: Metric;
+  readonly top_k: number;
+  /** The filter language's JSON form, as parsed (normalised by toFilterJson); null when none. */
+  readonly filters: FilterJson | null;
+  readonly score_threshold: number | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export type Metric = "cosine" | "euclidean" | "dot";
+
+/** The query an alert was given, kept to show it back and to re-resolve it. */
+export type AlertQueryRecord =
+  | { readonly kind: "vector" }
+  | { readonly kind: "text"; readonly text: string }
+  | { readonly kind: "document"; readonly document_id: string; readonly collection_id: string };
+
+export interface AlertRecord extends StoredRecord {
+  readonly id: string;
+  readonly organization_id: string;
+  readonly namespace_id: string;
+  readonly alert_name: string;
+  readonly description: string;
+  readonly retriever_id: string;
+  readonly query: AlertQueryRecord;
+  /** The query resolved to a vector in the retriever's feature space. */
+  readonly query_vector: readonly number[];
+  readonly score_threshold: number;
+  readonly active: boolean;
+  readonly created_at: string;
+  readonly updated_at: string;
+}

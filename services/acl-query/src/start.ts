@@ -1,0 +1,76 @@
+import { appendToOutbox } from "@strata/bus";
+import { startGrpcServer } from "@strata/grpc";
+import type { Logger } from "@strata/logger";
+import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
+import { connectNamespaceData } from "./adapters/grpc/namespace-data-client.js";
+import { type AclQueryConfig, storeLocationOf } from "./config.js";
+import { startDocumentCreatedConsumer } from "./consumers/document-created.js";
+import type { AclQueryPorts } from "./domain/ports.js";
+import { ACL_QUERY_TABLE_SPECS } from "./domain/tables.js";
+import { aclQueryGrpcServices } from "./server.js";
+
+export type { NatsConnection };
+
+export interface AclQueryServiceDeps {
+  readonly config: AclQueryConfig;
+  readonly logger: Logger;
+  readonly nc: NatsConnection;
+  /** Tests move time; defaults to the system clock. */
+  readonly clock?: () => Date;
+}
+
+export interface RunningAclQueryService extends RunningService {
+  readonly grpcAddress: string;
+}
+
+export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<RunningAclQueryService> {
+  // The caller names the service in its logger (main: createLogger({service}); launcher: a child).
+  const { config, nc, logger } = deps;
+  const runtime = await startServiceRuntime({
+    storeLocation: storeLocationOf(config),
+    tableSpecs: ACL_QUERY_TABLE_SPECS,
+    nc,
+    logger,
+  });
+  const namespaceData = connectNamespaceData({
+    address: config.NAMESPACE_GRPC_URL,
+    internalToken: config.STRATA_INTERNAL_TOKEN,
+    deadlineMs: config.ACL_QUERY_GRPC_DEADLINE,
+  });
+  try {
+    const ports: AclQueryPorts = {
+      store: runtime.store,
+      appendEvent: appendToOutbox,
+      eventsCommitted: runtime.eventsCommitted,
+      clock: deps.clock ?? (() => new Date()),
+      namespaceData,
+    };
+    const server = await startGrpcServer({
+      serviceName: "acl-query",
+      host: config.ACL_QUERY_GRPC_HOST,
+      port: config.ACL_QUERY_GRPC_PORT,
+      internalToken: config.STRATA_INTERNAL_TOKEN,
+      logger,
+      services: aclQueryGrpcServices(ports),
+    });
+    const consumer = await startDocumentCreatedConsumer({ nc, ports, logger });
+    let stopped: Promise<void> | undefined;
+    return {
+      name: "acl-query",
+      grpcAddress: server.address,
+      ready: runtime.ready,
+      stop: () => {
+        // The consumer first: an evaluation in progress commits its events before the store closes.
+        stopped ??= consumer
+          .stop()
+          .then(() => runtime.stop(server))
+          .finally(() => namespaceData.close());
+        return stopped;
+      },
+    };
+  } catch (exception: unknown) {
+    namespaceData.close();
+    await runtime.abort();
+    throw exception;
+  }
+}

@@ -1,0 +1,87 @@
+// Helpers for this package's service tests only; not exported from index.ts.
+import * as grpc from "@grpc/grpc-js";
+import { connectNats } from "@strata/bus";
+import { loadConfig } from "@strata/config";
+import { clientInterceptors } from "@strata/grpc";
+import { createLogger } from "@strata/logger";
+import {
+  namespaceConfigSchema,
+  type RunningNamespaceService,
+  startNamespaceService,
+} from "@strata/namespace";
+import { alertV1, collectionV1, documentV1, namespaceV1, retrieverV1 } from "@strata/proto";
+import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
+import { aclQueryConfigSchema } from "../config.js";
+import { type NatsConnection, type RunningAclQueryService, startAclQueryService } from "../start.js";
+
+// Shared with the other services' harnesses; re-exported so the tests import one module.
+export { readEventStream } from "@strata/service-kit";
+
+export const INTERNAL_TOKEN = "test-internal-token-0123456789abcdef";
+
+/** acl-query and the namespace service it reads from, on a private nats-server. */
+export interface AclQueryHarness {
+  readonly nats: NatsServerHandle;
+  readonly nc: NatsConnection;
+  readonly dir: TempDir;
+  readonly namespaceService: RunningNamespaceService;
+  readonly service: RunningAclQueryService;
+  readonly namespaces: namespaceV1.NamespaceServiceClient;
+  readonly collections: collectionV1.CollectionServiceClient;
+  readonly documents: documentV1.DocumentServiceClient;
+  readonly retrievers: retrieverV1.RetrieverServiceClient;
+  readonly alerts: alertV1.AlertServiceClient;
+  close(): Promise<void>;
+}
+
+export async function startAclQueryHarness(): Promise<AclQueryHarness> {
+  const nats = await startNatsServer();
+  const nc = await connectNats({ servers: nats.url, name: "acl-query-int-test" });
+  const dir = await tempDir("acl-query-int");
+  const common = {
+    STRATA_DATA_DIR: dir.path,
+    NATS_URL: nats.url,
+    STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
+    LOG_LEVEL: "silent",
+  };
+  const namespaceService = await startNamespaceService({
+    config: loadConfig(namespaceConfigSchema, { ...common, NAMESPACE_GRPC_PORT: "0" }),
+    logger: createLogger({ service: "namespace-test", level: "silent" }),
+    nc,
+  });
+  const service = await startAclQueryService({
+    config: loadConfig(aclQueryConfigSchema, {
+      ...common,
+      ACL_QUERY_GRPC_PORT: "0",
+      NAMESPACE_GRPC_URL: namespaceService.grpcAddress,
+    }),
+    logger: createLogger({ service: "acl-query-test", level: "silent" }),
+    nc,
+  });
+  const options = { interceptors: clientInterceptors({ internalToken: INTERNAL_TOKEN }) };
+  const insecure = grpc.credentials.createInsecure();
+  const at = namespaceService.grpcAddress;
+  const clients = {
+    namespaces: new namespaceV1.NamespaceServiceClient(at, insecure, options),
+    collections: new collectionV1.CollectionServiceClient(at, insecure, options),
+    documents: new documentV1.DocumentServiceClient(at, insecure, options),
+    retrievers: new retrieverV1.RetrieverServiceClient(service.grpcAddress, insecure, options),
+    alerts: new alertV1.AlertServiceClient(service.grpcAddress, insecure, options),
+  };
+  return {
+    nats,
+    nc,
+    dir,
+    namespaceService,
+    service,
+    ...clients,
+    async close() {
+      for (const client of Object.values(clients)) client.close();
+      await service.stop();
+      await namespaceService.stop();
+      await nc.close();
+      await nats.stop();
+      await dir.remove();
+    },
+  };
+}

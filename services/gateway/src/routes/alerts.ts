@@ -1,0 +1,212 @@
+import { ok } from "@strata/errors";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { sendAppError } from "../http/errors.js";
+import { alertSchema, alertView } from "./alert-view.js";
+import {
+  DEFAULT_PAGE_SIZE,
+  errorResponses,
+  listQuerySchema,
+  listResponseSchema,
+  namespaceHeaderSchema,
+  stringOrNull,
+} from "./common.js";
+import { queryInputSchema, queryToProto } from "./retriever-view.js";
+import { BEARER, type RouteDeps } from "./route-deps.js";
+import {
+  createInNamespace,
+  descriptionSchema,
+  identifierParams,
+  inNamespace,
+  scopedCreateHeaderSchema,
+  scopeOf,
+} from "./scoped-call.js";
+
+const alertName = z.string().min(1).max(128);
+const retrieverId = z.string().min(1).max(256).describe("Retriever id or name");
+const threshold = z.number().describe("A new document scoring at or above it triggers the alert");
+const query = queryInputSchema.describe(
+  "Resolved to a stored vector now; a document query reads the document once",
+);
+
+const createBody = z.strictObject({
+  alert_name: alertName,
+  description: descriptionSchema.optional(),
+  retriever_id: retrieverId,
+  query,
+  score_threshold: threshold,
+  active: z.boolean().optional().describe("Default true"),
+});
+
+const updateBody = z
+  .strictObject({
+    alert_name: alertName.optional(),
+    description: descriptionSchema.optional(),
+    retriever_id: retrieverId.optional(),
+    query: query.optional(),
+    score_threshold: threshold.optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Give at least one field" });
+
+const params = identifierParams("Alert");
+const TAGS = ["Alerts"];
+
+export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const { backends } = deps;
+  const client = backends.alert;
+
+  typed.post(
+    "/v1/alerts",
+    {
+      config: { access: "write" },
+      schema: {
+        tags: TAGS,
+        summary: "Create an alert: new documents near a query publish alert.triggered",
+        security: BEARER,
+        headers: scopedCreateHeaderSchema,
+        body: createBody,
+        response: { 201: alertSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      return createInNamespace(request, reply, deps, 201, async (scope) => {
+        const created = await backends.call(
+          client.createAlert.bind(client),
+          {
+            namespaceId: scope.namespaceId,
+            alertName: body.alert_name,
+            description: body.description ?? "",
+            retrieverIdentifier: body.retriever_id,
+            query: queryToProto(body.query),
+            scoreThreshold: body.score_threshold,
+            active: body.active,
+          },
+          scope.call,
+        );
+        return created.ok ? ok(alertView(created.value.alert)) : created;
+      });
+    },
+  );
+
+  typed.get(
+    "/v1/alerts",
+    {
+      config: { access: "read" },
+      schema: {
+        tags: TAGS,
+        summary: "List the alerts of a namespace",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        querystring: listQuerySchema,
+        response: { 200: listResponseSchema(alertSchema), ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const listed = await backends.call(
+          client.listAlerts.bind(client),
+          {
+            namespaceId: scope.namespaceId,
+            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
+            cursor: request.query.cursor ?? "",
+          },
+          scope.call,
+        );
+        return listed.ok
+          ? ok({
+              data: listed.value.alerts.map(alertView),
+              next_cursor: stringOrNull(listed.value.nextCursor),
+            })
+          : listed;
+      }),
+  );
+
+  typed.get(
+    "/v1/alerts/:id",
+    {
+      config: { access: "read" },
+      schema: {
+        tags: TAGS,
+        summary: "Get an alert by id or name",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params,
+        response: { 200: alertSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const found = await backends.call(
+          client.getAlert.bind(client),
+          { namespaceId: scope.namespaceId, identifier: request.params.id },
+          scope.call,
+        );
+        return found.ok ? ok(alertView(found.value.alert)) : found;
+      }),
+  );
+
+  typed.patch(
+    "/v1/alerts/:id",
+    {
+      config: { access: "write" },
+      schema: {
+        tags: TAGS,
+        summary: "Change an alert's name, retriever, query, threshold, or pause it",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params,
+        body: updateBody,
+        response: { 200: alertSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = await scopeOf(request, deps);
+      if (!scope.ok) return sendAppError(request, reply, scope.error);
+      const body = request.body;
+      const updated = await backends.call(
+        client.updateAlert.bind(client),
+        {
+          namespaceId: scope.value.namespaceId,
+          identifier: request.params.id,
+          alertName: body.alert_name,
+          description: body.description,
+          retrieverIdentifier: body.retriever_id,
+          query: body.query === undefined ? undefined : queryToProto(body.query),
+          scoreThreshold: body.score_threshold,
+          active: body.active,
+        },
+        scope.value.call,
+      );
+      if (!updated.ok) return sendAppError(request, reply, updated.error);
+      return alertView(updated.value.alert);
+    },
+  );
+
+  typed.delete(
+    "/v1/alerts/:id",
+    {
+      config: { access: "write" },
+      schema: {
+        tags: TAGS,
+        summary: "Delete an alert",
+        security: BEARER,
+        headers: namespaceHeaderSchema,
+        params,
+        response: { 200: alertSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      inNamespace(request, reply, deps, async (scope) => {
+        const deleted = await backends.call(
+          client.deleteAlert.bind(client),
+          { namespaceId: scope.namespaceId, identifier: request.params.id },
+          scope.call,
+        );
+        return deleted.ok ? ok(alertView(deleted.value.alert)) : deleted;
+      }),
+  );
+}

@@ -1,0 +1,39 @@
+import { ok } from "@strata/errors";
+import type { UnaryHandlerWithCaller } from "@strata/grpc";
+import type { searchV1 } from "@strata/proto";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { searchDocuments } from "../../domain/search/search-documents.js";
+import { readDocumentVectors } from "../../domain/vectors/read-vectors.js";
+import { documentToProto, tierToProto } from "../documents/document-mapping.js";
+
+export function searchDocumentsHandler(
+  ports: DataPorts,
+): UnaryHandlerWithCaller<searchV1.SearchDocumentsRequest, searchV1.SearchDocumentsResponse> {
+  return async (request, { caller }) => {
+    const result = await searchDocuments(ports, caller, request.namespaceId, {
+      collectionIdentifiers: request.collectionIdentifiers,
+      featureUri: request.featureUri,
+      vector: request.vector,
+      topK: request.topK,
+      filters: request.filters,
+      scoreThreshold: request.scoreThreshold,
+      excludeDocumentIds: request.excludeDocumentIds,
+    });
+    if (!result.ok) return result;
+    const hits = result.value;
+    const vectors = request.includeFeatures
+      ? await readDocumentVectors(
+          ports,
+          hits.map((h) => h.document),
+        )
+      : ok([]);
+    if (!vectors.ok) return vectors;
+    return ok({
+      hits: hits.map((hit, i) => ({
+        document: documentToProto(hit.document, vectors.value[i]),
+        score: hit.score,
+        sourceTier: tierToProto(hit.sourceTier),
+      })),
+    });
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * npm run bench:search — the data path end to end, through the REST gateway of a real platform
+ * process (embedded mode, as `npm start` runs it; the benchmark itself is a second process):
+ *   1. ingest N × D clustered vectors (default 100,000 × 384) through the batch API, and time it
+ *      until every batch is completed (durable in SQLite, vectors fsynced and searchable);
+ *   2. wait for the background HNSW build (probing query latency; the appendable segment answers
+ *      exactly meanwhile), and report how long that took;
+ *   3. execute a retriever through the gateway, top-10, unfiltered and with a 1%-selective filter
+ *      (`metadata.bucket eq 42`): p50/p99 latency per request, recall@10 against an exact brute
+ *      force computed here on the same vectors, and the brute-force time per query for scale;
+ *   4. the platform process's resident memory (VmRSS) before ingest and after, against the raw
+ *      float32 vector bytes.
+ * Environment: BENCH_COUNT, BENCH_DIMS, BENCH_QUERIES (default 200), BENCH_BATCH (default 5,000).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { clusteredVectors, exactScore } from "@strata/hotindex";
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
+const DIMS = Number(process.env.BENCH_DIMS ?? 384);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const BATCH = Number(process.env.BENCH_BATCH ?? 5_000);
+const IN_FLIGHT = 2;
+const K = 10;
+const FEATURE = "strata://bench@v1/embedding";
+const SELECTIVE_BUCKET = 42;
+
+const repoRoot = join(import.meta.dirname, "../..");
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+const pct = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+interface Platform {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly apiKey: string;
+}
+
+async function startPlatformProcess(dataDir: string): Promise<Platform> {
+  const profile =
+    process.env.BENCH_CPU_PROF === undefined
+      ? []
+      : ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "services/platform/src/main.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      STRATA_DATA_DIR: dataDir,
+      STRATA_HTTP_PORT: "0",
+      LOG_LEVEL: "warn",
+      GATEWAY_RATE_LIMIT_MAX: "100000000",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`the platform did not start: ${output}`)), 120_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (!output.includes("Ctrl-C")) return;
+      clearTimeout(timer);
+      resolve(/REST API:\s+(http:\/\/\S+)/.exec(output)?.[1] ?? "");
+    });
+    child.once("exit", (code) => reject(new Error(`platform exited with ${code}: ${output}`)));
+  });
+  const { api_key: apiKey } = JSON.parse(await readFile(join(dataDir, "bootstrap.json"), "utf8")) as {
+    api_key: string;
+  };
+  return { child, url, apiKey };
+}
+
+async function residentBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}
+
+function api(platform: Platform, namespace?: string) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${platform.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${platform.apiKey}`,
+        ...(namespace === undefined ? {} : { "x-namespace": namespace }),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
+    return JSON.parse(text) as T;
+  };
+}
+
+console.log(
+  JSON.stringify({
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      node: process.version,
+      load: loadavg().map((l) => +l.toFixed(2)),
+    },
+    count: COUNT,
+    dimensions: DIMS,
+    batch_size: BATCH,
+  }),
+);
+
+// The vectors, rounded to 6 decimals so the JSON stays compact; the brute force and the platform
+// then hold the very same float32 values.
+const generated = clusteredVectors({ count: COUNT, dimensions: DIMS, clusters: 100, seed: 2026 });
+const rounded = Float64Array.from(generated.data, (x) => Math.round(x * 1e6) / 1e6);
+const data = Float32Array.from(rounded);
+const queries = generated.queries(QUERIES, 7);
+const vectorOf = (i: number) => data.subarray(i * DIMS, (i + 1) * DIMS);
+const norms = Float64Array.from({ length: COUNT }, (_, i) =>
+  Math.sqrt(exactScore("dot", vectorOf(i), vectorOf(i))),
+);
+
+function bruteForce(query: Float32Array, selective: boolean): string[] {
+  const queryNorm = Math.sqrt(exactScore("dot", query, query));
+  const top: { score: number; i: number }[] = [];
+  for (let i = 0; i < COUNT; i++) {
+    if (selective && i % 100 !== SELECTIVE_BUCKET) continue;
+    let dot = 0;
+    const base = i * DIMS;
+    for (let d = 0; d < DIMS; d++) dot += (data[base + d] as number) * (query[d] as number);
+    const score = dot / (queryNorm * (norms[i] as number));
+    if (top.length < K || score > (top[top.length - 1]?.score ?? 0)) {
+      top.push({ score, i });
+      top.sort((a, b) => b.score - a.score);
+      if (top.length > K) top.pop();
+    }
+  }
+  return top.map((t) => `d${t.i}`);
+}
+
+const bruteStart = performance.now();
+const truth = Array.from({ length: QUERIES }, (_, q) => bruteForce(queries.vector(q), false));
+const bruteMsPerQuery = (performance.now() - bruteStart) / QUERIES;
+const truthSelective = Array.from({ length: QUERIES }, (_, q) => bruteForce(queries.vector(q), true));
+
+function batchBody(first: number, count: number): string {
+  const parts: string[] = [];
+  for (let i = first; i < first + count; i++) {
+    const vector = Array.prototype.slice.call(rounded.subarray(i * DIMS, (i + 1) * DIMS)) as number[];
+    parts.push(
+      `{"document_id":"d${i}","metadata":{"bucket":${i % 100}},"features":{"${FEATURE}":${JSON.stringify(vector)}}}`,
+    );
+  }
+  return `{"documents":[${parts.join(",")}]}`;
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), "strata-search-bench-"));
+const platform = await startPlatformProcess(dataDir);
+try {
+  const pid = platform.child.pid ?? 0;
+  const root = api(platform);
+  const { namespace_id: namespaceId } = await root<{ namespace_id: string }>("POST", "/v1/namespaces", {
+    namespace_name: "bench",
+  });
+  const call = api(platform, namespaceId);
+  const { collection_id: collectionId } = await call<{ collection_id: string }>("POST", "/v1/collections", {
+    collection_name: "vectors",
+    features: [{ feature_uri: FEATURE, dimensions: DIMS, metric: "cosine" }],
+    metadata_schema: { type: "object", properties: { bucket: { type: "integer" } } },
+    indexed_fields: ["bucket"],
+  });
+  const rssBefore = await residentBytes(pid);
+
+  // 1. Ingest: IN_FLIGHT batches at a time, each polled until it is completed.
+  const ingestStart = performance.now();
+  const starts = Array.from({ length: Math.ceil(COUNT / BATCH) }, (_, b) => b * BATCH);
+  let failedItems = 0;
+  const ingestOne = async (first: number) => {
+    const body = batchBody(first, Math.min(BATCH, COUNT - first));
+    const { batch_id: batchId } = await call<{ batch_id: string }>(
+      "POST",
+      `/v1/collections/${collectionId}/documents/batch`,
+      body,
+    );
+    for (;;) {
+      const batch = await call<{ status: string; failed: number }>("GET", `/v1/batches/${batchId}`);
+      if (batch.status === "completed" || batch.status === "failed") {
+        failedItems += batch.failed;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const queue = [...starts];
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      for (let first = queue.shift(); first !== undefined; first = queue.shift()) await ingestOne(first);
+    }),
+  );
+  const ingestSeconds = (performance.now() - ingestStart) / 1000;
+  console.log(
+    JSON.stringify({
+      ingest: {
+        documents: COUNT,
+        failed_items: failedItems,
+        seconds: round(ingestSeconds, 2),
+        documents_per_second: Math.round(COUNT / ingestSeconds),
+      },
+    }),
+  );
+
+  const { retriever_id: retrieverId } = await call<{ retriever_id: string }>("POST", "/v1/retrievers", {
+    retriever_name: "bench",
+    collection_ids: [collectionId],
+    feature_uri: FEATURE,
+    top_k: K,
+  });
+  const execute = async (q: number, selective: boolean) => {
+    const vector = Array.from(queries.vector(q), (x) => Math.round(x * 1e6) / 1e6);
+    const started = performance.now();
+    const answer = await call<{ results: Array<{ document_id: string; _source_tier: string }> }>(
+      "POST",
+      `/v1/retrievers/${retrieverId}/execute`,
+      {
+        query: { vector },
+        top_k: K,
+        ...(selective
+          ? { filters: { AND: [{ field: "metadata.bucket", operator: "eq", value: SELECTIVE_BUCKET }] } }
+          : {}),
+      },
+    );
+    return { ms: performance.now() - started, ids: answer.results.map((r) => r.document_id) };
+  };
+
+  // 2. Searchable at once (exact scan of the appendable segment); fast once the graph is built,
+  // which GET /v1/collections/{id} reports (vector_index[].pending).
+  const during: number[] = [];
+  for (let q = 0; q < 10; q++) during.push((await execute(q, false)).ms);
+  during.sort((a, b) => a - b);
+  const buildStart = performance.now();
+  for (;;) {
+    const info = await call<{ vector_index: Array<{ vectors: number; pending: number }> }>(
+      "GET",
+      `/v1/collections/${collectionId}`,
+    );
+    const [stats] = info.vector_index;
+    if (stats !== undefined && stats.pending === 0 && stats.vectors === COUNT) break;
+    if (performance.now() - buildStart > 900_000) throw new Error("the graph was not built in 15 minutes");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log(
+    JSON.stringify({
+      graph_build: {
+        seconds_after_ingest: round((performance.now() - buildStart) / 1000, 1),
+        query_p50_ms_while_building: round(pct(during, 0.5)),
+      },
+    }),
+  );
+
+  // 3. Queries, twice over (the first round warms up), measured on the second.
+  const measure = async (selective: boolean, expected: string[][]) => {
+    const latencies: number[] = [];
+    let found = 0;
+    let hot = 0;
+    let returned = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let q = 0; q < QUERIES; q++) {
+        const result = await execute(q, selective);
+        if (pass === 0) continue;
+        latencies.push(result.ms);
+        const want = new Set(expected[q]);
+        found += result.ids.filter((id) => want.has(id)).length;
+        returned += result.ids.length;
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    hot = returned;
+    return {
+      p50_ms: round(pct(latencies, 0.5)),
+      p99_ms: round(pct(latencies, 0.99)),
+      recall_at_10: round(found / (QUERIES * K), 4),
+      results_returned: hot,
+    };
+  };
+  const unfiltered = await measure(false, truth);
+  const selective = await measure(true, truthSelective);
+  const rssAfter = await residentBytes(pid);
+  const rawBytes = COUNT * DIMS * 4;
+  console.log(
+    JSON.stringify({
+      query_through_gateway: { unfiltered, selective_1_percent: selective },
+      brute_force_ms_per_query: round(bruteMsPerQuery, 2),
+      memory: {
+        raw_vector_mb: round(rawBytes / 1e6, 1),
+        platform_rss_before_mb: round(rssBefore / 1e6, 1),
+        platform_rss_after_mb: round(rssAfter / 1e6, 1),
+        growth_vs_raw: round((rssAfter - rssBefore) / rawBytes, 2),
+        total_vs_raw: round(rssAfter / rawBytes, 2),
+      },
+    }),
+  );
+} finally {
+  platform.child.kill("SIGTERM");
+  await new Promise((r) => platform.child.once("exit", r));
+  await rm(dataDir, { recursive: true, force: true });
+}
