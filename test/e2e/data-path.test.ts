@@ -187,11 +187,25 @@ describe("documents", () => {
     expect(filtered.body.data[0]?.features).toEqual({ [URI]: [0, 1, 0] });
     expect(filtered.body.next_cursor).toBeNull();
 
+    // The vectors live in the hot index: the collection reports them, and they are searchable.
+    const info = await platform.call<{ vector_index: Array<{ feature_uri: string; vectors: number }> }>(
+      "GET",
+      `/v1/collections/${collection.collection_id}`,
+      { namespace: namespaceId },
+    );
+    expect(info.body.vector_index).toEqual([{ feature_uri: URI, vectors: 2, pending: expect.any(Number) }]);
+
     const deleted = await platform.call<Doc>("DELETE", docs(`/${second.body.document_id}`), {
       namespace: namespaceId,
     });
     expect(deleted.status).toBe(200);
     expect(deleted.body.document_id).toBe(second.body.document_id);
+    const after = await platform.call<{ vector_index: Array<{ vectors: number }> }>(
+      "GET",
+      `/v1/collections/${collection.collection_id}`,
+      { namespace: namespaceId },
+    );
+    expect(after.body.vector_index[0]?.vectors).toBe(1);
     expectErrorBody(
       await platform.call("GET", docs(`/${second.body.document_id}`), { namespace: namespaceId }),
       404,

@@ -58,6 +58,33 @@ describe("taxonomies", () => {
     expect(labelled.body.taxonomy_labels).toEqual([
       { taxonomy_id: created.body.taxonomy_id, label: "bebop" },
     ]);
+    // A filter on a node matches documents labelled with it or any node below it.
+    const other = await createDoc({
+      document_id: "song-other",
+      features: { [URI]: [0, 1, 1] },
+      taxonomy_labels: [{ taxonomy_id: created.body.taxonomy_id, label: "music" }],
+    });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+    const listIds = async (value: string) => {
+      const listed = await platform.call<Page<Doc>>("POST", docs("/list"), {
+        namespace: namespaceId,
+        body: { filters: { AND: [{ field: "taxonomies.genres", operator: "eq", value }] } },
+      });
+      expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+      return listed.body.data.map((d) => d.document_id).sort();
+    };
+    expect(await listIds("jazz")).toEqual(["song-1"]);
+    expect(await listIds("music")).toEqual(["song-1", "song-other"]);
+    expectErrorBody(
+      await platform.call("POST", docs("/list"), {
+        namespace: namespaceId,
+        body: { filters: { AND: [{ field: "taxonomies.nope", operator: "eq", value: "x" }] } },
+      }),
+      422,
+      "ValidationError",
+    );
+    expect((await platform.call("DELETE", docs("/song-other"), { namespace: namespaceId })).status).toBe(200);
+
     const unknownLabel = await createDoc({
       document_id: "song-2",
       taxonomy_labels: [{ taxonomy_id: created.body.taxonomy_id, label: "polka" }],

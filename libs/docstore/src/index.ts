@@ -20,5 +20,7 @@ export type {
   Versioned,
   Where,
 } from "./port.js";
+export type { Conflict } from "./retry-on-conflict.js";
+export { CONFLICT, retryOnConflict } from "./retry-on-conflict.js";
 export type { SqliteDocStoreOptions } from "./sqlite/sqlite-doc-store.js";
 export { openSqliteDocStore } from "./sqlite/sqlite-doc-store.js";

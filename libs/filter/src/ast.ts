@@ -89,6 +89,19 @@ export function hasCallerRefs(node: FilterNode): boolean {
   }
 }
 
+/** Every document field the filter tests, once per condition (repeats kept), in reading order. */
+export function filterFields(node: NodeOf<unknown>): string[] {
+  switch (node.kind) {
+    case "and":
+    case "or":
+      return node.nodes.flatMap(filterFields);
+    case "not":
+      return filterFields(node.node);
+    case "condition":
+      return [node.field];
+  }
+}
+
 /** Narrows a filter without caller references to the bound type (no copy). */
 export function asBound(node: FilterNode): BoundFilterNode | undefined {
   return hasCallerRefs(node) ? undefined : (node as BoundFilterNode);

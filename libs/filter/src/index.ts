@@ -15,6 +15,7 @@ export type {
 export {
   and,
   asBound,
+  filterFields,
   hasCallerRefs,
   isCallerRef,
   isMatchAll,

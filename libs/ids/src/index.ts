@@ -6,3 +6,11 @@ export {
 } from "./api-key-format.js";
 export type { IdKind } from "./prefixes.js";
 export { ID_PREFIXES, idKindOf, isId, newId } from "./prefixes.js";
+export type { NameIssue } from "./resource-name.js";
+export {
+  checkResourceDescription,
+  checkResourceName,
+  isValidResourceName,
+  RESOURCE_DESCRIPTION_MAX,
+  RESOURCE_NAME_MAX,
+} from "./resource-name.js";

@@ -52,8 +52,10 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
     stepBudgetMs: 15,
     snapshotEvery: 50_000,
     snapshotWhenIdleAfter: 1_000,
+    // While writes stream in, roughly a tenth of the event loop goes to the graph (ingestion first;
+    // the appendable segment keeps new vectors searchable); then it catches up at full speed.
     busyWindowMs: 250,
-    busyPauseMs: 45,
+    busyPauseMs: 120,
     ...options.indexer,
   });
   let closed = false;

@@ -1,11 +1,17 @@
-import { type DocStoreSession, listPage, type Versioned } from "@strata/docstore";
+import {
+  CONFLICT,
+  type Conflict,
+  type DocStoreSession,
+  listPage,
+  retryOnConflict,
+  type Versioned,
+} from "@strata/docstore";
 import { type AppError, badRequest, err, notFound, ok, type Result } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
 import { canSeeKey, requireAdmin } from "./key-access.js";
 import { keyRevokedEvent } from "./key-events.js";
 import type { AuthPorts } from "./ports.js";
 import { API_KEYS_TABLE, type ApiKeyRecord } from "./tables.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "./tx-retry.js";
 
 export const LIST_LIMIT_DEFAULT = 20;
 export const LIST_LIMIT_MAX = 100;

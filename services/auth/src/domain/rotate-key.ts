@@ -1,3 +1,4 @@
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result, validationFailed } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
 import { type IssuedKey, insertKey } from "./create-key.js";
@@ -7,7 +8,6 @@ import type { ValidKeyInput } from "./key-input.js";
 import { findVisibleKey } from "./manage-keys.js";
 import type { AuthPorts } from "./ports.js";
 import { API_KEYS_TABLE, type ApiKeyRecord, statusOf } from "./tables.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "./tx-retry.js";
 
 export const MAX_OVERLAP_SECONDS = 30 * 24 * 60 * 60;
 

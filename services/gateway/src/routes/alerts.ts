@@ -4,14 +4,8 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
 import { alertSchema, alertView } from "./alert-view.js";
-import {
-  DEFAULT_PAGE_SIZE,
-  errorResponses,
-  listQuerySchema,
-  listResponseSchema,
-  namespaceHeaderSchema,
-  stringOrNull,
-} from "./common.js";
+import { errorResponses, namespaceHeaderSchema } from "./common.js";
+import { registerListRoute } from "./list-route.js";
 import { queryInputSchema, queryToProto } from "./retriever-view.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import {
@@ -92,38 +86,13 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     },
   );
 
-  typed.get(
-    "/v1/alerts",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: TAGS,
-        summary: "List the alerts of a namespace",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        querystring: listQuerySchema,
-        response: { 200: listResponseSchema(alertSchema), ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const listed = await backends.call(
-          client.listAlerts.bind(client),
-          {
-            namespaceId: scope.namespaceId,
-            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-            cursor: request.query.cursor ?? "",
-          },
-          scope.call,
-        );
-        return listed.ok
-          ? ok({
-              data: listed.value.alerts.map(alertView),
-              next_cursor: stringOrNull(listed.value.nextCursor),
-            })
-          : listed;
-      }),
-  );
+  registerListRoute(app, deps, client.listAlerts.bind(client), {
+    path: "/v1/alerts",
+    tags: TAGS,
+    summary: "List the alerts of a namespace",
+    item: alertSchema,
+    views: (listed) => listed.alerts.map(alertView),
+  });
 
   typed.get(
     "/v1/alerts/:id",

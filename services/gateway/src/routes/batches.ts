@@ -21,6 +21,19 @@ const batchBody = z.strictObject({
     .describe(`1 to ${MAX_BATCH_DOCUMENTS} documents, each shaped like a create-document body`),
 });
 
+/**
+ * A batch document travels with its vectors packed as float32 bytes: half the size of doubles and
+ * no per-number encoding, which matters at 10,000 documents × hundreds of dimensions.
+ */
+function batchDocumentToProto(body: z.infer<typeof createDocumentBody>): batchV1.BatchDocument {
+  const packedFeatures: Record<string, Buffer> = {};
+  for (const [uri, values] of Object.entries(body.features ?? {})) {
+    const floats = Float32Array.from(values);
+    packedFeatures[uri] = Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
+  }
+  return { ...documentToProto(body), features: {}, packedFeatures };
+}
+
 const STATUSES = ["pending", "processing", "completed", "failed"] as const;
 type Status = (typeof STATUSES)[number];
 
@@ -110,7 +123,7 @@ export function registerBatchRoutes(
           {
             namespaceId: scope.namespaceId,
             collectionIdentifier: request.params.id,
-            documents: request.body.documents.map(documentToProto),
+            documents: request.body.documents.map(batchDocumentToProto),
           },
           scope.call,
         );

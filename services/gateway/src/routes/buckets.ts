@@ -3,14 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { bucketSchema, bucketView } from "./bucket-view.js";
-import {
-  DEFAULT_PAGE_SIZE,
-  errorResponses,
-  listQuerySchema,
-  listResponseSchema,
-  namespaceHeaderSchema,
-  stringOrNull,
-} from "./common.js";
+import { errorResponses, namespaceHeaderSchema } from "./common.js";
+import { registerListRoute } from "./list-route.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import {
   createInNamespace,
@@ -64,38 +58,13 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
     },
   );
 
-  typed.get(
-    "/v1/buckets",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: BUCKET_TAGS,
-        summary: "List the buckets of a namespace",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        querystring: listQuerySchema,
-        response: { 200: listResponseSchema(bucketSchema), ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const listed = await backends.call(
-          client.listBuckets.bind(client),
-          {
-            namespaceId: scope.namespaceId,
-            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-            cursor: request.query.cursor ?? "",
-          },
-          scope.call,
-        );
-        return listed.ok
-          ? ok({
-              data: listed.value.buckets.map(bucketView),
-              next_cursor: stringOrNull(listed.value.nextCursor),
-            })
-          : listed;
-      }),
-  );
+  registerListRoute(app, deps, client.listBuckets.bind(client), {
+    path: "/v1/buckets",
+    tags: BUCKET_TAGS,
+    summary: "List the buckets of a namespace",
+    item: bucketSchema,
+    views: (listed) => listed.buckets.map(bucketView),
+  });
 
   typed.get(
     "/v1/buckets/:id",

@@ -10,15 +10,8 @@ import {
   featuresToProto,
   METRICS,
 } from "./collection-view.js";
-import {
-  DEFAULT_PAGE_SIZE,
-  errorResponses,
-  jsonObjectSchema,
-  listQuerySchema,
-  listResponseSchema,
-  namespaceHeaderSchema,
-  stringOrNull,
-} from "./common.js";
+import { errorResponses, jsonObjectSchema, namespaceHeaderSchema } from "./common.js";
+import { registerListRoute } from "./list-route.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import {
   createInNamespace,
@@ -103,38 +96,13 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
     },
   );
 
-  typed.get(
-    "/v1/collections",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: TAGS,
-        summary: "List the collections of a namespace",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        querystring: listQuerySchema,
-        response: { 200: listResponseSchema(collectionSchema), ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const listed = await backends.call(
-          client.listCollections.bind(client),
-          {
-            namespaceId: scope.namespaceId,
-            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-            cursor: request.query.cursor ?? "",
-          },
-          scope.call,
-        );
-        return listed.ok
-          ? ok({
-              data: listed.value.collections.map(collectionView),
-              next_cursor: stringOrNull(listed.value.nextCursor),
-            })
-          : listed;
-      }),
-  );
+  registerListRoute(app, deps, client.listCollections.bind(client), {
+    path: "/v1/collections",
+    tags: TAGS,
+    summary: "List the collections of a namespace",
+    item: collectionSchema,
+    views: (listed) => listed.collections.map(collectionView),
+  });
 
   typed.get(
     "/v1/collections/:id",

@@ -3,15 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
-import {
-  DEFAULT_PAGE_SIZE,
-  errorResponses,
-  jsonObjectSchema,
-  listQuerySchema,
-  listResponseSchema,
-  namespaceHeaderSchema,
-  stringOrNull,
-} from "./common.js";
+import { errorResponses, jsonObjectSchema, namespaceHeaderSchema } from "./common.js";
+import { registerListRoute } from "./list-route.js";
 import {
   executeResponseSchema,
   executeView,
@@ -121,38 +114,13 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     },
   );
 
-  typed.get(
-    "/v1/retrievers",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: TAGS,
-        summary: "List the retrievers of a namespace",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        querystring: listQuerySchema,
-        response: { 200: listResponseSchema(retrieverSchema), ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const listed = await backends.call(
-          client.listRetrievers.bind(client),
-          {
-            namespaceId: scope.namespaceId,
-            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-            cursor: request.query.cursor ?? "",
-          },
-          scope.call,
-        );
-        return listed.ok
-          ? ok({
-              data: listed.value.retrievers.map(retrieverView),
-              next_cursor: stringOrNull(listed.value.nextCursor),
-            })
-          : listed;
-      }),
-  );
+  registerListRoute(app, deps, client.listRetrievers.bind(client), {
+    path: "/v1/retrievers",
+    tags: TAGS,
+    summary: "List the retrievers of a namespace",
+    item: retrieverSchema,
+    views: (listed) => listed.retrievers.map(retrieverView),
+  });
 
   typed.get(
     "/v1/retrievers/:id",

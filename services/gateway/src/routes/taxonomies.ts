@@ -3,14 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
-import {
-  DEFAULT_PAGE_SIZE,
-  errorResponses,
-  listQuerySchema,
-  listResponseSchema,
-  namespaceHeaderSchema,
-  stringOrNull,
-} from "./common.js";
+import { errorResponses, namespaceHeaderSchema } from "./common.js";
+import { registerListRoute } from "./list-route.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import {
   createInNamespace,
@@ -81,38 +75,13 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
   );
 
-  typed.get(
-    "/v1/taxonomies",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: TAGS,
-        summary: "List the taxonomies of a namespace",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        querystring: listQuerySchema,
-        response: { 200: listResponseSchema(taxonomySchema), ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const listed = await backends.call(
-          client.listTaxonomies.bind(client),
-          {
-            namespaceId: scope.namespaceId,
-            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-            cursor: request.query.cursor ?? "",
-          },
-          scope.call,
-        );
-        return listed.ok
-          ? ok({
-              data: listed.value.taxonomies.map(taxonomyView),
-              next_cursor: stringOrNull(listed.value.nextCursor),
-            })
-          : listed;
-      }),
-  );
+  registerListRoute(app, deps, client.listTaxonomies.bind(client), {
+    path: "/v1/taxonomies",
+    tags: TAGS,
+    summary: "List the taxonomies of a namespace",
+    item: taxonomySchema,
+    views: (listed) => listed.taxonomies.map(taxonomyView),
+  });
 
   typed.get(
     "/v1/taxonomies/:id",

@@ -1,3 +1,4 @@
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import {
   type AppError,
   alreadyExists,
@@ -8,12 +9,12 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
+import { checkResourceDescription } from "@strata/ids";
 import { requirePermission, resolveNamespace } from "./namespace-access.js";
 import { namespaceDeletedEvent, namespaceUpdatedEvent } from "./namespace-events.js";
-import { checkDescription, checkName } from "./namespace-input.js";
+import { checkName } from "./namespace-input.js";
 import type { NamespacePorts } from "./ports.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "./tables.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "./tx-retry.js";
 
 export interface NamespaceChanges {
   readonly namespaceName?: string | undefined;
@@ -34,7 +35,7 @@ export async function updateNamespace(
   if (!allowed.ok) return allowed;
   const issues: ValidationIssue[] = [];
   if (changes.namespaceName !== undefined) checkName(changes.namespaceName, issues);
-  if (changes.description !== undefined) checkDescription(changes.description, issues);
+  if (changes.description !== undefined) checkResourceDescription(changes.description, issues);
   if (issues.length > 0) return err(validationFailed(issues));
 
   let emitted = false;

@@ -9,10 +9,10 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
-import { newId } from "@strata/ids";
+import { checkResourceDescription, newId } from "@strata/ids";
 import { requirePermission } from "./namespace-access.js";
 import { namespaceCreatedEvent } from "./namespace-events.js";
-import { checkDescription, checkName } from "./namespace-input.js";
+import { checkName } from "./namespace-input.js";
 import type { NamespacePorts } from "./ports.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "./tables.js";
 
@@ -34,7 +34,7 @@ export async function createNamespace(
   }
   const issues: ValidationIssue[] = [];
   checkName(input.namespaceName, issues);
-  checkDescription(input.description, issues);
+  checkResourceDescription(input.description, issues);
   if (issues.length > 0) return err(validationFailed(issues));
 
   const now = ports.clock();

@@ -1,3 +1,4 @@
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import {
   type AppError,
   alreadyExists,
@@ -8,13 +9,12 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
+import { checkResourceDescription, checkResourceName } from "@strata/ids";
 import { authorize } from "../access.js";
 import type { AclQueryPorts } from "../ports.js";
 import type { QueryInput } from "../query-vector.js";
-import { checkDescription, checkResourceName } from "../resource-name.js";
 import { resolveRetriever } from "../retrievers/retriever-access.js";
 import { ALERTS_TABLE, type AlertRecord } from "../tables.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
 import { resolveAlert } from "./alert-access.js";
 import { checkThreshold, queryInputOf, resolveAlertQuery, type StoredAlertQuery } from "./alert-query.js";
 
@@ -38,7 +38,7 @@ export async function updateAlert(
   if (!scope.ok) return scope;
   const issues: ValidationIssue[] = [];
   if (changes.alertName !== undefined) checkResourceName("alert", "alert_name", changes.alertName, issues);
-  if (changes.description !== undefined) checkDescription(changes.description, issues);
+  if (changes.description !== undefined) checkResourceDescription(changes.description, issues);
   if (changes.scoreThreshold !== undefined) checkThreshold(changes.scoreThreshold, issues);
   if (issues.length > 0) return err(validationFailed(issues));
 

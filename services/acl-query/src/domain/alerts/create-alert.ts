@@ -8,11 +8,10 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
-import { newId } from "@strata/ids";
+import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import { authorize } from "../access.js";
 import type { AclQueryPorts } from "../ports.js";
 import type { QueryInput } from "../query-vector.js";
-import { checkDescription, checkResourceName } from "../resource-name.js";
 import { resolveRetriever } from "../retrievers/retriever-access.js";
 import { ALERTS_TABLE, type AlertRecord } from "../tables.js";
 import { checkThreshold, resolveAlertQuery } from "./alert-query.js";
@@ -37,7 +36,7 @@ export async function createAlert(
   if (!scope.ok) return scope;
   const issues: ValidationIssue[] = [];
   checkResourceName("alert", "alert_name", input.alertName, issues);
-  checkDescription(input.description, issues);
+  checkResourceDescription(input.description, issues);
   checkThreshold(input.scoreThreshold, issues);
   if (input.query === undefined) {
     issues.push({

@@ -1,3 +1,4 @@
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import {
   type AppError,
   alreadyExists,
@@ -9,11 +10,10 @@ import {
 } from "@strata/errors";
 import type { FilterJson } from "@strata/filter";
 import type { Caller } from "@strata/grpc";
+import { checkResourceDescription, checkResourceName } from "@strata/ids";
 import { authorize } from "../access.js";
 import type { AclQueryPorts } from "../ports.js";
-import { checkDescription, checkResourceName } from "../resource-name.js";
 import { ALERTS_TABLE, type AlertRecord, RETRIEVERS_TABLE, type RetrieverRecord } from "../tables.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
 import { checkFeatureUri, parseOptionalFilter } from "./create-retriever.js";
 import { resolveRetriever } from "./retriever-access.js";
 import { resolveRetrieverCollections } from "./retriever-collections.js";
@@ -44,7 +44,7 @@ export async function updateRetriever(
   const issues: ValidationIssue[] = [];
   if (changes.retrieverName !== undefined)
     checkResourceName("retriever", "retriever_name", changes.retrieverName, issues);
-  if (changes.description !== undefined) checkDescription(changes.description, issues);
+  if (changes.description !== undefined) checkResourceDescription(changes.description, issues);
   if (changes.collectionIdentifiers !== undefined)
     checkCollectionIdentifiers(changes.collectionIdentifiers, issues);
   const featureUri =

@@ -9,11 +9,10 @@ import {
 } from "@strata/errors";
 import type { BoundFilterNode } from "@strata/filter";
 import type { Caller } from "@strata/grpc";
-import { newId } from "@strata/ids";
+import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import { authorize } from "../access.js";
 import { canonicalFeatureUri, FEATURE_URI_FORMAT } from "../feature-uri.js";
 import type { AclQueryPorts } from "../ports.js";
-import { checkDescription, checkResourceName } from "../resource-name.js";
 import { RETRIEVERS_TABLE, type RetrieverRecord } from "../tables.js";
 import { resolveRetrieverCollections } from "./retriever-collections.js";
 import { checkFilterFields, parseRetrieverFilter, storedFilter } from "./retriever-filter.js";
@@ -46,7 +45,7 @@ export async function createRetriever(
   if (!scope.ok) return scope;
   const issues: ValidationIssue[] = [];
   checkResourceName("retriever", "retriever_name", input.retrieverName, issues);
-  checkDescription(input.description, issues);
+  checkResourceDescription(input.description, issues);
   checkCollectionIdentifiers(input.collectionIdentifiers, issues);
   const featureUri = checkFeatureUri(input.featureUri, issues);
   const topK = checkTopK(input.topK ?? TOP_K_DEFAULT, "body.top_k", issues);

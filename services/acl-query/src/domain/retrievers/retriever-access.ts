@@ -1,8 +1,7 @@
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
-import { isId } from "@strata/ids";
-import { isValidResourceName } from "../resource-name.js";
+import { isId, isValidResourceName } from "@strata/ids";
 import { RETRIEVERS_TABLE, type RetrieverRecord } from "../tables.js";
 
 /**

@@ -4,6 +4,7 @@ import {
   type BoundFilterNode,
   type FilterJson,
   type FilterNode,
+  filterFields,
   parseFilter,
   toFilterJson,
 } from "@strata/filter";
@@ -57,7 +58,7 @@ export function checkFilterFields(
   for (const field of first?.indexedFields ?? []) {
     if (rest.every((c) => c.indexedFields.includes(field))) allowed.add(`metadata.${field}`);
   }
-  for (const field of new Set(fieldsOf(node))) {
+  for (const field of new Set(filterFields(node))) {
     if (!allowed.has(field)) {
       issues.push({
         location,
@@ -65,17 +66,5 @@ export function checkFilterFields(
         type: "field_not_indexed",
       });
     }
-  }
-}
-
-function fieldsOf(node: FilterNode): string[] {
-  switch (node.kind) {
-    case "and":
-    case "or":
-      return node.nodes.flatMap(fieldsOf);
-    case "not":
-      return fieldsOf(node.node);
-    case "condition":
-      return [node.field];
   }
 }

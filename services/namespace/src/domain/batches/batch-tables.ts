@@ -41,11 +41,15 @@ export interface BatchRecord extends StoredRecord {
   readonly updated_at: string;
 }
 
-/** One document as the client sent it; null stands for "not given" (records hold JSON). */
+/**
+ * One document as the client sent it; null stands for "not given" (records hold JSON). Vectors are
+ * stored packed — `[uri, base64 of float32 little-endian]` entries — which is a fraction of the
+ * JSON numbers' size and cost; an entry holding a number array is read too (older records).
+ */
 export interface BatchItem {
   readonly document_id: string | null;
   readonly metadata: unknown;
-  readonly features: Readonly<Record<string, readonly number[]>>;
+  readonly features: ReadonlyArray<readonly [string, string | readonly number[]]>;
   readonly text: string | null;
   readonly taxonomy_labels: readonly TaxonomyLabelRecord[];
   readonly acl: AclInput | null;

@@ -15,6 +15,7 @@ import {
   type BatchRecord,
   chunkKey,
 } from "./batch-tables.js";
+import { packFloat32 } from "./packed-vectors.js";
 
 /**
  * Stores a batch and all its documents in one transaction, then hands its chunks to the work
@@ -97,10 +98,11 @@ export function chunkRefs(batch: BatchRecord, done: ReadonlySet<number> = new Se
 }
 
 function toItem(input: NewDocumentInput): BatchItem {
+  const entries = Array.isArray(input.features) ? input.features : Object.entries(input.features);
   return {
     document_id: input.documentId ?? null,
     metadata: input.metadata ?? {},
-    features: input.features,
+    features: entries.map(([uri, values]) => [uri, packFloat32(values)] as const),
     text: input.text ?? null,
     taxonomy_labels: input.taxonomyLabels,
     acl: input.acl ?? null,

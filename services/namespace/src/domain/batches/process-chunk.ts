@@ -1,6 +1,7 @@
 import type { DocStoreSession } from "@strata/docstore";
 import { type AppError, err, errorTypeOf, isRetryable, ok, type Result, unavailable } from "@strata/errors";
 import { type InsertedDocument, insertDocument, writeVectors } from "../documents/create-document.js";
+import { resolveDocumentScope } from "../documents/document-access.js";
 import { batchFinishedEvent } from "./batch-events.js";
 import type { BatchPorts } from "./batch-ports.js";
 import {
@@ -14,6 +15,7 @@ import {
   chunkKey,
   itemDocumentId,
 } from "./batch-tables.js";
+import { unpackFloat32 } from "./packed-vectors.js";
 
 export type ChunkOutcome =
   /** The chunk was written now; `finished` when it was the batch's last. */
@@ -88,13 +90,23 @@ async function writeItems(
 ): Promise<Result<BatchItemError[], AppError>> {
   const errors: BatchItemError[] = [];
   const inserted: InsertedDocument[] = [];
+  // Once per chunk, not per item: every item writes to the same namespace and collection.
+  const scope = await resolveDocumentScope(tx, batch.caller, batch.namespace_id, batch.collection_id);
   for (const [offset, item] of chunk.items.entries()) {
     const index = chunk.first_index + offset;
-    const written = await insertDocument(ports, tx, batch.caller, batch.namespace_id, batch.collection_id, {
-      ...documentInput(item),
-      documentId: item.document_id ?? itemDocumentId(batch.id, index),
-      lineage: { batch_id: batch.id, batch_index: index },
-    });
+    const written = await insertDocument(
+      ports,
+      tx,
+      batch.caller,
+      batch.namespace_id,
+      batch.collection_id,
+      {
+        ...documentInput(item),
+        documentId: item.document_id ?? itemDocumentId(batch.id, index),
+        lineage: { batch_id: batch.id, batch_index: index },
+      },
+      scope.ok ? scope.value : undefined,
+    );
     if (!written.ok) {
       // An infrastructure failure is not the item's fault: roll the chunk back and retry it.
       if (isRetryable(written.error.kind)) return written;
@@ -115,7 +127,9 @@ async function writeItems(
 function documentInput(item: BatchItem) {
   return {
     metadata: item.metadata,
-    features: item.features,
+    features: item.features.map(
+      ([uri, values]) => [uri, typeof values === "string" ? unpackFloat32(values) : values] as const,
+    ),
     text: item.text ?? undefined,
     taxonomyLabels: item.taxonomy_labels,
     acl: item.acl ?? undefined,

@@ -1,7 +1,6 @@
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
-import { isId } from "@strata/ids";
-import { isValidResourceName } from "../resource-name.js";
+import { isId, isValidResourceName } from "@strata/ids";
 import type { NamespaceRecord } from "../tables.js";
 import {
   BUCKET_OBJECTS_TABLE,

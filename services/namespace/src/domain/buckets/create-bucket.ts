@@ -8,12 +8,10 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
-import { newId } from "@strata/ids";
+import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import { requirePermission } from "../namespace-access.js";
-import { checkDescription } from "../namespace-input.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
 import type { NamespacePorts } from "../ports.js";
-import { checkResourceName } from "../resource-name.js";
 import { BUCKETS_TABLE, type BucketRecord } from "./bucket-tables.js";
 
 export interface NewBucketInput {
@@ -31,7 +29,7 @@ export async function createBucket(
   if (!allowed.ok) return allowed;
   const issues: ValidationIssue[] = [];
   checkResourceName("bucket", "bucket_name", input.bucketName, issues);
-  checkDescription(input.description, issues);
+  checkResourceDescription(input.description, issues);
   if (issues.length > 0) return err(validationFailed(issues));
   return ports.store.transaction<BucketRecord, AppError>(async (tx) => {
     const namespace = await resolveNamespaceScope(tx, caller, namespaceId);

@@ -1,8 +1,8 @@
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
 import { requirePermission } from "../namespace-access.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
 import { resolveBucket } from "./bucket-access.js";
 import type { BucketPorts } from "./bucket-ports.js";
 import { BUCKET_OBJECTS_TABLE, BUCKETS_TABLE, type BucketRecord } from "./bucket-tables.js";

@@ -1,6 +1,6 @@
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
-import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
 import { findObject, objectNotFound } from "./bucket-access.js";
 import type { BucketPorts } from "./bucket-ports.js";
 import { resolveBucketScope } from "./bucket-scope.js";

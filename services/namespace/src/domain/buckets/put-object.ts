@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import {
   type AppError,
   badRequest,
@@ -12,7 +13,6 @@ import {
 import type { Caller } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { DEFAULT_CONTENT_TYPE, isValidContentType } from "@strata/objectstore";
-import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
 import { findObject } from "./bucket-access.js";
 import type { BucketPorts } from "./bucket-ports.js";
 import { resolveBucketScope } from "./bucket-scope.js";

@@ -8,13 +8,11 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
-import { newId } from "@strata/ids";
+import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import type { DataPorts } from "../data-ports.js";
 import type { JsonObject } from "../json-value.js";
 import { requirePermission } from "../namespace-access.js";
-import { checkDescription } from "../namespace-input.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
-import { checkResourceName } from "../resource-name.js";
 import { checkFeatures, checkIndexedFields, type FeatureInput } from "./collection-input.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "./collection-tables.js";
 import { checkMetadataSchema } from "./metadata-schema.js";
@@ -38,7 +36,7 @@ export async function createCollection(
   if (!allowed.ok) return allowed;
   const issues: ValidationIssue[] = [];
   checkResourceName("collection", "collection_name", input.collectionName, issues);
-  checkDescription(input.description, issues);
+  checkResourceDescription(input.description, issues);
   const features = checkFeatures(input.features, issues);
   let schema: JsonObject | null = null;
   if (input.metadataSchema !== undefined) {

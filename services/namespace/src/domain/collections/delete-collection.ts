@@ -1,4 +1,4 @@
-import type { DocStoreSession } from "@strata/docstore";
+import { CONFLICT, type Conflict, type DocStoreSession, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
 import type { DataPorts } from "../data-ports.js";
@@ -6,7 +6,6 @@ import { documentDeletedEvent } from "../documents/document-events.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/document-tables.js";
 import { requirePermission } from "../namespace-access.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
 import { resolveCollection } from "./collection-access.js";
 import { COLLECTIONS_TABLE, type CollectionRecord, displayName } from "./collection-tables.js";
 

@@ -1,3 +1,4 @@
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import {
   type AppError,
   alreadyExists,
@@ -8,14 +9,12 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
+import { checkResourceDescription, checkResourceName } from "@strata/ids";
 import type { DataPorts } from "../data-ports.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/document-tables.js";
 import { type JsonObject, jsonEqual } from "../json-value.js";
 import { requirePermission } from "../namespace-access.js";
-import { checkDescription } from "../namespace-input.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
-import { checkResourceName } from "../resource-name.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
 import { resolveCollection } from "./collection-access.js";
 import { checkFeatures, checkIndexedFields, type FeatureInput } from "./collection-input.js";
 import { COLLECTIONS_TABLE, type CollectionRecord, type FeatureRecord } from "./collection-tables.js";
@@ -53,7 +52,7 @@ export async function updateCollection(
   const issues: ValidationIssue[] = [];
   if (changes.collectionName !== undefined)
     checkResourceName("collection", "collection_name", changes.collectionName, issues);
-  if (changes.description !== undefined) checkDescription(changes.description, issues);
+  if (changes.description !== undefined) checkResourceDescription(changes.description, issues);
   const features = changes.features === undefined ? undefined : checkFeatures(changes.features, issues);
   if (changes.metadataSchema !== undefined) {
     if (changes.removeMetadataSchema === true) {

@@ -1,3 +1,4 @@
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
 import type { CollectionRecord } from "../collections/collection-tables.js";
@@ -5,13 +6,12 @@ import type { DataPorts } from "../data-ports.js";
 import { checkJsonObject, type JsonObject, jsonEqual } from "../json-value.js";
 import { requirePermission } from "../namespace-access.js";
 import { checkTaxonomyLabels } from "../taxonomies/taxonomy-labels.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
 import { withExtractedFeatures } from "../vectors/extracted-features.js";
 import { vectorPayload } from "../vectors/vector-payload.js";
 import { labelFields } from "./create-document.js";
 import { findDocument, resolveDocumentScope } from "./document-access.js";
 import { type DocumentField, documentDeletedEvent, documentUpdatedEvent } from "./document-events.js";
-import { checkText, checkVectors, METADATA_LIMITS } from "./document-input.js";
+import { checkText, checkVectors, type FeatureVectors, METADATA_LIMITS } from "./document-input.js";
 import {
   DOCUMENTS_TABLE,
   type DocumentRecord,
@@ -26,7 +26,7 @@ import {
  */
 export interface DocumentChanges {
   readonly metadata?: unknown;
-  readonly features?: Readonly<Record<string, readonly number[]>> | undefined;
+  readonly features?: FeatureVectors | undefined;
   readonly text?: string | undefined;
   readonly taxonomyLabels?: readonly TaxonomyLabelRecord[] | undefined;
 }

@@ -17,7 +17,7 @@ import { requirePermission } from "../namespace-access.js";
 import { checkTaxonomyLabels } from "../taxonomies/taxonomy-labels.js";
 import { withExtractedFeatures } from "../vectors/extracted-features.js";
 import { vectorPayload } from "../vectors/vector-payload.js";
-import { resolveDocumentScope } from "./document-access.js";
+import { type DocumentScope, resolveDocumentScope } from "./document-access.js";
 import { documentCreatedEvent } from "./document-events.js";
 import {
   type AclInput,
@@ -25,6 +25,7 @@ import {
   checkDocumentId,
   checkText,
   checkVectors,
+  type FeatureVectors,
   METADATA_LIMITS,
 } from "./document-input.js";
 import {
@@ -43,7 +44,7 @@ export interface NewDocumentInput {
   /** Undefined means {}. */
   readonly metadata?: unknown;
   /** Vectors by feature URI (strata:// or mixpeek://). */
-  readonly features: Readonly<Record<string, readonly number[]>>;
+  readonly features: FeatureVectors;
   readonly text?: string | undefined;
   readonly taxonomyLabels: readonly TaxonomyLabelRecord[];
   /** Undefined means {owner: null, read: [], write: [], public: true}. */
@@ -95,6 +96,8 @@ export async function insertDocument(
   namespaceId: string,
   collectionIdentifier: string,
   input: NewDocumentInput,
+  /** The namespace and collection, when the caller resolved them already in this transaction. */
+  resolved?: DocumentScope,
 ): Promise<Result<InsertedDocument, AppError>> {
   const allowed = requirePermission(caller, "write");
   if (!allowed.ok) return allowed;
@@ -106,7 +109,9 @@ export async function insertDocument(
   const acl = input.acl === undefined ? DEFAULT_ACL : checkAcl(input.acl, issues);
   if (issues.length > 0) return err(validationFailed(issues));
   const documentId = input.documentId ?? newId("document");
-  const scope = await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
+  const scope = resolved
+    ? ok(resolved)
+    : await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
   if (!scope.ok) return scope;
   const collection = scope.value.collection.record;
   const problems: ValidationIssue[] = [];

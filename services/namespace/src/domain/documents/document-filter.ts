@@ -5,6 +5,7 @@ import {
   bindCaller,
   type CallerContext,
   type FilterNode,
+  filterFields,
   MATCH_ALL,
   MATCH_NOTHING,
   parseFilter,
@@ -49,7 +50,7 @@ export async function compileDocumentFilter(
     ...collections.flatMap((c) => c.indexed_fields.map((f) => `metadata.${f}`)),
   ]);
   const issues: ValidationIssue[] = [];
-  for (const field of new Set(fieldsOf(parsed.value))) {
+  for (const field of new Set(filterFields(parsed.value))) {
     if (!allowed.has(field) && !field.startsWith(TAXONOMY_FIELD_PREFIX)) {
       issues.push({
         location,
@@ -136,16 +137,4 @@ async function taxonomyCondition(
   const negated = node.operator === "ne" || node.operator === "nin";
   if (!negated) return ok(matches);
   return ok(terms.length === 0 ? MATCH_ALL : { kind: "not", node: matches });
-}
-
-function fieldsOf(node: FilterNode): string[] {
-  switch (node.kind) {
-    case "and":
-    case "or":
-      return node.nodes.flatMap(fieldsOf);
-    case "not":
-      return fieldsOf(node.node);
-    case "condition":
-      return [node.field];
-  }
 }

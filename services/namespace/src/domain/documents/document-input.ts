@@ -22,6 +22,37 @@ export function checkDocumentId(id: string, issues: ValidationIssue[], location 
   }
 }
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The index of the first value that is not a finite number within float32 range (vector stores keep
+ * float32: a larger magnitude would turn into Infinity there), or -1. A plain loop: it runs on every
+ * number of every ingested vector.
+ */
+function firstBadValue(values: VectorValues): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== "number" || !(Math.abs(v) <= FLOAT32_MAX)) return i;
+  }
+  return -1;
+}
+
+function isAllZeros(values: VectorValues): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) return false;
+  return true;
+}
+
+/** A vector as given: JSON numbers, or float32 values from a packed upload. */
+export type VectorValues = readonly number[] | Float32Array;
+
+/**
+ * Vectors by feature URI: an object, or a list of entries (which, unlike an object, can hold the
+ * same URI twice — a batch item giving a URI both as numbers and packed — so that is refused).
+ */
+export type FeatureVectors =
+  | Readonly<Record<string, VectorValues>>
+  | ReadonlyArray<readonly [string, VectorValues]>;
+
 /**
  * Vectors by feature URI (either scheme). Each URI must be declared by the collection, each vector
  * must have the declared dimension and finite numbers only, and a cosine vector cannot be all zeros
@@ -29,13 +60,13 @@ export function checkDocumentId(id: string, issues: ValidationIssue[], location 
  */
 export function checkVectors(
   collection: Pick<CollectionRecord, "features">,
-  features: Readonly<Record<string, readonly number[]>>,
+  features: FeatureVectors,
   issues: ValidationIssue[],
   location = "body.features",
 ): StoredVector[] {
   const vectors: StoredVector[] = [];
   const seen = new Set<string>();
-  for (const [key, values] of Object.entries(features)) {
+  for (const [key, values] of Array.isArray(features) ? features : Object.entries(features)) {
     const at = `${location}[${JSON.stringify(key)}]`;
     const uri = parseFeatureUri(key)?.uri;
     const declared = collection.features.find((f) => f.feature_uri === uri);
@@ -60,16 +91,17 @@ export function checkVectors(
       });
       continue;
     }
-    const bad = values.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+    const bad = firstBadValue(values);
     if (bad >= 0) {
       issues.push({
         location: `${at}[${bad}]`,
-        message: "vector values must be finite numbers (no NaN or Infinity)",
+        message:
+          "vector values must be finite numbers within float32 range (|x| ≤ 3.4e38; no NaN or Infinity)",
         type: "not_finite",
       });
       continue;
     }
-    if (declared.metric === "cosine" && values.every((v) => v === 0)) {
+    if (declared.metric === "cosine" && isAllZeros(values)) {
       issues.push({ location: at, message: "a cosine vector cannot be all zeros", type: "zero_vector" });
       continue;
     }

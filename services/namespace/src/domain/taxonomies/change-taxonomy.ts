@@ -1,3 +1,4 @@
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import {
   type AppError,
   alreadyExists,
@@ -8,13 +9,11 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
+import { checkResourceDescription, checkResourceName } from "@strata/ids";
 import type { DataPorts } from "../data-ports.js";
 import { jsonEqual } from "../json-value.js";
 import { requirePermission } from "../namespace-access.js";
-import { checkDescription } from "../namespace-input.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
-import { checkResourceName } from "../resource-name.js";
-import { CONFLICT, type Conflict, retryOnConflict } from "../tx-retry.js";
 import { resolveTaxonomy } from "./taxonomy-access.js";
 import { checkTaxonomyNodes, type TaxonomyNodeInput } from "./taxonomy-input.js";
 import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./taxonomy-tables.js";
@@ -39,7 +38,7 @@ export async function updateTaxonomy(
   const issues: ValidationIssue[] = [];
   if (changes.taxonomyName !== undefined)
     checkResourceName("taxonomy", "taxonomy_name", changes.taxonomyName, issues);
-  if (changes.description !== undefined) checkDescription(changes.description, issues);
+  if (changes.description !== undefined) checkResourceDescription(changes.description, issues);
   const nodes = changes.nodes === undefined ? undefined : checkTaxonomyNodes(changes.nodes, issues);
   if (issues.length > 0) return err(validationFailed(issues));
   return retryOnConflict(() =>

@@ -8,12 +8,10 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
-import { newId } from "@strata/ids";
+import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import type { DataPorts } from "../data-ports.js";
 import { requirePermission } from "../namespace-access.js";
-import { checkDescription } from "../namespace-input.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
-import { checkResourceName } from "../resource-name.js";
 import { checkTaxonomyNodes, type TaxonomyNodeInput } from "./taxonomy-input.js";
 import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./taxonomy-tables.js";
 
@@ -33,7 +31,7 @@ export async function createTaxonomy(
   if (!allowed.ok) return allowed;
   const issues: ValidationIssue[] = [];
   checkResourceName("taxonomy", "taxonomy_name", input.taxonomyName, issues);
-  checkDescription(input.description, issues);
+  checkResourceDescription(input.description, issues);
   const nodes = checkTaxonomyNodes(input.nodes, issues);
   if (issues.length > 0) return err(validationFailed(issues));
   return ports.store.transaction<TaxonomyRecord, AppError>(async (tx) => {

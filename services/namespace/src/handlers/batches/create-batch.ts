@@ -3,6 +3,7 @@ import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { batchV1 } from "@strata/proto";
 import type { BatchPorts } from "../../domain/batches/batch-ports.js";
 import { createBatch } from "../../domain/batches/create-batch.js";
+import { floatsFromBytes } from "../../domain/batches/packed-vectors.js";
 import { aclFromProto, labelsFromProto, vectorsFromProto } from "../documents/document-mapping.js";
 import { batchToProto } from "./batch-mapping.js";
 
@@ -13,7 +14,10 @@ export function createBatchHandler(
     const documents = request.documents.map((d) => ({
       documentId: d.documentId,
       metadata: d.metadata,
-      features: vectorsFromProto(d.features),
+      features: [
+        ...Object.entries(vectorsFromProto(d.features)),
+        ...Object.entries(d.packedFeatures).map(([uri, bytes]) => [uri, floatsFromBytes(bytes)] as const),
+      ],
       text: d.text,
       taxonomyLabels: labelsFromProto(d.taxonomyLabels),
       acl: aclFromProto(d.acl),
