@@ -1,10 +1,6 @@
-import { aclQueryConfigSchema, startAclQueryService } from "@strata/acl-query";
-import { authConfigSchema, startAuthService } from "@strata/auth";
 import type { connectNats } from "@strata/bus";
 import { ConfigError, type Env } from "@strata/config";
-import { gatewayConfigSchema, startGateway } from "@strata/gateway";
 import type { Logger } from "@strata/logger";
-import { namespaceConfigSchema, startNamespaceService } from "@strata/namespace";
 import type { z } from "zod";
 import type { PlatformConfig, RemoteService, ServiceName } from "./config.js";
 
@@ -86,9 +82,12 @@ function addressOf(ctx: StartContext, service: RemoteService): string | undefine
 
 type Starter = (ctx: StartContext) => Promise<RunningService>;
 
+// Each service's package is imported when it starts, not before: a container loads only the
+// service it runs (not, say, the namespace service's native vector index in the gateway's).
 const STARTERS: Record<ServiceName, Starter> = {
-  auth: (ctx) =>
-    startAuthService({
+  auth: async (ctx) => {
+    const { authConfigSchema, startAuthService } = await import("@strata/auth");
+    return startAuthService({
       config: parseServiceConfig("auth", authConfigSchema, {
         ...sharedEnv(ctx),
         ...grpcBinding(ctx, "AUTH"),
@@ -96,18 +95,22 @@ const STARTERS: Record<ServiceName, Starter> = {
       }),
       logger: ctx.logger,
       nc: ctx.nc,
-    }),
-  namespace: (ctx) =>
-    startNamespaceService({
+    });
+  },
+  namespace: async (ctx) => {
+    const { namespaceConfigSchema, startNamespaceService } = await import("@strata/namespace");
+    return startNamespaceService({
       config: parseServiceConfig("namespace", namespaceConfigSchema, {
         ...sharedEnv(ctx),
         ...grpcBinding(ctx, "NAMESPACE"),
       }),
       logger: ctx.logger,
       nc: ctx.nc,
-    }),
-  "acl-query": (ctx) =>
-    startAclQueryService({
+    });
+  },
+  "acl-query": async (ctx) => {
+    const { aclQueryConfigSchema, startAclQueryService } = await import("@strata/acl-query");
+    return startAclQueryService({
       config: parseServiceConfig("acl-query", aclQueryConfigSchema, {
         ...sharedEnv(ctx),
         ...grpcBinding(ctx, "ACL_QUERY"),
@@ -115,9 +118,11 @@ const STARTERS: Record<ServiceName, Starter> = {
       }),
       logger: ctx.logger,
       nc: ctx.nc,
-    }),
-  gateway: (ctx) =>
-    startGateway({
+    });
+  },
+  gateway: async (ctx) => {
+    const { gatewayConfigSchema, startGateway } = await import("@strata/gateway");
+    return startGateway({
       config: parseServiceConfig("gateway", gatewayConfigSchema, {
         ...sharedEnv(ctx),
         STRATA_HTTP_PORT: String(ctx.config.httpPort),
@@ -127,7 +132,8 @@ const STARTERS: Record<ServiceName, Starter> = {
       }),
       logger: ctx.logger,
       nc: ctx.nc,
-    }),
+    });
+  },
 };
 
 export function startService(name: ServiceName, ctx: StartContext): Promise<RunningService> {

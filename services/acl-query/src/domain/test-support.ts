@@ -2,7 +2,7 @@
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
 import { asBound, parseFilter, toPredicate } from "@strata/filter";
 import type { Caller } from "@strata/grpc";
-import { exactScore } from "@strata/hotindex";
+import { exactScore } from "@strata/hotindex/scoring";
 import { createTestCaller, createTestRuntime, type TestRuntime } from "@strata/service-kit";
 import type {
   CollectionInfo,

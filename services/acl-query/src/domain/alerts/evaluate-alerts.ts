@@ -3,7 +3,9 @@ import { type AppError, err, ok, type Result } from "@strata/errors";
 import type { EventData } from "@strata/events";
 import { toPredicate } from "@strata/filter";
 import type { Caller } from "@strata/grpc";
-import { exactScore } from "@strata/hotindex";
+// The scoring subpath, not the package: the package loads the native vector index, which an
+// acl-query container does not need.
+import { exactScore } from "@strata/hotindex/scoring";
 import type { DocumentInfo } from "../namespace-data.js";
 import type { AclQueryPorts } from "../ports.js";
 import { parseRetrieverFilter } from "../retrievers/retriever-filter.js";
