@@ -202,4 +202,47 @@ describe("alerts", () => {
     expect(events[1]?.data.collection_id).toBe(notesId);
     expect(events[1]?.data.score).toBeGreaterThanOrEqual(0.5);
   });
+
+  it("fires through a retriever whose filter names a taxonomy node, for documents labelled below it", async () => {
+    const taxonomy = await created<{ taxonomy_id: string }>("POST", "/v1/taxonomies", {
+      taxonomy_name: "kinds",
+      nodes: [{ label: "animal" }, { label: "cat", parent: "animal" }, { label: "rock" }],
+    });
+    await created("POST", "/v1/retrievers", {
+      retriever_name: "animals",
+      collection_ids: ["items"],
+      feature_uri: URI,
+      filters: { field: "taxonomies.kinds", operator: "eq", value: "animal" },
+    });
+    const alert = await created<AlertView>("POST", "/v1/alerts", {
+      alert_name: "near-animals",
+      retriever_id: "animals",
+      query: { vector: [0, 0, 1] },
+      score_threshold: 0.9,
+    });
+    const labelled = (document_id: string, label: string) =>
+      created("POST", `/v1/collections/${itemsId}/documents`, {
+        document_id,
+        metadata: { topic: "nature" },
+        features: { [URI]: [0, 0.1, 1] },
+        taxonomy_labels: [{ taxonomy_id: taxonomy.taxonomy_id, label }],
+      });
+    await labelled("pebble", "rock");
+    await labelled("tabby", "cat");
+    await waitUntil(
+      async () => (await alertEvents()).some((e) => e.data.alert_id === alert.alert_id),
+      15_000,
+      100,
+    );
+    const mine = (await alertEvents()).filter((e) => e.data.alert_id === alert.alert_id);
+    expect(mine.map((e) => e.data.document_id)).toEqual(["tabby"]);
+    // Executing the same retriever applies the same filter.
+    const executed = await call<{ results: Array<{ document_id: string }> }>(
+      "POST",
+      "/v1/retrievers/animals/execute",
+      { query: { vector: [0, 0, 1] } },
+    );
+    expect(executed.status, JSON.stringify(executed.body)).toBe(200);
+    expect(executed.body.results.map((r) => r.document_id)).toEqual(["tabby"]);
+  });
 });

@@ -1,14 +1,9 @@
 import { processOnce } from "@strata/bus";
-import { type AppError, err, ok, type Result } from "@strata/errors";
+import { type AppError, err, isRetryable, ok, type Result } from "@strata/errors";
 import type { EventData } from "@strata/events";
-import { toPredicate } from "@strata/filter";
+import type { FilterJson } from "@strata/filter";
 import type { Caller } from "@strata/grpc";
-// The scoring subpath, not the package: the package loads the native vector index, which an
-// acl-query container does not need.
-import { exactScore } from "@strata/hotindex/scoring";
-import type { DocumentInfo } from "../namespace-data.js";
 import type { AclQueryPorts } from "../ports.js";
-import { parseRetrieverFilter } from "../retrievers/retriever-filter.js";
 import { ALERTS_TABLE, type AlertRecord, RETRIEVERS_TABLE, type RetrieverRecord } from "../tables.js";
 import { type AlertMatch, alertTriggeredEvent } from "./alert-events.js";
 
@@ -22,15 +17,19 @@ export interface NewDocumentEvent {
 
 export type EvaluationOutcome =
   | { readonly kind: "no_alerts" }
-  | { readonly kind: "document_gone" }
   | { readonly kind: "duplicate" }
   | { readonly kind: "evaluated"; readonly triggered: readonly AlertMatch[] };
 
 /**
  * Scores a new document against the active alerts of its namespace and publishes alert.triggered
  * for each match, through the outbox in the transaction that marks the event processed (a
- * redelivered event finds the mark and publishes nothing twice). Errors are the namespace
- * service's (unavailable: retry later).
+ * redelivered event finds the mark and publishes nothing twice).
+ *
+ * Each alert is checked by the namespace service's own search, narrowed to this one document: its
+ * retriever's collections and filter (taxonomy conditions included) and the alert's threshold
+ * mean exactly what they mean when the retriever is executed, and the score is the index's. A
+ * document deleted meanwhile simply is not found. Errors are the namespace service's (unavailable:
+ * retry later).
  */
 export async function evaluateAlerts(
   ports: AclQueryPorts,
@@ -45,25 +44,30 @@ export async function evaluateAlerts(
     ports,
     alerts.map((a) => a.record),
   );
-  const fetched = await ports.namespaceData.getDocument(
-    internalReader(data.organization_id, data.namespace_id),
-    data.namespace_id,
-    data.collection_id,
-    data.document_id,
-  );
-  if (!fetched.ok) {
-    // Deleted before we got to it: nothing to alert on any more.
-    return fetched.error.kind === "not_found" ? ok({ kind: "document_gone" }) : fetched;
-  }
-  const document = fetched.value;
-  const triggered = alerts.flatMap(({ record: alert }) => {
+  const reader = internalReader(data.organization_id, data.namespace_id);
+  const triggered: AlertMatch[] = [];
+  for (const { record: alert } of alerts) {
     const retriever = retrievers.get(alert.retriever_id);
-    if (retriever === undefined) return [];
-    const score = scoreFor(alert, retriever, document);
-    return score === undefined
-      ? []
-      : [{ alert, documentId: document.documentId, collectionId: document.collectionId, score }];
-  });
+    if (retriever === undefined || !retriever.collection_ids.includes(data.collection_id)) continue;
+    const hits = await ports.namespaceData.search(reader, {
+      namespaceId: data.namespace_id,
+      collectionIds: [data.collection_id],
+      featureUri: retriever.feature_uri,
+      vector: alert.query_vector,
+      topK: 1,
+      filters: onlyDocument(retriever.filters, data.document_id),
+      scoreThreshold: alert.score_threshold,
+      excludeDocumentIds: [],
+    });
+    if (!hits.ok) {
+      if (isRetryable(hits.error.kind)) return hits;
+      // The collection or a taxonomy the filter names is gone: this alert cannot match.
+      continue;
+    }
+    const [hit] = hits.value;
+    if (hit === undefined) continue;
+    triggered.push({ alert, documentId: hit.documentId, collectionId: hit.collectionId, score: hit.score });
+  }
   const time = ports.clock();
   const processed = await processOnce<readonly AlertMatch[], AppError>(
     ports.store,
@@ -80,36 +84,10 @@ export async function evaluateAlerts(
   return ok({ kind: "evaluated", triggered });
 }
 
-/**
- * The alert's score for the document, or undefined when the document is outside the retriever
- * (another collection, fails its filter, no vector for its feature) or scores below the threshold.
- */
-export function scoreFor(
-  alert: AlertRecord,
-  retriever: RetrieverRecord,
-  document: DocumentInfo,
-): number | undefined {
-  if (!retriever.collection_ids.includes(document.collectionId)) return undefined;
-  if (retriever.filters !== null) {
-    const filter = parseRetrieverFilter(retriever.filters, "filters");
-    if (!filter.ok || !toPredicate(filter.value)(filterView(document))) return undefined;
-  }
-  const vector = document.features[retriever.feature_uri];
-  if (vector === undefined || vector.length !== alert.query_vector.length) return undefined;
-  const score = exactScore(retriever.metric, alert.query_vector, vector);
-  return score >= alert.score_threshold ? score : undefined;
-}
-
-/** The fields a retriever filter can name, as the search sees them. */
-function filterView(document: DocumentInfo): Record<string, unknown> {
-  return {
-    document_id: document.documentId,
-    collection_id: document.collectionId,
-    metadata: document.metadata,
-    tier: document.tier,
-    created_at: document.createdAt,
-    updated_at: document.updatedAt,
-  };
+/** The retriever's filter, narrowed to one document. */
+function onlyDocument(filters: FilterJson | null, documentId: string): FilterJson {
+  const thisDocument: FilterJson = { field: "document_id", operator: "eq", value: documentId };
+  return filters === null ? thisDocument : { AND: [filters, thisDocument] };
 }
 
 async function retrieversOf(

@@ -13,6 +13,9 @@ import type { CollectionInfo } from "../namespace-data.js";
 /** Fields every document has and a retriever filter may use, besides `metadata.<indexed field>`. */
 export const BUILT_IN_FILTER_FIELDS = ["document_id", "created_at", "updated_at", "tier"] as const;
 
+/** `taxonomies.<taxonomy id or name>`: a label, matching its descendants (expanded by the namespace service). */
+const TAXONOMY_FIELD_PREFIX = "taxonomies.";
+
 /**
  * Parses a retriever or execute filter. `$user.…` references are for ACL rules: a retriever's
  * filter is the same for every caller, and an alert evaluates it with no end user at all.
@@ -59,10 +62,11 @@ export function checkFilterFields(
     if (rest.every((c) => c.indexedFields.includes(field))) allowed.add(`metadata.${field}`);
   }
   for (const field of new Set(filterFields(node))) {
-    if (!allowed.has(field)) {
+    // Taxonomies belong to the namespace, not a collection; the namespace service checks the name.
+    if (!allowed.has(field) && !field.startsWith(TAXONOMY_FIELD_PREFIX)) {
       issues.push({
         location,
-        message: `cannot filter on ${field}; filterable in every collection of the retriever: ${[...allowed].join(", ")}`,
+        message: `cannot filter on ${field}; filterable in every collection of the retriever: ${[...allowed].join(", ")}, taxonomies.<taxonomy>`,
         type: "field_not_indexed",
       });
     }
