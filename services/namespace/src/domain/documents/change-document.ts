@@ -48,7 +48,7 @@ export async function updateDocument(
   if (issues.length > 0) return err(validationFailed(issues));
   let emitted = false;
   let removedUris: string[] = [];
-  let scopeOfRemoval: CollectionRecord | undefined;
+  let collectionOfRemoved: CollectionRecord | undefined;
   const result = await retryOnConflict(() =>
     ports.store.transaction<DocumentRecord, AppError | Conflict>(async (tx) => {
       emitted = false;
@@ -103,14 +103,14 @@ export async function updateDocument(
       await ports.appendEvent(tx, documentUpdatedEvent(updated, changed, now));
       emitted = true;
       removedUris = current.feature_uris.filter((uri) => !updated.feature_uris.includes(uri));
-      scopeOfRemoval = collection;
+      collectionOfRemoved = collection;
       return ok(updated);
     }),
   );
   if (result.ok && emitted) {
     ports.eventsCommitted();
-    if (removedUris.length > 0 && scopeOfRemoval !== undefined)
-      await forgetVectors(ports, scopeOfRemoval, [documentId], removedUris);
+    if (removedUris.length > 0 && collectionOfRemoved !== undefined)
+      await forgetVectors(ports, collectionOfRemoved, [documentId], removedUris);
   }
   return result;
 }
