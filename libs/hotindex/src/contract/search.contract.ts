@@ -102,9 +102,12 @@ export function searchContract(open: OpenHotIndex): void {
       const records = randomRecords(300, DIMS, 31, (i) => ({ collectionId: `col_${i % 3}` }));
       await upsertAll(index, space, records);
       const query = randomRecords(1, DIMS, 8)[0]?.vector ?? [];
-      for (const ids of [["col_1"], ["col_0", "col_2"], ["col_none"]]) {
+      // Every collection (and more) is the same as no restriction; a subset restricts.
+      for (const ids of [["col_1"], ["col_0", "col_2"], ["col_none"], ["col_0", "col_1", "col_2", "col_x"]]) {
         const hits = unwrap(await index.search(space, { vector: query, k: 10, collectionIds: ids }));
         expectSameHits(hits, referenceSearch(records, "dot", query, 10, undefined, ids));
+        const matching = records.filter((r) => ids.includes(r.collectionId)).length;
+        expect(unwrap(await index.count(space, undefined, ids))).toBe(matching);
       }
       expect(unwrap(await index.search(space, { vector: query, k: 10, collectionIds: [] }))).toEqual([]);
       const filter = c("x", "exists", false);

@@ -120,6 +120,9 @@ export function countSpace(
   const simple = filter ? simplify(filter) : undefined;
   if (simple && isMatchNothing(simple)) return 0;
   const { table } = space;
+  if (collectionIds !== undefined && table.coversAllCollections(collectionIds)) {
+    return countSpace(space, filter, undefined);
+  }
   if ((!simple || isMatchAll(simple)) && !collectionIds) return table.liveCount;
   const accept = acceptor(table, simple, collectionIds);
   const candidates = candidateSlots(space, simple, collectionIds);
