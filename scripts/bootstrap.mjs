@@ -5,6 +5,7 @@
 //   node scripts/bootstrap.mjs test           install what is missing, then `pnpm run test:run`
 //   node scripts/bootstrap.mjs setup          only install what is missing
 //   node scripts/bootstrap.mjs bench <file>   install what is missing, then `node --import tsx <file>`
+//   node scripts/bootstrap.mjs demo           install what is missing, then the demo (against `npm start`)
 //
 // It runs on a fresh clone before anything is installed, so it is plain Node ESM with no
 // dependencies. Every step says what it checks and what it does about it.
@@ -285,7 +286,7 @@ function runTypeScript(file, args) {
 
 function main() {
   const [command, ...rest] = process.argv.slice(2);
-  const commands = ["start", "test", "setup", "bench"];
+  const commands = ["start", "test", "setup", "bench", "demo"];
   if (!commands.includes(command)) {
     fail(`usage: node scripts/bootstrap.mjs <${commands.join("|")}> [args]`);
   }
@@ -312,6 +313,10 @@ function main() {
     case "bench":
       step(`running ${rest[0]}`);
       runTypeScript(rest[0], rest.slice(1));
+      return;
+    case "demo":
+      step("running the demo against the platform `npm start` runs");
+      runTypeScript("test/demo/demo.ts", rest);
       return;
   }
 }

@@ -12,11 +12,12 @@
  *      after 20 s idle, against the raw float32 vector bytes.
  * Environment: BENCH_COUNT, BENCH_DIMS, BENCH_QUERIES (default 200), BENCH_BATCH (default 5,000).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { clusteredVectors, exactScore } from "@strata/hotindex";
+import { launchPlatformProcess } from "../e2e/platform-process.js";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
 const DIMS = Number(process.env.BENCH_DIMS ?? 384);
@@ -27,7 +28,6 @@ const K = 10;
 const FEATURE = "strata://bench@v1/embedding";
 const SELECTIVE_BUCKET = 42;
 
-const repoRoot = join(import.meta.dirname, "../..");
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 const pct = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
@@ -39,31 +39,12 @@ interface Platform {
 }
 
 async function startPlatformProcess(dataDir: string): Promise<Platform> {
-  const profile =
-    process.env.BENCH_CPU_PROF === undefined
-      ? []
-      : ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", "services/platform/src/main.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      STRATA_DATA_DIR: dataDir,
-      STRATA_HTTP_PORT: "0",
-      LOG_LEVEL: "warn",
-      GATEWAY_RATE_LIMIT_MAX: "100000000",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`the platform did not start: ${output}`)), 120_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      if (!output.includes("Ctrl-C")) return;
-      clearTimeout(timer);
-      resolve(/REST API:\s+(http:\/\/\S+)/.exec(output)?.[1] ?? "");
-    });
-    child.once("exit", (code) => reject(new Error(`platform exited with ${code}: ${output}`)));
+  const profile = process.env.BENCH_CPU_PROF;
+  const { child, url } = await launchPlatformProcess({
+    dataDir,
+    env: { GATEWAY_RATE_LIMIT_MAX: "100000000" },
+    nodeArgs: profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`],
+    startTimeoutMs: 120_000,
   });
   const { api_key: apiKey } = JSON.parse(await readFile(join(dataDir, "bootstrap.json"), "utf8")) as {
     api_key: string;
@@ -238,7 +219,7 @@ try {
   // 2. Searchable at once (exact scan of the appendable segment); fast once the graph is built,
   // which GET /v1/collections/{id} reports (vector_index[].pending).
   const during: number[] = [];
-  for (let q = 0; q < 10; q++) during.push((await execute(q, false)).ms);
+  for (let q = 0; q < 10; q++) during.push((await execute(q % QUERIES, false)).ms);
   during.sort((a, b) => a - b);
   const buildStart = performance.now();
   for (;;) {

@@ -6,7 +6,8 @@ import { startNatsServer, tempDir } from "@strata/testkit";
 import { connect, type NatsConnection } from "nats";
 
 /**
- * The platform as a real process, the way a container runs it, against an external NATS. It runs
+ * The platform as a real process, the way a container runs it (against an external NATS) or the
+ * way `npm start` runs it (embedded: no NATS URL, a nats-server child of its own). It runs
  * as ONE process (`node --import tsx`), not under the tsx CLI, which would put a wrapper process
  * in between: SIGKILL on the wrapper leaves the platform itself running, so a "crash" would not be
  * one.
@@ -19,23 +20,30 @@ export interface PlatformProcess {
 }
 
 export interface PlatformProcessOptions {
-  readonly natsUrl: string;
-  readonly internalToken: string;
+  /** Absent: the embedded mode. */
+  readonly natsUrl?: string;
+  /** Required with `natsUrl` (the distributed mode); the embedded mode makes its own. */
+  readonly internalToken?: string;
   readonly dataDir: string;
   /** More variables, e.g. STRATA_SERVICES to run a subset as one container would. */
   readonly env?: Record<string, string>;
+  /** Node flags before the entry point (e.g. --cpu-prof for a benchmark). */
+  readonly nodeArgs?: readonly string[];
+  /** Default 60 s. */
+  readonly startTimeoutMs?: number;
 }
 
 const repoRoot = join(import.meta.dirname, "../..");
 const launched: ChildProcess[] = [];
 
 export async function launchPlatformProcess(options: PlatformProcessOptions): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "services/platform/src/main.ts"], {
+  const entry = [...(options.nodeArgs ?? []), "--import", "tsx", "services/platform/src/main.ts"];
+  const child = spawn(process.execPath, entry, {
     cwd: repoRoot,
     env: {
       ...process.env,
-      NATS_URL: options.natsUrl,
-      STRATA_INTERNAL_TOKEN: options.internalToken,
+      ...(options.natsUrl === undefined ? {} : { NATS_URL: options.natsUrl }),
+      ...(options.internalToken === undefined ? {} : { STRATA_INTERNAL_TOKEN: options.internalToken }),
       STRATA_DATA_DIR: options.dataDir,
       STRATA_HTTP_PORT: "0",
       AUTH_GRPC_PORT: "0",
@@ -51,7 +59,10 @@ export async function launchPlatformProcess(options: PlatformProcessOptions): Pr
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const url = await new Promise<string>((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`the platform did not start: ${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the platform did not start: ${output}`)),
+      options.startTimeoutMs ?? 60_000,
+    );
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString("utf8");
       // The launcher prints the gateway's URL (when it runs one) before its last start-up line.

@@ -33,7 +33,7 @@ export { toFilterJson } from "./filter-json.js";
 export { MAX_CONDITIONS, MAX_DEPTH, MAX_SET_VALUES, MAX_STRING_LENGTH } from "./limits.js";
 export type { FilterJson, ParseFilterOptions } from "./parse-filter.js";
 export { parseFilter } from "./parse-filter.js";
-export { compareScalars, evaluate, readPath, toPredicate } from "./predicate.js";
+export { evaluate, readPath, toPredicate } from "./predicate.js";
 export { simplify } from "./simplify.js";
 export { toDocStoreWhere } from "./to-docstore-where.js";
 export type { QdrantCondition, QdrantFilter, QdrantFilterOptions } from "./to-qdrant-filter.js";

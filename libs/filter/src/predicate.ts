@@ -1,3 +1,6 @@
+// Ordering is the DocStore's (numbers numerically, strings by code point, as SQLite and MongoDB
+// order them), so the predicate and the store translators agree on ranges.
+import { compareScalars } from "@strata/docstore";
 import type { BoundCondition, BoundFilterNode, Literal } from "./ast.js";
 
 /**
@@ -111,20 +114,4 @@ function readKeys(doc: object, keys: readonly string[]): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
-}
-
-/** Numbers numerically; strings by Unicode code point (as SQLite and MongoDB order them). */
-export function compareScalars(a: string | number, b: string | number): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  const x = String(a);
-  const y = String(b);
-  if (x === y) return 0;
-  const length = Math.min(x.length, y.length);
-  for (let i = 0; i < length; ) {
-    const cx = x.codePointAt(i) ?? 0;
-    const cy = y.codePointAt(i) ?? 0;
-    if (cx !== cy) return cx - cy;
-    i += cx > 0xffff ? 2 : 1;
-  }
-  return x.length - y.length;
 }

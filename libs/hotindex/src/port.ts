@@ -101,7 +101,8 @@ export interface HotIndex {
     filter?: BoundFilterNode,
     collectionIds?: readonly string[],
   ): Promise<Result<number, AppError>>;
-  stats(): Promise<Result<HotIndexStats, AppError>>;
+  /** Every space this index holds, or only `space` (none when it holds nothing of it). */
+  stats(space?: HotSpace): Promise<Result<HotIndexStats, AppError>>;
   /** Makes everything written so far durable, including background state worth keeping. */
   flush(): Promise<Result<void, AppError>>;
   /** Resolves when every vector written so far is in the graph (tests, benchmarks, tier moves). */

@@ -20,6 +20,10 @@ export function crudContract(open: OpenHotIndex): void {
         const records = randomRecords(5, 8, 11, (i) => ({ payload: { metadata: { n: i } } }));
         unwrap(await index.upsert(space, records));
         expect(unwrap(await index.count(space))).toBe(5);
+        // Stats of one space report that space alone; a space never written reports nothing.
+        const one = unwrap(await index.stats(space));
+        expect(one.spaces.map((s) => [s.space.namespaceId, s.count])).toEqual([[space.namespaceId, 5]]);
+        expect(unwrap(await index.stats(freshSpace("euclidean", 8))).spaces).toEqual([]);
         const got = unwrap(
           await index.get(space, [
             { collectionId: "col_a", id: "doc_3" },

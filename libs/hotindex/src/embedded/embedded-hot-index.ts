@@ -185,8 +185,10 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
         (s) => s.count(filter, collectionIds),
         () => 0,
       ),
-    async stats(): Promise<Result<HotIndexStats, AppError>> {
-      const list = [...opened.values()].map((s) => s.stats());
+    async stats(space?: HotSpace): Promise<Result<HotIndexStats, AppError>> {
+      const only = space === undefined ? undefined : opened.get(spaceKey(space));
+      const spaces = space === undefined ? [...opened.values()] : only === undefined ? [] : [only];
+      const list = spaces.map((s) => s.stats());
       const vectors = list.reduce((n, s) => n + s.count, 0);
       const vectorBytes = list.reduce((n, s) => n + s.count * s.space.dimensions * 4, 0);
       return ok({ spaces: list, vectors, vectorBytes });

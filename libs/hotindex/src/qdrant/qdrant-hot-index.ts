@@ -16,7 +16,7 @@ import type {
   StoredVector,
 } from "../port.js";
 import { euclideanDistanceForScore, euclideanScore, norm } from "../scoring.js";
-import { spaceKey } from "../space-key.js";
+import { sameSpace, spaceKey } from "../space-key.js";
 import { validateRecords, validateSearch, validateSpace } from "../validate.js";
 import { qdrantCollectionName, qdrantPointId } from "./qdrant-naming.js";
 
@@ -239,9 +239,10 @@ export function openQdrantHotIndex(options: QdrantHotIndexOptions): HotIndex {
         return (await client.count(name, { filter: { must }, exact: true })).count;
       });
     },
-    async stats(): Promise<Result<HotIndexStats, AppError>> {
+    async stats(only?: HotSpace): Promise<Result<HotIndexStats, AppError>> {
       const spaces = [];
       for (const space of known.values()) {
+        if (only !== undefined && !sameSpace(space, only)) continue;
         const counted = await this.count(space);
         if (!counted.ok) return counted;
         // Qdrant indexes in the background too, but does not report it per tenant.

@@ -1,4 +1,4 @@
-import { collectionV1 } from "@strata/proto";
+import { type collectionV1, metricFromProto, metricToProto } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull } from "./common.js";
 
@@ -43,28 +43,15 @@ export const collectionWithIndexSchema = collectionSchema
   })
   .meta({ id: "CollectionWithIndex" });
 
-const TO_PROTO: Record<Metric, collectionV1.DistanceMetric> = {
-  cosine: collectionV1.DistanceMetric.DISTANCE_METRIC_COSINE,
-  euclidean: collectionV1.DistanceMetric.DISTANCE_METRIC_EUCLIDEAN,
-  dot: collectionV1.DistanceMetric.DISTANCE_METRIC_DOT,
-};
-
 /** Cosine when the client names none: the proto's UNSPECIFIED is invalid on purpose. */
-export function metricToProto(metric: Metric | undefined): collectionV1.DistanceMetric {
-  return TO_PROTO[metric ?? "cosine"];
+function metricOrDefaultToProto(metric: Metric | undefined): collectionV1.DistanceMetric {
+  return metricToProto(metric ?? "cosine");
 }
 
 function metricOf(metric: collectionV1.DistanceMetric): Metric {
-  switch (metric) {
-    case collectionV1.DistanceMetric.DISTANCE_METRIC_COSINE:
-      return "cosine";
-    case collectionV1.DistanceMetric.DISTANCE_METRIC_EUCLIDEAN:
-      return "euclidean";
-    case collectionV1.DistanceMetric.DISTANCE_METRIC_DOT:
-      return "dot";
-    default:
-      throw new Error(`the collection service answered metric ${String(metric)}`);
-  }
+  const name = metricFromProto(metric);
+  if (name === undefined) throw new Error(`the collection service answered metric ${String(metric)}`);
+  return name;
 }
 
 export function featuresToProto(
@@ -73,7 +60,7 @@ export function featuresToProto(
   return features.map((f) => ({
     featureUri: f.feature_uri,
     dimensions: f.dimensions,
-    metric: metricToProto(f.metric),
+    metric: metricOrDefaultToProto(f.metric),
   }));
 }
 

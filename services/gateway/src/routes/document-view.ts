@@ -1,4 +1,4 @@
-import { documentV1 } from "@strata/proto";
+import { type documentV1, tierFromProto } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, jsonObjectSchema } from "./common.js";
 
@@ -92,18 +92,9 @@ export function aclToProto(acl: AclInput): documentV1.DocumentAcl {
 }
 
 function tierOf(tier: documentV1.Tier): (typeof TIERS)[number] {
-  switch (tier) {
-    case documentV1.Tier.TIER_HOT:
-      return "hot";
-    case documentV1.Tier.TIER_WARM:
-      return "warm";
-    case documentV1.Tier.TIER_COLD:
-      return "cold";
-    case documentV1.Tier.TIER_ARCHIVE:
-      return "archive";
-    default:
-      throw new Error(`the document service answered tier ${String(tier)}`);
-  }
+  const name = tierFromProto(tier);
+  if (name === undefined) throw new Error(`the document service answered tier ${String(tier)}`);
+  return name;
 }
 
 export function documentView(doc: documentV1.Document | undefined, includeFeatures: boolean): DocumentView {

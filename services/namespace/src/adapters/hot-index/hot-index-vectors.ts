@@ -1,5 +1,5 @@
 import { type AppError, err, ok, type Result } from "@strata/errors";
-import { type HotIndex, type HotRecord, type HotSpace, sameSpace } from "@strata/hotindex";
+import type { HotIndex, HotRecord, HotSpace } from "@strata/hotindex";
 import type { CollectionRecord, FeatureRecord } from "../../domain/collections/collection-tables.js";
 import type { StoredVector } from "../../domain/documents/document-tables.js";
 import type {
@@ -96,14 +96,14 @@ export function hotIndexVectors(index: HotIndex): DocumentVectors {
     },
 
     async stats(collection: CollectionRecord) {
-      const all = await index.stats();
-      if (!all.ok) return all;
       const result: FeatureIndexStats[] = [];
       for (const feature of collection.features) {
         const space = spaceOf(collection.namespace_id, feature);
         const counted = await index.count(space, undefined, [collection.id]);
         if (!counted.ok) return counted;
-        const spaceStats = all.value.spaces.find((s) => sameSpace(s.space, space));
+        const stats = await index.stats(space);
+        if (!stats.ok) return stats;
+        const [spaceStats] = stats.value.spaces;
         result.push({
           featureUri: feature.feature_uri,
           vectors: counted.value,

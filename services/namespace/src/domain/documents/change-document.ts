@@ -13,6 +13,7 @@ import { findDocument, resolveDocumentScope } from "./document-access.js";
 import { type DocumentField, documentDeletedEvent, documentUpdatedEvent } from "./document-events.js";
 import { checkText, checkVectors, type FeatureVectors, METADATA_LIMITS } from "./document-input.js";
 import {
+  byFeatureUri,
   DOCUMENTS_TABLE,
   type DocumentRecord,
   type StoredVector,
@@ -134,7 +135,7 @@ function nextVectors(
   if (!textChanged) return [...current];
   const extracted = withExtractedFeatures(collection, [], text, problems);
   const kept = current.filter((v) => !extracted.some((e) => e.feature_uri === v.feature_uri));
-  return [...kept, ...extracted].sort((a, b) => (a.feature_uri < b.feature_uri ? -1 : 1));
+  return [...kept, ...extracted].sort(byFeatureUri);
 }
 
 function sameVectors(a: readonly StoredVector[], b: readonly StoredVector[]): boolean {

@@ -2,7 +2,7 @@ import type { ValidationIssue } from "@strata/errors";
 import type { CollectionRecord } from "../collections/collection-tables.js";
 import { parseFeatureUri } from "../collections/feature-uri.js";
 import type { JsonLimits } from "../json-value.js";
-import type { DocumentAcl, StoredVector } from "./document-tables.js";
+import { byFeatureUri, type DocumentAcl, type StoredVector } from "./document-tables.js";
 
 export const DOCUMENT_ID_MAX = 128;
 // Client-chosen ids travel in URLs: letters, digits and _ . : - only.
@@ -107,7 +107,7 @@ export function checkVectors(
     }
     vectors.push({ feature_uri: uri, vector: [...values] });
   }
-  return vectors.sort((a, b) => (a.feature_uri < b.feature_uri ? -1 : a.feature_uri > b.feature_uri ? 1 : 0));
+  return vectors.sort(byFeatureUri);
 }
 
 export function checkText(text: string, issues: ValidationIssue[], location = "body.text"): void {

@@ -20,6 +20,11 @@ export interface StoredVector {
   readonly vector: readonly number[];
 }
 
+/** Vectors in feature-URI order: how documents keep them, so equal sets compare equal. */
+export function byFeatureUri(a: StoredVector, b: StoredVector): number {
+  return a.feature_uri < b.feature_uri ? -1 : a.feature_uri > b.feature_uri ? 1 : 0;
+}
+
 export interface TaxonomyLabelRecord {
   readonly taxonomy_id: string;
   readonly label: string;

@@ -1,7 +1,7 @@
 import type { ValidationIssue } from "@strata/errors";
 import { extractorFor } from "@strata/extractors";
 import type { CollectionRecord } from "../collections/collection-tables.js";
-import type { StoredVector } from "../documents/document-tables.js";
+import { byFeatureUri, type StoredVector } from "../documents/document-tables.js";
 
 /**
  * The given vectors plus, for each declared feature that has a built-in extractor and no given
@@ -27,5 +27,5 @@ export function withExtractedFeatures(
     }
     vectors.push({ feature_uri: feature.feature_uri, vector: Array.from(extracted.value) });
   }
-  return vectors.sort((a, b) => (a.feature_uri < b.feature_uri ? -1 : a.feature_uri > b.feature_uri ? 1 : 0));
+  return vectors.sort(byFeatureUri);
 }

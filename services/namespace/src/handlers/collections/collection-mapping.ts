@@ -1,33 +1,6 @@
-import { collectionV1 } from "@strata/proto";
+import { type collectionV1, metricFromProto, metricToProto } from "@strata/proto";
 import type { FeatureInput } from "../../domain/collections/collection-input.js";
-import type { CollectionRecord, FeatureRecord, Metric } from "../../domain/collections/collection-tables.js";
-
-const { DistanceMetric } = collectionV1;
-
-export function metricFromProto(metric: collectionV1.DistanceMetric): Metric | undefined {
-  switch (metric) {
-    case DistanceMetric.DISTANCE_METRIC_COSINE:
-      return "cosine";
-    case DistanceMetric.DISTANCE_METRIC_EUCLIDEAN:
-      return "euclidean";
-    case DistanceMetric.DISTANCE_METRIC_DOT:
-      return "dot";
-    case DistanceMetric.DISTANCE_METRIC_UNSPECIFIED:
-    case DistanceMetric.UNRECOGNIZED:
-      return undefined;
-  }
-}
-
-export function metricToProto(metric: Metric): collectionV1.DistanceMetric {
-  switch (metric) {
-    case "cosine":
-      return DistanceMetric.DISTANCE_METRIC_COSINE;
-    case "euclidean":
-      return DistanceMetric.DISTANCE_METRIC_EUCLIDEAN;
-    case "dot":
-      return DistanceMetric.DISTANCE_METRIC_DOT;
-  }
-}
+import type { CollectionRecord, FeatureRecord } from "../../domain/collections/collection-tables.js";
 
 export function featuresFromProto(features: readonly collectionV1.FeatureSpec[]): FeatureInput[] {
   return features.map((f) => ({

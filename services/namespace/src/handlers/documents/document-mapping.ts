@@ -1,10 +1,9 @@
-import { documentV1 } from "@strata/proto";
+import { type documentV1, tierToProto } from "@strata/proto";
 import type { AclInput } from "../../domain/documents/document-input.js";
 import type {
   DocumentRecord,
   StoredVector,
   TaxonomyLabelRecord,
-  Tier,
 } from "../../domain/documents/document-tables.js";
 
 export function vectorsFromProto(
@@ -23,19 +22,6 @@ export function aclFromProto(acl: documentV1.DocumentAcl | undefined): AclInput 
   return acl === undefined
     ? undefined
     : { owner: acl.owner ?? null, read: acl.read, write: acl.write, public: acl.public };
-}
-
-export function tierToProto(tier: Tier): documentV1.Tier {
-  switch (tier) {
-    case "hot":
-      return documentV1.Tier.TIER_HOT;
-    case "warm":
-      return documentV1.Tier.TIER_WARM;
-    case "cold":
-      return documentV1.Tier.TIER_COLD;
-    case "archive":
-      return documentV1.Tier.TIER_ARCHIVE;
-  }
 }
 
 /** Vectors are heavy: they travel only when the request asks (include_features); feature_uris always. */

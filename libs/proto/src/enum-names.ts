@@ -1,0 +1,43 @@
+// The contracts' enums as the REST API and the domains name them ("cosine", "hot"), in one place:
+// every service maps between the two, and all of them must agree. Hand-written, not generated.
+import { DistanceMetric } from "./gen/strata/namespace/v1/collection.js";
+import { Tier } from "./gen/strata/namespace/v1/document.js";
+
+export type MetricName = "cosine" | "euclidean" | "dot";
+export type TierName = "hot" | "warm" | "cold" | "archive";
+
+const METRIC_TO_PROTO: Readonly<Record<MetricName, DistanceMetric>> = {
+  cosine: DistanceMetric.DISTANCE_METRIC_COSINE,
+  euclidean: DistanceMetric.DISTANCE_METRIC_EUCLIDEAN,
+  dot: DistanceMetric.DISTANCE_METRIC_DOT,
+};
+
+const TIER_TO_PROTO: Readonly<Record<TierName, Tier>> = {
+  hot: Tier.TIER_HOT,
+  warm: Tier.TIER_WARM,
+  cold: Tier.TIER_COLD,
+  archive: Tier.TIER_ARCHIVE,
+};
+
+export function metricToProto(name: MetricName): DistanceMetric {
+  return METRIC_TO_PROTO[name];
+}
+
+/** Undefined for UNSPECIFIED or a value this build does not know. */
+export function metricFromProto(value: DistanceMetric): MetricName | undefined {
+  return nameOf(METRIC_TO_PROTO, value);
+}
+
+export function tierToProto(name: TierName): Tier {
+  return TIER_TO_PROTO[name];
+}
+
+/** Undefined for UNSPECIFIED or a value this build does not know. */
+export function tierFromProto(value: Tier): TierName | undefined {
+  return nameOf(TIER_TO_PROTO, value);
+}
+
+function nameOf<N extends string, V>(table: Readonly<Record<N, V>>, value: V): N | undefined {
+  for (const [name, candidate] of Object.entries(table) as [N, V][]) if (candidate === value) return name;
+  return undefined;
+}
