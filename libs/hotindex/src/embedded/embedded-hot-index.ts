@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { AppError, Result } from "@strata/errors";
 import { err, internal, ok } from "@strata/errors";
@@ -19,6 +19,7 @@ import { BackgroundIndexer, type IndexerOptions } from "./background-indexer.js"
 import { lockDirectory } from "./dir-lock.js";
 import { EmbeddedSpace } from "./embedded-space.js";
 import { DEFAULT_GRAPH_OPTIONS, type GraphOptions } from "./hnsw-graph.js";
+import { readSpaceDescriptor, writeSpaceDescriptor } from "./space-descriptor.js";
 import { DEFAULT_PLANNER, type PlannerOptions } from "./space-search.js";
 
 export interface EmbeddedHotIndexOptions {
@@ -28,8 +29,6 @@ export interface EmbeddedHotIndexOptions {
   readonly planner?: Partial<PlannerOptions>;
   readonly indexer?: Partial<IndexerOptions>;
 }
-
-const SPACE_FILE = "space.json";
 
 /**
  * The in-process hot index of the embedded mode (DESIGN §3): per space, a write-ahead log (fsynced
@@ -67,7 +66,7 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
     const promise = (async () => {
       if (create) {
         await mkdir(dir, { recursive: true });
-        await writeFile(join(dir, SPACE_FILE), JSON.stringify(space));
+        await writeSpaceDescriptor(dir, space);
       }
       const s = await EmbeddedSpace.open(space, dir, spaceOptions);
       opened.set(key, s);
@@ -81,10 +80,8 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
   try {
     for (const entry of await readdir(options.dir, { withFileTypes: true })) {
       if (!entry.isDirectory() || !entry.name.startsWith("space-")) continue;
-      const text = await readFile(join(options.dir, entry.name, SPACE_FILE), "utf8").catch(() => undefined);
-      if (text === undefined) continue;
-      const space = JSON.parse(text) as HotSpace;
-      if (`space-${spaceKey(space)}` === entry.name) await load(spaceKey(space), space, false);
+      const space = await readSpaceDescriptor(join(options.dir, entry.name));
+      if (space && `space-${spaceKey(space)}` === entry.name) await load(spaceKey(space), space, false);
     }
   } catch (error) {
     for (const s of opened.values()) await s.close();
