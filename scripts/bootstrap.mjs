@@ -296,7 +296,7 @@ function main() {
   const pnpm = ensurePnpm();
   ensureNodeModules(pnpm);
   ensureSystemTool(NATS_SERVER);
-  if (command === "test") ensureSystemTool(DOCKER_COMPOSE);
+  if (command === "test" || command === "setup") ensureSystemTool(DOCKER_COMPOSE);
 
   switch (command) {
     case "setup":
