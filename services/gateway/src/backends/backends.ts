@@ -42,11 +42,14 @@ export interface Backends {
   // Retrievers and alerts live in the acl-query service, one channel for both.
   readonly retriever: retrieverV1.RetrieverServiceClient;
   readonly alert: alertV1.AlertServiceClient;
-  /** Calls a unary method for a caller, inside the request's trace context, as a Result. */
+  /**
+   * Calls a unary method for a caller, inside the request's trace context, as a Result. The
+   * deadline is the configured one unless the route names its own (a large upload needs longer).
+   */
   call<Req, Res>(
     invoke: UnaryInvoker<Req, Res>,
     request: Req,
-    options: { caller?: Caller; trace?: Context | undefined },
+    options: { caller?: Caller; trace?: Context | undefined; deadlineMs?: number },
   ): Promise<Result<Res, AppError>>;
   /** grpc.health.v1 of every service says SERVING. */
   healthy(timeoutMs: number): Promise<boolean>;
@@ -99,7 +102,7 @@ export function connectBackends(options: BackendOptions): Backends {
       const run = () =>
         callUnary(invoke, request, {
           ...(callOptions.caller === undefined ? {} : { caller: callOptions.caller }),
-          deadlineMs: options.grpcDeadlineMs,
+          deadlineMs: callOptions.deadlineMs ?? options.grpcDeadlineMs,
         });
       return callOptions.trace === undefined ? run() : context.with(callOptions.trace, run);
     },

@@ -92,6 +92,14 @@ function batchView(batch: batchV1.Batch | undefined): z.infer<typeof batchSchema
   };
 }
 
+/**
+ * A full batch is a message of up to 15 MB. With three 5,000-document batches in flight on the
+ * embedded platform (one event loop, busy writing the earlier batches' chunks), its transfer and
+ * store write were once seen to pass the default 10 s deadline: a 503 for a batch that the
+ * namespace service may still create.
+ */
+const BATCH_SUBMIT_DEADLINE_MS = 60_000;
+
 export function registerBatchRoutes(
   app: FastifyInstance,
   deps: RouteDeps,
@@ -125,7 +133,7 @@ export function registerBatchRoutes(
             collectionIdentifier: request.params.id,
             documents: request.body.documents.map(batchDocumentToProto),
           },
-          scope.call,
+          { ...scope.call, deadlineMs: BATCH_SUBMIT_DEADLINE_MS },
         );
         if (!created.ok) return created;
         const view = batchView(created.value.batch);
