@@ -5,6 +5,7 @@ import { type NatsConnection, type RunningService, startServiceRuntime } from "@
 import { connectNamespaceData } from "./adapters/grpc/namespace-data-client.js";
 import { type AclQueryConfig, storeLocationOf } from "./config.js";
 import { startDocumentCreatedConsumer } from "./consumers/document-created.js";
+import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
 import type { AclQueryPorts } from "./domain/ports.js";
 import { ACL_QUERY_TABLE_SPECS } from "./domain/tables.js";
 import { aclQueryGrpcServices } from "./server.js";
@@ -53,16 +54,18 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
       logger,
       services: aclQueryGrpcServices(ports),
     });
-    const consumer = await startDocumentCreatedConsumer({ nc, ports, logger });
+    const consumers = [
+      await startDocumentCreatedConsumer({ nc, ports, logger }),
+      await startNamespaceDeletedConsumer({ nc, ports, logger }),
+    ];
     let stopped: Promise<void> | undefined;
     return {
       name: "acl-query",
       grpcAddress: server.address,
       ready: runtime.ready,
       stop: () => {
-        // The consumer first: an evaluation in progress commits its events before the store closes.
-        stopped ??= consumer
-          .stop()
+        // The consumers first: an evaluation in progress commits its events before the store closes.
+        stopped ??= Promise.all(consumers.map((c) => c.stop()))
           .then(() => runtime.stop(server))
           .finally(() => namespaceData.close());
         return stopped;

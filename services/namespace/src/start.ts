@@ -9,6 +9,7 @@ import { startBatchWorker } from "./adapters/nats/batch-worker.js";
 import { ensureBatchWorkStream } from "./adapters/nats/work-stream.js";
 import { objectStoreLocationOf, openObjectStore } from "./adapters/objectstore/open-object-store.js";
 import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf } from "./config.js";
+import { startNamespacePurger } from "./consumers/namespace-deleted.js";
 import { bucketServiceRegistration } from "./data-services.js";
 import type { BatchPorts } from "./domain/batches/batch-ports.js";
 import { unfinishedChunks } from "./domain/batches/read-batch.js";
@@ -69,6 +70,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       ],
     });
     const worker = await startBatchWorker({ nc, ports, logger });
+    const purger = await startNamespacePurger({ nc, ports: { ...ports, objects }, logger });
     // A crash between a batch's commit and its enqueue left chunks that no message names.
     await ports.enqueueChunks(await unfinishedChunks(ports));
     let stopped: Promise<void> | undefined;
@@ -77,9 +79,8 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       grpcAddress: server.address,
       ready: runtime.ready,
       stop: () => {
-        // The worker first: a chunk in progress commits (or rolls back) before the store closes.
-        stopped ??= worker
-          .stop()
+        // The consumers first: a chunk or a purge in progress finishes before the store closes.
+        stopped ??= Promise.all([worker.stop(), purger.stop()])
           .then(() => runtime.stop(server))
           .then(() => ports.vectors.close())
           .then(() => objectStore.close());

@@ -45,9 +45,20 @@ export async function deleteBucket(
   );
   if (!marked.ok) return marked;
   const bucket = marked.value;
+  await removeBucketData(ports, bucket);
+  // The answer names the bucket as it was, before its name was freed.
+  return ok({ ...bucket, bucket_name: bucket.deleting_name ?? null });
+}
+
+/**
+ * Steps 2 and 3 of a delete, for a bucket already marked `deleting` or whose namespace is gone:
+ * its object records, then its bytes, then its record. Safe to repeat after a failure.
+ */
+export async function removeBucketData(
+  ports: Pick<BucketPorts, "store" | "objects">,
+  bucket: BucketRecord,
+): Promise<void> {
   await ports.store.table(BUCKET_OBJECTS_TABLE).deleteMany({ bucket_id: bucket.id });
   await ports.objects.deletePrefix(bucketPrefixOf(bucket.namespace_id, bucket.id));
   await ports.store.table(BUCKETS_TABLE).delete(bucket.id);
-  // The answer names the bucket as it was, before its name was freed.
-  return ok({ ...bucket, bucket_name: bucket.deleting_name ?? null });
 }

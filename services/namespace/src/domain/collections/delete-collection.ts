@@ -55,6 +55,23 @@ export async function deleteCollection(
   );
   if (!marked.ok) return marked;
   const collection = marked.value;
+  const removed = await removeCollectionData(ports, collection);
+  if (!removed.ok) return removed;
+  return ok({
+    collection: { ...collection, collection_name: displayName(collection) },
+    deletedDocuments: removed.value,
+  });
+}
+
+/**
+ * Steps 2 and 3 of a delete, for a collection already marked `deleting` (by deleteCollection, or
+ * by a namespace purge): its documents, each with its document.deleted event, then its vectors,
+ * then its record. Answers how many documents went. Safe to repeat after a failure.
+ */
+export async function removeCollectionData(
+  ports: DataPorts,
+  collection: CollectionRecord,
+): Promise<Result<number, AppError>> {
   let deletedDocuments = 0;
   let stalled = 0;
   for (;;) {
@@ -83,7 +100,7 @@ export async function deleteCollection(
     });
     if (finished.ok && finished.value) break;
   }
-  return ok({ collection: { ...collection, collection_name: displayName(collection) }, deletedDocuments });
+  return ok(deletedDocuments);
 }
 
 interface PageOutcome {

@@ -1,0 +1,38 @@
+import { type ConsumerHandle, type ConsumerOutcome, startDurableConsumer } from "@strata/bus";
+import { subjectFilterFor } from "@strata/events";
+import type { Logger } from "@strata/logger";
+import type { NatsConnection } from "@strata/service-kit";
+import type { AclQueryPorts } from "../domain/ports.js";
+import { purgeNamespaceQueries } from "../domain/purge-namespace.js";
+
+/** Shared by every acl-query replica: each deleted namespace is purged by one of them. */
+export const NAMESPACE_PURGE_DURABLE = "acl_query_namespace_purge";
+
+/**
+ * namespace.deleted → delete the namespace's retrievers and alerts. A store failure throws, and
+ * the durable consumer retries it with a growing delay.
+ */
+export function startNamespaceDeletedConsumer(options: {
+  readonly nc: NatsConnection;
+  readonly ports: AclQueryPorts;
+  readonly logger: Logger;
+}): Promise<ConsumerHandle> {
+  const { ports, logger } = options;
+  return startDurableConsumer({
+    nc: options.nc,
+    durable: NAMESPACE_PURGE_DURABLE,
+    filterSubject: subjectFilterFor("namespace.deleted"),
+    startAt: "all",
+    logger,
+    handler: async (event): Promise<ConsumerOutcome> => {
+      if (event.type !== "namespace.deleted") return { action: "dead", reason: `unexpected ${event.type}` };
+      const namespaceId = event.data.namespace_id;
+      const purged = await purgeNamespaceQueries(ports.store, namespaceId);
+      logger.info(
+        { namespace_id: namespaceId, ...purged },
+        "deleted namespace's retrievers and alerts removed",
+      );
+      return { action: "ack" };
+    },
+  });
+}

@@ -1,0 +1,46 @@
+import { type ConsumerHandle, type ConsumerOutcome, startDurableConsumer } from "@strata/bus";
+import { subjectFilterFor } from "@strata/events";
+import type { Logger } from "@strata/logger";
+import type { NatsConnection } from "@strata/service-kit";
+import { type PurgePorts, purgeNamespace } from "../domain/purge-namespace.js";
+
+/** Shared by every namespace-service replica: each deleted namespace is purged by one of them. */
+export const NAMESPACE_PURGE_DURABLE = "namespace_purge";
+
+/**
+ * namespace.deleted → remove the namespace's data (the tracked background task of DESIGN §6). The
+ * durable consumer is the tracking: the event stays unacknowledged until the purge finished, a
+ * failure is retried with a growing delay, and a purge that keeps failing is dead-lettered (and
+ * logged) rather than lost. Every retained event is seen once, from the first start on.
+ */
+export function startNamespacePurger(options: {
+  readonly nc: NatsConnection;
+  readonly ports: PurgePorts;
+  readonly logger: Logger;
+}): Promise<ConsumerHandle> {
+  const { ports, logger } = options;
+  return startDurableConsumer({
+    nc: options.nc,
+    durable: NAMESPACE_PURGE_DURABLE,
+    filterSubject: subjectFilterFor("namespace.deleted"),
+    startAt: "all",
+    // A namespace with many documents takes a while; the purge resumes where it stopped anyway.
+    ackWaitMs: 5 * 60_000,
+    maxDeliver: 10,
+    logger,
+    handler: async (event, delivery): Promise<ConsumerOutcome> => {
+      if (event.type !== "namespace.deleted") return { action: "dead", reason: `unexpected ${event.type}` };
+      const namespaceId = event.data.namespace_id;
+      const purged = await purgeNamespace(ports, namespaceId);
+      if (purged.ok) {
+        logger.info({ namespace_id: namespaceId, ...purged.value }, "deleted namespace purged");
+        return { action: "ack" };
+      }
+      logger.warn(
+        { namespace_id: namespaceId, attempt: delivery.attempt, reason: purged.error.message },
+        "namespace purge failed; retrying",
+      );
+      return { action: "retry", delayMs: Math.min(60_000, 1_000 * 2 ** (delivery.attempt - 1)) };
+    },
+  });
+}
