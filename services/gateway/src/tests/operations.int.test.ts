@@ -109,6 +109,7 @@ describe("operations endpoints", () => {
         "GET /v1/buckets/{id}/objects",
         "PUT /v1/buckets/{id}/objects/{*}",
         "GET /v1/buckets/{id}/objects/{*}",
+        "HEAD /v1/buckets/{id}/objects/{*}",
         "DELETE /v1/buckets/{id}/objects/{*}",
       ].sort(),
     );
