@@ -53,8 +53,8 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
     snapshotWhenIdleAfter: 1_000,
     // While writes keep coming (a batch's chunks arrive a few hundred ms apart), about a twentieth of
     // the event loop goes to the graph (ingestion first; the appendable segment keeps new vectors
-    // searchable); then it catches up at full speed. 250 ms / 120 ms let it take ~22% of the loop
-    // during the search benchmark's ingest, for 7% less ingest throughput than these settings.
+    // searchable); then it catches up at full speed. With 120 ms pauses within a 250 ms window,
+    // continuous upserts ran at under a third of the rate these allow (docs/benchmarks.md, hot index).
     busyWindowMs: 1000,
     busyPauseMs: 300,
     ...options.indexer,
