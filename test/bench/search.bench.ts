@@ -10,7 +10,7 @@
  *      force computed here on the same vectors, and the brute-force time per query for scale;
  *   4. the platform process's resident memory (VmRSS) before ingest, right after the queries and
  *      after 20 s idle, against the raw float32 vector bytes.
- * Environment: BENCH_COUNT, BENCH_DIMS, BENCH_QUERIES (default 200), BENCH_BATCH (default 5,000),
+ * Environment: BENCH_COUNT, BENCH_DIMS, BENCH_QUERIES (default 500), BENCH_BATCH (default 5,000),
  * BENCH_IN_FLIGHT (batches submitted at once, default 3), BENCH_NODE_ARGS (extra Node flags for the platform process, space-separated, for experiments).
  */
 import type { ChildProcess } from "node:child_process";
@@ -22,7 +22,7 @@ import { launchPlatformProcess } from "../e2e/platform-process.js";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
 const DIMS = Number(process.env.BENCH_DIMS ?? 384);
-const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 500);
 const BATCH = Number(process.env.BENCH_BATCH ?? 5_000);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 3);
 const K = 10;
