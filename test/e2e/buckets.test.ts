@@ -395,19 +395,3 @@ describe("objects", () => {
     expect(noNamespace.status).toBe(400);
   });
 });
-
-describe("the OpenAPI document", () => {
-  it("lists every object route, HEAD included, and GET's answer as bytes", async () => {
-    type Operation = { responses: Record<string, { content?: Record<string, unknown> }> };
-    const spec = await platform.call<{ paths: Record<string, Record<string, Operation>> }>(
-      "GET",
-      "/v1/openapi.json",
-    );
-    const objectPath = spec.body.paths["/v1/buckets/{id}/objects/{*}"] ?? {};
-    expect(Object.keys(objectPath).sort()).toEqual(["delete", "get", "head", "put"]);
-    expect(Object.keys(objectPath.get?.responses["200"]?.content ?? {})).toEqual([
-      "application/octet-stream",
-    ]);
-    expect(Object.keys(spec.body.paths["/v1/buckets/{id}/objects"] ?? {})).toEqual(["get"]);
-  });
-});

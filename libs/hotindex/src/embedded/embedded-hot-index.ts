@@ -68,7 +68,7 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
     const promise = (async () => {
       if (create) {
         await mkdir(dir, { recursive: true });
-        await writeSpaceDescriptor(dir, space);
+        writeSpaceDescriptor(dir, space);
       }
       const s = await EmbeddedSpace.open(space, dir, spaceOptions);
       opened.set(key, s);

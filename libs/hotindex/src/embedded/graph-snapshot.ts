@@ -1,15 +1,7 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { HotSpace } from "../port.js";
+import { fsyncPath, writeFileAtomically } from "./durable-file.js";
 import type { GraphOptions } from "./hnsw-graph.js";
 import { HnswGraph } from "./hnsw-graph.js";
 
@@ -38,11 +30,7 @@ export function saveGraphSnapshot(
   graph.save(join(dir, file));
   fsyncPath(join(dir, file));
   const snapshot: GraphSnapshot = { file, indexedUpTo, generation };
-  const temp = join(dir, `${MANIFEST}.tmp`);
-  writeFileSync(temp, JSON.stringify(snapshot));
-  fsyncPath(temp);
-  renameSync(temp, join(dir, MANIFEST));
-  fsyncPath(dir);
+  writeFileAtomically(join(dir, MANIFEST), JSON.stringify(snapshot));
   if (previous && previous.file !== file) rmSync(join(dir, previous.file), { force: true });
   return snapshot;
 }
@@ -67,14 +55,5 @@ export function loadGraphSnapshot(
     return { graph, snapshot };
   } catch {
     return undefined;
-  }
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -21,7 +21,7 @@ describe("space descriptor", () => {
   it("reads back what was written, and leaves no temporary file", async () => {
     const dir = join(base.path, "round-trip");
     await mkdir(dir);
-    await writeSpaceDescriptor(dir, space);
+    writeSpaceDescriptor(dir, space);
     expect(await readSpaceDescriptor(dir)).toEqual(space);
     expect(await readdir(dir)).toEqual(["space.json"]);
   });

@@ -1,37 +1,17 @@
-import { open, readFile, rename, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HotSpace } from "../port.js";
 import { validateSpace } from "../validate.js";
+import { writeFileAtomically } from "./durable-file.js";
 
 const SPACE_FILE = "space.json";
 
 /**
- * Records which space a directory holds. Written to a temporary file, fsynced, then renamed into
- * place and the directory fsynced: a process killed part-way leaves no descriptor or a whole one,
- * never an empty or torn file that would stop the next start.
+ * Records which space a directory holds, atomically: a process killed part-way leaves no
+ * descriptor or a whole one, never an empty or torn file that would stop the next start.
  */
-export async function writeSpaceDescriptor(dir: string, space: HotSpace): Promise<void> {
-  const path = join(dir, SPACE_FILE);
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, "w");
-  try {
-    await handle.writeFile(JSON.stringify(space), "utf8");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  const directory = await open(dir, "r");
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
+export function writeSpaceDescriptor(dir: string, space: HotSpace): void {
+  writeFileAtomically(join(dir, SPACE_FILE), JSON.stringify(space));
 }
 
 /**

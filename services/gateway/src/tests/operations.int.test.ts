@@ -47,7 +47,14 @@ describe("operations endpoints", () => {
       openapi: string;
       paths: Record<
         string,
-        Record<string, { security?: unknown[]; parameters?: Array<{ name: string; in: string }> }>
+        Record<
+          string,
+          {
+            security?: unknown[];
+            parameters?: Array<{ name: string; in: string }>;
+            responses?: Record<string, { content?: Record<string, unknown> }>;
+          }
+        >
       >;
       components: { securitySchemes: Record<string, unknown> };
     };
@@ -117,6 +124,9 @@ describe("operations endpoints", () => {
     const whoamiHeaders = doc.paths["/v1/whoami"]?.get?.parameters?.filter((p) => p.in === "header") ?? [];
     expect(whoamiHeaders.map((p) => p.name.toLowerCase())).toContain("x-namespace");
     expect(doc.paths["/healthz"]?.get?.security).toEqual([]);
+    // An object's download is its bytes, not JSON.
+    const download = doc.paths["/v1/buckets/{id}/objects/{*}"]?.get?.responses?.["200"]?.content ?? {};
+    expect(Object.keys(download)).toEqual(["application/octet-stream"]);
   });
 
   it("/docs is a readable page whose assets are served here, not from a CDN", async () => {
