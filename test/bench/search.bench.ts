@@ -17,7 +17,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { clusteredVectors, exactScore } from "@strata/hotindex";
+import { BruteForceCosine, clusteredVectors } from "@strata/hotindex";
 import { launchPlatformProcess } from "../e2e/platform-process.js";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
@@ -100,28 +100,9 @@ const generated = clusteredVectors({ count: COUNT, dimensions: DIMS, clusters: 1
 const rounded = Float64Array.from(generated.data, (x) => Math.round(x * 1e6) / 1e6);
 const data = Float32Array.from(rounded);
 const queries = generated.queries(QUERIES, 7);
-const vectorOf = (i: number) => data.subarray(i * DIMS, (i + 1) * DIMS);
-const norms = Float64Array.from({ length: COUNT }, (_, i) =>
-  Math.sqrt(exactScore("dot", vectorOf(i), vectorOf(i))),
-);
-
-function bruteForce(query: Float32Array, selective: boolean): string[] {
-  const queryNorm = Math.sqrt(exactScore("dot", query, query));
-  const top: { score: number; i: number }[] = [];
-  for (let i = 0; i < COUNT; i++) {
-    if (selective && i % 100 !== SELECTIVE_BUCKET) continue;
-    let dot = 0;
-    const base = i * DIMS;
-    for (let d = 0; d < DIMS; d++) dot += (data[base + d] as number) * (query[d] as number);
-    const score = dot / (queryNorm * (norms[i] as number));
-    if (top.length < K || score > (top[top.length - 1]?.score ?? 0)) {
-      top.push({ score, i });
-      top.sort((a, b) => b.score - a.score);
-      if (top.length > K) top.pop();
-    }
-  }
-  return top.map((t) => `d${t.i}`);
-}
+const brute = new BruteForceCosine(data, DIMS);
+const bruteForce = (query: Float32Array, selective: boolean): string[] =>
+  brute.topK(query, K, selective ? (i) => i % 100 === SELECTIVE_BUCKET : undefined).map((i) => `d${i}`);
 
 const bruteStart = performance.now();
 const truth = Array.from({ length: QUERIES }, (_, q) => bruteForce(queries.vector(q), false));

@@ -14,7 +14,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { BoundFilterNode } from "@strata/filter";
 import type { HotRecord, HotSpace } from "../src/index.js";
-import { clusteredVectors, exactScore, openEmbeddedHotIndex } from "../src/index.js";
+import { BruteForceCosine, clusteredVectors, openEmbeddedHotIndex } from "../src/index.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -65,27 +65,9 @@ const records: HotRecord[] = Array.from({ length: COUNT }, (_, i) => ({
 
 // Brute force in the same run: the baseline for recall and for scale (a tight plain-JS loop over the
 // same Float32Array, norms precomputed, one query at a time).
-const norms = Float64Array.from({ length: COUNT }, (_, i) =>
-  Math.sqrt(exactScore("dot", data.vector(i), data.vector(i))),
-);
-function bruteForce(query: Float32Array, filter: boolean): string[] {
-  const queryNorm = Math.sqrt(exactScore("dot", query, query));
-  const top: { score: number; i: number }[] = [];
-  const all = data.data;
-  for (let i = 0; i < COUNT; i++) {
-    if (filter && i % 100 !== 42) continue;
-    let dot = 0;
-    const base = i * DIMS;
-    for (let d = 0; d < DIMS; d++) dot += (all[base + d] as number) * (query[d] as number);
-    const score = dot / (queryNorm * (norms[i] as number));
-    if (top.length < K || score > (top[top.length - 1]?.score ?? 0)) {
-      top.push({ score, i });
-      top.sort((a, b) => b.score - a.score);
-      if (top.length > K) top.pop();
-    }
-  }
-  return top.map((t) => `doc_${t.i}`);
-}
+const brute = new BruteForceCosine(data.data, DIMS);
+const bruteForce = (query: Float32Array, filter: boolean): string[] =>
+  brute.topK(query, K, filter ? (i) => i % 100 === 42 : undefined).map((i) => `doc_${i}`);
 const bruteStart = performance.now();
 const truth = Array.from({ length: QUERIES }, (_, q) => bruteForce(queries.vector(q), false));
 const bruteMsPerQuery = (performance.now() - bruteStart) / QUERIES;

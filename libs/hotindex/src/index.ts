@@ -1,3 +1,4 @@
+export { BruteForceCosine } from "./brute-force.js";
 export type { ClusteredVectors, ClusteredVectorsOptions } from "./clustered-vectors.js";
 export { clusteredVectors, gaussianSource, mulberry32 } from "./clustered-vectors.js";
 export type { EmbeddedHotIndexOptions } from "./embedded/embedded-hot-index.js";
