@@ -35,6 +35,11 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
   const platform = await startPlatform({
     STRATA_DATA_DIR: dir.path,
     STRATA_HTTP_PORT: "0",
+    // With NATS_URL set the platform takes the distributed defaults (50051-50053); test files run
+    // in parallel, so every in-process gRPC server takes a free port instead.
+    AUTH_GRPC_PORT: "0",
+    NAMESPACE_GRPC_PORT: "0",
+    ACL_QUERY_GRPC_PORT: "0",
     LOG_LEVEL: "warn",
     ...env,
   });
