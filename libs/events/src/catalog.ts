@@ -104,10 +104,13 @@ export const eventCatalog = {
   },
   "document.deleted": {
     scope: "namespace",
-    summary: "A document was deleted, alone or with its collection; its vectors must go from every tier.",
+    summary:
+      "A document was deleted, alone or with its collection or namespace; its vectors must go from every tier.",
     data: z.object({
       ...documentRef,
-      cause: z.enum(["document_deleted", "collection_deleted"]),
+      cause: z
+        .enum(["document_deleted", "collection_deleted", "namespace_deleted"])
+        .describe("What deleted it: the document itself, its collection, or its namespace"),
     }),
   },
   "batch.completed": {

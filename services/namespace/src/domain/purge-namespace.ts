@@ -2,6 +2,7 @@ import type { StoredRecord, Where } from "@strata/docstore";
 import { type AppError, ok, type Result } from "@strata/errors";
 import type { ObjectStore } from "@strata/objectstore";
 import { BATCH_CHUNKS_TABLE, BATCHES_TABLE, type BatchRecord } from "./batches/batch-tables.js";
+import { closeUnfinishedBatch } from "./batches/close-batch.js";
 import { BUCKETS_TABLE, type BucketRecord } from "./buckets/bucket-tables.js";
 import { removeBucketData } from "./buckets/delete-bucket.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "./collections/collection-tables.js";
@@ -26,8 +27,9 @@ const PAGE = 100;
 
 /**
  * Removes everything a deleted namespace held (DESIGN §6): every collection with its documents
- * (each with its document.deleted event) and vectors, every bucket with its objects' records and
- * bytes, its taxonomies, and its batches with their chunks. It runs on namespace.deleted, after
+ * (each with its document.deleted event, cause namespace_deleted) and vectors, every bucket with
+ * its objects' records and bytes, its taxonomies, and its batches with their chunks (a batch still
+ * running first publishes its batch.completed/failed). It runs on namespace.deleted, after
  * the namespace record is gone, so nothing new can be written into it (every write resolves the
  * namespace in its transaction first). Every step is idempotent: an interrupted purge repeated
  * from the start finishes the work and removes nothing twice.
@@ -39,7 +41,7 @@ export async function purgeNamespace(
   const inNamespace = { namespace_id: namespaceId };
   let documents = 0;
   const collections = await drain<CollectionRecord>(ports, COLLECTIONS_TABLE, inNamespace, async (record) => {
-    const removed = await removeCollectionData(ports, record);
+    const removed = await removeCollectionData(ports, record, "namespace_deleted");
     if (removed.ok) documents += removed.value;
     return removed;
   });
@@ -50,6 +52,9 @@ export async function purgeNamespace(
   if (!buckets.ok) return buckets;
   const taxonomies = await ports.store.table(TAXONOMIES_TABLE).deleteMany(inNamespace);
   const batches = await drain<BatchRecord>(ports, BATCHES_TABLE, inNamespace, async (record) => {
+    // A batch still running ends now, with its batch.completed/failed event, before it goes.
+    const closed = await closeUnfinishedBatch(ports, record.id);
+    if (!closed.ok) return closed;
     // Chunks first: a batch record without chunks is harmless, chunks without a batch are not found.
     await ports.store.table(BATCH_CHUNKS_TABLE).deleteMany({ batch_id: record.id });
     await ports.store.table(BATCHES_TABLE).delete(record.id);

@@ -14,6 +14,11 @@ export const BATCH_TABLE_SPECS: readonly TableSpec[] = [
 export const BATCH_STATUSES = ["pending", "processing", "completed", "failed"] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
+/** A finished batch has published its batch.completed or batch.failed; nothing changes it again. */
+export function isFinalStatus(status: BatchStatus): boolean {
+  return status === "completed" || status === "failed";
+}
+
 /** Items per chunk: one chunk is one work message and one store transaction. */
 export const BATCH_CHUNK_SIZE = 500;
 export const BATCH_MAX_DOCUMENTS = 10_000;

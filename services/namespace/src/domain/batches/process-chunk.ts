@@ -13,6 +13,7 @@ import {
   type BatchRecord,
   type BatchStatus,
   chunkKey,
+  isFinalStatus,
   itemDocumentId,
 } from "./batch-tables.js";
 import { unpackFloat32 } from "./packed-vectors.js";
@@ -50,7 +51,7 @@ export async function processBatchChunk(
     const stored = await chunks.get(chunkKey(batchId, chunk));
     if (batch === undefined || stored === undefined || stored.record.done)
       return ok({ kind: "already_done" });
-    if (isFinal(batch.record.status)) return ok({ kind: "already_done" });
+    if (isFinalStatus(batch.record.status)) return ok({ kind: "already_done" });
     const { record } = stored;
     const written =
       options.giveUp === undefined
@@ -73,7 +74,7 @@ export async function processBatchChunk(
     const progressed = progress(batch.record, succeeded, failed, now);
     const batchSaved = await batches.replace(progressed, batch.version);
     if (!batchSaved.ok) return err(unavailable(`batch ${batchId} changed meanwhile; retry`));
-    const finished = isFinal(progressed.status);
+    const finished = isFinalStatus(progressed.status);
     if (finished) await ports.appendEvent(tx, batchFinishedEvent(progressed, now));
     return ok({ kind: "processed", succeeded, failed, finished });
   });
@@ -142,10 +143,6 @@ function progress(batch: BatchRecord, succeeded: number, failed: number, now: Da
   let status: BatchStatus = "processing";
   if (chunksDone >= batch.chunk_count) status = totals.succeeded === 0 ? "failed" : "completed";
   return { ...batch, ...totals, chunks_done: chunksDone, status, updated_at: now.toISOString() };
-}
-
-function isFinal(status: BatchStatus): boolean {
-  return status === "completed" || status === "failed";
 }
 
 /** The error's message with its validation issues, so a user sees which field was wrong. */

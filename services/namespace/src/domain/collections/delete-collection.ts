@@ -2,7 +2,7 @@ import { CONFLICT, type Conflict, type DocStoreSession, retryOnConflict } from "
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
 import type { Caller } from "@strata/grpc";
 import type { DataPorts } from "../data-ports.js";
-import { documentDeletedEvent } from "../documents/document-events.js";
+import { type DocumentDeletionCause, documentDeletedEvent } from "../documents/document-events.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/document-tables.js";
 import { requirePermission } from "../namespace-access.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
@@ -55,7 +55,7 @@ export async function deleteCollection(
   );
   if (!marked.ok) return marked;
   const collection = marked.value;
-  const removed = await removeCollectionData(ports, collection);
+  const removed = await removeCollectionData(ports, collection, "collection_deleted");
   if (!removed.ok) return removed;
   return ok({
     collection: { ...collection, collection_name: displayName(collection) },
@@ -65,18 +65,19 @@ export async function deleteCollection(
 
 /**
  * Steps 2 and 3 of a delete, for a collection already marked `deleting` (by deleteCollection, or
- * by a namespace purge): its documents, each with its document.deleted event, then its vectors,
- * then its record. Answers how many documents went. Safe to repeat after a failure.
+ * by a namespace purge): its documents, each with a document.deleted event that names `cause`, then
+ * its vectors, then its record. Answers how many documents went. Safe to repeat after a failure.
  */
 export async function removeCollectionData(
   ports: DataPorts,
   collection: CollectionRecord,
+  cause: DocumentDeletionCause,
 ): Promise<Result<number, AppError>> {
   let deletedDocuments = 0;
   let stalled = 0;
   for (;;) {
     const page = await ports.store.transaction<PageOutcome, never>(async (tx) =>
-      ok(await deletePage(ports, tx, collection)),
+      ok(await deletePage(ports, tx, collection, cause)),
     );
     if (!page.ok) break;
     deletedDocuments += page.value.deleted;
@@ -112,6 +113,7 @@ async function deletePage(
   ports: DataPorts,
   tx: DocStoreSession,
   collection: CollectionRecord,
+  cause: DocumentDeletionCause,
 ): Promise<PageOutcome> {
   const table = tx.table<DocumentRecord>(DOCUMENTS_TABLE);
   const documents = await table.find({ where: { collection_id: collection.id }, limit: DELETE_PAGE_SIZE });
@@ -120,7 +122,7 @@ async function deletePage(
   for (const { record, version } of documents) {
     // A document changed since the read is left for the next page, never deleted without its event.
     if (!(await table.delete(record.id, version))) continue;
-    await ports.appendEvent(tx, documentDeletedEvent(record, "collection_deleted", now));
+    await ports.appendEvent(tx, documentDeletedEvent(record, cause, now));
     deleted += 1;
   }
   return { found: documents.length, deleted };

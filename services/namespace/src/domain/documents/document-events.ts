@@ -43,9 +43,11 @@ export function documentUpdatedEvent(
   });
 }
 
+export type DocumentDeletionCause = "document_deleted" | "collection_deleted" | "namespace_deleted";
+
 export function documentDeletedEvent(
   doc: DocumentRecord,
-  cause: "document_deleted" | "collection_deleted",
+  cause: DocumentDeletionCause,
   time: Date,
 ): EventEnvelope<"document.deleted"> {
   return buildEvent("document.deleted", origin(doc, time), { ...ref(doc), cause });
