@@ -62,6 +62,28 @@ async function residentBytes(pid: number): Promise<number> {
   return kb * 1024;
 }
 
+/**
+ * Where the platform's resident memory sits: V8's heap (used and reserved) and the memory V8 counts
+ * outside it (Buffers, typed arrays) from the gateway's /metrics (the embedded platform is one
+ * process), and the anonymous vs file-backed split of the process's pages.
+ */
+async function memoryBreakdown(platform: Platform): Promise<Record<string, number>> {
+  const text = await (await fetch(`${platform.url}/metrics`)).text();
+  const gauge = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+  const smaps = await readFile(`/proc/${platform.child.pid}/smaps_rollup`, "utf8");
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(smaps)?.[1] ?? NaN) * 1024;
+  const mb = (bytes: number) => round(bytes / 1e6, 1);
+  return {
+    v8_heap_used_mb: mb(gauge("nodejs_heap_size_used_bytes")),
+    v8_heap_total_mb: mb(gauge("nodejs_heap_size_total_bytes")),
+    v8_external_mb: mb(gauge("nodejs_external_memory_bytes")),
+    anonymous_mb: mb(kb("Anonymous")),
+    file_backed_mb: mb(kb("Rss") - kb("Anonymous")),
+  };
+}
+
 function api(platform: Platform, namespace?: string) {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${platform.url}${path}`, {
@@ -143,6 +165,7 @@ try {
     indexed_fields: ["bucket"],
   });
   const rssBefore = await residentBytes(pid);
+  const beforeBreakdown = await memoryBreakdown(platform);
 
   // 1. Ingest: IN_FLIGHT batches at a time, each polled until it is completed.
   const ingestStart = performance.now();
@@ -266,6 +289,7 @@ try {
   // V8 gives memory back after a few idle seconds (its memory reducer); what stays is the data.
   await new Promise((r) => setTimeout(r, 20_000));
   const rssSettled = await residentBytes(pid);
+  const settledBreakdown = await memoryBreakdown(platform);
   const rawBytes = COUNT * DIMS * 4;
   console.log(
     JSON.stringify({
@@ -278,6 +302,8 @@ try {
         platform_rss_after_20s_idle_mb: round(rssSettled / 1e6, 1),
         growth_vs_raw: round((rssSettled - rssBefore) / rawBytes, 2),
         total_vs_raw: round(rssSettled / rawBytes, 2),
+        before: beforeBreakdown,
+        after_idle: settledBreakdown,
       },
     }),
   );
