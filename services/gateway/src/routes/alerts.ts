@@ -5,6 +5,7 @@ import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
 import { alertSchema, alertView } from "./alert-view.js";
 import { errorResponses, namespaceHeaderSchema } from "./common.js";
+import { registerIdentifiedRoute } from "./identified-route.js";
 import { registerListRoute } from "./list-route.js";
 import { queryInputSchema, queryToProto } from "./retriever-view.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
@@ -12,7 +13,6 @@ import {
   createInNamespace,
   descriptionSchema,
   identifierParams,
-  inNamespace,
   scopedCreateHeaderSchema,
   scopeOf,
 } from "./scoped-call.js";
@@ -94,29 +94,15 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     views: (listed) => listed.alerts.map(alertView),
   });
 
-  typed.get(
-    "/v1/alerts/:id",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: TAGS,
-        summary: "Get an alert by id or name",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: alertSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const found = await backends.call(
-          client.getAlert.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        return found.ok ? ok(alertView(found.value.alert)) : found;
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.getAlert.bind(client), {
+    method: "GET",
+    path: "/v1/alerts/:id",
+    noun: "Alert",
+    tags: TAGS,
+    summary: "Get an alert by id or name",
+    view: alertSchema,
+    toView: (found) => alertView(found.alert),
+  });
 
   typed.patch(
     "/v1/alerts/:id",
@@ -155,27 +141,13 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     },
   );
 
-  typed.delete(
-    "/v1/alerts/:id",
-    {
-      config: { access: "write" },
-      schema: {
-        tags: TAGS,
-        summary: "Delete an alert",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: alertSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const deleted = await backends.call(
-          client.deleteAlert.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        return deleted.ok ? ok(alertView(deleted.value.alert)) : deleted;
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.deleteAlert.bind(client), {
+    method: "DELETE",
+    path: "/v1/alerts/:id",
+    noun: "Alert",
+    tags: TAGS,
+    summary: "Delete an alert",
+    view: alertSchema,
+    toView: (deleted) => alertView(deleted.alert),
+  });
 }

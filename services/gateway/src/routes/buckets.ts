@@ -3,23 +3,17 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { bucketSchema, bucketView } from "./bucket-view.js";
-import { errorResponses, namespaceHeaderSchema } from "./common.js";
+import { errorResponses } from "./common.js";
+import { registerIdentifiedRoute } from "./identified-route.js";
 import { registerListRoute } from "./list-route.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
-import {
-  createInNamespace,
-  descriptionSchema,
-  identifierParams,
-  inNamespace,
-  scopedCreateHeaderSchema,
-} from "./scoped-call.js";
+import { createInNamespace, descriptionSchema, scopedCreateHeaderSchema } from "./scoped-call.js";
 
 const createBody = z.strictObject({
   bucket_name: z.string().min(1).max(128).describe("Unique in the namespace; may not start with bkt_"),
   description: descriptionSchema.optional(),
 });
 
-const params = identifierParams("Bucket");
 export const BUCKET_TAGS = ["Buckets"];
 
 /** Buckets themselves; their objects are in bucket-objects.ts. */
@@ -66,51 +60,23 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
     views: (listed) => listed.buckets.map(bucketView),
   });
 
-  typed.get(
-    "/v1/buckets/:id",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: BUCKET_TAGS,
-        summary: "Get a bucket by id or name",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: bucketSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const found = await backends.call(
-          client.getBucket.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        return found.ok ? ok(bucketView(found.value.bucket)) : found;
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.getBucket.bind(client), {
+    method: "GET",
+    path: "/v1/buckets/:id",
+    noun: "Bucket",
+    tags: BUCKET_TAGS,
+    summary: "Get a bucket by id or name",
+    view: bucketSchema,
+    toView: (found) => bucketView(found.bucket),
+  });
 
-  typed.delete(
-    "/v1/buckets/:id",
-    {
-      config: { access: "write" },
-      schema: {
-        tags: BUCKET_TAGS,
-        summary: "Delete a bucket and every object in it",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: bucketSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const deleted = await backends.call(
-          client.deleteBucket.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        return deleted.ok ? ok(bucketView(deleted.value.bucket)) : deleted;
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.deleteBucket.bind(client), {
+    method: "DELETE",
+    path: "/v1/buckets/:id",
+    noun: "Bucket",
+    tags: BUCKET_TAGS,
+    summary: "Delete a bucket and every object in it",
+    view: bucketSchema,
+    toView: (deleted) => bucketView(deleted.bucket),
+  });
 }

@@ -11,13 +11,13 @@ import {
   METRICS,
 } from "./collection-view.js";
 import { errorResponses, jsonObjectSchema, namespaceHeaderSchema } from "./common.js";
+import { registerIdentifiedRoute } from "./identified-route.js";
 import { registerListRoute } from "./list-route.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import {
   createInNamespace,
   descriptionSchema,
   identifierParams,
-  inNamespace,
   scopedCreateHeaderSchema,
   scopeOf,
 } from "./scoped-call.js";
@@ -104,37 +104,22 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
     views: (listed) => listed.collections.map(collectionView),
   });
 
-  typed.get(
-    "/v1/collections/:id",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: TAGS,
-        summary: "Get a collection by id or name",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: collectionWithIndexSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const found = await backends.call(
-          client.getCollection.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        if (!found.ok) return found;
-        return ok({
-          ...collectionView(found.value.collection),
-          vector_index: found.value.vectorIndex.map((s) => ({
-            feature_uri: s.featureUri,
-            vectors: s.vectors,
-            pending: s.pending,
-          })),
-        });
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.getCollection.bind(client), {
+    method: "GET",
+    path: "/v1/collections/:id",
+    noun: "Collection",
+    tags: TAGS,
+    summary: "Get a collection by id or name",
+    view: collectionWithIndexSchema,
+    toView: (found) => ({
+      ...collectionView(found.collection),
+      vector_index: found.vectorIndex.map((s) => ({
+        feature_uri: s.featureUri,
+        vectors: s.vectors,
+        pending: s.pending,
+      })),
+    }),
+  });
 
   typed.patch(
     "/v1/collections/:id",
@@ -174,32 +159,16 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
     },
   );
 
-  typed.delete(
-    "/v1/collections/:id",
-    {
-      config: { access: "write" },
-      schema: {
-        tags: TAGS,
-        summary: "Delete a collection and every document in it",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: deletedSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const deleted = await backends.call(
-          client.deleteCollection.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        return deleted.ok
-          ? ok({
-              ...collectionView(deleted.value.collection),
-              deleted_documents: deleted.value.deletedDocuments,
-            })
-          : deleted;
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.deleteCollection.bind(client), {
+    method: "DELETE",
+    path: "/v1/collections/:id",
+    noun: "Collection",
+    tags: TAGS,
+    summary: "Delete a collection and every document in it",
+    view: deletedSchema,
+    toView: (deleted) => ({
+      ...collectionView(deleted.collection),
+      deleted_documents: deleted.deletedDocuments,
+    }),
+  });
 }

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
 import { errorResponses, jsonObjectSchema, namespaceHeaderSchema } from "./common.js";
+import { registerIdentifiedRoute } from "./identified-route.js";
 import { registerListRoute } from "./list-route.js";
 import {
   executeResponseSchema,
@@ -122,29 +123,15 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     views: (listed) => listed.retrievers.map(retrieverView),
   });
 
-  typed.get(
-    "/v1/retrievers/:id",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: TAGS,
-        summary: "Get a retriever by id or name",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: retrieverSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const found = await backends.call(
-          client.getRetriever.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        return found.ok ? ok(retrieverView(found.value.retriever)) : found;
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.getRetriever.bind(client), {
+    method: "GET",
+    path: "/v1/retrievers/:id",
+    noun: "Retriever",
+    tags: TAGS,
+    summary: "Get a retriever by id or name",
+    view: retrieverSchema,
+    toView: (found) => retrieverView(found.retriever),
+  });
 
   typed.patch(
     "/v1/retrievers/:id",
@@ -187,31 +174,15 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     },
   );
 
-  typed.delete(
-    "/v1/retrievers/:id",
-    {
-      config: { access: "write" },
-      schema: {
-        tags: TAGS,
-        summary: "Delete a retriever and its alerts",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: deletedSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const deleted = await backends.call(
-          client.deleteRetriever.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        return deleted.ok
-          ? ok({ ...retrieverView(deleted.value.retriever), deleted_alerts: deleted.value.deletedAlerts })
-          : deleted;
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.deleteRetriever.bind(client), {
+    method: "DELETE",
+    path: "/v1/retrievers/:id",
+    noun: "Retriever",
+    tags: TAGS,
+    summary: "Delete a retriever and its alerts",
+    view: deletedSchema,
+    toView: (deleted) => ({ ...retrieverView(deleted.retriever), deleted_alerts: deleted.deletedAlerts }),
+  });
 
   typed.post(
     "/v1/retrievers/:id/execute",

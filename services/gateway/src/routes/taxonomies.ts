@@ -4,13 +4,13 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
 import { errorResponses, namespaceHeaderSchema } from "./common.js";
+import { registerIdentifiedRoute } from "./identified-route.js";
 import { registerListRoute } from "./list-route.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import {
   createInNamespace,
   descriptionSchema,
   identifierParams,
-  inNamespace,
   scopedCreateHeaderSchema,
   scopeOf,
 } from "./scoped-call.js";
@@ -83,29 +83,15 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
     views: (listed) => listed.taxonomies.map(taxonomyView),
   });
 
-  typed.get(
-    "/v1/taxonomies/:id",
-    {
-      config: { access: "read" },
-      schema: {
-        tags: TAGS,
-        summary: "Get a taxonomy by id or name",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: taxonomySchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const found = await backends.call(
-          client.getTaxonomy.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        return found.ok ? ok(taxonomyView(found.value.taxonomy)) : found;
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.getTaxonomy.bind(client), {
+    method: "GET",
+    path: "/v1/taxonomies/:id",
+    noun: "Taxonomy",
+    tags: TAGS,
+    summary: "Get a taxonomy by id or name",
+    view: taxonomySchema,
+    toView: (found) => taxonomyView(found.taxonomy),
+  });
 
   typed.patch(
     "/v1/taxonomies/:id",
@@ -141,27 +127,13 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
   );
 
-  typed.delete(
-    "/v1/taxonomies/:id",
-    {
-      config: { access: "write" },
-      schema: {
-        tags: TAGS,
-        summary: "Delete a taxonomy (refused while documents carry its labels)",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        response: { 200: taxonomySchema, ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const deleted = await backends.call(
-          client.deleteTaxonomy.bind(client),
-          { namespaceId: scope.namespaceId, identifier: request.params.id },
-          scope.call,
-        );
-        return deleted.ok ? ok(taxonomyView(deleted.value.taxonomy)) : deleted;
-      }),
-  );
+  registerIdentifiedRoute(app, deps, client.deleteTaxonomy.bind(client), {
+    method: "DELETE",
+    path: "/v1/taxonomies/:id",
+    noun: "Taxonomy",
+    tags: TAGS,
+    summary: "Delete a taxonomy (refused while documents carry its labels)",
+    view: taxonomySchema,
+    toView: (deleted) => taxonomyView(deleted.taxonomy),
+  });
 }
