@@ -9,7 +9,9 @@
  *      (`metadata.bucket eq 42`): p50/p99 latency per request, recall@10 against an exact brute
  *      force computed here on the same vectors, and the brute-force time per query for scale;
  *   4. the platform process's resident memory (VmRSS) before ingest, right after the queries and
- *      after 20 s idle, against the raw float32 vector bytes.
+ *      after 20 s idle, against the raw float32 vector bytes, and where it sits.
+ * Requests go through node:http, not fetch: the latency is timed here, and fetch's own garbage
+ * collection on Node 20 added several milliseconds to the measured tail (see http-json.ts).
  * Environment: BENCH_COUNT, BENCH_DIMS, BENCH_QUERIES (default 500), BENCH_BATCH (default 5,000),
  * BENCH_IN_FLIGHT (batches submitted at once, default 3), BENCH_NODE_ARGS (extra Node flags for the platform process, space-separated, for experiments).
  */
@@ -19,6 +21,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BruteForceCosine, clusteredVectors } from "@strata/hotindex";
 import { launchPlatformProcess } from "../e2e/platform-process.js";
+import { httpClient } from "./http-json.js";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
 const DIMS = Number(process.env.BENCH_DIMS ?? 384);
@@ -37,6 +40,7 @@ interface Platform {
   readonly child: ChildProcess;
   readonly url: string;
   readonly apiKey: string;
+  readonly http: ReturnType<typeof httpClient>;
 }
 
 async function startPlatformProcess(dataDir: string): Promise<Platform> {
@@ -53,7 +57,7 @@ async function startPlatformProcess(dataDir: string): Promise<Platform> {
   const { api_key: apiKey } = JSON.parse(await readFile(join(dataDir, "bootstrap.json"), "utf8")) as {
     api_key: string;
   };
-  return { child, url, apiKey };
+  return { child, url, apiKey, http: httpClient(url) };
 }
 
 async function residentBytes(pid: number): Promise<number> {
@@ -68,7 +72,7 @@ async function residentBytes(pid: number): Promise<number> {
  * process), and the anonymous vs file-backed split of the process's pages.
  */
 async function memoryBreakdown(platform: Platform): Promise<Record<string, number>> {
-  const text = await (await fetch(`${platform.url}/metrics`)).text();
+  const { text } = await platform.http.request("GET", "/metrics", {});
   const gauge = (name: string) =>
     Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
   const smaps = await readFile(`/proc/${platform.child.pid}/smaps_rollup`, "utf8");
@@ -86,18 +90,14 @@ async function memoryBreakdown(platform: Platform): Promise<Record<string, numbe
 
 function api(platform: Platform, namespace?: string) {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${platform.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${platform.apiKey}`,
-        ...(namespace === undefined ? {} : { "x-namespace": namespace }),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
-    return JSON.parse(text) as T;
+    const headers: Record<string, string> = { authorization: `Bearer ${platform.apiKey}` };
+    if (namespace !== undefined) headers["x-namespace"] = namespace;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const payload = body === undefined || typeof body === "string" ? body : JSON.stringify(body);
+    const answer = await platform.http.request(method, path, headers, payload);
+    if (answer.status >= 300)
+      throw new Error(`${method} ${path} → ${answer.status}: ${answer.text.slice(0, 500)}`);
+    return JSON.parse(answer.text) as T;
   };
 }
 
@@ -144,8 +144,8 @@ function batchBody(first: number, count: number): string {
 
 // The request bodies are built before the platform starts: this process shares the two cores with
 // it, and serialising 5,000 × 384 numbers while the platform waits would be measuring the client.
-// (Not between requests either: seconds of synchronous work leave fetch's kept-alive sockets to
-// be reused after the server closed them, and the next upload fails with EPIPE.)
+// (Not between requests either: seconds of synchronous work leave the client's kept-alive sockets
+// to be reused after the server closed them, and the next upload fails with EPIPE.)
 const starts = Array.from({ length: Math.ceil(COUNT / BATCH) }, (_, b) => b * BATCH);
 const bodies = new Map(starts.map((first) => [first, batchBody(first, Math.min(BATCH, COUNT - first))]));
 
@@ -308,6 +308,7 @@ try {
     }),
   );
 } finally {
+  platform.http.close();
   platform.child.kill("SIGTERM");
   await new Promise((r) => platform.child.once("exit", r));
   await rm(dataDir, { recursive: true, force: true });
