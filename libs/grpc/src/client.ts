@@ -5,9 +5,12 @@ import { tracer } from "@strata/telemetry";
 import { CALLER_METADATA_KEY, type Caller, encodeCaller, INTERNAL_TOKEN_METADATA_KEY } from "./caller.js";
 import { fromGrpcError, METHOD_METADATA_KEY } from "./error-mapping.js";
 import { MAX_MESSAGE_BYTES } from "./limits.js";
+import { localServices } from "./local-calls.js";
 
 export interface ClientInterceptorOptions {
   readonly internalToken: string;
+  /** The server's host:port: when it runs in this process, unary calls go to it directly (local-calls.ts). */
+  readonly target?: string;
 }
 
 /**
@@ -56,7 +59,9 @@ export function clientInterceptors(options: ClientInterceptorOptions): grpc.Inte
       },
     });
   };
-  return [interceptor];
+  return options.target === undefined
+    ? [interceptor]
+    : [interceptor, localServices.interceptor(options.target)];
 }
 
 /** Metadata carrying the verified caller (or none, for calls made on nobody's behalf). */

@@ -3,6 +3,7 @@ import type { Logger } from "@strata/logger";
 import { HealthImplementation, type ServingStatus } from "grpc-health-check";
 import { InternalTokenVerifier } from "./internal-auth.js";
 import { MAX_MESSAGE_BYTES } from "./limits.js";
+import { localServices } from "./local-calls.js";
 import { wrapImplementation } from "./server-wrapper.js";
 
 export interface GrpcServiceRegistration {
@@ -62,15 +63,17 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   );
   // Health checks stay outside the token check: load balancers and probes have no token.
   health.addToServer(server);
-  for (const service of options.services) {
-    server.addService(
-      service.definition,
-      wrapImplementation(service.definition, service.implementation, verifier, logger),
-    );
-  }
+  const wrapped = options.services.map((service) => ({
+    definition: service.definition,
+    implementation: wrapImplementation(service.definition, service.implementation, verifier, logger),
+  }));
+  for (const { definition, implementation } of wrapped) server.addService(definition, implementation);
 
   const port = await bind(server, `${hostForAddress(options.host)}:${options.port}`);
   const address = `${hostForAddress(options.host)}:${port}`;
+  // Clients in this process may answer unary calls here without the network (local-calls.ts).
+  for (const { definition, implementation } of wrapped)
+    localServices.register(address, definition, implementation);
   let shuttingDown = false;
   const setServing = (serving: boolean): void => {
     const status: ServingStatus = serving && !shuttingDown ? "SERVING" : "NOT_SERVING";
@@ -86,6 +89,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     setServing,
     shutdown(graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> {
       stopped ??= stop(server, graceMs, () => {
+        localServices.unregister(address);
         setServing(false);
         shuttingDown = true;
       }).then(() => logger.info({ address }, "gRPC server stopped"));

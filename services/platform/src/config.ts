@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import {
   type Env,
+  envBool,
   envInt,
   envList,
   envLogLevel,
@@ -50,6 +51,7 @@ export const platformConfigSchema = z
     /** Where the auth service writes the first admin key; relative to the data dir; default `bootstrap.json`. */
     AUTH_BOOTSTRAP_FILE: envString().optional(),
     LOG_LEVEL: envLogLevel("info"),
+    STRATA_LOCAL_CALLS: envBool(true),
     OTEL_EXPORTER_OTLP_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
   })
   .superRefine((c, ctx) => {
@@ -98,6 +100,8 @@ export interface PlatformConfig {
   /** Where the auth service writes the first admin key (only on a start that creates it). */
   readonly bootstrapFile: string;
   readonly logLevel: LogLevel;
+  /** Unary calls between services of this process skip HTTP/2 (local-calls.ts in @strata/grpc). */
+  readonly localCalls: boolean;
   readonly otlpEndpoint: string | undefined;
   /** The raw environment, handed to each service's own config schema so its defaults apply. */
   readonly env: Env;
@@ -126,6 +130,7 @@ export function loadPlatformConfig(env: Env = process.env, cwd: string = process
       ...(c.ACL_QUERY_GRPC_URL === undefined ? {} : { "acl-query": c.ACL_QUERY_GRPC_URL }),
     },
     bootstrapFile: resolve(dataDir, c.AUTH_BOOTSTRAP_FILE ?? "bootstrap.json"),
+    localCalls: c.STRATA_LOCAL_CALLS,
     logLevel: c.LOG_LEVEL,
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
     env,

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { connectNats, ensureEventStream } from "@strata/bus";
+import { localServices } from "@strata/grpc";
 import { createLogger, type Logger } from "@strata/logger";
 import { initTelemetry, type Telemetry } from "@strata/telemetry";
 import { type Env, loadPlatformConfig, type PlatformConfig, type ServiceName } from "./config.js";
@@ -47,6 +48,7 @@ export async function startPlatform(
     ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
   });
   const logger = createLogger({ service: "platform", level: config.logLevel });
+  if (config.localCalls) localServices.enable();
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
 
   const started: Started[] = [];

@@ -57,19 +57,23 @@ export interface Backends {
 }
 
 export function connectBackends(options: BackendOptions): Backends {
-  const clientOptions = {
-    interceptors: clientInterceptors({ internalToken: options.internalToken }),
+  const clientOptions = (target: string) => ({
+    interceptors: clientInterceptors({ internalToken: options.internalToken, target }),
     ...createChannelOptions(),
-  };
+  });
   const credentials = grpc.credentials.createInsecure();
-  const auth = new authV1.AuthServiceClient(options.authGrpcAddress, credentials, clientOptions);
+  const auth = new authV1.AuthServiceClient(
+    options.authGrpcAddress,
+    credentials,
+    clientOptions(options.authGrpcAddress),
+  );
   const namespace = new namespaceV1.NamespaceServiceClient(
     options.namespaceGrpcAddress,
     credentials,
-    clientOptions,
+    clientOptions(options.namespaceGrpcAddress),
   );
   // Sharing the namespace client's channel: one connection per service process, not one per client.
-  const shared = { ...clientOptions, channelOverride: namespace.getChannel() };
+  const shared = { ...clientOptions(options.namespaceGrpcAddress), channelOverride: namespace.getChannel() };
   const collection = new collectionV1.CollectionServiceClient(
     options.namespaceGrpcAddress,
     credentials,
@@ -82,10 +86,10 @@ export function connectBackends(options: BackendOptions): Backends {
   const retriever = new retrieverV1.RetrieverServiceClient(
     options.aclQueryGrpcAddress,
     credentials,
-    clientOptions,
+    clientOptions(options.aclQueryGrpcAddress),
   );
   const alert = new alertV1.AlertServiceClient(options.aclQueryGrpcAddress, credentials, {
-    ...clientOptions,
+    ...clientOptions(options.aclQueryGrpcAddress),
     channelOverride: retriever.getChannel(),
   });
   return {

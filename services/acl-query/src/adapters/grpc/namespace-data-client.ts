@@ -25,7 +25,7 @@ export interface NamespaceDataClient extends NamespaceData {
 /** NamespaceData over the namespace service's gRPC API; every call carries the caller. */
 export function connectNamespaceData(options: NamespaceDataClientOptions): NamespaceDataClient {
   const clientOptions = {
-    interceptors: clientInterceptors({ internalToken: options.internalToken }),
+    interceptors: clientInterceptors({ internalToken: options.internalToken, target: options.address }),
     ...createChannelOptions(),
   };
   const credentials = grpc.credentials.createInsecure();
