@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { ERROR_KINDS } from "@strata/errors";
 import { authV1 } from "@strata/proto";
@@ -6,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callUnary, clientInterceptors, createChannelOptions } from "./client.js";
 import { MAX_MESSAGE_BYTES } from "./limits.js";
 import { localServices } from "./local-calls.js";
-import { type Fixture, sampleError, startFixture, TOKEN } from "./test-fixture.js";
+import { closedPort, type Fixture, sampleError, startFixture, TOKEN } from "./test-fixture.js";
 
 // Calls to a server of this process, answered without the network. The client's own channel
 // points at a closed port, so a call that went over gRPC would fail: each passing call here
@@ -114,12 +113,3 @@ describe("local unary calls", () => {
     expect(answered).toMatchObject({ ok: true, value: { nextCursor: "function", keys: [] } });
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { ERROR_KINDS } from "@strata/errors";
 import { authV1 } from "@strata/proto";
@@ -7,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Caller } from "./caller.js";
 import { callUnary, clientInterceptors } from "./client.js";
 import { ERROR_METADATA_KEY, fromGrpcError } from "./error-mapping.js";
-import { type Fixture, LEAKED_SECRET, SERVICE, sampleError, startFixture, TOKEN } from "./test-fixture.js";
+import {
+  closedPort,
+  type Fixture,
+  LEAKED_SECRET,
+  SERVICE,
+  sampleError,
+  startFixture,
+  TOKEN,
+} from "./test-fixture.js";
 
 let fixture: Fixture;
 beforeAll(async () => {
@@ -255,12 +262,3 @@ describe("health", () => {
     client.close();
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}

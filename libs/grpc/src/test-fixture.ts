@@ -1,4 +1,5 @@
 // Shared by the *.int.test.ts files of this lib: a tiny fake AuthService over a real server.
+import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as grpc from "@grpc/grpc-js";
 import { appError, ERROR_KINDS, type ErrorKind, ok } from "@strata/errors";
@@ -111,4 +112,14 @@ export async function startFixture(): Promise<Fixture> {
       await server.shutdown(100);
     },
   };
+}
+
+/** A loopback port nothing listens on. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
 }
