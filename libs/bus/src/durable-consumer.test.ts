@@ -1,11 +1,13 @@
-import { type AnyEventEnvelope, subjectOf } from "@strata/events";
+import { type AnyEventEnvelope, type EventEnvelope, subjectOf } from "@strata/events";
 import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
 import type { JetStreamClient, JsMsg, NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectNats } from "./connect.js";
 import { type ConsumerOutcome, DEAD_LETTER_HEADERS, startDurableConsumer } from "./durable-consumer.js";
+import { startEventConsumer } from "./event-consumer.js";
 import { DLQ_STREAM, ensureEventStream } from "./streams.js";
 import {
+  keyRevokedEvent,
   namespaceCreatedEvent,
   newNamespaceId,
   publishEvent,
@@ -159,6 +161,32 @@ describe("startDurableConsumer", () => {
     const info = await (await nc.jetstreamManager()).consumers.info("STRATA_EVENTS", "dead_test");
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_pending).toBe(0);
+  });
+
+  it("startEventConsumer hands the handler its type only, and dead-letters another type on that subject", async () => {
+    const ns = newNamespaceId();
+    const seen: EventEnvelope<"namespace.created">[] = [];
+    const handle = await startEventConsumer("namespace.created", {
+      nc,
+      durable: "typed_test",
+      // Its filter spans every namespace: the other tests' namespace.created events are not its.
+      startAt: "new",
+      logger: recordingLogger(),
+      handler: async (event) => {
+        seen.push(event);
+        return { action: "ack" };
+      },
+    });
+    const created = namespaceCreatedEvent(ns);
+    const stray = keyRevokedEvent();
+    await publishEvent(js, subjectOf(created), created);
+    await publishEvent(js, `strata.evt.${ns}.namespace.created`, stray);
+    const dead = await deadLetters("typed_test", 1);
+    await waitFor(() => seen.length === 1);
+    await handle.stop();
+    expect(seen.map((e) => [e.id, e.data.namespace_id])).toEqual([[created.id, ns]]);
+    expect(dead[0]?.json<{ id: string }>().id).toBe(stray.id);
+    expect(dead[0]?.headers?.get(DEAD_LETTER_HEADERS.reason)).toBe("unexpected api_key.revoked");
   });
 
   it("dead-letters an event after maxDeliver attempts", async () => {

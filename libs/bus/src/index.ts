@@ -11,6 +11,8 @@ export type {
   EventHandler,
 } from "./durable-consumer.js";
 export { DEAD_LETTER_HEADERS, startDurableConsumer } from "./durable-consumer.js";
+export type { EventConsumerOptions } from "./event-consumer.js";
+export { startEventConsumer } from "./event-consumer.js";
 export type { InboxRecord } from "./inbox.js";
 export { INBOX_TABLE, INBOX_TABLE_SPEC, processOnce, pruneInbox } from "./inbox.js";
 export type { OutboxRecord } from "./outbox.js";

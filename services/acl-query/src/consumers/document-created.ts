@@ -1,6 +1,5 @@
-import { type ConsumerHandle, type ConsumerOutcome, startDurableConsumer } from "@strata/bus";
+import { type ConsumerHandle, type ConsumerOutcome, startEventConsumer } from "@strata/bus";
 import { isRetryable } from "@strata/errors";
-import { subjectFilterFor } from "@strata/events";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
 import { evaluateAlerts } from "../domain/alerts/evaluate-alerts.js";
@@ -20,14 +19,12 @@ export function startDocumentCreatedConsumer(options: {
   readonly logger: Logger;
 }): Promise<ConsumerHandle> {
   const { ports, logger } = options;
-  return startDurableConsumer({
+  return startEventConsumer("document.created", {
     nc: options.nc,
     durable: DOCUMENT_CREATED_DURABLE,
-    filterSubject: subjectFilterFor("document.created"),
     startAt: "new",
     logger,
     handler: async (event, delivery): Promise<ConsumerOutcome> => {
-      if (event.type !== "document.created") return { action: "dead", reason: `unexpected ${event.type}` };
       const outcome = await evaluateAlerts(ports, { eventId: event.id, data: event.data });
       if (outcome.ok) {
         if (outcome.value.kind === "evaluated" && outcome.value.triggered.length > 0) {

@@ -1,5 +1,4 @@
-import { type ConsumerHandle, type ConsumerOutcome, startDurableConsumer } from "@strata/bus";
-import { subjectFilterFor } from "@strata/events";
+import { type ConsumerHandle, type ConsumerOutcome, startEventConsumer } from "@strata/bus";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
 import type { AclQueryPorts } from "../domain/ports.js";
@@ -18,14 +17,12 @@ export function startNamespaceDeletedConsumer(options: {
   readonly logger: Logger;
 }): Promise<ConsumerHandle> {
   const { ports, logger } = options;
-  return startDurableConsumer({
+  return startEventConsumer("namespace.deleted", {
     nc: options.nc,
     durable: NAMESPACE_PURGE_DURABLE,
-    filterSubject: subjectFilterFor("namespace.deleted"),
     startAt: "all",
     logger,
     handler: async (event): Promise<ConsumerOutcome> => {
-      if (event.type !== "namespace.deleted") return { action: "dead", reason: `unexpected ${event.type}` };
       const namespaceId = event.data.namespace_id;
       const purged = await purgeNamespaceQueries(ports.store, namespaceId);
       logger.info(

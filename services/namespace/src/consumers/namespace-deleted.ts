@@ -1,5 +1,4 @@
-import { type ConsumerHandle, type ConsumerOutcome, startDurableConsumer } from "@strata/bus";
-import { subjectFilterFor } from "@strata/events";
+import { type ConsumerHandle, type ConsumerOutcome, startEventConsumer } from "@strata/bus";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
 import { type PurgePorts, purgeNamespace } from "../domain/purge-namespace.js";
@@ -19,17 +18,15 @@ export function startNamespacePurger(options: {
   readonly logger: Logger;
 }): Promise<ConsumerHandle> {
   const { ports, logger } = options;
-  return startDurableConsumer({
+  return startEventConsumer("namespace.deleted", {
     nc: options.nc,
     durable: NAMESPACE_PURGE_DURABLE,
-    filterSubject: subjectFilterFor("namespace.deleted"),
     startAt: "all",
     // A namespace with many documents takes a while; the purge resumes where it stopped anyway.
     ackWaitMs: 5 * 60_000,
     maxDeliver: 10,
     logger,
     handler: async (event, delivery): Promise<ConsumerOutcome> => {
-      if (event.type !== "namespace.deleted") return { action: "dead", reason: `unexpected ${event.type}` };
       const namespaceId = event.data.namespace_id;
       const purged = await purgeNamespace(ports, namespaceId);
       if (purged.ok) {
