@@ -1,8 +1,9 @@
 import * as grpc from "@grpc/grpc-js";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { Caller } from "@strata/access";
 import { type AppError, err, ok, type Result } from "@strata/errors";
 import { tracer } from "@strata/telemetry";
-import { CALLER_METADATA_KEY, type Caller, encodeCaller, INTERNAL_TOKEN_METADATA_KEY } from "./caller.js";
+import { CALLER_METADATA_KEY, encodeCaller, INTERNAL_TOKEN_METADATA_KEY } from "./caller.js";
 import { fromGrpcError, METHOD_METADATA_KEY } from "./error-mapping.js";
 import { MAX_MESSAGE_BYTES } from "./limits.js";
 import { localServices } from "./local-calls.js";

@@ -1,6 +1,7 @@
 import type * as grpc from "@grpc/grpc-js";
+import type { Caller } from "@strata/access";
 import { type AppError, appError, internal, type Result } from "@strata/errors";
-import { CALLER_METADATA_KEY, type Caller, decodeCaller } from "./caller.js";
+import { CALLER_METADATA_KEY, decodeCaller } from "./caller.js";
 import { toServiceError } from "./error-mapping.js";
 
 export interface CallContext {

@@ -1,13 +1,4 @@
-export type { Caller, Permission } from "./caller.js";
-export {
-  CALLER_METADATA_KEY,
-  canReachNamespace,
-  decodeCaller,
-  encodeCaller,
-  hasPermission,
-  INTERNAL_TOKEN_METADATA_KEY,
-  PERMISSIONS,
-} from "./caller.js";
+export { CALLER_METADATA_KEY, decodeCaller, encodeCaller, INTERNAL_TOKEN_METADATA_KEY } from "./caller.js";
 export type { CallUnaryOptions, ClientInterceptorOptions, UnaryInvoker } from "./client.js";
 export {
   callerMetadata,

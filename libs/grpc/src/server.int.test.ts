@@ -1,9 +1,9 @@
 import * as grpc from "@grpc/grpc-js";
+import type { Caller } from "@strata/access";
 import { ERROR_KINDS } from "@strata/errors";
 import { authV1 } from "@strata/proto";
 import { service as healthService } from "grpc-health-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Caller } from "./caller.js";
 import { callUnary, clientInterceptors } from "./client.js";
 import { ERROR_METADATA_KEY, fromGrpcError } from "./error-mapping.js";
 import {

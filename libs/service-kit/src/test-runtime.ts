@@ -1,8 +1,9 @@
 // Test-only helpers (no vitest import): a lib has one public entry, so they live in it, named as such.
+
+import type { Caller } from "@strata/access";
 import { appendToOutbox, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "@strata/bus";
 import { createMemoryDocStore, type DocStore, type DocStoreSession, type TableSpec } from "@strata/docstore";
 import type { AnyEventEnvelope, EventEnvelope } from "@strata/events";
-import type { Caller } from "@strata/grpc";
 
 /** The ports an outbox service's domain needs; each service's own ports type has this shape. */
 export interface OutboxServicePorts {

@@ -1,6 +1,7 @@
+import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
 import type { AnyEventEnvelope } from "@strata/events";
-import { type Caller, callUnary, type UnaryInvoker } from "@strata/grpc";
+import { callUnary, type UnaryInvoker } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { collectionV1, type documentV1 } from "@strata/proto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";

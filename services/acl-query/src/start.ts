@@ -1,4 +1,4 @@
-import { appendToOutbox } from "@strata/bus";
+import { appendToOutbox, INBOX_TABLE_SPEC, processOnce } from "@strata/bus";
 import { startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
@@ -29,7 +29,8 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
-    tableSpecs: ACL_QUERY_TABLE_SPECS,
+    // The document.created consumer marks each event in the inbox, with the alerts it appends.
+    tableSpecs: [...ACL_QUERY_TABLE_SPECS, INBOX_TABLE_SPEC],
     nc,
     logger,
   });
@@ -45,6 +46,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
       eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
       namespaceData,
+      processOnce: (consumer, eventId, work) => processOnce(runtime.store, consumer, eventId, work),
     };
     const server = await startGrpcServer({
       serviceName: "acl-query",

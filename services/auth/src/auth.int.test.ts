@@ -1,7 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import * as grpc from "@grpc/grpc-js";
+import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
-import { type Caller, callerMetadata, callUnary, type UnaryInvoker } from "@strata/grpc";
+import { callerMetadata, callUnary, type UnaryInvoker } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { authV1 } from "@strata/proto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";

@@ -1,6 +1,6 @@
 import type { Context } from "@opentelemetry/api";
+import type { Caller } from "@strata/access";
 import { type AppError, badRequest, ok, type Result, unavailable } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import type { Logger } from "@strata/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";

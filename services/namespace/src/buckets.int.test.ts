@@ -1,13 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
-import {
-  type Caller,
-  callClientStream,
-  callerMetadata,
-  callUnary,
-  fromGrpcError,
-  openServerStream,
-} from "@strata/grpc";
+import type { Caller } from "@strata/access";
+import { callClientStream, callerMetadata, callUnary, fromGrpcError, openServerStream } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import type { bucketV1 } from "@strata/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
+import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
-import { type Caller, callerMetadata, callUnary, type UnaryInvoker } from "@strata/grpc";
+import { callerMetadata, callUnary, type UnaryInvoker } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { namespaceV1 } from "@strata/proto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";

@@ -1,5 +1,5 @@
+import { type Caller, canReachNamespace, hasPermission, type Permission } from "@strata/access";
 import { type AppError, err, forbidden, notFound, ok, type Result } from "@strata/errors";
-import { type Caller, canReachNamespace, hasPermission, type Permission } from "@strata/grpc";
 import { isId } from "@strata/ids";
 
 export function requirePermission(caller: Caller, needed: Permission): Result<void, AppError> {

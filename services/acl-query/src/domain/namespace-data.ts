@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
 import type { FilterJson } from "@strata/filter";
-import type { Caller } from "@strata/grpc";
 import type { Metric } from "./tables.js";
 
 /**

@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { type AppError, err, notFound, ok, type Result, validationFailed } from "@strata/errors";
 import { extractorFor } from "@strata/extractors";
-import type { Caller } from "@strata/grpc";
 import type { NamespaceData } from "./namespace-data.js";
 import type { RetrieverRecord } from "./tables.js";
 

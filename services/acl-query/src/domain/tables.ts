@@ -1,4 +1,3 @@
-import { INBOX_TABLE_SPEC } from "@strata/bus";
 import type { StoredRecord, TableSpec } from "@strata/docstore";
 import type { FilterJson } from "@strata/filter";
 
@@ -22,8 +21,6 @@ export const ACL_QUERY_TABLE_SPECS: readonly TableSpec[] = [
       { fields: ["retriever_id"] },
     ],
   },
-  // The document.created consumer marks each event here, in the transaction that appends its alerts.
-  INBOX_TABLE_SPEC,
 ];
 
 export interface RetrieverRecord extends StoredRecord {

@@ -1,7 +1,9 @@
+import { INBOX_TABLE_SPEC, processOnce } from "@strata/bus";
 // Helpers for this package's tests only; not exported from index.ts.
+
+import type { Caller } from "@strata/access";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
 import { asBound, parseFilter, toPredicate } from "@strata/filter";
-import type { Caller } from "@strata/grpc";
 import { exactScore } from "@strata/hotindex/scoring";
 import { createTestCaller, createTestRuntime, type TestRuntime } from "@strata/service-kit";
 import type {
@@ -110,9 +112,18 @@ export interface TestAclQuery extends TestRuntime {
 }
 
 export async function testAclQuery(): Promise<TestAclQuery> {
-  const runtime = await createTestRuntime(ACL_QUERY_TABLE_SPECS);
+  const runtime = await createTestRuntime([...ACL_QUERY_TABLE_SPECS, INBOX_TABLE_SPEC]);
   const data = new MemoryNamespaceData();
-  return { ...runtime, data, ports: { ...runtime.ports, namespaceData: data } };
+  const store = runtime.store;
+  return {
+    ...runtime,
+    data,
+    ports: {
+      ...runtime.ports,
+      namespaceData: data,
+      processOnce: (consumer, eventId, work) => processOnce(store, consumer, eventId, work),
+    },
+  };
 }
 
 export const callerOf = (overrides: Partial<Caller> = {}): Caller => createTestCaller(ORG, overrides);

@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import type { DocStoreSession } from "@strata/docstore";
 import { type AppError, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { grantWithinCaller, requireAdmin } from "./key-access.js";
 import { keyCreatedEvent } from "./key-events.js";

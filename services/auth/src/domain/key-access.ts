@@ -1,5 +1,5 @@
+import { type Caller, hasPermission, type Permission } from "@strata/access";
 import { type AppError, err, forbidden, ok, type Result } from "@strata/errors";
-import { type Caller, hasPermission, type Permission } from "@strata/grpc";
 import type { ValidKeyInput } from "./key-input.js";
 import type { ApiKeyRecord } from "./tables.js";
 

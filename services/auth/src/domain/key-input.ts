@@ -1,5 +1,5 @@
+import { PERMISSIONS, type Permission } from "@strata/access";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
-import { PERMISSIONS, type Permission } from "@strata/grpc";
 import { isId } from "@strata/ids";
 
 /** A key as the caller asks for it, before validation. Permission names arrive as plain strings. */

@@ -1,3 +1,4 @@
+import type { Caller } from "@strata/access";
 import {
   CONFLICT,
   type Conflict,
@@ -7,7 +8,6 @@ import {
   type Versioned,
 } from "@strata/docstore";
 import { type AppError, badRequest, err, notFound, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { canSeeKey, requireAdmin } from "./key-access.js";
 import { keyRevokedEvent } from "./key-events.js";
 import type { AuthPorts } from "./ports.js";

@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result, validationFailed } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { type IssuedKey, insertKey } from "./create-key.js";
 import { grantWithinCaller, requireAdmin } from "./key-access.js";
 import { keyRevokedEvent, keyRotatedEvent } from "./key-events.js";

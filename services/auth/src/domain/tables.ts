@@ -1,5 +1,5 @@
+import type { Permission } from "@strata/access";
 import type { StoredRecord, TableSpec } from "@strata/docstore";
-import type { Permission } from "@strata/grpc";
 
 export const ORGANIZATIONS_TABLE = "organizations";
 export const API_KEYS_TABLE = "api_keys";

@@ -1,4 +1,4 @@
-import type { Permission } from "@strata/grpc";
+import type { Permission } from "@strata/access";
 import { authV1 } from "@strata/proto";
 import { type ApiKeyRecord, type KeyStatus, statusOf } from "../domain/tables.js";
 

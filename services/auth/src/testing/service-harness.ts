@@ -1,9 +1,9 @@
 // Helpers for this package's service tests only; not exported from index.ts.
 import * as grpc from "@grpc/grpc-js";
+import type { Caller, PERMISSIONS } from "@strata/access";
 import { connectNats } from "@strata/bus";
 import { loadConfig } from "@strata/config";
-import type { Caller } from "@strata/grpc";
-import { clientInterceptors, type PERMISSIONS } from "@strata/grpc";
+import { clientInterceptors } from "@strata/grpc";
 import { createLogger } from "@strata/logger";
 import { authV1 } from "@strata/proto";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";

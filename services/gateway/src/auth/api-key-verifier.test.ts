@@ -1,5 +1,5 @@
+import type { Caller } from "@strata/access";
 import { err, ok, unavailable } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { generateApiKeySecret } from "@strata/ids";
 import { describe, expect, it } from "vitest";
 import { ApiKeyVerifier, bearerSecret, type VerifiedKey, type VerifyKeyRemote } from "./api-key-verifier.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import type { Caller } from "@strata/access";
 import { type AppError, err, ok, type Result, unauthorized } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { isWellFormedApiKey } from "@strata/ids";
 import { BoundedTtlCache } from "./bounded-ttl-cache.js";
 

@@ -1,4 +1,4 @@
-import type { Caller, Permission } from "@strata/grpc";
+import type { Caller, Permission } from "@strata/access";
 import type { authV1 } from "@strata/proto";
 import { permissionName } from "../routes/api-key-view.js";
 

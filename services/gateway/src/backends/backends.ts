@@ -1,14 +1,9 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Context } from "@opentelemetry/api";
 import { context } from "@opentelemetry/api";
+import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
-import {
-  type Caller,
-  callUnary,
-  clientInterceptors,
-  createChannelOptions,
-  type UnaryInvoker,
-} from "@strata/grpc";
+import { callUnary, clientInterceptors, createChannelOptions, type UnaryInvoker } from "@strata/grpc";
 import {
   alertV1,
   authV1,

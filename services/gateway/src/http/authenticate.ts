@@ -1,5 +1,5 @@
+import { hasPermission } from "@strata/access";
 import { type AppError, forbidden, tooManyRequests } from "@strata/errors";
-import { hasPermission } from "@strata/grpc";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiKeyVerifier } from "../auth/api-key-verifier.js";
 import { bearerSecret } from "../auth/api-key-verifier.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Context } from "@opentelemetry/api";
-import type { Caller, Permission } from "@strata/grpc";
+import type { Caller, Permission } from "@strata/access";
 import type { FastifyRequest } from "fastify";
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from "@opentelemetry/api";
+import { type Caller, canReachNamespace } from "@strata/access";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
-import { type Caller, canReachNamespace } from "@strata/grpc";
 import type { namespaceV1 } from "@strata/proto";
 import { BoundedTtlCache } from "../auth/bounded-ttl-cache.js";
 

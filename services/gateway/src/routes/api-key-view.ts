@@ -1,4 +1,4 @@
-import type { Permission } from "@strata/grpc";
+import type { Permission } from "@strata/access";
 import { authV1 } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, stringOrNull } from "./common.js";

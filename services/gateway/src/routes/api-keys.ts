@@ -1,4 +1,5 @@
 import type { Context } from "@opentelemetry/api";
+import type { Caller } from "@strata/access";
 import {
   type AppError,
   appError,
@@ -9,7 +10,6 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { isId } from "@strata/ids";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";

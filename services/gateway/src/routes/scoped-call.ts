@@ -1,7 +1,7 @@
 import type { Context } from "@opentelemetry/api";
+import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
 import { ok } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";

@@ -1,6 +1,8 @@
 // Test support: a small in-memory AuthService (our own port, served over real gRPC in tests).
+
+import type { Caller, Permission } from "@strata/access";
 import { type AppError, appError, err, notFound, ok, type Result } from "@strata/errors";
-import { type Caller, type Permission, unary, unaryWithCaller } from "@strata/grpc";
+import { unary, unaryWithCaller } from "@strata/grpc";
 import { apiKeyDisplayStart, generateApiKeySecret, newId } from "@strata/ids";
 import { authV1 } from "@strata/proto";
 import { permissionToProto } from "../routes/api-key-view.js";

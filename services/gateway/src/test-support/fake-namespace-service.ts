@@ -1,6 +1,8 @@
 // Test support: a small in-memory NamespaceService (our own port, served over real gRPC in tests).
+
+import { type Caller, canReachNamespace } from "@strata/access";
 import { type AppError, alreadyExists, err, notFound, ok, type Result } from "@strata/errors";
-import { type Caller, canReachNamespace, unaryWithCaller } from "@strata/grpc";
+import { unaryWithCaller } from "@strata/grpc";
 import { isId, newId } from "@strata/ids";
 import { namespaceV1 } from "@strata/proto";
 

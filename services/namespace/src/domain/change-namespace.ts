@@ -1,3 +1,4 @@
+import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import {
   type AppError,
@@ -8,7 +9,6 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { checkResourceDescription } from "@strata/ids";
 import { requirePermission, resolveNamespace } from "./namespace-access.js";
 import { namespaceDeletedEvent, namespaceUpdatedEvent } from "./namespace-events.js";

@@ -1,3 +1,4 @@
+import type { Caller } from "@strata/access";
 import {
   type AppError,
   alreadyExists,
@@ -8,7 +9,6 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { checkResourceDescription, newId } from "@strata/ids";
 import { requirePermission } from "./namespace-access.js";
 import { namespaceCreatedEvent } from "./namespace-events.js";

@@ -1,6 +1,6 @@
+import { type Caller, canReachNamespace, hasPermission, type Permission } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, forbidden, notFound, ok, type Result } from "@strata/errors";
-import { type Caller, canReachNamespace, hasPermission, type Permission } from "@strata/grpc";
 import { isId } from "@strata/ids";
 import { isValidNamespaceName } from "./namespace-input.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "./tables.js";

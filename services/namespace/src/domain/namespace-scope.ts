@@ -1,3 +1,4 @@
+import type { Caller } from "@strata/access";
 import {
   type DocStore,
   type DocStoreSession,
@@ -6,7 +7,6 @@ import {
   type Where,
 } from "@strata/docstore";
 import { type AppError, badRequest, err, notFound, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { isId } from "@strata/ids";
 import { requirePermission, resolveNamespace } from "./namespace-access.js";
 import type { NamespaceRecord } from "./tables.js";

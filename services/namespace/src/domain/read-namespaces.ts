@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { listPage, type Where } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { requirePermission, resolveNamespace } from "./namespace-access.js";
 import type { NamespacePorts } from "./ports.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "./tables.js";

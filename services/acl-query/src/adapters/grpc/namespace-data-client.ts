@@ -1,6 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
+import type { Caller } from "@strata/access";
 import { type AppError, err, internal, ok, type Result } from "@strata/errors";
-import { type Caller, callUnary, clientInterceptors, createChannelOptions } from "@strata/grpc";
+import { callUnary, clientInterceptors, createChannelOptions } from "@strata/grpc";
 import { collectionV1, documentV1, searchV1 } from "@strata/proto";
 import type {
   CollectionInfo,

@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { isId, isValidResourceName } from "@strata/ids";
 import { ALERTS_TABLE, type AlertRecord } from "../tables.js";
 

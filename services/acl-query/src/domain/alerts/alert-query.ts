@@ -1,5 +1,5 @@
+import type { Caller } from "@strata/access";
 import { type AppError, ok, type Result, type ValidationIssue } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import type { NamespaceData } from "../namespace-data.js";
 import { type QueryInput, resolveQueryVector } from "../query-vector.js";
 import type { AlertQueryRecord, RetrieverRecord } from "../tables.js";

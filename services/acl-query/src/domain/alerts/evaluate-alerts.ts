@@ -1,8 +1,7 @@
-import { processOnce } from "@strata/bus";
+import type { Caller } from "@strata/access";
 import { type AppError, err, isRetryable, ok, type Result } from "@strata/errors";
 import type { EventData } from "@strata/events";
 import type { FilterJson } from "@strata/filter";
-import type { Caller } from "@strata/grpc";
 import type { AclQueryPorts } from "../ports.js";
 import { ALERTS_TABLE, type AlertRecord, RETRIEVERS_TABLE, type RetrieverRecord } from "../tables.js";
 import { type AlertMatch, alertTriggeredEvent } from "./alert-events.js";
@@ -69,8 +68,7 @@ export async function evaluateAlerts(
     triggered.push({ alert, documentId: hit.documentId, collectionId: hit.collectionId, score: hit.score });
   }
   const time = ports.clock();
-  const processed = await processOnce<readonly AlertMatch[], AppError>(
-    ports.store,
+  const processed = await ports.processOnce<readonly AlertMatch[], AppError>(
     ALERT_EVALUATOR,
     event.eventId,
     async (tx) => {

@@ -1,5 +1,5 @@
+import type { Caller } from "@strata/access";
 import { type AppError, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { authorize } from "../access.js";
 import { pageInNamespace, type RecordPage } from "../list-page.js";
 import type { AclQueryPorts } from "../ports.js";

@@ -1,3 +1,4 @@
+import type { Caller } from "@strata/access";
 import {
   type AppError,
   alreadyExists,
@@ -8,7 +9,6 @@ import {
   validationFailed,
 } from "@strata/errors";
 import type { BoundFilterNode } from "@strata/filter";
-import type { Caller } from "@strata/grpc";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import { authorize } from "../access.js";
 import { canonicalFeatureUri, FEATURE_URI_FORMAT } from "../feature-uri.js";

@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import type { FilterJson } from "@strata/filter";
-import type { Caller } from "@strata/grpc";
 import { authorize } from "../access.js";
 import type { SearchHitInfo } from "../namespace-data.js";
 import type { AclQueryPorts } from "../ports.js";

@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
 import { ok } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { authorize } from "../access.js";
 import { pageInNamespace, type RecordPage } from "../list-page.js";
 import type { AclQueryPorts } from "../ports.js";

@@ -1,5 +1,5 @@
+import type { Caller } from "@strata/access";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import type { CollectionInfo, FeatureInfo, NamespaceData } from "../namespace-data.js";
 import type { Metric } from "../tables.js";
 

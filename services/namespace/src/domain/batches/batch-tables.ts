@@ -1,5 +1,5 @@
+import type { Caller } from "@strata/access";
 import type { StoredRecord, TableSpec } from "@strata/docstore";
-import type { Caller } from "@strata/grpc";
 import type { AclInput } from "../documents/document-input.js";
 import type { TaxonomyLabelRecord } from "../documents/document-tables.js";
 

@@ -1,5 +1,5 @@
+import type { Caller } from "@strata/access";
 import { type AppError, appError, err, ok, type Result, validationFailed } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import type { NewDocumentInput } from "../documents/create-document.js";
 import { resolveDocumentScope } from "../documents/document-access.js";

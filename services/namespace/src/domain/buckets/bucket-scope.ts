@@ -1,6 +1,6 @@
+import type { Caller, Permission } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, ok, type Result } from "@strata/errors";
-import type { Caller, Permission } from "@strata/grpc";
 import { requirePermission } from "../namespace-access.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
 import { resolveBucket } from "./bucket-access.js";

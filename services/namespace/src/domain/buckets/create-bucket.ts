@@ -1,3 +1,4 @@
+import type { Caller } from "@strata/access";
 import {
   type AppError,
   alreadyExists,
@@ -7,7 +8,6 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import { requirePermission } from "../namespace-access.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";

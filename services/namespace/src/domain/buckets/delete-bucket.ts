@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { requirePermission } from "../namespace-access.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
 import { resolveBucket } from "./bucket-access.js";

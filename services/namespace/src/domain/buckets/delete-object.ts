@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { findObject, objectNotFound } from "./bucket-access.js";
 import type { BucketPorts } from "./bucket-ports.js";
 import { resolveBucketScope } from "./bucket-scope.js";

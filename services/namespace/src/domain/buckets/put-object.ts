@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import {
   type AppError,
@@ -10,7 +11,6 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { DEFAULT_CONTENT_TYPE, isValidContentType } from "@strata/objectstore";
 import { findObject } from "./bucket-access.js";

@@ -1,5 +1,5 @@
+import type { Caller } from "@strata/access";
 import { type AppError, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { requirePermission } from "../namespace-access.js";
 import { listInNamespace, resolveNamespaceScope } from "../namespace-scope.js";
 import type { NamespacePorts } from "../ports.js";

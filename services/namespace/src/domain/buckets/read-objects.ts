@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { Caller } from "@strata/access";
 import { listPage, type Where } from "@strata/docstore";
 import {
   type AppError,
@@ -9,7 +10,6 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { DATA_LIST_LIMIT_MAX, isValidListLimit } from "../namespace-scope.js";
 import { findObject, objectNotFound } from "./bucket-access.js";
 import type { BucketPorts } from "./bucket-ports.js";

@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, type DocStoreSession, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import type { DataPorts } from "../data-ports.js";
 import { type DocumentDeletionCause, documentDeletedEvent } from "../documents/document-events.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/document-tables.js";

@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import type { CollectionRecord } from "../collections/collection-tables.js";
 import type { DataPorts } from "../data-ports.js";
 import { checkJsonObject, type JsonObject, jsonEqual } from "../json-value.js";

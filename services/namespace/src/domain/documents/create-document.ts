@@ -1,3 +1,4 @@
+import type { Caller } from "@strata/access";
 import type { DocStoreSession } from "@strata/docstore";
 import {
   type AppError,
@@ -8,7 +9,6 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import type { CollectionRecord } from "../collections/collection-tables.js";
 import type { DataPorts } from "../data-ports.js";

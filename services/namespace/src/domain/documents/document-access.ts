@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { resolveCollection } from "../collections/collection-access.js";
 import type { CollectionRecord } from "../collections/collection-tables.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";

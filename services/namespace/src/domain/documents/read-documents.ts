@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { listPage, type Where } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import type { DataPorts } from "../data-ports.js";
 import { requirePermission } from "../namespace-access.js";
 import { DATA_LIST_LIMIT_MAX, isValidListLimit } from "../namespace-scope.js";

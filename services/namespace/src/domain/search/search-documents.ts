@@ -1,6 +1,6 @@
+import type { Caller } from "@strata/access";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import type { BoundFilterNode } from "@strata/filter";
-import type { Caller } from "@strata/grpc";
 import { MAX_K } from "@strata/hotindex";
 import { resolveCollection } from "../collections/collection-access.js";
 import type { CollectionRecord, FeatureRecord } from "../collections/collection-tables.js";

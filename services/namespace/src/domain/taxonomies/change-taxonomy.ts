@@ -1,3 +1,4 @@
+import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import {
   type AppError,
@@ -8,7 +9,6 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import type { Caller } from "@strata/grpc";
 import { checkResourceDescription, checkResourceName } from "@strata/ids";
 import type { DataPorts } from "../data-ports.js";
 import { jsonEqual } from "../json-value.js";

@@ -1,0 +1,2 @@
+export type { Caller, Permission } from "./caller.js";
+export { canReachNamespace, hasPermission, PERMISSIONS } from "./caller.js";
