@@ -1,10 +1,9 @@
 // The contracts' enums as the REST API and the domains name them ("cosine", "hot"), in one place:
-// every service maps between the two, and all of them must agree. Hand-written, not generated.
+// every service maps between the two, and all of them must agree. The names themselves live in
+// @strata/contracts. Hand-written, not generated.
+import type { MetricName, TierName } from "@strata/contracts";
 import { DistanceMetric } from "./gen/strata/namespace/v1/collection.js";
 import { Tier } from "./gen/strata/namespace/v1/document.js";
-
-export type MetricName = "cosine" | "euclidean" | "dot";
-export type TierName = "hot" | "warm" | "cold" | "archive";
 
 const METRIC_TO_PROTO: Readonly<Record<MetricName, DistanceMetric>> = {
   cosine: DistanceMetric.DISTANCE_METRIC_COSINE,
