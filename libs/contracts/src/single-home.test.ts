@@ -57,11 +57,16 @@ const HOMES: Readonly<Record<string, string>> = {
   "tier list": "libs/contracts/src/",
   "metric list": "libs/contracts/src/",
   "feature-URI grammar": "libs/contracts/src/",
+  "permission list": "libs/access/src/",
 };
 
 const LIST_RULES: ReadonlyArray<{ rule: string; pattern: RegExp }> = [
   { rule: "tier list", pattern: /["'`]hot["'`]\s*[,|]\s*["'`]warm["'`]/ },
   { rule: "metric list", pattern: /["'`]cosine["'`]\s*[,|]\s*["'`]euclidean["'`]/ },
+  {
+    rule: "permission list",
+    pattern: /["'`]read["'`]\s*[,|]\s*["'`]write["'`]\s*[,|]\s*["'`]admin["'`]/,
+  },
   { rule: "feature-URI grammar", pattern: /\(strata\|mixpeek\)|\(mixpeek\|strata\)|\[a-z0-9\]\[a-z0-9_-\]/ },
 ];
 
@@ -187,6 +192,10 @@ describe("one home for each rule and limit", () => {
     ["libs/events/src/catalog.ts", 'const tier = z.enum(["hot", "warm", "cold", "archive"]);'],
     ["libs/hotindex/src/port.ts", 'export type Metric = "cosine" | "euclidean" | "dot";'],
     [
+      "services/gateway/src/routes/api-key-view.ts",
+      'export const permissionSchema = z.enum(["read", "write", "admin"]);',
+    ],
+    [
       "services/acl-query/src/domain/feature-uri.ts",
       "  /^(strata|mixpeek):\\/\\/([a-z0-9][a-z0-9_-]{0,63})@([A-Za-z0-9][A-Za-z0-9._-]{0,31})\\/([a-z0-9][a-z0-9_-]{0,63})$/;",
     ],
@@ -199,6 +208,7 @@ describe("one home for each rule and limit", () => {
   it("leaves the homes, other rules that share a number and unrelated numbers alone", () => {
     const lines = [
       ["libs/contracts/src/limits.ts", "export const MAX_DIMENSIONS = 4096;"],
+      ["libs/access/src/caller.ts", 'export const PERMISSIONS = ["read", "write", "admin"] as const;'],
       ["services/auth/src/domain/key-input.ts", "const ATTRIBUTES_MAX_BYTES = 4096;"],
       ["libs/ids/src/prefixes.ts", "const POOL_BYTES = 4096;"],
       ["services/acl-query/src/domain/retrievers/retriever-input.ts", "export const TOP_K_DEFAULT = 10;"],

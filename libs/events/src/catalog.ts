@@ -1,3 +1,4 @@
+import { PERMISSIONS } from "@strata/access";
 import { TIERS } from "@strata/contracts";
 import { z } from "zod";
 
@@ -7,7 +8,7 @@ import { z } from "zod";
  * with it. Add a type here, never change the meaning of an existing field.
  */
 const isoTime = z.iso.datetime({ offset: true });
-const permission = z.enum(["read", "write", "admin"]);
+const permission = z.enum(PERMISSIONS);
 const tier = z.enum(TIERS);
 const documentField = z.enum(["metadata", "features", "text", "taxonomy_labels"]);
 /** Names a document: its id is unique only within its collection. */

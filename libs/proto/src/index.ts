@@ -3,6 +3,8 @@
 export {
   metricFromProto,
   metricToProto,
+  permissionFromProto,
+  permissionToProto,
   tierFromProto,
   tierToProto,
 } from "./enum-names.js";
