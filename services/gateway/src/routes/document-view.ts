@@ -86,14 +86,13 @@ export function labelsToProto(
   return labels.map((l) => ({ taxonomyId: l.taxonomy_id, label: l.label }));
 }
 
+/** `public` left out stays unset: the document service decides the default. */
 export function aclToProto(acl: AclInput): documentV1.DocumentAcl {
-  // A document given an owner or readers is meant to be restricted unless said otherwise.
-  const restricted = acl.owner !== undefined || acl.read !== undefined;
   return {
     ...(acl.owner === undefined ? {} : { owner: acl.owner }),
     read: acl.read ?? [],
     write: acl.write ?? [],
-    public: acl.public ?? !restricted,
+    ...(acl.public === undefined ? {} : { public: acl.public }),
   };
 }
 

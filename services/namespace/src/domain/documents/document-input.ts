@@ -122,7 +122,8 @@ export interface AclInput {
   readonly owner?: string | null | undefined;
   readonly read: readonly string[];
   readonly write: readonly string[];
-  readonly public: boolean;
+  /** Undefined: public unless an owner or a reader is named. */
+  readonly public?: boolean | undefined;
 }
 
 /** The stored ACL; enforcement is acl-query's (a later issue). */
@@ -145,10 +146,13 @@ export function checkAcl(acl: AclInput, issues: ValidationIssue[], location = "b
       });
     }
   }
+  const owner = acl.owner ?? null;
+  // A document given an owner or readers is meant to be restricted unless said otherwise.
+  const restricted = owner !== null || acl.read.length > 0;
   return {
-    owner: acl.owner ?? null,
+    owner,
     read: [...new Set(acl.read)],
     write: [...new Set(acl.write)],
-    public: acl.public,
+    public: acl.public ?? !restricted,
   };
 }
