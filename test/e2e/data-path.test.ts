@@ -1,3 +1,4 @@
+import { MAX_ACL_ENTRIES } from "@strata/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Collection,
@@ -222,6 +223,42 @@ describe("documents", () => {
     expect(again.status).toBe(201);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(again.body.document_id).toBe(first.body.document_id);
+  });
+});
+
+describe("document ACLs", () => {
+  it("are public unless an owner or a reader is named (decided by the namespace service), or public is given", async () => {
+    const made = await platform.call<Collection>("POST", "/v1/collections", {
+      namespace: namespaceId,
+      body: { collection_name: "acl-defaults", features: [{ feature_uri: URI, dimensions: 2 }] },
+    });
+    expect(made.status).toBe(201);
+    const cases: Array<[Record<string, unknown> | undefined, boolean]> = [
+      [undefined, true],
+      [{ write: ["role:editor"] }, true],
+      [{ owner: "user_1" }, false],
+      [{ read: ["user_2"] }, false],
+      [{ owner: "user_1", public: true }, true],
+      [{ public: false }, false],
+    ];
+    for (const [acl, expected] of cases) {
+      const body = { features: { [URI]: [1, 1] }, ...(acl === undefined ? {} : { _acl: acl }) };
+      const doc = await platform.call<Doc>("POST", "/v1/collections/acl-defaults/documents", {
+        namespace: namespaceId,
+        body,
+      });
+      expect(doc.status, JSON.stringify(doc.body)).toBe(201);
+      expect(doc.body._acl.public, JSON.stringify(acl)).toBe(expected);
+    }
+    const tooMany = Array.from({ length: MAX_ACL_ENTRIES + 1 }, (_, i) => `user_${i}`);
+    const refused = await platform.call("POST", "/v1/collections/acl-defaults/documents", {
+      namespace: namespaceId,
+      body: { features: { [URI]: [1, 1] }, _acl: { read: tooMany } },
+    });
+    expectErrorBody(refused, 422, "ValidationError");
+    expect(
+      (await platform.call("DELETE", "/v1/collections/acl-defaults", { namespace: namespaceId })).status,
+    ).toBe(200);
   });
 });
 

@@ -1,3 +1,5 @@
+import { PERMISSIONS } from "@strata/access";
+import { TIERS } from "@strata/contracts";
 import { z } from "zod";
 
 /**
@@ -6,8 +8,8 @@ import { z } from "zod";
  * with it. Add a type here, never change the meaning of an existing field.
  */
 const isoTime = z.iso.datetime({ offset: true });
-const permission = z.enum(["read", "write", "admin"]);
-const tier = z.enum(["hot", "warm", "cold", "archive"]);
+const permission = z.enum(PERMISSIONS);
+const tier = z.enum(TIERS);
 const documentField = z.enum(["metadata", "features", "text", "taxonomy_labels"]);
 /** Names a document: its id is unique only within its collection. */
 const documentRef = {

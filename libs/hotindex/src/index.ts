@@ -19,14 +19,13 @@ export type {
   SpaceStats,
   StoredVector,
 } from "./port.js";
-export { MAX_K, METRICS } from "./port.js";
+export { MAX_K } from "./port.js";
 export type { QdrantHotIndexOptions } from "./qdrant/qdrant-hot-index.js";
 export { openQdrantHotIndex } from "./qdrant/qdrant-hot-index.js";
 export { qdrantCollectionName, qdrantPointId } from "./qdrant/qdrant-naming.js";
 export { cosineFrom, euclideanDistanceForScore, euclideanScore, exactScore, norm } from "./scoring.js";
 export { sameSpace, spaceKey } from "./space-key.js";
 export {
-  MAX_DIMENSIONS,
   validateRecords,
   validateSearch,
   validateSpace,

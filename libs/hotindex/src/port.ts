@@ -1,8 +1,8 @@
+import type { MetricName } from "@strata/contracts";
 import type { AppError, Result } from "@strata/errors";
 import type { BoundFilterNode } from "@strata/filter";
 
-export type Metric = "cosine" | "euclidean" | "dot";
-export const METRICS: readonly Metric[] = ["cosine", "euclidean", "dot"];
+export type Metric = MetricName;
 
 /**
  * One vector space: the vectors of one feature of one namespace. Two namespaces with the same

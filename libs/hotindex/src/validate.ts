@@ -1,10 +1,9 @@
+// The dimension limit is the contracts' (Qdrant allows 65,536; S3 Vectors 4,096).
+import { MAX_DIMENSIONS, METRICS } from "@strata/contracts";
 import type { AppError, Result, ValidationIssue } from "@strata/errors";
 import { err, ok, validationFailed } from "@strata/errors";
 import type { HotRecord, HotSearch, HotSpace } from "./port.js";
-import { MAX_K, METRICS } from "./port.js";
-
-/** Largest accepted dimension count (Qdrant allows 65,536; S3 Vectors 4,096). */
-export const MAX_DIMENSIONS = 4096;
+import { MAX_K } from "./port.js";
 
 export function validateSpace(space: HotSpace): Result<void, AppError> {
   const issues: ValidationIssue[] = [];

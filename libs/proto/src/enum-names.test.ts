@@ -1,14 +1,24 @@
+import { PERMISSIONS } from "@strata/access";
+import { METRICS, TIERS } from "@strata/contracts";
 import { describe, expect, it } from "vitest";
-import { metricFromProto, metricToProto, tierFromProto, tierToProto } from "./enum-names.js";
+import {
+  metricFromProto,
+  metricToProto,
+  permissionFromProto,
+  permissionToProto,
+  tierFromProto,
+  tierToProto,
+} from "./enum-names.js";
+import { Permission } from "./gen/strata/auth/v1/auth.js";
 import { DistanceMetric } from "./gen/strata/namespace/v1/collection.js";
 import { Tier } from "./gen/strata/namespace/v1/document.js";
 
 describe("enum names", () => {
-  it("maps every metric and tier both ways", () => {
-    for (const name of ["cosine", "euclidean", "dot"] as const)
-      expect(metricFromProto(metricToProto(name))).toBe(name);
-    for (const name of ["hot", "warm", "cold", "archive"] as const)
-      expect(tierFromProto(tierToProto(name))).toBe(name);
+  it("maps every metric, tier and permission both ways", () => {
+    for (const name of METRICS) expect(metricFromProto(metricToProto(name))).toBe(name);
+    for (const name of TIERS) expect(tierFromProto(tierToProto(name))).toBe(name);
+    for (const name of PERMISSIONS) expect(permissionFromProto(permissionToProto(name))).toBe(name);
+    expect(permissionToProto("write")).toBe(Permission.PERMISSION_WRITE);
     expect(metricToProto("dot")).toBe(DistanceMetric.DISTANCE_METRIC_DOT);
     expect(tierToProto("archive")).toBe(Tier.TIER_ARCHIVE);
   });
@@ -18,5 +28,7 @@ describe("enum names", () => {
     expect(metricFromProto(DistanceMetric.UNRECOGNIZED)).toBeUndefined();
     expect(tierFromProto(Tier.TIER_UNSPECIFIED)).toBeUndefined();
     expect(tierFromProto(42 as Tier)).toBeUndefined();
+    expect(permissionFromProto(Permission.PERMISSION_UNSPECIFIED)).toBeUndefined();
+    expect(permissionFromProto(Permission.UNRECOGNIZED)).toBeUndefined();
   });
 });

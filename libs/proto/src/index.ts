@@ -1,7 +1,13 @@
 // Generated gRPC contracts (ts-proto, grpc-js services). Regenerate with `pnpm run codegen`.
 
-export type { MetricName, TierName } from "./enum-names.js";
-export { metricFromProto, metricToProto, tierFromProto, tierToProto } from "./enum-names.js";
+export {
+  metricFromProto,
+  metricToProto,
+  permissionFromProto,
+  permissionToProto,
+  tierFromProto,
+  tierToProto,
+} from "./enum-names.js";
 export * as alertV1 from "./gen/strata/aclquery/v1/alert.js";
 export * as retrieverV1 from "./gen/strata/aclquery/v1/retriever.js";
 export * as authV1 from "./gen/strata/auth/v1/auth.js";

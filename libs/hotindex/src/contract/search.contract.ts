@@ -1,7 +1,7 @@
+import { METRICS } from "@strata/contracts";
 import type { BoundFilterNode } from "@strata/filter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HotIndex, HotRecord, HotSpace, Metric } from "../port.js";
-import { METRICS } from "../port.js";
 import type { OpenHotIndex } from "./harness.js";
 import { expectSameHits, freshSpace, randomRecords, referenceSearch, unwrap, upsertAll } from "./harness.js";
 

@@ -1,4 +1,5 @@
 import type { Caller } from "@strata/access";
+import type { TierName } from "@strata/contracts";
 import type { AppError, Result } from "@strata/errors";
 import type { FilterJson } from "@strata/filter";
 import type { Metric } from "./tables.js";
@@ -42,7 +43,7 @@ export interface CollectionInfo {
   readonly indexedFields: readonly string[];
 }
 
-export type Tier = "hot" | "warm" | "cold" | "archive";
+export type Tier = TierName;
 
 export interface DocumentInfo {
   readonly documentId: string;

@@ -1,4 +1,5 @@
 import type { Caller } from "@strata/access";
+import { MAX_QUERY_TEXT_LENGTH } from "@strata/contracts";
 import { type AppError, err, notFound, ok, type Result, validationFailed } from "@strata/errors";
 import { extractorFor } from "@strata/extractors";
 import type { NamespaceData } from "./namespace-data.js";
@@ -20,8 +21,6 @@ export interface ResolvedQuery {
   /** Set for a document query: the document it came from, which a search leaves out. */
   readonly source?: { readonly documentId: string; readonly collectionId: string };
 }
-
-const TEXT_MAX = 10_000;
 
 /** Turns a query into a vector in the retriever's feature space. */
 export async function resolveQueryVector(
@@ -72,8 +71,8 @@ function embedText(text: string, featureUri: string, location: string): Result<R
     );
   }
   if (text.trim().length === 0) return invalid(location, "text must not be empty", "missing");
-  if (text.length > TEXT_MAX)
-    return invalid(location, `text must be at most ${TEXT_MAX} characters`, "string_too_long");
+  if (text.length > MAX_QUERY_TEXT_LENGTH)
+    return invalid(location, `text must be at most ${MAX_QUERY_TEXT_LENGTH} characters`, "string_too_long");
   const embedded = extractor.extract(text);
   return embedded.ok ? ok({ vector: Array.from(embedded.value) }) : embedded;
 }

@@ -1,3 +1,4 @@
+import type { MetricName } from "@strata/contracts";
 import type { StoredRecord, TableSpec } from "@strata/docstore";
 import type { FilterJson } from "@strata/filter";
 
@@ -44,7 +45,7 @@ export interface RetrieverRecord extends StoredRecord {
   readonly updated_at: string;
 }
 
-export type Metric = "cosine" | "euclidean" | "dot";
+export type Metric = MetricName;
 
 /** The query an alert was given, kept to show it back and to re-resolve it. */
 export type AlertQueryRecord =

@@ -1,4 +1,5 @@
 import { PERMISSIONS, type Permission } from "@strata/access";
+import { MAX_PRINCIPAL_LENGTH } from "@strata/contracts";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import { isId } from "@strata/ids";
 
@@ -27,7 +28,6 @@ export const KEY_NAME_MAX = 100;
 const MAX_NAMESPACES = 100;
 const MAX_ROLES = 50;
 const ROLE_MAX = 100;
-const PRINCIPAL_MAX = 256;
 const ATTRIBUTES_MAX_BYTES = 4096;
 
 export function validateKeyName(name: string, issues: ValidationIssue[]): void {
@@ -57,11 +57,11 @@ export function validateNewKey(input: NewKeyInput, now: Date): Result<ValidKeyIn
   }
   if (
     input.principalId !== undefined &&
-    (input.principalId.length === 0 || input.principalId.length > PRINCIPAL_MAX)
+    (input.principalId.length === 0 || input.principalId.length > MAX_PRINCIPAL_LENGTH)
   ) {
     issues.push({
       location: "body.principal_id",
-      message: `principal_id must be 1 to ${PRINCIPAL_MAX} characters`,
+      message: `principal_id must be 1 to ${MAX_PRINCIPAL_LENGTH} characters`,
       type: "invalid_value",
     });
   }

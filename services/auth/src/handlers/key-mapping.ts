@@ -1,31 +1,9 @@
-import type { Permission } from "@strata/access";
-import { authV1 } from "@strata/proto";
+import { authV1, permissionFromProto as knownPermission, permissionToProto } from "@strata/proto";
 import { type ApiKeyRecord, type KeyStatus, statusOf } from "../domain/tables.js";
 
 /** Unknown enum values map to a name the domain's validation rejects with a proper issue. */
 export function permissionFromProto(value: authV1.Permission): string {
-  switch (value) {
-    case authV1.Permission.PERMISSION_READ:
-      return "read";
-    case authV1.Permission.PERMISSION_WRITE:
-      return "write";
-    case authV1.Permission.PERMISSION_ADMIN:
-      return "admin";
-    case authV1.Permission.PERMISSION_UNSPECIFIED:
-    case authV1.Permission.UNRECOGNIZED:
-      return "unspecified";
-  }
-}
-
-export function permissionToProto(permission: Permission): authV1.Permission {
-  switch (permission) {
-    case "read":
-      return authV1.Permission.PERMISSION_READ;
-    case "write":
-      return authV1.Permission.PERMISSION_WRITE;
-    case "admin":
-      return authV1.Permission.PERMISSION_ADMIN;
-  }
+  return knownPermission(value) ?? "unspecified";
 }
 
 function statusToProto(status: KeyStatus): authV1.KeyStatus {

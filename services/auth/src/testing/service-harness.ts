@@ -1,11 +1,11 @@
 // Helpers for this package's service tests only; not exported from index.ts.
 import * as grpc from "@grpc/grpc-js";
-import type { Caller, PERMISSIONS } from "@strata/access";
+import type { Caller } from "@strata/access";
 import { connectNats } from "@strata/bus";
 import { loadConfig } from "@strata/config";
 import { clientInterceptors } from "@strata/grpc";
 import { createLogger } from "@strata/logger";
-import { authV1 } from "@strata/proto";
+import { authV1, permissionFromProto } from "@strata/proto";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { authConfigSchema } from "../config.js";
 import { type NatsConnection, type RunningAuthService, startAuthService } from "../start.js";
@@ -67,19 +67,13 @@ export async function startAuthHarness(): Promise<AuthHarness> {
   return harness;
 }
 
-const PERMISSION_NAMES: Record<number, (typeof PERMISSIONS)[number]> = {
-  [authV1.Permission.PERMISSION_READ]: "read",
-  [authV1.Permission.PERMISSION_WRITE]: "write",
-  [authV1.Permission.PERMISSION_ADMIN]: "admin",
-};
-
 /** The caller the gateway would derive from a verified key. */
 export function callerFromKey(key: authV1.ApiKey): Caller {
   return {
     organizationId: key.organizationId,
     keyId: key.keyId,
     permissions: key.permissions.flatMap((p) => {
-      const name = PERMISSION_NAMES[p];
+      const name = permissionFromProto(p);
       return name === undefined ? [] : [name];
     }),
     namespaces: key.namespaces,

@@ -1,6 +1,5 @@
 import type { Caller, Permission } from "@strata/access";
-import type { authV1 } from "@strata/proto";
-import { permissionName } from "../routes/api-key-view.js";
+import { type authV1, permissionFromProto } from "@strata/proto";
 
 /**
  * The Caller the gateway passes on, built from what VerifyKey says about the key. A key with no
@@ -8,7 +7,7 @@ import { permissionName } from "../routes/api-key-view.js";
  */
 export function callerFromKey(key: authV1.ApiKey): Caller | undefined {
   const permissions = key.permissions.flatMap((p): Permission[] => {
-    const name = permissionName(p);
+    const name = permissionFromProto(p);
     return name === undefined ? [] : [name];
   });
   if (permissions.length === 0 || key.keyId === "" || key.organizationId === "") return undefined;

@@ -1,9 +1,9 @@
-import type { Permission } from "@strata/access";
-import { authV1 } from "@strata/proto";
+import { PERMISSIONS } from "@strata/access";
+import { authV1, permissionFromProto } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, stringOrNull } from "./common.js";
 
-export const permissionSchema = z.enum(["read", "write", "admin"]);
+export const permissionSchema = z.enum(PERMISSIONS);
 
 export const apiKeySchema = z
   .object({
@@ -34,7 +34,7 @@ export function apiKeyView(key: authV1.ApiKey | undefined): ApiKeyView {
     name: key.name,
     start: key.start,
     permissions: key.permissions.flatMap((p) => {
-      const name = permissionName(p);
+      const name = permissionFromProto(p);
       return name === undefined ? [] : [name];
     }),
     namespaces: [...key.namespaces],
@@ -47,31 +47,6 @@ export function apiKeyView(key: authV1.ApiKey | undefined): ApiKeyView {
     revoked_at: isoOrNull(key.revokedAt),
     rotated_to: stringOrNull(key.rotatedTo),
   };
-}
-
-export function permissionName(value: authV1.Permission): Permission | undefined {
-  switch (value) {
-    case authV1.Permission.PERMISSION_READ:
-      return "read";
-    case authV1.Permission.PERMISSION_WRITE:
-      return "write";
-    case authV1.Permission.PERMISSION_ADMIN:
-      return "admin";
-    case authV1.Permission.PERMISSION_UNSPECIFIED:
-    case authV1.Permission.UNRECOGNIZED:
-      return undefined;
-  }
-}
-
-export function permissionToProto(permission: Permission): authV1.Permission {
-  switch (permission) {
-    case "read":
-      return authV1.Permission.PERMISSION_READ;
-    case "write":
-      return authV1.Permission.PERMISSION_WRITE;
-    case "admin":
-      return authV1.Permission.PERMISSION_ADMIN;
-  }
 }
 
 function statusName(value: authV1.KeyStatus): ApiKeyView["status"] {

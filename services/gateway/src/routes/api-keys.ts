@@ -11,13 +11,14 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { isId } from "@strata/ids";
+import { permissionToProto } from "@strata/proto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendAppError } from "../http/errors.js";
 import { answerIdempotently } from "../http/idempotent-answer.js";
 import { callerOf, traceContextOf } from "../http/request-state.js";
-import { apiKeySchema, apiKeyView, permissionSchema, permissionToProto } from "./api-key-view.js";
+import { apiKeySchema, apiKeyView, permissionSchema } from "./api-key-view.js";
 import {
   DEFAULT_PAGE_SIZE,
   errorResponses,

@@ -1,3 +1,4 @@
+import { MAX_BATCH_DOCUMENTS } from "@strata/contracts";
 import { ok } from "@strata/errors";
 import { batchV1 } from "@strata/proto";
 import type { FastifyInstance } from "fastify";
@@ -7,9 +8,6 @@ import { errorResponses, isoOrNull, namespaceHeaderSchema } from "./common.js";
 import { createDocumentBody, documentToProto } from "./documents.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import { createInNamespace, identifierParams, inNamespace, scopedCreateHeaderSchema } from "./scoped-call.js";
-
-/** Matches the namespace service's limit; a larger batch is refused before anything is stored. */
-export const MAX_BATCH_DOCUMENTS = 10_000;
 
 const batchBody = z.strictObject({
   documents: z

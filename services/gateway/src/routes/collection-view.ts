@@ -1,9 +1,7 @@
+import { METRICS, type MetricName } from "@strata/contracts";
 import { type collectionV1, metricFromProto, metricToProto } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull } from "./common.js";
-
-export const METRICS = ["cosine", "euclidean", "dot"] as const;
-export type Metric = (typeof METRICS)[number];
 
 export const featureSpecSchema = z
   .object({ feature_uri: z.string(), dimensions: z.number().int(), metric: z.enum(METRICS) })
@@ -44,18 +42,18 @@ export const collectionWithIndexSchema = collectionSchema
   .meta({ id: "CollectionWithIndex" });
 
 /** Cosine when the client names none: the proto's UNSPECIFIED is invalid on purpose. */
-function metricOrDefaultToProto(metric: Metric | undefined): collectionV1.DistanceMetric {
+function metricOrDefaultToProto(metric: MetricName | undefined): collectionV1.DistanceMetric {
   return metricToProto(metric ?? "cosine");
 }
 
-function metricOf(metric: collectionV1.DistanceMetric): Metric {
+function metricOf(metric: collectionV1.DistanceMetric): MetricName {
   const name = metricFromProto(metric);
   if (name === undefined) throw new Error(`the collection service answered metric ${String(metric)}`);
   return name;
 }
 
 export function featuresToProto(
-  features: ReadonlyArray<{ feature_uri: string; dimensions: number; metric?: Metric | undefined }>,
+  features: ReadonlyArray<{ feature_uri: string; dimensions: number; metric?: MetricName | undefined }>,
 ): collectionV1.FeatureSpec[] {
   return features.map((f) => ({
     featureUri: f.feature_uri,

@@ -1,3 +1,4 @@
+import { MAX_DIMENSIONS, METRICS } from "@strata/contracts";
 import { ok } from "@strata/errors";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -8,7 +9,6 @@ import {
   collectionView,
   collectionWithIndexSchema,
   featuresToProto,
-  METRICS,
 } from "./collection-view.js";
 import { errorResponses, jsonObjectSchema, namespaceHeaderSchema } from "./common.js";
 import { registerIdentifiedRoute } from "./identified-route.js";
@@ -25,7 +25,7 @@ import {
 const collectionName = z.string().min(1).max(128);
 const featureInput = z.strictObject({
   feature_uri: z.string().min(1).max(512).describe("strata://{extractor}@{version}/{output}"),
-  dimensions: z.number().int().min(1).max(4096),
+  dimensions: z.number().int().min(1).max(MAX_DIMENSIONS),
   metric: z.enum(METRICS).optional().describe("cosine when omitted"),
 });
 const features = z.array(featureInput).max(64);

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH } from "@strata/contracts";
 import { z } from "zod";
 
 /** The DESIGN §5 error body, documented on every route. */
@@ -65,8 +66,6 @@ export function isoOrNull(value: Date | undefined): string | null {
 export function stringOrNull(value: string | undefined): string | null {
   return value === undefined || value === "" ? null : value;
 }
-
-const MAX_JSON_DEPTH = 8;
 
 function withinDepth(value: unknown, depth: number): boolean {
   if (value === null || typeof value !== "object") return true;

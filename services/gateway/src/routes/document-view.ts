@@ -1,8 +1,14 @@
+import {
+  MAX_ACL_ENTRIES,
+  MAX_DIMENSIONS,
+  MAX_PRINCIPAL_LENGTH,
+  TIERS,
+  type TierName,
+} from "@strata/contracts";
 import { type documentV1, tierFromProto } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, jsonObjectSchema } from "./common.js";
 
-const MAX_DIMENSIONS = 4096;
 const MAX_FEATURES = 64;
 
 /** Vectors as JSON numbers (JSON has no NaN or Infinity; 1e999 parses to Infinity and is refused). */
@@ -19,11 +25,13 @@ export const taxonomyLabelSchema = z
 
 export const taxonomyLabelsSchema = z.array(taxonomyLabelSchema).max(256);
 
+const principal = z.string().min(1).max(MAX_PRINCIPAL_LENGTH);
+
 export const aclInputSchema = z
   .strictObject({
-    owner: z.string().min(1).max(256).optional(),
-    read: z.array(z.string().min(1).max(256)).max(256).optional(),
-    write: z.array(z.string().min(1).max(256)).max(256).optional(),
+    owner: principal.optional(),
+    read: z.array(principal).max(MAX_ACL_ENTRIES).optional(),
+    write: z.array(principal).max(MAX_ACL_ENTRIES).optional(),
     public: z.boolean().optional(),
   })
   .describe("public defaults to true only when neither owner nor read is given");
@@ -36,8 +44,6 @@ const aclSchema = z
     public: z.boolean(),
   })
   .meta({ id: "DocumentAcl" });
-
-export const TIERS = ["hot", "warm", "cold", "archive"] as const;
 
 export const documentSchema = z
   .object({
@@ -80,18 +86,17 @@ export function labelsToProto(
   return labels.map((l) => ({ taxonomyId: l.taxonomy_id, label: l.label }));
 }
 
+/** `public` left out stays unset: the document service decides the default. */
 export function aclToProto(acl: AclInput): documentV1.DocumentAcl {
-  // A document given an owner or readers is meant to be restricted unless said otherwise.
-  const restricted = acl.owner !== undefined || acl.read !== undefined;
   return {
     ...(acl.owner === undefined ? {} : { owner: acl.owner }),
     read: acl.read ?? [],
     write: acl.write ?? [],
-    public: acl.public ?? !restricted,
+    ...(acl.public === undefined ? {} : { public: acl.public }),
   };
 }
 
-function tierOf(tier: documentV1.Tier): (typeof TIERS)[number] {
+function tierOf(tier: documentV1.Tier): TierName {
   const name = tierFromProto(tier);
   if (name === undefined) throw new Error(`the document service answered tier ${String(tier)}`);
   return name;

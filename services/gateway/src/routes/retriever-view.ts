@@ -1,3 +1,4 @@
+import { isTierName, MAX_DIMENSIONS, MAX_QUERY_TEXT_LENGTH, TIERS } from "@strata/contracts";
 import type { retrieverV1 } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull } from "./common.js";
@@ -38,12 +39,10 @@ export function retrieverView(retriever: retrieverV1.Retriever | undefined): Ret
   };
 }
 
-export const MAX_QUERY_DIMENSIONS = 4096;
-
 /** What to search near: exactly one of vector, document_id (with an optional collection) or text. */
 export const queryInputSchema = z
   .strictObject({
-    vector: z.array(z.number()).min(1).max(MAX_QUERY_DIMENSIONS).optional(),
+    vector: z.array(z.number()).min(1).max(MAX_DIMENSIONS).optional(),
     document_id: z
       .string()
       .min(1)
@@ -56,7 +55,12 @@ export const queryInputSchema = z
       .max(256)
       .optional()
       .describe("The document's collection id or name; default: the retriever's collections in order"),
-    text: z.string().min(1).max(10_000).optional().describe("Only for features with a built-in extractor"),
+    text: z
+      .string()
+      .min(1)
+      .max(MAX_QUERY_TEXT_LENGTH)
+      .optional()
+      .describe("Only for features with a built-in extractor"),
   })
   .refine((q) => [q.vector, q.document_id, q.text].filter((v) => v !== undefined).length === 1, {
     message: "Give exactly one of vector, document_id or text",
@@ -99,7 +103,7 @@ export const executeResultSchema = z
     collection_id: z.string(),
     score: z.number(),
     metadata: z.record(z.string(), z.unknown()),
-    _source_tier: z.enum(["hot", "warm", "cold", "archive"]),
+    _source_tier: z.enum(TIERS),
   })
   .meta({ id: "RetrieverResult" });
 
@@ -107,23 +111,20 @@ export const executeResponseSchema = z
   .object({ retriever_id: z.string(), results: z.array(executeResultSchema) })
   .meta({ id: "RetrieverExecution" });
 
-const TIERS = new Set(["hot", "warm", "cold", "archive"] as const);
-type TierName = "hot" | "warm" | "cold" | "archive";
-
 export function executeView(
   answer: retrieverV1.ExecuteRetrieverResponse,
 ): z.infer<typeof executeResponseSchema> {
   return {
     retriever_id: answer.retrieverId,
     results: answer.results.map((r) => {
-      if (!TIERS.has(r.sourceTier as TierName))
-        throw new Error(`the retriever service answered tier ${r.sourceTier}`);
+      const tier = r.sourceTier;
+      if (!isTierName(tier)) throw new Error(`the retriever service answered tier ${tier}`);
       return {
         document_id: r.documentId,
         collection_id: r.collectionId,
         score: r.score,
         metadata: r.metadata ?? {},
-        _source_tier: r.sourceTier as TierName,
+        _source_tier: tier,
       };
     }),
   };

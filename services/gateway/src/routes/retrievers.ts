@@ -1,3 +1,4 @@
+import { FEATURE_URI_FORMAT, MAX_RETRIEVER_COLLECTIONS, MAX_TOP_K } from "@strata/contracts";
 import { ok } from "@strata/errors";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -28,14 +29,10 @@ const retrieverName = z.string().min(1).max(128);
 const collectionIds = z
   .array(z.string().min(1).max(256))
   .min(1)
-  .max(16)
+  .max(MAX_RETRIEVER_COLLECTIONS)
   .describe("Collection ids or names; stored as ids");
-const featureUri = z
-  .string()
-  .min(1)
-  .max(512)
-  .describe("strata://{extractor}@{version}/{output} (or mixpeek://…)");
-const topK = z.number().int().min(1).max(1000);
+const featureUri = z.string().min(1).max(512).describe(FEATURE_URI_FORMAT);
+const topK = z.number().int().min(1).max(MAX_TOP_K);
 const filters = jsonObjectSchema.describe(
   "The filter language: {AND|OR|NOT: [...]} or {field, operator, value}",
 );
@@ -45,7 +42,7 @@ const createBody = z.strictObject({
   description: descriptionSchema.optional(),
   collection_ids: collectionIds,
   feature_uri: featureUri,
-  top_k: topK.optional().describe("1 to 1000; default 10"),
+  top_k: topK.optional().describe(`1 to ${MAX_TOP_K}; default 10`),
   filters: filters.optional(),
   score_threshold: z.number().optional().describe("Hits scoring below are left out"),
 });

@@ -1,3 +1,4 @@
+import { MAX_TAXONOMY_NODES } from "@strata/contracts";
 import { ok } from "@strata/errors";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -20,7 +21,7 @@ const taxonomyName = z.string().min(1).max(128);
 const label = z.string().min(1).max(256);
 const nodes = z
   .array(z.strictObject({ label, parent: label.optional().describe("The parent's label; omit for a root") }))
-  .max(10_000);
+  .max(MAX_TAXONOMY_NODES);
 
 const createBody = z.strictObject({
   taxonomy_name: taxonomyName,

@@ -4,8 +4,7 @@ import type { Caller, Permission } from "@strata/access";
 import { type AppError, appError, err, notFound, ok, type Result } from "@strata/errors";
 import { unary, unaryWithCaller } from "@strata/grpc";
 import { apiKeyDisplayStart, generateApiKeySecret, newId } from "@strata/ids";
-import { authV1 } from "@strata/proto";
-import { permissionToProto } from "../routes/api-key-view.js";
+import { authV1, permissionToProto } from "@strata/proto";
 
 export interface FakeKeyOptions {
   readonly organizationId: string;

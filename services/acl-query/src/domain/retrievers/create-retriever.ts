@@ -1,4 +1,5 @@
 import type { Caller } from "@strata/access";
+import { canonicalFeatureUri, FEATURE_URI_FORMAT } from "@strata/contracts";
 import {
   type AppError,
   alreadyExists,
@@ -11,7 +12,6 @@ import {
 import type { BoundFilterNode } from "@strata/filter";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import { authorize } from "../access.js";
-import { canonicalFeatureUri, FEATURE_URI_FORMAT } from "../feature-uri.js";
 import type { AclQueryPorts } from "../ports.js";
 import { RETRIEVERS_TABLE, type RetrieverRecord } from "../tables.js";
 import { resolveRetrieverCollections } from "./retriever-collections.js";

@@ -1,16 +1,15 @@
+import { MAX_RETRIEVER_COLLECTIONS, MAX_TOP_K } from "@strata/contracts";
 import type { ValidationIssue } from "@strata/errors";
 
 export const TOP_K_DEFAULT = 10;
-export const TOP_K_MAX = 1000;
-export const COLLECTIONS_MAX = 16;
 const IDENTIFIER_MAX = 256;
 
 /** top_k as given: 0 (unset on the wire) takes the default. */
 export function checkTopK(topK: number, location: string, issues: ValidationIssue[]): number {
-  if (!Number.isInteger(topK) || topK < 1 || topK > TOP_K_MAX) {
+  if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) {
     issues.push({
       location,
-      message: `top_k must be an integer from 1 to ${TOP_K_MAX}`,
+      message: `top_k must be an integer from 1 to ${MAX_TOP_K}`,
       type: "out_of_range",
     });
   }
@@ -27,10 +26,10 @@ export function checkCollectionIdentifiers(identifiers: readonly string[], issue
   const location = "body.collection_ids";
   if (identifiers.length === 0) {
     issues.push({ location, message: "collection_ids needs at least one collection", type: "missing" });
-  } else if (identifiers.length > COLLECTIONS_MAX) {
+  } else if (identifiers.length > MAX_RETRIEVER_COLLECTIONS) {
     issues.push({
       location,
-      message: `collection_ids takes at most ${COLLECTIONS_MAX} collections`,
+      message: `collection_ids takes at most ${MAX_RETRIEVER_COLLECTIONS} collections`,
       type: "too_long",
     });
   }

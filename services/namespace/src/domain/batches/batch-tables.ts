@@ -21,7 +21,6 @@ export function isFinalStatus(status: BatchStatus): boolean {
 
 /** Items per chunk: one chunk is one work message and one store transaction. */
 export const BATCH_CHUNK_SIZE = 500;
-export const BATCH_MAX_DOCUMENTS = 10_000;
 
 export interface BatchItemError {
   readonly index: number;

@@ -1,3 +1,4 @@
+import { MAX_BATCH_DOCUMENTS } from "@strata/contracts";
 import { describe, expect, it } from "vitest";
 import { createCollection } from "../collections/create-collection.js";
 import { kindOf, testData } from "../data-test-support.js";
@@ -5,7 +6,7 @@ import type { NewDocumentInput } from "../documents/create-document.js";
 import { DOCUMENTS_TABLE } from "../documents/document-tables.js";
 import { callerOf } from "../test-support.js";
 import type { BatchChunkRef, BatchPorts } from "./batch-ports.js";
-import { BATCH_CHUNK_SIZE, BATCH_MAX_DOCUMENTS } from "./batch-tables.js";
+import { BATCH_CHUNK_SIZE } from "./batch-tables.js";
 import { createBatch } from "./create-batch.js";
 import { processBatchChunk } from "./process-chunk.js";
 import { getBatch, unfinishedChunks } from "./read-batch.js";
@@ -130,7 +131,7 @@ describe("batches", () => {
     const s = await setup();
     const empty = await createBatch(s.ports, s.admin, s.t.namespaceId, s.collectionId, []);
     expect(kindOf(empty)).toBe("validation");
-    const big = Array.from({ length: BATCH_MAX_DOCUMENTS + 1 }, (_, i) => good(i));
+    const big = Array.from({ length: MAX_BATCH_DOCUMENTS + 1 }, (_, i) => good(i));
     const tooBig = await createBatch(s.ports, s.admin, s.t.namespaceId, s.collectionId, big);
     expect(kindOf(tooBig)).toBe("payload_too_large");
     const foreign = await createBatch(s.ports, s.admin, s.t.otherNamespaceId, s.collectionId, [good(0)]);

@@ -1,4 +1,5 @@
 import type { Caller } from "@strata/access";
+import { MAX_BATCH_DOCUMENTS } from "@strata/contracts";
 import { type AppError, appError, err, ok, type Result, validationFailed } from "@strata/errors";
 import { newId } from "@strata/ids";
 import type { NewDocumentInput } from "../documents/create-document.js";
@@ -8,7 +9,6 @@ import type { BatchChunkRef, BatchPorts } from "./batch-ports.js";
 import {
   BATCH_CHUNK_SIZE,
   BATCH_CHUNKS_TABLE,
-  BATCH_MAX_DOCUMENTS,
   BATCHES_TABLE,
   type BatchChunkRecord,
   type BatchItem,
@@ -37,12 +37,12 @@ export async function createBatch(
       ]),
     );
   }
-  if (documents.length > BATCH_MAX_DOCUMENTS) {
+  if (documents.length > MAX_BATCH_DOCUMENTS) {
     return err(
       appError(
         "payload_too_large",
-        `A batch holds at most ${BATCH_MAX_DOCUMENTS} documents; this one has ${documents.length}: split it`,
-        { max_documents: BATCH_MAX_DOCUMENTS, documents: documents.length },
+        `A batch holds at most ${MAX_BATCH_DOCUMENTS} documents; this one has ${documents.length}: split it`,
+        { max_documents: MAX_BATCH_DOCUMENTS, documents: documents.length },
       ),
     );
   }

@@ -1,12 +1,11 @@
+import { FEATURE_URI_FORMAT, MAX_DIMENSIONS, METRICS, parseFeatureUri } from "@strata/contracts";
 import type { ValidationIssue } from "@strata/errors";
 import { extractorFor } from "@strata/extractors";
 import { isPlainObject, type JsonObject } from "../json-value.js";
-import { type FeatureRecord, METRICS, type Metric } from "./collection-tables.js";
-import { FEATURE_URI_FORMAT, parseFeatureUri } from "./feature-uri.js";
+import type { FeatureRecord, Metric } from "./collection-tables.js";
 import { schemaAt } from "./metadata-schema.js";
 
 export const MAX_FEATURES = 16;
-export const MAX_DIMENSIONS = 4096;
 export const MAX_INDEXED_FIELDS = 64;
 const INDEXED_FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,7}$/;
 
@@ -17,7 +16,7 @@ export interface FeatureInput {
   readonly metric: Metric | undefined;
 }
 
-/** At least one feature, each with a well-formed URI, 1..4096 dimensions and a metric; no URI twice. */
+/** At least one feature, each with a well-formed URI, 1..MAX_DIMENSIONS dimensions and a metric; no URI twice. */
 export function checkFeatures(
   features: readonly FeatureInput[],
   issues: ValidationIssue[],

@@ -1,3 +1,4 @@
+import type { MetricName } from "@strata/contracts";
 import type { StoredRecord, TableSpec } from "@strata/docstore";
 import type { JsonObject } from "../json-value.js";
 
@@ -14,8 +15,7 @@ export const COLLECTION_TABLE_SPECS: readonly TableSpec[] = [
   },
 ];
 
-export const METRICS = ["cosine", "euclidean", "dot"] as const;
-export type Metric = (typeof METRICS)[number];
+export type Metric = MetricName;
 
 export interface FeatureRecord {
   /** Always in the canonical strata:// form. */

@@ -1,31 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseFeatureUri } from "./feature-uri.js";
 import { checkMetadataSchema } from "./metadata-schema.js";
 import { MetadataValidators } from "./metadata-validators.js";
-
-describe("feature URIs", () => {
-  it("parses both schemes into the strata:// spelling and refuses anything else", () => {
-    expect(parseFeatureUri("mixpeek://my_plugin@1.0.0/my_embedding")).toEqual({
-      extractor: "my_plugin",
-      version: "1.0.0",
-      output: "my_embedding",
-      uri: "strata://my_plugin@1.0.0/my_embedding",
-    });
-    expect(parseFeatureUri("strata://text-hash@v1/embedding")?.uri).toBe("strata://text-hash@v1/embedding");
-    for (const bad of [
-      "",
-      "strata://x@v1",
-      "strata://@v1/o",
-      "strata://x@/o",
-      "strata://x@v1/o/p",
-      "s3://x@v1/o",
-      "strata://x@v1/o ",
-      "STRATA://x@v1/o",
-    ]) {
-      expect(parseFeatureUri(bad), bad).toBeUndefined();
-    }
-  });
-});
 
 describe("metadata schema subset", () => {
   it("accepts the subset and refuses other keywords, listing them", () => {

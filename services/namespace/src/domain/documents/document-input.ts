@@ -1,16 +1,14 @@
+import { MAX_ACL_ENTRIES, MAX_JSON_DEPTH, MAX_PRINCIPAL_LENGTH, parseFeatureUri } from "@strata/contracts";
 import type { ValidationIssue } from "@strata/errors";
 import type { CollectionRecord } from "../collections/collection-tables.js";
-import { parseFeatureUri } from "../collections/feature-uri.js";
 import type { JsonLimits } from "../json-value.js";
 import { byFeatureUri, type DocumentAcl, type StoredVector } from "./document-tables.js";
 
 export const DOCUMENT_ID_MAX = 128;
 // Client-chosen ids travel in URLs: letters, digits and _ . : - only.
 const DOCUMENT_ID_SHAPE = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
-export const METADATA_LIMITS: JsonLimits = { maxDepth: 16, maxBytes: 65_536 };
+export const METADATA_LIMITS: JsonLimits = { maxDepth: MAX_JSON_DEPTH, maxBytes: 65_536 };
 export const TEXT_MAX = 262_144;
-export const ACL_LIST_MAX = 1000;
-export const PRINCIPAL_MAX = 256;
 
 export function checkDocumentId(id: string, issues: ValidationIssue[], location = "body.document_id"): void {
   if (id.length === 0 || id.length > DOCUMENT_ID_MAX || !DOCUMENT_ID_SHAPE.test(id)) {
@@ -124,33 +122,37 @@ export interface AclInput {
   readonly owner?: string | null | undefined;
   readonly read: readonly string[];
   readonly write: readonly string[];
-  readonly public: boolean;
+  /** Undefined: public unless an owner or a reader is named. */
+  readonly public?: boolean | undefined;
 }
 
 /** The stored ACL; enforcement is acl-query's (a later issue). */
 export function checkAcl(acl: AclInput, issues: ValidationIssue[], location = "body._acl"): DocumentAcl {
-  const principal = (value: string) => value.length >= 1 && value.length <= PRINCIPAL_MAX;
+  const principal = (value: string) => value.length >= 1 && value.length <= MAX_PRINCIPAL_LENGTH;
   if (acl.owner !== undefined && acl.owner !== null && !principal(acl.owner)) {
     issues.push({
       location: `${location}.owner`,
-      message: `owner is 1..${PRINCIPAL_MAX} characters`,
+      message: `owner is 1..${MAX_PRINCIPAL_LENGTH} characters`,
       type: "invalid_format",
     });
   }
   for (const list of ["read", "write"] as const) {
     const values = acl[list];
-    if (values.length > ACL_LIST_MAX || !values.every(principal)) {
+    if (values.length > MAX_ACL_ENTRIES || !values.every(principal)) {
       issues.push({
         location: `${location}.${list}`,
-        message: `${list} lists at most ${ACL_LIST_MAX} principals or role:<name> entries of 1..${PRINCIPAL_MAX} characters`,
+        message: `${list} lists at most ${MAX_ACL_ENTRIES} principals or role:<name> entries of 1..${MAX_PRINCIPAL_LENGTH} characters`,
         type: "invalid_format",
       });
     }
   }
+  const owner = acl.owner ?? null;
+  // A document given an owner or readers is meant to be restricted unless said otherwise.
+  const restricted = owner !== null || acl.read.length > 0;
   return {
-    owner: acl.owner ?? null,
+    owner,
     read: [...new Set(acl.read)],
     write: [...new Set(acl.write)],
-    public: acl.public,
+    public: acl.public ?? !restricted,
   };
 }

@@ -1,3 +1,4 @@
+import type { TierName } from "@strata/contracts";
 import type { StoredRecord, TableSpec } from "@strata/docstore";
 import type { JsonObject } from "../json-value.js";
 
@@ -10,8 +11,7 @@ export const DOCUMENT_TABLE_SPECS: readonly TableSpec[] = [
   },
 ];
 
-export const TIERS = ["hot", "warm", "cold", "archive"] as const;
-export type Tier = (typeof TIERS)[number];
+export type Tier = TierName;
 
 /** One vector of a document (stored as float32 by the vector stores). */
 export interface StoredVector {

@@ -1,3 +1,4 @@
+import { MAX_ACL_ENTRIES, MAX_JSON_DEPTH } from "@strata/contracts";
 import { newId } from "@strata/ids";
 import { describe, expect, it } from "vitest";
 import { createCollection } from "../collections/create-collection.js";
@@ -155,6 +156,48 @@ describe("createDocument", () => {
     }
     expect(await t.store.table(DOCUMENTS_TABLE).count()).toBe(0);
     expect(await documentEvents(t)).toEqual([]);
+  });
+
+  it("decides the ACL default: public unless an owner or a reader is named, or public is given", async () => {
+    const { t, admin } = await setup();
+    const cases: Array<[NewDocumentInput["acl"], boolean]> = [
+      [undefined, true],
+      [{ read: [], write: [] }, true],
+      [{ read: [], write: ["role:editor"] }, true],
+      [{ owner: "user_1", read: [], write: [] }, false],
+      [{ read: ["user_2"], write: [] }, false],
+      [{ owner: "user_1", read: [], write: [], public: true }, true],
+      [{ read: [], write: [], public: false }, false],
+    ];
+    for (const [acl, expected] of cases) {
+      const created = await createDocument(t.ports, admin, t.namespaceId, "products", doc({ acl }));
+      if (!created.ok) throw new Error(JSON.stringify(created.error));
+      expect(created.value._acl.public, JSON.stringify(acl)).toBe(expected);
+    }
+  });
+
+  it("holds metadata to MAX_JSON_DEPTH levels and ACL lists to MAX_ACL_ENTRIES entries", async () => {
+    const { t, admin } = await setup();
+    const free = await createCollection(t.ports, admin, t.namespaceId, {
+      collectionName: "free",
+      description: "",
+      features: [{ featureUri: TEXT, dimensions: 3, metric: "cosine" }],
+      metadataSchema: undefined,
+      indexedFields: [],
+    });
+    if (!free.ok) throw new Error("setup");
+    const nested = (levels: number): unknown => (levels === 0 ? "leaf" : { n: nested(levels - 1) });
+    const create = (over: Partial<NewDocumentInput>) =>
+      createDocument(t.ports, admin, t.namespaceId, "free", doc(over));
+    // The metadata object itself is the first level.
+    expect((await create({ metadata: { n: nested(MAX_JSON_DEPTH - 1) } })).ok).toBe(true);
+    const deep = await create({ metadata: { n: nested(MAX_JSON_DEPTH) } });
+    expect(issuesOf(deep).some((i) => i.endsWith(": too_deep"))).toBe(true);
+    const principals = (n: number) => Array.from({ length: n }, (_, i) => `user_${i}`);
+    expect((await create({ acl: { read: principals(MAX_ACL_ENTRIES), write: [] } })).ok).toBe(true);
+    expect(issuesOf(await create({ acl: { read: [], write: principals(MAX_ACL_ENTRIES + 1) } }))).toEqual([
+      "body._acl.write: invalid_format",
+    ]);
   });
 
   it("keeps client ids unique per collection, and scopes them to the collection and namespace", async () => {

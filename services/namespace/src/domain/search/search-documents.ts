@@ -1,10 +1,10 @@
 import type { Caller } from "@strata/access";
+import { MAX_RETRIEVER_COLLECTIONS, parseFeatureUri } from "@strata/contracts";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import type { BoundFilterNode } from "@strata/filter";
 import { MAX_K } from "@strata/hotindex";
 import { resolveCollection } from "../collections/collection-access.js";
 import type { CollectionRecord, FeatureRecord } from "../collections/collection-tables.js";
-import { parseFeatureUri } from "../collections/feature-uri.js";
 import type { DataPorts } from "../data-ports.js";
 import { compileDocumentFilter } from "../documents/document-filter.js";
 import {
@@ -16,7 +16,8 @@ import {
 import { requirePermission } from "../namespace-access.js";
 import { resolveNamespaceScope } from "../namespace-scope.js";
 
-export const MAX_SEARCH_COLLECTIONS = 16;
+// A search serves one retriever, so it takes as many collections as a retriever may name.
+export const MAX_SEARCH_COLLECTIONS = MAX_RETRIEVER_COLLECTIONS;
 
 export interface SearchRequest {
   readonly collectionIdentifiers: readonly string[];

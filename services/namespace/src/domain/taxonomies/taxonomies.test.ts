@@ -1,3 +1,4 @@
+import { MAX_TAXONOMY_NODES } from "@strata/contracts";
 import { newId } from "@strata/ids";
 import { describe, expect, it } from "vitest";
 import { createCollection } from "../collections/create-collection.js";
@@ -9,7 +10,7 @@ import { deleteTaxonomy, updateTaxonomy } from "./change-taxonomy.js";
 import { createTaxonomy } from "./create-taxonomy.js";
 import { expandTaxonomyFilter } from "./expand-taxonomy.js";
 import { getTaxonomy, listTaxonomies } from "./read-taxonomies.js";
-import { checkTaxonomyNodes, MAX_TAXONOMY_NODES, type TaxonomyNodeInput } from "./taxonomy-input.js";
+import { checkTaxonomyNodes, type TaxonomyNodeInput } from "./taxonomy-input.js";
 
 const animals: TaxonomyNodeInput[] = [
   { label: "animal" },

@@ -1,7 +1,7 @@
+import { MAX_TAXONOMY_NODES } from "@strata/contracts";
 import type { ValidationIssue } from "@strata/errors";
 import type { TaxonomyNodeRecord } from "./taxonomy-tables.js";
 
-export const MAX_TAXONOMY_NODES = 10_000;
 export const LABEL_MAX = 128;
 // Printable, no control characters, no surrounding whitespace.
 const LABEL_SHAPE = /^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u;

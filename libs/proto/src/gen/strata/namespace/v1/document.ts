@@ -89,7 +89,8 @@ export interface DocumentAcl {
   owner?: string | undefined;
   read: string[];
   write: string[];
-  public: boolean;
+  /** Unset on create: the namespace service decides (public unless an owner or a reader is named). */
+  public?: boolean | undefined;
 }
 
 export interface Document {
@@ -391,7 +392,7 @@ export const TaxonomyLabel: MessageFns<TaxonomyLabel> = {
 };
 
 function createBaseDocumentAcl(): DocumentAcl {
-  return { owner: undefined, read: [], write: [], public: false };
+  return { owner: undefined, read: [], write: [], public: undefined };
 }
 
 export const DocumentAcl: MessageFns<DocumentAcl> = {
@@ -405,7 +406,7 @@ export const DocumentAcl: MessageFns<DocumentAcl> = {
     for (const v of message.write) {
       writer.uint32(26).string(v!);
     }
-    if (message.public !== false) {
+    if (message.public !== undefined) {
       writer.uint32(32).bool(message.public);
     }
     return writer;
@@ -473,7 +474,7 @@ export const DocumentAcl: MessageFns<DocumentAcl> = {
       owner: isSet(object.owner) ? globalThis.String(object.owner) : undefined,
       read: globalThis.Array.isArray(object?.read) ? object.read.map((e: any) => globalThis.String(e)) : [],
       write: globalThis.Array.isArray(object?.write) ? object.write.map((e: any) => globalThis.String(e)) : [],
-      public: isSet(object.public) ? globalThis.Boolean(object.public) : false,
+      public: isSet(object.public) ? globalThis.Boolean(object.public) : undefined,
     };
   },
 
@@ -488,7 +489,7 @@ export const DocumentAcl: MessageFns<DocumentAcl> = {
     if (message.write?.length) {
       obj.write = message.write;
     }
-    if (message.public !== false) {
+    if (message.public !== undefined) {
       obj.public = message.public;
     }
     return obj;
@@ -502,7 +503,7 @@ export const DocumentAcl: MessageFns<DocumentAcl> = {
     message.owner = object.owner ?? undefined;
     message.read = object.read?.map((e) => e) || [];
     message.write = object.write?.map((e) => e) || [];
-    message.public = object.public ?? false;
+    message.public = object.public ?? undefined;
     return message;
   },
 };

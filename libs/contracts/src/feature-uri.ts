@@ -1,7 +1,9 @@
 /**
  * Feature URIs name a vector space: `strata://{extractor}@{version}/{output}`. Mixpeek writes the
  * same thing as `mixpeek://…`; both are accepted and stored as `strata://…`, so one feature has one
- * spelling (a collection cannot declare both, and a document may use either).
+ * spelling (a collection cannot declare both, and a document may use either). The namespace service
+ * (collections, documents, search) and acl-query (retrievers) parse with this one grammar, so a URI
+ * one accepts the other accepts too.
  */
 export interface FeatureUri {
   readonly extractor: string;
@@ -26,4 +28,9 @@ export function parseFeatureUri(text: string): FeatureUri | undefined {
   if (match === null) return undefined;
   const [, , extractor = "", version = "", output = ""] = match;
   return { extractor, version, output, uri: `strata://${extractor}@${version}/${output}` };
+}
+
+/** The canonical strata:// spelling, or undefined when `text` is not a feature URI. */
+export function canonicalFeatureUri(text: string): string | undefined {
+  return parseFeatureUri(text)?.uri;
 }
