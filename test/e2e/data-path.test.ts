@@ -238,6 +238,8 @@ describe("document ACLs", () => {
       [{ write: ["role:editor"] }, true],
       [{ owner: "user_1" }, false],
       [{ read: ["user_2"] }, false],
+      // Readers given, even none, restrict the document as before the default moved.
+      [{ read: [] }, false],
       [{ owner: "user_1", public: true }, true],
       [{ public: false }, false],
     ];

@@ -86,13 +86,19 @@ export function labelsToProto(
   return labels.map((l) => ({ taxonomyId: l.taxonomy_id, label: l.label }));
 }
 
-/** `public` left out stays unset: the document service decides the default. */
+/**
+ * `public` left out stays unset: the document service decides the default. One case cannot travel
+ * as it was said: a reader list given empty (`read: []`) arrives like no list at all (a repeated
+ * field has no presence), so the restriction it states is sent as `public: false`.
+ */
 export function aclToProto(acl: AclInput): documentV1.DocumentAcl {
+  const emptyReadersGiven = acl.read !== undefined && acl.read.length === 0 && acl.owner === undefined;
+  const isPublic = acl.public ?? (emptyReadersGiven ? false : undefined);
   return {
     ...(acl.owner === undefined ? {} : { owner: acl.owner }),
     read: acl.read ?? [],
     write: acl.write ?? [],
-    ...(acl.public === undefined ? {} : { public: acl.public }),
+    ...(isPublic === undefined ? {} : { public: isPublic }),
   };
 }
 
