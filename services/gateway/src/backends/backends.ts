@@ -3,7 +3,13 @@ import type { Context } from "@opentelemetry/api";
 import { context } from "@opentelemetry/api";
 import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
-import { callUnary, clientInterceptors, createChannelOptions, type UnaryInvoker } from "@strata/grpc";
+import {
+  callUnary,
+  clientInterceptors,
+  createChannelOptions,
+  type LocalServices,
+  type UnaryInvoker,
+} from "@strata/grpc";
 import {
   alertV1,
   authV1,
@@ -22,6 +28,8 @@ export interface BackendOptions {
   readonly aclQueryGrpcAddress: string;
   readonly internalToken: string;
   readonly grpcDeadlineMs: number;
+  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
+  readonly localCalls?: LocalServices;
 }
 
 /** The gateway's only ways into the platform: one gRPC channel per service. */
@@ -53,7 +61,11 @@ export interface Backends {
 
 export function connectBackends(options: BackendOptions): Backends {
   const clientOptions = (target: string) => ({
-    interceptors: clientInterceptors({ internalToken: options.internalToken, target }),
+    interceptors: clientInterceptors({
+      internalToken: options.internalToken,
+      target,
+      localCalls: options.localCalls,
+    }),
     ...createChannelOptions(),
   });
   const credentials = grpc.credentials.createInsecure();

@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Caller } from "@strata/access";
 import { type AppError, err, internal, ok, type Result } from "@strata/errors";
-import { callUnary, clientInterceptors, createChannelOptions } from "@strata/grpc";
+import { callUnary, clientInterceptors, createChannelOptions, type LocalServices } from "@strata/grpc";
 import { collectionV1, documentV1, searchV1 } from "@strata/proto";
 import type {
   CollectionInfo,
@@ -17,6 +17,8 @@ export interface NamespaceDataClientOptions {
   readonly address: string;
   readonly internalToken: string;
   readonly deadlineMs: number;
+  /** This process's local servers (ADR 0010), when the launcher runs several services here. */
+  readonly localCalls?: LocalServices;
 }
 
 export interface NamespaceDataClient extends NamespaceData {
@@ -26,7 +28,11 @@ export interface NamespaceDataClient extends NamespaceData {
 /** NamespaceData over the namespace service's gRPC API; every call carries the caller. */
 export function connectNamespaceData(options: NamespaceDataClientOptions): NamespaceDataClient {
   const clientOptions = {
-    interceptors: clientInterceptors({ internalToken: options.internalToken, target: options.address }),
+    interceptors: clientInterceptors({
+      internalToken: options.internalToken,
+      target: options.address,
+      localCalls: options.localCalls,
+    }),
     ...createChannelOptions(),
   };
   const credentials = grpc.credentials.createInsecure();
