@@ -96,8 +96,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     async (request, reply) => {
       const body = request.body;
       return createInNamespace(request, reply, deps, 201, async (scope) => {
-        const created = await backends.call(
-          client.createRetriever.bind(client),
+        const created = await client.createRetriever(
           {
             namespaceId: scope.namespaceId,
             retrieverName: body.retriever_name,
@@ -115,7 +114,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     },
   );
 
-  registerListRoute(app, deps, client.listRetrievers.bind(client), {
+  registerListRoute(app, deps, client.listRetrievers, {
     path: "/v1/retrievers",
     tags: TAGS,
     summary: "List the retrievers of a namespace",
@@ -123,7 +122,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     views: (listed) => listed.retrievers.map(retrieverView),
   });
 
-  registerIdentifiedRoute(app, deps, client.getRetriever.bind(client), {
+  registerIdentifiedRoute(app, deps, client.getRetriever, {
     method: "GET",
     path: "/v1/retrievers/:id",
     noun: "Retriever",
@@ -151,8 +150,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
       const scope = await scopeOf(request, deps);
       if (!scope.ok) return sendAppError(request, reply, scope.error);
       const body = request.body;
-      const updated = await backends.call(
-        client.updateRetriever.bind(client),
+      const updated = await client.updateRetriever(
         {
           namespaceId: scope.value.namespaceId,
           identifier: request.params.id,
@@ -174,7 +172,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     },
   );
 
-  registerIdentifiedRoute(app, deps, client.deleteRetriever.bind(client), {
+  registerIdentifiedRoute(app, deps, client.deleteRetriever, {
     method: "DELETE",
     path: "/v1/retrievers/:id",
     noun: "Retriever",
@@ -201,8 +199,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     async (request, reply) =>
       inNamespace(request, reply, deps, async (scope) => {
         const body = request.body;
-        const executed = await backends.call(
-          client.executeRetriever.bind(client),
+        const executed = await client.executeRetriever(
           {
             namespaceId: scope.namespaceId,
             identifier: request.params.id,
