@@ -1,4 +1,4 @@
-import { appendToOutbox, INBOX_TABLE_SPEC, processOnce } from "@strata/bus";
+import { processOnce } from "@strata/bus";
 import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
@@ -31,8 +31,9 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
+    tableSpecs: ACL_QUERY_TABLE_SPECS,
     // The document.created consumer marks each event in the inbox, with the alerts it appends.
-    tableSpecs: [...ACL_QUERY_TABLE_SPECS, INBOX_TABLE_SPEC],
+    inbox: true,
     nc,
     logger,
   });
@@ -45,7 +46,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
   try {
     const ports: AclQueryPorts = {
       store: runtime.store,
-      appendEvent: appendToOutbox,
+      appendEvent: runtime.appendEvent,
       eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
       namespaceData,

@@ -1,4 +1,3 @@
-import { appendToOutbox } from "@strata/bus";
 import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
@@ -39,7 +38,7 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
   try {
     const ports: AuthPorts = {
       store: runtime.store,
-      appendEvent: appendToOutbox,
+      appendEvent: runtime.appendEvent,
       eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
     };

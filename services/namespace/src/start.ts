@@ -1,4 +1,3 @@
-import { appendToOutbox } from "@strata/bus";
 import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import type { ObjectStore } from "@strata/objectstore";
@@ -53,7 +52,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     const objectStore = objects;
     const ports: BatchPorts = {
       store: runtime.store,
-      appendEvent: appendToOutbox,
+      appendEvent: runtime.appendEvent,
       eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
       metadataValidators: new MetadataValidators(),
