@@ -14,5 +14,3 @@ export type {
 export { startServiceRuntime } from "./service-runtime.js";
 export type { StoreLocation, StoreSettings } from "./store-location.js";
 export { parseStoreUrl, resolveStoreLocation, storeUrlField } from "./store-location.js";
-export type { OutboxServicePorts, TestRuntime } from "./test-runtime.js";
-export { createTestCaller, createTestRuntime } from "./test-runtime.js";

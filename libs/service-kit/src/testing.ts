@@ -1,4 +1,5 @@
-// Test-only helpers (no vitest import): a lib has one public entry, so they live in it, named as such.
+// Test-only helpers (no vitest import), under their own entry `@strata/service-kit/testing`, so that
+// the production entry carries no test code.
 
 import type { Caller } from "@strata/access";
 import { createOutboxAppender, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "@strata/bus";
