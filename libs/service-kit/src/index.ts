@@ -1,10 +1,7 @@
 export type { NatsConnection } from "nats";
-export type { CommonServiceConfig } from "./common-config.js";
 export { commonServiceFields } from "./common-config.js";
 export { openServiceStore } from "./open-service-store.js";
 export { readEventStream } from "./read-event-stream.js";
-export type { StandaloneOptions } from "./run-standalone.js";
-export { runStandalone } from "./run-standalone.js";
 export type { RunningService } from "./running-service.js";
 export type {
   ServiceRuntime,
