@@ -49,9 +49,10 @@ export async function processOnce<T, E>(
 
 /**
  * Deletes inbox rows older than `olderThanMs`. Redeliveries only happen while an event is on the
- * stream, so rows older than the stream's max age (7 days) protect nothing.
+ * stream, so rows older than the stream's max age protect nothing; `startInboxPruner` runs this on
+ * a timer with that age in every service that keeps an inbox.
  */
-export function pruneInbox(store: DocStore, olderThanMs: number): Promise<number> {
-  const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+export function pruneInbox(store: DocStore, olderThanMs: number, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - olderThanMs).toISOString();
   return store.table<InboxRecord>(INBOX_TABLE).deleteMany({ processed_at: { $lt: cutoff } });
 }

@@ -14,9 +14,11 @@ export { DEAD_LETTER_HEADERS, startDurableConsumer } from "./durable-consumer.js
 export type { EventConsumerOptions } from "./event-consumer.js";
 export { startEventConsumer } from "./event-consumer.js";
 export type { InboxRecord } from "./inbox.js";
-export { INBOX_TABLE, INBOX_TABLE_SPEC, processOnce, pruneInbox } from "./inbox.js";
-export type { OutboxRecord } from "./outbox.js";
-export { appendToOutbox, OUTBOX_TABLE, OUTBOX_TABLE_SPEC } from "./outbox.js";
+export { INBOX_TABLE, INBOX_TABLE_SPEC, processOnce } from "./inbox.js";
+export type { InboxPruner, InboxPrunerOptions } from "./inbox-pruner.js";
+export { eventStreamMaxAgeMs, startInboxPruner } from "./inbox-pruner.js";
+export type { AppendToOutbox, OutboxRecord } from "./outbox.js";
+export { createOutboxAppender, OUTBOX_TABLE, OUTBOX_TABLE_SPEC } from "./outbox.js";
 export type { OutboxRelayOptions } from "./outbox-relay.js";
 export { OutboxRelay } from "./outbox-relay.js";
 export type { EventStreamOptions } from "./streams.js";

@@ -5,7 +5,7 @@ import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@
 import type { NatsConnection } from "nats";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectNats } from "./connect.js";
-import { appendToOutbox, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "./outbox.js";
+import { createOutboxAppender, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "./outbox.js";
 import { OutboxRelay } from "./outbox-relay.js";
 import { ensureEventStream } from "./streams.js";
 import {
@@ -18,6 +18,7 @@ import {
 } from "./test-support.js";
 
 describe("outbox and relay", () => {
+  const appendToOutbox = createOutboxAppender();
   let server: NatsServerHandle;
   let nc: NatsConnection;
   let dir: TempDir;
@@ -104,6 +105,19 @@ describe("outbox and relay", () => {
     expect(rows[0]?.record.subject).toBe(subjectOf(a));
     expect(JSON.parse(rows[0]?.record.envelope ?? "null")).toEqual(a);
     expect(rows[0]?.record.traceparent).toBeUndefined();
+  });
+
+  it("orders events appended within one millisecond as they were appended", async () => {
+    const events = Array.from({ length: 200 }, () => namespaceCreatedEvent(newNamespaceId()));
+    await store.transaction(async (tx) => {
+      for (const e of events) await appendToOutbox(tx, e);
+      return ok(undefined);
+    });
+    const rows = await store
+      .table<OutboxRecord>(OUTBOX_TABLE)
+      .find({ orderBy: [{ field: "seq", direction: "asc" }] });
+    expect(rows.map((r) => r.record.id)).toEqual(events.map((e) => e.id));
+    expect(new Set(rows.map((r) => r.record.seq)).size).toBe(events.length);
   });
 
   it("a restarted relay that publishes the same rows again leaves each event once on the stream", async () => {

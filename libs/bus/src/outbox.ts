@@ -19,37 +19,37 @@ export interface OutboxRecord {
   readonly traceparent?: string;
   readonly tracestate?: string;
   readonly created_at: string;
-  /** Publication order: milliseconds × 1000 plus a counter, increasing within a process. */
+  /** Publication order: milliseconds × 1000 plus a counter, increasing per appender. */
   readonly seq: number;
 }
 
-// The last sequence handed out by this process. A clock, not a dependency: it only keeps two
-// events appended in the same millisecond in their append order.
-let lastSeq = 0;
-
-function nextSeq(now: number): number {
-  lastSeq = Math.max(lastSeq + 1, now * 1000);
-  return lastSeq;
-}
+/** Records an event for publication inside the caller's transaction (see `createOutboxAppender`). */
+export type AppendToOutbox = (tx: DocStoreSession, event: EventEnvelope) => Promise<void>;
 
 /**
- * Records `event` for publication inside the caller's transaction, so the event exists exactly when
- * the change it describes commits. The active trace context is captured now and travels with it.
- * Call `OutboxRelay.notify()` after the commit to publish without waiting for the next poll.
+ * An appender that records `event` for publication inside the caller's transaction, so the event
+ * exists exactly when the change it describes commits. The active trace context is captured now and
+ * travels with it. Call `OutboxRelay.notify()` after the commit to publish without waiting for the
+ * next poll. The service runtime makes one per service; it keeps the last sequence it handed out,
+ * so that two events appended in the same millisecond keep their append order.
  */
-export async function appendToOutbox(tx: DocStoreSession, event: EventEnvelope): Promise<void> {
-  const now = Date.now();
-  const trace = captureTraceFields();
-  const record: OutboxRecord = {
-    id: event.id,
-    subject: subjectOf(event),
-    envelope: JSON.stringify(event),
-    ...(trace.traceparent === undefined ? {} : { traceparent: trace.traceparent }),
-    ...(trace.tracestate === undefined ? {} : { tracestate: trace.tracestate }),
-    created_at: new Date(now).toISOString(),
-    seq: nextSeq(now),
+export function createOutboxAppender(): AppendToOutbox {
+  let lastSeq = 0;
+  return async (tx, event) => {
+    const now = Date.now();
+    lastSeq = Math.max(lastSeq + 1, now * 1000);
+    const trace = captureTraceFields();
+    const record: OutboxRecord = {
+      id: event.id,
+      subject: subjectOf(event),
+      envelope: JSON.stringify(event),
+      ...(trace.traceparent === undefined ? {} : { traceparent: trace.traceparent }),
+      ...(trace.tracestate === undefined ? {} : { tracestate: trace.tracestate }),
+      created_at: new Date(now).toISOString(),
+      seq: lastSeq,
+    };
+    const inserted = await tx.table<OutboxRecord>(OUTBOX_TABLE).insert(record);
+    // Event ids are freshly generated; a clash means the same envelope was appended twice (a bug).
+    if (!inserted.ok) throw new Error(`event ${event.id} is already in the outbox`);
   };
-  const inserted = await tx.table<OutboxRecord>(OUTBOX_TABLE).insert(record);
-  // Event ids are freshly generated; a clash means the same envelope was appended twice (a bug).
-  if (!inserted.ok) throw new Error(`event ${event.id} is already in the outbox`);
 }

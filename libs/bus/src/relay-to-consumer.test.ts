@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectNats } from "./connect.js";
 import { startDurableConsumer } from "./durable-consumer.js";
 import { INBOX_TABLE_SPEC, processOnce } from "./inbox.js";
-import { appendToOutbox, OUTBOX_TABLE_SPEC } from "./outbox.js";
+import { createOutboxAppender, OUTBOX_TABLE_SPEC } from "./outbox.js";
 import { OutboxRelay } from "./outbox-relay.js";
 import { ensureEventStream } from "./streams.js";
 import {
@@ -20,6 +20,7 @@ import {
 } from "./test-support.js";
 
 describe("outbox → relay → durable consumer", () => {
+  const appendToOutbox = createOutboxAppender();
   let server: NatsServerHandle;
   let nc: NatsConnection;
   let dir: TempDir;

@@ -6,12 +6,14 @@ import { tracer } from "@strata/telemetry";
 import { CALLER_METADATA_KEY, encodeCaller, INTERNAL_TOKEN_METADATA_KEY } from "./caller.js";
 import { fromGrpcError, METHOD_METADATA_KEY } from "./error-mapping.js";
 import { MAX_MESSAGE_BYTES } from "./limits.js";
-import { localServices } from "./local-calls.js";
+import type { LocalServices } from "./local-calls.js";
 
 export interface ClientInterceptorOptions {
   readonly internalToken: string;
-  /** The server's host:port: when it runs in this process, unary calls go to it directly (local-calls.ts). */
+  /** The server's host:port, under which `localCalls` finds it when it runs in this process. */
   readonly target?: string;
+  /** The process's registry of local servers: unary calls to one of them skip HTTP/2 (local-calls.ts). */
+  readonly localCalls?: LocalServices;
 }
 
 /**
@@ -60,9 +62,9 @@ export function clientInterceptors(options: ClientInterceptorOptions): grpc.Inte
       },
     });
   };
-  return options.target === undefined
+  return options.target === undefined || options.localCalls === undefined
     ? [interceptor]
-    : [interceptor, localServices.interceptor(options.target)];
+    : [interceptor, options.localCalls.interceptor(options.target)];
 }
 
 /** Metadata carrying the verified caller (or none, for calls made on nobody's behalf). */

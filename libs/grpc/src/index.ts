@@ -19,7 +19,15 @@ export type { CallContext, CallerContext, UnaryHandler, UnaryHandlerWithCaller }
 export { callerOf, unary, unaryWithCaller } from "./handlers.js";
 export { generateInternalToken, InternalTokenVerifier } from "./internal-auth.js";
 export { MAX_MESSAGE_BYTES } from "./limits.js";
-export { LocalServices, localServices } from "./local-calls.js";
+export { LocalServices } from "./local-calls.js";
+export type {
+  ClientCallOptions,
+  ClientStreamCall,
+  ResultClient,
+  ServerStreamCall,
+  UnaryCall,
+} from "./result-client.js";
+export { resultClient } from "./result-client.js";
 export type { GrpcServerOptions, GrpcServiceRegistration, RunningGrpcServer } from "./server.js";
 export { DEFAULT_SHUTDOWN_GRACE_MS, SERVER_CHANNEL_OPTIONS, startGrpcServer } from "./server.js";
 export type { ClientStreamInvoker, OpenedServerStream, ServerStreamInvoker } from "./streaming-calls.js";

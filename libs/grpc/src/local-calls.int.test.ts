@@ -4,26 +4,24 @@ import { authV1 } from "@strata/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callUnary, clientInterceptors, createChannelOptions } from "./client.js";
 import { MAX_MESSAGE_BYTES } from "./limits.js";
-import { localServices } from "./local-calls.js";
+import { LocalServices } from "./local-calls.js";
 import { closedPort, type Fixture, sampleError, startFixture, TOKEN } from "./test-fixture.js";
 
 // Calls to a server of this process, answered without the network. The client's own channel
 // points at a closed port, so a call that went over gRPC would fail: each passing call here
 // was answered in-process, with what the wire would have given (server.int.test.ts).
+// The registry is this file's own, as the launcher's is its process's: nothing global to enable.
+const localCalls = new LocalServices();
 let fixture: Fixture;
 let client: authV1.AuthServiceClient;
 let overNetwork: authV1.AuthServiceClient;
+let deadChannel: grpc.Channel;
 
 beforeAll(async () => {
-  localServices.enable();
-  fixture = await startFixture();
-  const deadChannel = new grpc.Channel(
-    `127.0.0.1:${await closedPort()}`,
-    grpc.credentials.createInsecure(),
-    {},
-  );
+  fixture = await startFixture({ localCalls });
+  deadChannel = new grpc.Channel(`127.0.0.1:${await closedPort()}`, grpc.credentials.createInsecure(), {});
   client = new authV1.AuthServiceClient(fixture.server.address, grpc.credentials.createInsecure(), {
-    interceptors: clientInterceptors({ internalToken: TOKEN, target: fixture.server.address }),
+    interceptors: clientInterceptors({ internalToken: TOKEN, target: fixture.server.address, localCalls }),
     channelOverride: deadChannel,
   });
   // The same dead channel without the target: proves the channel is indeed unusable.
@@ -51,6 +49,20 @@ describe("local unary calls", () => {
     });
   });
 
+  it("reach only the servers of the client's own registry", async () => {
+    const stranger = new authV1.AuthServiceClient(fixture.server.address, grpc.credentials.createInsecure(), {
+      interceptors: clientInterceptors({
+        internalToken: TOKEN,
+        target: fixture.server.address,
+        localCalls: new LocalServices(),
+      }),
+      channelOverride: deadChannel,
+    });
+    const result = await verify(stranger, "fine", 500);
+    stranger.close();
+    expect(result).toMatchObject({ ok: false, error: { kind: "unavailable" } });
+  });
+
   it.each(ERROR_KINDS)("restore a %s error unchanged", async (kind) => {
     expect(await verify(client, `kind:${kind}`)).toEqual({ ok: false, error: sampleError(kind) });
   });
@@ -75,7 +87,11 @@ describe("local unary calls", () => {
 
   it("go through the server's internal-token check", async () => {
     const noToken = new authV1.AuthServiceClient(fixture.server.address, grpc.credentials.createInsecure(), {
-      interceptors: clientInterceptors({ internalToken: "not-the-token", target: fixture.server.address }),
+      interceptors: clientInterceptors({
+        internalToken: "not-the-token",
+        target: fixture.server.address,
+        localCalls,
+      }),
     });
     const result = await verify(noToken, "fine");
     noToken.close();

@@ -17,16 +17,12 @@ interface LocalUnaryMethod {
  * span, failure logging included), and the deadline, cancellation, status and metadata behave as
  * over gRPC. Streaming methods, and servers in other processes, still go over gRPC.
  *
- * Off until `enable()`: a service's own tests start its server and a client in one process, and
- * must keep exercising real gRPC; the platform launcher turns it on.
+ * No process-wide instance: the platform launcher creates one (unless STRATA_LOCAL_CALLS=false) and
+ * hands it to every server and client it starts, through their options. A service's own tests
+ * pass none, so their server and client in one process keep exercising real gRPC.
  */
 export class LocalServices {
-  #enabled = false;
   readonly #byTarget = new Map<string, Map<string, LocalUnaryMethod>>();
-
-  enable(): void {
-    this.#enabled = true;
-  }
 
   /** Called by startGrpcServer with the handlers it serves (already wrapped). */
   register(
@@ -54,17 +50,12 @@ export class LocalServices {
   /** A client interceptor for `target`; it passes calls on unless a local server answers them. */
   interceptor(target: string): grpc.Interceptor {
     return (options, nextCall) => {
-      const method = this.#enabled
-        ? this.#byTarget.get(target)?.get(options.method_definition.path)
-        : undefined;
+      const method = this.#byTarget.get(target)?.get(options.method_definition.path);
       if (method === undefined) return new grpc.InterceptingCall(nextCall(options));
       return localUnaryCall(method, target, options.deadline);
     };
   }
 }
-
-/** The process's registry; see LocalServices. */
-export const localServices = new LocalServices();
 
 /**
  * An intercepting call that never reaches the channel: `start`, `sendMessage` and `halfClose`

@@ -3,7 +3,7 @@ import type { Logger } from "@strata/logger";
 import { HealthImplementation, type ServingStatus } from "grpc-health-check";
 import { InternalTokenVerifier } from "./internal-auth.js";
 import { MAX_MESSAGE_BYTES } from "./limits.js";
-import { localServices } from "./local-calls.js";
+import type { LocalServices } from "./local-calls.js";
 import { wrapImplementation } from "./server-wrapper.js";
 
 export interface GrpcServiceRegistration {
@@ -23,6 +23,8 @@ export interface GrpcServerOptions {
   readonly internalToken: string;
   readonly services: ReadonlyArray<GrpcServiceRegistration>;
   readonly logger: Logger;
+  /** The process's registry of local servers (local-calls.ts): this server's unary methods join it. */
+  readonly localCalls?: LocalServices;
 }
 
 export interface RunningGrpcServer {
@@ -73,7 +75,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const address = `${hostForAddress(options.host)}:${port}`;
   // Clients in this process may answer unary calls here without the network (local-calls.ts).
   for (const { definition, implementation } of wrapped)
-    localServices.register(address, definition, implementation);
+    options.localCalls?.register(address, definition, implementation);
   let shuttingDown = false;
   const setServing = (serving: boolean): void => {
     const status: ServingStatus = serving && !shuttingDown ? "SERVING" : "NOT_SERVING";
@@ -89,7 +91,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     setServing,
     shutdown(graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> {
       stopped ??= stop(server, graceMs, () => {
-        localServices.unregister(address);
+        options.localCalls?.unregister(address);
         setServing(false);
         shuttingDown = true;
       }).then(() => logger.info({ address }, "gRPC server stopped"));

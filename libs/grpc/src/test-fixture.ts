@@ -8,6 +8,7 @@ import { authV1 } from "@strata/proto";
 import { currentTraceId } from "@strata/telemetry";
 import { clientInterceptors, createChannelOptions } from "./client.js";
 import { unary, unaryWithCaller } from "./handlers.js";
+import type { LocalServices } from "./local-calls.js";
 import { type RunningGrpcServer, startGrpcServer } from "./server.js";
 
 export const TOKEN = "internal-token-for-tests";
@@ -84,7 +85,8 @@ export function sampleError(kind: ErrorKind) {
   return appError(kind, `message for ${kind}`, { resource: "api_key", nested: { list: [1, "two"] } }, 7);
 }
 
-export async function startFixture(): Promise<Fixture> {
+/** `localCalls`: the registry the server joins, as the launcher's servers do. */
+export async function startFixture(options: { localCalls?: LocalServices } = {}): Promise<Fixture> {
   const logLines: string[] = [];
   const aborted = { value: false };
   const destination: DestinationStream = { write: (line: string) => void logLines.push(line) };
@@ -97,6 +99,7 @@ export async function startFixture(): Promise<Fixture> {
       { name: SERVICE, definition: authV1.AuthServiceService, implementation: fakeAuthService(aborted) },
     ],
     logger: createLogger({ service: "auth", level: "debug", destination }),
+    ...(options.localCalls === undefined ? {} : { localCalls: options.localCalls }),
   });
   const client = new authV1.AuthServiceClient(server.address, grpc.credentials.createInsecure(), {
     interceptors: clientInterceptors({ internalToken: TOKEN }),

@@ -12,10 +12,3 @@ export const commonServiceFields = {
   STRATA_DATA_DIR: envString({ default: ".strata" }),
   OTEL_EXPORTER_OTLP_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
 };
-
-/** What `runStandalone` reads from any service config built with `commonServiceFields`. */
-export interface CommonServiceConfig {
-  readonly NATS_URL: string;
-  readonly LOG_LEVEL: string;
-  readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
-}

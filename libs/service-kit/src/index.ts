@@ -1,10 +1,7 @@
 export type { NatsConnection } from "nats";
-export type { CommonServiceConfig } from "./common-config.js";
 export { commonServiceFields } from "./common-config.js";
 export { openServiceStore } from "./open-service-store.js";
 export { readEventStream } from "./read-event-stream.js";
-export type { StandaloneOptions } from "./run-standalone.js";
-export { runStandalone } from "./run-standalone.js";
 export type { RunningService } from "./running-service.js";
 export type {
   ServiceRuntime,
@@ -14,5 +11,3 @@ export type {
 export { startServiceRuntime } from "./service-runtime.js";
 export type { StoreLocation, StoreSettings } from "./store-location.js";
 export { parseStoreUrl, resolveStoreLocation, storeUrlField } from "./store-location.js";
-export type { OutboxServicePorts, TestRuntime } from "./test-runtime.js";
-export { createTestCaller, createTestRuntime } from "./test-runtime.js";

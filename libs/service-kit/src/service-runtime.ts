@@ -1,4 +1,14 @@
-import { ensureEventStream, OUTBOX_TABLE_SPEC, OutboxRelay } from "@strata/bus";
+import {
+  type AppendToOutbox,
+  createOutboxAppender,
+  ensureEventStream,
+  eventStreamMaxAgeMs,
+  INBOX_TABLE_SPEC,
+  type InboxPruner,
+  OUTBOX_TABLE_SPEC,
+  OutboxRelay,
+  startInboxPruner,
+} from "@strata/bus";
 import type { DocStore, TableSpec } from "@strata/docstore";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
@@ -9,8 +19,15 @@ export interface ServiceRuntimeOptions {
   readonly storeLocation: StoreLocation;
   /** The service's own tables; the outbox table is added here, every outbox service needs it. */
   readonly tableSpecs: ReadonlyArray<TableSpec>;
+  /**
+   * The service consumes events with `processOnce`: its inbox table is ensured, and pruned on a
+   * timer of rows older than the event stream's max age (older events are never redelivered).
+   */
+  readonly inbox?: boolean;
   readonly nc: NatsConnection;
   readonly logger: Logger;
+  /** Between two inbox prunings; default one hour (tests shorten it). */
+  readonly inboxPruneIntervalMs?: number;
 }
 
 /** What `stop` needs of the service's gRPC server (RunningGrpcServer fits). */
@@ -22,6 +39,8 @@ export interface StoppableServer {
 export interface ServiceRuntime {
   readonly store: DocStore;
   readonly relay: OutboxRelay;
+  /** The domain ports' `appendEvent`: this service's own outbox appender (its own sequence). */
+  readonly appendEvent: AppendToOutbox;
   /** The domain ports' hook: a transaction that appended events committed, publish them now. */
   readonly eventsCommitted: () => void;
   /** NATS connected and the store answering. */
@@ -29,7 +48,7 @@ export interface ServiceRuntime {
   /**
    * Stops in the order that loses nothing: the server first (no new calls, those in flight
    * finish and may still append events), then the relay (publishes what is pending), then the
-   * store. Later calls return the first call's promise.
+   * inbox pruner and the store. Later calls return the first call's promise.
    */
   stop(server: StoppableServer): Promise<void>;
   /** For a start that failed after the runtime was up: releases it, keeping the original error. */
@@ -44,26 +63,41 @@ export async function startServiceRuntime(options: ServiceRuntimeOptions): Promi
   const { nc, logger } = options;
   const store = await openServiceStore(options.storeLocation);
   let relay: OutboxRelay | undefined;
+  let pruner: InboxPruner | undefined;
   const abort = async (): Promise<void> => {
     await relay?.stop();
+    await pruner?.stop();
     await closeQuietly(store);
   };
   try {
-    for (const spec of [...options.tableSpecs, OUTBOX_TABLE_SPEC]) await store.ensureTable(spec);
+    const inboxSpecs = options.inbox === true ? [INBOX_TABLE_SPEC] : [];
+    for (const spec of [...options.tableSpecs, ...inboxSpecs, OUTBOX_TABLE_SPEC])
+      await store.ensureTable(spec);
     await ensureEventStream(nc);
     const startedRelay = new OutboxRelay({ store, nc, logger });
     relay = startedRelay;
     startedRelay.start();
+    if (options.inbox === true) {
+      pruner = startInboxPruner({
+        store,
+        logger,
+        retentionMs: () => eventStreamMaxAgeMs(nc),
+        ...(options.inboxPruneIntervalMs === undefined ? {} : { intervalMs: options.inboxPruneIntervalMs }),
+      });
+    }
+    const startedPruner = pruner;
     let stopped: Promise<void> | undefined;
     return {
       store,
       relay: startedRelay,
+      appendEvent: createOutboxAppender(),
       eventsCommitted: () => startedRelay.notify(),
       ready: async () => !nc.isClosed() && (await store.ping()),
       stop: (server) => {
         stopped ??= (async () => {
           await server.shutdown();
           await startedRelay.stop();
+          await startedPruner?.stop();
           await store.close();
         })();
         return stopped;

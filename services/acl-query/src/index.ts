@@ -1,7 +1,5 @@
-export type { RunningService } from "@strata/service-kit";
-export type { AclQueryConfig, StoreLocation } from "./config.js";
-export { aclQueryConfigSchema, loadAclQueryConfig, storeLocationOf } from "./config.js";
-export { DOCUMENT_CREATED_DURABLE } from "./consumers/document-created.js";
-export { ALERT_SERVICE_NAME, RETRIEVER_SERVICE_NAME } from "./server.js";
-export type { AclQueryServiceDeps, NatsConnection, RunningAclQueryService } from "./start.js";
+// What the platform launcher starts this service with; nothing else.
+export type { AclQueryConfig } from "./config.js";
+export { aclQueryConfigSchema } from "./config.js";
+export type { AclQueryServiceDeps, RunningAclQueryService } from "./start.js";
 export { startAclQueryService } from "./start.js";

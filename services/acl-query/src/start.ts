@@ -1,5 +1,5 @@
-import { appendToOutbox, INBOX_TABLE_SPEC, processOnce } from "@strata/bus";
-import { startGrpcServer } from "@strata/grpc";
+import { processOnce } from "@strata/bus";
+import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
 import { connectNamespaceData } from "./adapters/grpc/namespace-data-client.js";
@@ -18,6 +18,8 @@ export interface AclQueryServiceDeps {
   readonly nc: NatsConnection;
   /** Tests move time; defaults to the system clock. */
   readonly clock?: () => Date;
+  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
+  readonly localCalls?: LocalServices;
 }
 
 export interface RunningAclQueryService extends RunningService {
@@ -29,8 +31,9 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
+    tableSpecs: ACL_QUERY_TABLE_SPECS,
     // The document.created consumer marks each event in the inbox, with the alerts it appends.
-    tableSpecs: [...ACL_QUERY_TABLE_SPECS, INBOX_TABLE_SPEC],
+    inbox: true,
     nc,
     logger,
   });
@@ -38,11 +41,12 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
     address: config.NAMESPACE_GRPC_URL,
     internalToken: config.STRATA_INTERNAL_TOKEN,
     deadlineMs: config.ACL_QUERY_GRPC_DEADLINE,
+    localCalls: deps.localCalls,
   });
   try {
     const ports: AclQueryPorts = {
       store: runtime.store,
-      appendEvent: appendToOutbox,
+      appendEvent: runtime.appendEvent,
       eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
       namespaceData,
@@ -55,6 +59,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
       internalToken: config.STRATA_INTERNAL_TOKEN,
       logger,
       services: aclQueryGrpcServices(ports),
+      localCalls: deps.localCalls,
     });
     const consumers = [
       await startDocumentCreatedConsumer({ nc, ports, logger }),

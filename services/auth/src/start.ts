@@ -1,5 +1,4 @@
-import { appendToOutbox } from "@strata/bus";
-import { startGrpcServer } from "@strata/grpc";
+import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
 import { bootstrapFileSink } from "./adapters/bootstrap-file.js";
@@ -18,6 +17,8 @@ export interface AuthServiceDeps {
   readonly nc: NatsConnection;
   /** Tests move time; defaults to the system clock. */
   readonly clock?: () => Date;
+  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
+  readonly localCalls?: LocalServices;
 }
 
 export interface RunningAuthService extends RunningService {
@@ -38,7 +39,7 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
   try {
     const ports: AuthPorts = {
       store: runtime.store,
-      appendEvent: appendToOutbox,
+      appendEvent: runtime.appendEvent,
       eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
     };
@@ -50,6 +51,7 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       internalToken: config.STRATA_INTERNAL_TOKEN,
       logger,
       services: authGrpcServices(ports),
+      localCalls: deps.localCalls,
     });
     const namespaceKeys = await startNamespaceDeletedConsumer({ nc, ports, logger });
     let stopped: Promise<void> | undefined;

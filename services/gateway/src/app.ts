@@ -66,7 +66,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
     ttlMs: config.authCacheTtlMs,
     onLookup: metrics.countAuthLookup,
     remote: async (secret) => {
-      const answer = await backends.call(backends.auth.verifyKey.bind(backends.auth), { secret }, {});
+      const answer = await backends.auth.verifyKey({ secret }, {});
       if (!answer.ok) return answer;
       if (!answer.value.valid || answer.value.key === undefined) return ok(null);
       const caller = callerFromKey(answer.value.key);
@@ -168,11 +168,7 @@ async function fetchNamespace(
   identifier: string,
   trace: Context | undefined,
 ): Promise<Result<Namespace | null, AppError>> {
-  const answer = await backends.call(
-    backends.namespace.getNamespace.bind(backends.namespace),
-    { identifier },
-    { caller, trace },
-  );
+  const answer = await backends.namespace.getNamespace({ identifier }, { caller, trace });
   if (!answer.ok) return answer.error.kind === "not_found" ? ok(null) : answer;
   return ok(answer.value.namespace ?? null);
 }

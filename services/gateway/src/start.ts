@@ -1,4 +1,5 @@
 import { ensureEventStream } from "@strata/bus";
+import type { LocalServices } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
 import { buildGatewayApp } from "./app.js";
@@ -22,13 +23,15 @@ export async function startGateway(deps: {
   config: GatewayConfig;
   logger: Logger;
   nc: NatsConnection;
+  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
+  localCalls?: LocalServices;
 }): Promise<RunningService & { httpUrl: string }> {
   const { config, nc } = deps;
   const settings = settingsOf(config);
   const { logger } = deps;
   await ensureEventStream(nc);
   const idempotencyStore = await openNatsIdempotencyStore(nc);
-  const backends = connectBackends(settings);
+  const backends = connectBackends({ ...settings, localCalls: deps.localCalls });
   const readiness = async () => {
     const [natsUp, servicesUp] = await Promise.all([
       natsConnected(nc, READY_CHECK_TIMEOUT_MS),

@@ -1,10 +1,5 @@
-export type { RunningService } from "@strata/service-kit";
-export type { NamespaceConfig, StoreLocation } from "./config.js";
-export { loadNamespaceConfig, namespaceConfigSchema, storeLocationOf } from "./config.js";
-export { COLLECTION_SERVICE_NAME, DOCUMENT_SERVICE_NAME, TAXONOMY_SERVICE_NAME } from "./data-services.js";
-export { checkMetadataSchema, SUPPORTED_KEYWORDS } from "./domain/collections/metadata-schema.js";
-export { isValidNamespaceName } from "./domain/namespace-input.js";
-export { expandTaxonomyFilter } from "./domain/taxonomies/expand-taxonomy.js";
-export { NAMESPACE_SERVICE_NAME } from "./server.js";
-export type { NamespaceServiceDeps, NatsConnection, RunningNamespaceService } from "./start.js";
+// What the platform launcher and other services' tests start this service with; nothing else.
+export type { NamespaceConfig } from "./config.js";
+export { namespaceConfigSchema } from "./config.js";
+export type { NamespaceServiceDeps, RunningNamespaceService } from "./start.js";
 export { startNamespaceService } from "./start.js";

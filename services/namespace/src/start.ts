@@ -1,5 +1,4 @@
-import { appendToOutbox } from "@strata/bus";
-import { startGrpcServer } from "@strata/grpc";
+import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import type { ObjectStore } from "@strata/objectstore";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
@@ -27,6 +26,8 @@ export interface NamespaceServiceDeps {
   readonly nc: NatsConnection;
   /** Tests move time; defaults to the system clock. */
   readonly clock?: () => Date;
+  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
+  readonly localCalls?: LocalServices;
 }
 
 export interface RunningNamespaceService extends RunningService {
@@ -51,7 +52,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     const objectStore = objects;
     const ports: BatchPorts = {
       store: runtime.store,
-      appendEvent: appendToOutbox,
+      appendEvent: runtime.appendEvent,
       eventsCommitted: runtime.eventsCommitted,
       clock: deps.clock ?? (() => new Date()),
       metadataValidators: new MetadataValidators(),
@@ -68,6 +69,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
         ...namespaceGrpcServices(ports),
         bucketServiceRegistration({ ...ports, objects, maxObjectBytes: config.NAMESPACE_MAX_OBJECT_BYTES }),
       ],
+      localCalls: deps.localCalls,
     });
     const worker = await startBatchWorker({ nc, ports, logger });
     const purger = await startNamespacePurger({ nc, ports: { ...ports, objects }, logger });

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { connectNats, ensureEventStream } from "@strata/bus";
-import { localServices } from "@strata/grpc";
+import { LocalServices } from "@strata/grpc";
 import { createLogger, type Logger } from "@strata/logger";
 import { initTelemetry, type Telemetry } from "@strata/telemetry";
 import { type Env, loadPlatformConfig, type PlatformConfig, type ServiceName } from "./config.js";
@@ -48,7 +48,6 @@ export async function startPlatform(
     ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
   });
   const logger = createLogger({ service: "platform", level: config.logLevel });
-  if (config.localCalls) localServices.enable();
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
 
   const started: Started[] = [];
@@ -65,6 +64,8 @@ export async function startPlatform(
     const natsUrl = natsChild?.url ?? (config.nats.mode === "external" ? config.nats.url : "");
     if (natsChild !== undefined) watchNatsChild(natsChild, logger, options.onFatal);
 
+    // One registry per platform: its servers answer its clients' unary calls in-process (ADR 0010).
+    const localCalls = config.localCalls ? new LocalServices() : undefined;
     const byName = new Map<ServiceName, RunningService>();
     for (const name of config.services) {
       const nc = await connectNats({ servers: natsUrl, name: `strata-${name}` });
@@ -76,6 +77,7 @@ export async function startPlatform(
         logger: serviceLogger,
         nc,
         started: byName,
+        localCalls,
       }).catch(async (e: unknown) => {
         await nc.close();
         throw e;

@@ -1,5 +1,6 @@
 import type { connectNats } from "@strata/bus";
 import { ConfigError, type Env } from "@strata/config";
+import type { LocalServices } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import type { z } from "zod";
 import type { PlatformConfig, RemoteService, ServiceName } from "./config.js";
@@ -25,6 +26,8 @@ export interface StartContext {
   readonly nc: NatsConnection;
   /** The services already started in this process (their bound gRPC addresses). */
   readonly started: ReadonlyMap<ServiceName, RunningService>;
+  /** The platform's registry of its gRPC servers (ADR 0010); undefined when STRATA_LOCAL_CALLS=false. */
+  readonly localCalls: LocalServices | undefined;
 }
 
 /**
@@ -95,6 +98,7 @@ const STARTERS: Record<ServiceName, Starter> = {
       }),
       logger: ctx.logger,
       nc: ctx.nc,
+      localCalls: ctx.localCalls,
     });
   },
   namespace: async (ctx) => {
@@ -106,6 +110,7 @@ const STARTERS: Record<ServiceName, Starter> = {
       }),
       logger: ctx.logger,
       nc: ctx.nc,
+      localCalls: ctx.localCalls,
     });
   },
   "acl-query": async (ctx) => {
@@ -118,6 +123,7 @@ const STARTERS: Record<ServiceName, Starter> = {
       }),
       logger: ctx.logger,
       nc: ctx.nc,
+      localCalls: ctx.localCalls,
     });
   },
   gateway: async (ctx) => {
@@ -132,6 +138,7 @@ const STARTERS: Record<ServiceName, Starter> = {
       }),
       logger: ctx.logger,
       nc: ctx.nc,
+      localCalls: ctx.localCalls,
     });
   },
 };

@@ -5,7 +5,7 @@ import type { Caller } from "@strata/access";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
 import { asBound, parseFilter, toPredicate } from "@strata/filter";
 import { exactScore } from "@strata/hotindex/scoring";
-import { createTestCaller, createTestRuntime, type TestRuntime } from "@strata/service-kit";
+import { createTestCaller, createTestRuntime, type TestRuntime } from "@strata/service-kit/testing";
 import type {
   CollectionInfo,
   DocumentInfo,

@@ -1,5 +1,5 @@
 // Helpers for this package's tests only; not exported from index.ts.
-import { createTestCaller, createTestRuntime, type TestRuntime } from "@strata/service-kit";
+import { createTestCaller, createTestRuntime, type TestRuntime } from "@strata/service-kit/testing";
 import type { AuthPorts } from "./ports.js";
 import { AUTH_TABLE_SPECS } from "./tables.js";
 

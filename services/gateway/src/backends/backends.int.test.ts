@@ -42,11 +42,7 @@ afterAll(async () => {
 
 describe("backend calls", () => {
   const getBatch = (options: { deadlineMs?: number }) =>
-    backends.call(
-      backends.batch.getBatch.bind(backends.batch),
-      { namespaceId: "ns_1", batchId: "bat_1" },
-      { trace: undefined, ...options },
-    );
+    backends.batch.getBatch({ namespaceId: "ns_1", batchId: "bat_1" }, { trace: undefined, ...options });
 
   it("give up after the configured deadline with a retryable unavailable", async () => {
     const answer = await getBatch({});

@@ -1,9 +1,11 @@
 import * as grpc from "@grpc/grpc-js";
-import type { Context } from "@opentelemetry/api";
-import { context } from "@opentelemetry/api";
-import type { Caller } from "@strata/access";
-import type { AppError, Result } from "@strata/errors";
-import { callUnary, clientInterceptors, createChannelOptions, type UnaryInvoker } from "@strata/grpc";
+import {
+  clientInterceptors,
+  createChannelOptions,
+  type LocalServices,
+  type ResultClient,
+  resultClient,
+} from "@strata/grpc";
 import {
   alertV1,
   authV1,
@@ -22,30 +24,27 @@ export interface BackendOptions {
   readonly aclQueryGrpcAddress: string;
   readonly internalToken: string;
   readonly grpcDeadlineMs: number;
+  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
+  readonly localCalls?: LocalServices;
 }
 
-/** The gateway's only ways into the platform: one gRPC channel per service. */
+/**
+ * The gateway's only ways into the platform: one gRPC channel per service, each service's methods
+ * answering Results (`backends.auth.verifyKey({ secret }, { caller, trace })`). A call's deadline is
+ * the configured one unless the route names its own (a large upload needs longer).
+ */
 export interface Backends {
-  readonly auth: authV1.AuthServiceClient;
-  readonly namespace: namespaceV1.NamespaceServiceClient;
+  readonly auth: ResultClient<typeof authV1.AuthServiceService>;
+  readonly namespace: ResultClient<typeof namespaceV1.NamespaceServiceService>;
   // The data services live in the namespace service's process, behind the same address.
-  readonly collection: collectionV1.CollectionServiceClient;
-  readonly document: documentV1.DocumentServiceClient;
-  readonly taxonomy: taxonomyV1.TaxonomyServiceClient;
-  readonly bucket: bucketV1.BucketServiceClient;
-  readonly batch: batchV1.BatchServiceClient;
+  readonly collection: ResultClient<typeof collectionV1.CollectionServiceService>;
+  readonly document: ResultClient<typeof documentV1.DocumentServiceService>;
+  readonly taxonomy: ResultClient<typeof taxonomyV1.TaxonomyServiceService>;
+  readonly bucket: ResultClient<typeof bucketV1.BucketServiceService>;
+  readonly batch: ResultClient<typeof batchV1.BatchServiceService>;
   // Retrievers and alerts live in the acl-query service, one channel for both.
-  readonly retriever: retrieverV1.RetrieverServiceClient;
-  readonly alert: alertV1.AlertServiceClient;
-  /**
-   * Calls a unary method for a caller, inside the request's trace context, as a Result. The
-   * deadline is the configured one unless the route names its own (a large upload needs longer).
-   */
-  call<Req, Res>(
-    invoke: UnaryInvoker<Req, Res>,
-    request: Req,
-    options: { caller?: Caller; trace?: Context | undefined; deadlineMs?: number },
-  ): Promise<Result<Res, AppError>>;
+  readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
+  readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
   /** grpc.health.v1 of every service says SERVING. */
   healthy(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -53,10 +52,15 @@ export interface Backends {
 
 export function connectBackends(options: BackendOptions): Backends {
   const clientOptions = (target: string) => ({
-    interceptors: clientInterceptors({ internalToken: options.internalToken, target }),
+    interceptors: clientInterceptors({
+      internalToken: options.internalToken,
+      target,
+      localCalls: options.localCalls,
+    }),
     ...createChannelOptions(),
   });
   const credentials = grpc.credentials.createInsecure();
+  const defaults = { deadlineMs: options.grpcDeadlineMs };
   const auth = new authV1.AuthServiceClient(
     options.authGrpcAddress,
     credentials,
@@ -67,44 +71,30 @@ export function connectBackends(options: BackendOptions): Backends {
     credentials,
     clientOptions(options.namespaceGrpcAddress),
   );
-  // Sharing the namespace client's channel: one connection per service process, not one per client.
-  const shared = { ...clientOptions(options.namespaceGrpcAddress), channelOverride: namespace.getChannel() };
-  const collection = new collectionV1.CollectionServiceClient(
-    options.namespaceGrpcAddress,
-    credentials,
-    shared,
-  );
-  const document = new documentV1.DocumentServiceClient(options.namespaceGrpcAddress, credentials, shared);
-  const taxonomy = new taxonomyV1.TaxonomyServiceClient(options.namespaceGrpcAddress, credentials, shared);
-  const bucket = new bucketV1.BucketServiceClient(options.namespaceGrpcAddress, credentials, shared);
-  const batch = new batchV1.BatchServiceClient(options.namespaceGrpcAddress, credentials, shared);
   const retriever = new retrieverV1.RetrieverServiceClient(
     options.aclQueryGrpcAddress,
     credentials,
     clientOptions(options.aclQueryGrpcAddress),
   );
-  const alert = new alertV1.AlertServiceClient(options.aclQueryGrpcAddress, credentials, {
-    ...clientOptions(options.aclQueryGrpcAddress),
-    channelOverride: retriever.getChannel(),
-  });
+  // Sharing the namespace (and acl-query) client's channel: one connection per service process,
+  // not one per client.
+  const onChannelOf = (client: grpc.Client, target: string) =>
+    new grpc.Client(target, credentials, { ...clientOptions(target), channelOverride: client.getChannel() });
+  const namespaceShared = () => onChannelOf(namespace, options.namespaceGrpcAddress);
   return {
-    auth,
-    namespace,
-    collection,
-    document,
-    taxonomy,
-    bucket,
-    batch,
-    retriever,
-    alert,
-    call(invoke, request, callOptions) {
-      const run = () =>
-        callUnary(invoke, request, {
-          ...(callOptions.caller === undefined ? {} : { caller: callOptions.caller }),
-          deadlineMs: callOptions.deadlineMs ?? options.grpcDeadlineMs,
-        });
-      return callOptions.trace === undefined ? run() : context.with(callOptions.trace, run);
-    },
+    auth: resultClient(auth, authV1.AuthServiceService, defaults),
+    namespace: resultClient(namespace, namespaceV1.NamespaceServiceService, defaults),
+    collection: resultClient(namespaceShared(), collectionV1.CollectionServiceService, defaults),
+    document: resultClient(namespaceShared(), documentV1.DocumentServiceService, defaults),
+    taxonomy: resultClient(namespaceShared(), taxonomyV1.TaxonomyServiceService, defaults),
+    bucket: resultClient(namespaceShared(), bucketV1.BucketServiceService, defaults),
+    batch: resultClient(namespaceShared(), batchV1.BatchServiceService, defaults),
+    retriever: resultClient(retriever, retrieverV1.RetrieverServiceService, defaults),
+    alert: resultClient(
+      onChannelOf(retriever, options.aclQueryGrpcAddress),
+      alertV1.AlertServiceService,
+      defaults,
+    ),
     async healthy(timeoutMs) {
       const answers = await Promise.all([
         isServing(auth, timeoutMs),

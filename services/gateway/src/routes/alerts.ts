@@ -68,8 +68,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     async (request, reply) => {
       const body = request.body;
       return createInNamespace(request, reply, deps, 201, async (scope) => {
-        const created = await backends.call(
-          client.createAlert.bind(client),
+        const created = await client.createAlert(
           {
             namespaceId: scope.namespaceId,
             alertName: body.alert_name,
@@ -86,7 +85,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     },
   );
 
-  registerListRoute(app, deps, client.listAlerts.bind(client), {
+  registerListRoute(app, deps, client.listAlerts, {
     path: "/v1/alerts",
     tags: TAGS,
     summary: "List the alerts of a namespace",
@@ -94,7 +93,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     views: (listed) => listed.alerts.map(alertView),
   });
 
-  registerIdentifiedRoute(app, deps, client.getAlert.bind(client), {
+  registerIdentifiedRoute(app, deps, client.getAlert, {
     method: "GET",
     path: "/v1/alerts/:id",
     noun: "Alert",
@@ -122,8 +121,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
       const scope = await scopeOf(request, deps);
       if (!scope.ok) return sendAppError(request, reply, scope.error);
       const body = request.body;
-      const updated = await backends.call(
-        client.updateAlert.bind(client),
+      const updated = await client.updateAlert(
         {
           namespaceId: scope.value.namespaceId,
           identifier: request.params.id,
@@ -141,7 +139,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     },
   );
 
-  registerIdentifiedRoute(app, deps, client.deleteAlert.bind(client), {
+  registerIdentifiedRoute(app, deps, client.deleteAlert, {
     method: "DELETE",
     path: "/v1/alerts/:id",
     noun: "Alert",

@@ -95,8 +95,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
             forbidden("A namespace-restricted key can only create keys restricted to its namespaces"),
           );
         }
-        const created = await backends.call(
-          backends.auth.createKey.bind(backends.auth),
+        const created = await backends.auth.createKey(
           {
             name: body.name,
             permissions: body.permissions.map(permissionToProto),
@@ -128,8 +127,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       },
     },
     async (request, reply) => {
-      const listed = await backends.call(
-        backends.auth.listKeys.bind(backends.auth),
+      const listed = await backends.auth.listKeys(
         { limit: request.query.limit ?? DEFAULT_PAGE_SIZE, cursor: request.query.cursor ?? "" },
         { caller: callerOf(request), trace: traceContextOf(request) },
       );
@@ -153,8 +151,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
     async (request, reply) => {
       const { id } = request.params;
       if (!isId("apiKey", id)) return sendAppError(request, reply, keyNotFound(id));
-      const got = await backends.call(
-        backends.auth.getKey.bind(backends.auth),
+      const got = await backends.auth.getKey(
         { keyId: id },
         { caller: callerOf(request), trace: traceContextOf(request) },
       );
@@ -179,8 +176,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
     async (request, reply) => {
       const { id } = request.params;
       if (!isId("apiKey", id)) return sendAppError(request, reply, keyNotFound(id));
-      const revoked = await backends.call(
-        backends.auth.revokeKey.bind(backends.auth),
+      const revoked = await backends.auth.revokeKey(
         { keyId: id },
         { caller: callerOf(request), trace: traceContextOf(request) },
       );
@@ -214,8 +210,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       const { id } = request.params;
       if (!isId("apiKey", id)) return sendAppError(request, reply, keyNotFound(id));
       return answerIdempotently(request, reply, deps.idempotency, async () => {
-        const rotated = await backends.call(
-          backends.auth.rotateKey.bind(backends.auth),
+        const rotated = await backends.auth.rotateKey(
           { keyId: id, overlapSeconds: request.body?.overlap_seconds ?? 0 },
           { caller: callerOf(request), trace: traceContextOf(request) },
         );

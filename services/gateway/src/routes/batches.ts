@@ -124,8 +124,7 @@ export function registerBatchRoutes(
     },
     async (request, reply) =>
       createInNamespace(request, reply, deps, 202, async (scope) => {
-        const created = await backends.call(
-          client.createBatch.bind(client),
+        const created = await client.createBatch(
           {
             namespaceId: scope.namespaceId,
             collectionIdentifier: request.params.id,
@@ -154,8 +153,7 @@ export function registerBatchRoutes(
     },
     async (request, reply) =>
       inNamespace(request, reply, deps, async (scope) => {
-        const found = await backends.call(
-          client.getBatch.bind(client),
+        const found = await client.getBatch(
           { namespaceId: scope.namespaceId, batchId: request.params.id },
           scope.call,
         );

@@ -1,6 +1,5 @@
 import { context } from "@opentelemetry/api";
 import { type AppError, internal, type Result } from "@strata/errors";
-import { callClientStream, openServerStream } from "@strata/grpc";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -101,8 +100,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
     async (request, reply) => {
       const checksum = request.headers["x-checksum-sha256"];
       const stored = await scoped(request, (scope) =>
-        callClientStream(
-          client.putObject.bind(client),
+        client.putObject(
           uploadMessages(
             {
               namespaceId: scope.namespaceId,
@@ -141,8 +139,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const found = await scoped(request, (scope) =>
-        deps.backends.call(
-          client.headObject.bind(client),
+        client.headObject(
           { namespaceId: scope.namespaceId, bucket: request.params.id, key: request.params["*"] },
           scope.call,
         ),
@@ -170,8 +167,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const opened = await scoped(request, (scope) =>
-        openServerStream(
-          client.getObject.bind(client),
+        client.getObject(
           { namespaceId: scope.namespaceId, bucket: request.params.id, key: request.params["*"] },
           { caller: scope.call.caller, deadlineMs: OBJECT_TRANSFER_DEADLINE_MS },
         ),
@@ -200,8 +196,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const listed = await scoped(request, (scope) =>
-        deps.backends.call(
-          client.listObjects.bind(client),
+        client.listObjects(
           {
             namespaceId: scope.namespaceId,
             bucket: request.params.id,
@@ -235,8 +230,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const deleted = await scoped(request, (scope) =>
-        deps.backends.call(
-          client.deleteObject.bind(client),
+        client.deleteObject(
           { namespaceId: scope.namespaceId, bucket: request.params.id, key: request.params["*"] },
           scope.call,
         ),

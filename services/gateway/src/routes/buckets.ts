@@ -38,8 +38,7 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
     async (request, reply) => {
       const body = request.body;
       return createInNamespace(request, reply, deps, 201, async (scope) => {
-        const created = await backends.call(
-          client.createBucket.bind(client),
+        const created = await client.createBucket(
           {
             namespaceId: scope.namespaceId,
             bucketName: body.bucket_name,
@@ -52,7 +51,7 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
     },
   );
 
-  registerListRoute(app, deps, client.listBuckets.bind(client), {
+  registerListRoute(app, deps, client.listBuckets, {
     path: "/v1/buckets",
     tags: BUCKET_TAGS,
     summary: "List the buckets of a namespace",
@@ -60,7 +59,7 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
     views: (listed) => listed.buckets.map(bucketView),
   });
 
-  registerIdentifiedRoute(app, deps, client.getBucket.bind(client), {
+  registerIdentifiedRoute(app, deps, client.getBucket, {
     method: "GET",
     path: "/v1/buckets/:id",
     noun: "Bucket",
@@ -70,7 +69,7 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
     toView: (found) => bucketView(found.bucket),
   });
 
-  registerIdentifiedRoute(app, deps, client.deleteBucket.bind(client), {
+  registerIdentifiedRoute(app, deps, client.deleteBucket, {
     method: "DELETE",
     path: "/v1/buckets/:id",
     noun: "Bucket",

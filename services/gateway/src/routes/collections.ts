@@ -79,8 +79,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
     async (request, reply) => {
       const body = request.body;
       return createInNamespace(request, reply, deps, 201, async (scope) => {
-        const created = await backends.call(
-          client.createCollection.bind(client),
+        const created = await client.createCollection(
           {
             namespaceId: scope.namespaceId,
             collectionName: body.collection_name,
@@ -96,7 +95,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
     },
   );
 
-  registerListRoute(app, deps, client.listCollections.bind(client), {
+  registerListRoute(app, deps, client.listCollections, {
     path: "/v1/collections",
     tags: TAGS,
     summary: "List the collections of a namespace",
@@ -104,7 +103,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
     views: (listed) => listed.collections.map(collectionView),
   });
 
-  registerIdentifiedRoute(app, deps, client.getCollection.bind(client), {
+  registerIdentifiedRoute(app, deps, client.getCollection, {
     method: "GET",
     path: "/v1/collections/:id",
     noun: "Collection",
@@ -139,8 +138,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
       const scope = await scopeOf(request, deps);
       if (!scope.ok) return sendAppError(request, reply, scope.error);
       const body = request.body;
-      const updated = await backends.call(
-        client.updateCollection.bind(client),
+      const updated = await client.updateCollection(
         {
           namespaceId: scope.value.namespaceId,
           identifier: request.params.id,
@@ -159,7 +157,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
     },
   );
 
-  registerIdentifiedRoute(app, deps, client.deleteCollection.bind(client), {
+  registerIdentifiedRoute(app, deps, client.deleteCollection, {
     method: "DELETE",
     path: "/v1/collections/:id",
     noun: "Collection",

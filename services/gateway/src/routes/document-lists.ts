@@ -52,8 +52,7 @@ export function registerDocumentListRoutes(app: FastifyInstance, deps: RouteDeps
     input: ListInput,
   ): Promise<Result<{ data: DocumentView[]; next_cursor: string | null }, AppError>> => {
     const client = deps.backends.document;
-    const listed = await deps.backends.call(
-      client.listDocuments.bind(client),
+    const listed = await client.listDocuments(
       {
         namespaceId: scope.namespaceId,
         collectionIdentifier: input.collection,

@@ -91,8 +91,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
     async (request, reply) =>
       createInNamespace(request, reply, deps, 201, async (scope) => {
-        const created = await backends.call(
-          client.createDocument.bind(client),
+        const created = await client.createDocument(
           {
             namespaceId: scope.namespaceId,
             collectionIdentifier: request.params.id,
@@ -122,8 +121,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
       const scope = await scopeOf(request, deps);
       if (!scope.ok) return sendAppError(request, reply, scope.error);
       const includeFeatures = request.query.include_features === "true";
-      const found = await backends.call(
-        client.getDocument.bind(client),
+      const found = await client.getDocument(
         {
           namespaceId: scope.value.namespaceId,
           collectionIdentifier: request.params.id,
@@ -155,8 +153,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
       const scope = await scopeOf(request, deps);
       if (!scope.ok) return sendAppError(request, reply, scope.error);
       const body = request.body;
-      const updated = await backends.call(
-        client.updateDocument.bind(client),
+      const updated = await client.updateDocument(
         {
           namespaceId: scope.value.namespaceId,
           collectionIdentifier: request.params.id,
@@ -190,8 +187,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
     async (request, reply) =>
       inNamespace(request, reply, deps, async (scope) => {
-        const deleted = await backends.call(
-          client.deleteDocument.bind(client),
+        const deleted = await client.deleteDocument(
           {
             namespaceId: scope.namespaceId,
             collectionIdentifier: request.params.id,

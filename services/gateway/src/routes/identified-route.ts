@@ -1,5 +1,5 @@
 import { ok } from "@strata/errors";
-import type { UnaryInvoker } from "@strata/grpc";
+import type { UnaryCall } from "@strata/grpc";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { z } from "zod";
@@ -29,13 +29,13 @@ export interface IdentifiedRoute<View extends z.ZodType, Res> {
 
 /**
  * `GET|DELETE <path>/:id` in the X-Namespace namespace: one RPC with the namespace and the id or
- * name, its response shown through `toView`. `invoke` is its own argument for the reason
+ * name, its response shown through `toView`. `call` is its own argument for the reason
  * registerListRoute gives.
  */
 export function registerIdentifiedRoute<View extends z.ZodType, Res>(
   app: FastifyInstance,
   deps: RouteDeps,
-  invoke: UnaryInvoker<IdentifiedRequest, Res>,
+  call: UnaryCall<IdentifiedRequest, Res>,
   route: IdentifiedRoute<View, Res>,
 ): void {
   app.withTypeProvider<ZodTypeProvider>().route({
@@ -54,8 +54,7 @@ export function registerIdentifiedRoute<View extends z.ZodType, Res>(
     },
     handler: async (request, reply) =>
       inNamespace(request, reply, deps, async (scope) => {
-        const answer = await deps.backends.call(
-          invoke,
+        const answer = await call(
           { namespaceId: scope.namespaceId, identifier: request.params.id },
           scope.call,
         );

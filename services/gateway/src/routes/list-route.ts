@@ -1,5 +1,5 @@
 import { ok } from "@strata/errors";
-import type { UnaryInvoker } from "@strata/grpc";
+import type { UnaryCall } from "@strata/grpc";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { z } from "zod";
@@ -31,14 +31,14 @@ export interface ListRoute<Item extends z.ZodType, Res> {
 }
 
 /**
- * `GET <path>?limit&cursor` in the X-Namespace namespace: one page of its resources from `invoke`.
- * `invoke` is its own argument, not a field of `route`: inside the object literal TypeScript cannot
- * infer the response type from a bound overloaded client method.
+ * `GET <path>?limit&cursor` in the X-Namespace namespace: one page of its resources from `list`.
+ * `list` is its own argument, not a field of `route`, so that its response type is inferred
+ * before `route.views` is checked against it.
  */
 export function registerListRoute<Item extends z.ZodType, Res extends { readonly nextCursor: string }>(
   app: FastifyInstance,
   deps: RouteDeps,
-  invoke: UnaryInvoker<NamespacePageRequest, Res>,
+  list: UnaryCall<NamespacePageRequest, Res>,
   route: ListRoute<Item, Res>,
 ): void {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -56,8 +56,7 @@ export function registerListRoute<Item extends z.ZodType, Res extends { readonly
     },
     async (request, reply) =>
       inNamespace(request, reply, deps, async (scope) => {
-        const listed = await deps.backends.call(
-          invoke,
+        const listed = await list(
           {
             namespaceId: scope.namespaceId,
             limit: request.query.limit ?? DEFAULT_PAGE_SIZE,

@@ -51,8 +51,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: RouteDeps): 
     },
     async (request, reply) => {
       await answerIdempotently(request, reply, deps.idempotency, async () => {
-        const created = await backends.call(
-          backends.namespace.createNamespace.bind(backends.namespace),
+        const created = await backends.namespace.createNamespace(
           { namespaceName: request.body.namespace_name, description: request.body.description ?? "" },
           { caller: callerOf(request), trace: traceContextOf(request) },
         );
@@ -76,8 +75,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: RouteDeps): 
       },
     },
     async (request, reply) => {
-      const listed = await backends.call(
-        backends.namespace.listNamespaces.bind(backends.namespace),
+      const listed = await backends.namespace.listNamespaces(
         { limit: request.query.limit ?? DEFAULT_PAGE_SIZE, cursor: request.query.cursor ?? "" },
         { caller: callerOf(request), trace: traceContextOf(request) },
       );
@@ -131,8 +129,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: RouteDeps): 
       // Resolving first (usually cached) applies the key's namespace scope before anything changes.
       const resolved = await deps.namespaces.resolve(caller, request.params.id, traceContextOf(request));
       if (!resolved.ok) return sendAppError(request, reply, resolved.error);
-      const updated = await backends.call(
-        backends.namespace.updateNamespace.bind(backends.namespace),
+      const updated = await backends.namespace.updateNamespace(
         {
           identifier: resolved.value.namespaceId,
           namespaceName: request.body.namespace_name,
@@ -162,8 +159,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: RouteDeps): 
       const caller = callerOf(request);
       const resolved = await deps.namespaces.resolve(caller, request.params.id, traceContextOf(request));
       if (!resolved.ok) return sendAppError(request, reply, resolved.error);
-      const deleted = await backends.call(
-        backends.namespace.deleteNamespace.bind(backends.namespace),
+      const deleted = await backends.namespace.deleteNamespace(
         { identifier: resolved.value.namespaceId },
         { caller, trace: traceContextOf(request) },
       );

@@ -93,8 +93,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     async (request, reply) => {
       const body = request.body;
       return createInNamespace(request, reply, deps, 201, async (scope) => {
-        const created = await backends.call(
-          client.createRetriever.bind(client),
+        const created = await client.createRetriever(
           {
             namespaceId: scope.namespaceId,
             retrieverName: body.retriever_name,
@@ -112,7 +111,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     },
   );
 
-  registerListRoute(app, deps, client.listRetrievers.bind(client), {
+  registerListRoute(app, deps, client.listRetrievers, {
     path: "/v1/retrievers",
     tags: TAGS,
     summary: "List the retrievers of a namespace",
@@ -120,7 +119,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     views: (listed) => listed.retrievers.map(retrieverView),
   });
 
-  registerIdentifiedRoute(app, deps, client.getRetriever.bind(client), {
+  registerIdentifiedRoute(app, deps, client.getRetriever, {
     method: "GET",
     path: "/v1/retrievers/:id",
     noun: "Retriever",
@@ -148,8 +147,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
       const scope = await scopeOf(request, deps);
       if (!scope.ok) return sendAppError(request, reply, scope.error);
       const body = request.body;
-      const updated = await backends.call(
-        client.updateRetriever.bind(client),
+      const updated = await client.updateRetriever(
         {
           namespaceId: scope.value.namespaceId,
           identifier: request.params.id,
@@ -171,7 +169,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     },
   );
 
-  registerIdentifiedRoute(app, deps, client.deleteRetriever.bind(client), {
+  registerIdentifiedRoute(app, deps, client.deleteRetriever, {
     method: "DELETE",
     path: "/v1/retrievers/:id",
     noun: "Retriever",
@@ -198,8 +196,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     async (request, reply) =>
       inNamespace(request, reply, deps, async (scope) => {
         const body = request.body;
-        const executed = await backends.call(
-          client.executeRetriever.bind(client),
+        const executed = await client.executeRetriever(
           {
             namespaceId: scope.namespaceId,
             identifier: request.params.id,

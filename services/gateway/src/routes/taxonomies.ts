@@ -61,8 +61,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
     async (request, reply) => {
       const body = request.body;
       return createInNamespace(request, reply, deps, 201, async (scope) => {
-        const created = await backends.call(
-          client.createTaxonomy.bind(client),
+        const created = await client.createTaxonomy(
           {
             namespaceId: scope.namespaceId,
             taxonomyName: body.taxonomy_name,
@@ -76,7 +75,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
   );
 
-  registerListRoute(app, deps, client.listTaxonomies.bind(client), {
+  registerListRoute(app, deps, client.listTaxonomies, {
     path: "/v1/taxonomies",
     tags: TAGS,
     summary: "List the taxonomies of a namespace",
@@ -84,7 +83,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
     views: (listed) => listed.taxonomies.map(taxonomyView),
   });
 
-  registerIdentifiedRoute(app, deps, client.getTaxonomy.bind(client), {
+  registerIdentifiedRoute(app, deps, client.getTaxonomy, {
     method: "GET",
     path: "/v1/taxonomies/:id",
     noun: "Taxonomy",
@@ -112,8 +111,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
       const scope = await scopeOf(request, deps);
       if (!scope.ok) return sendAppError(request, reply, scope.error);
       const body = request.body;
-      const updated = await backends.call(
-        client.updateTaxonomy.bind(client),
+      const updated = await client.updateTaxonomy(
         {
           namespaceId: scope.value.namespaceId,
           identifier: request.params.id,
@@ -128,7 +126,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
   );
 
-  registerIdentifiedRoute(app, deps, client.deleteTaxonomy.bind(client), {
+  registerIdentifiedRoute(app, deps, client.deleteTaxonomy, {
     method: "DELETE",
     path: "/v1/taxonomies/:id",
     noun: "Taxonomy",

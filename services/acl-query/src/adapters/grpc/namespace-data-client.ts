@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Caller } from "@strata/access";
 import { type AppError, err, internal, ok, type Result } from "@strata/errors";
-import { callUnary, clientInterceptors, createChannelOptions } from "@strata/grpc";
+import { clientInterceptors, createChannelOptions, type LocalServices, resultClient } from "@strata/grpc";
 import { collectionV1, documentV1, namespaceV1, searchV1 } from "@strata/proto";
 import type {
   CollectionInfo,
@@ -17,6 +17,8 @@ export interface NamespaceDataClientOptions {
   readonly address: string;
   readonly internalToken: string;
   readonly deadlineMs: number;
+  /** This process's local servers (ADR 0010), when the launcher runs several services here. */
+  readonly localCalls?: LocalServices;
 }
 
 export interface NamespaceDataClient extends NamespaceData {
@@ -26,51 +28,52 @@ export interface NamespaceDataClient extends NamespaceData {
 /** NamespaceData over the namespace service's gRPC API; every call carries the caller. */
 export function connectNamespaceData(options: NamespaceDataClientOptions): NamespaceDataClient {
   const clientOptions = {
-    interceptors: clientInterceptors({ internalToken: options.internalToken, target: options.address }),
+    interceptors: clientInterceptors({
+      internalToken: options.internalToken,
+      target: options.address,
+      localCalls: options.localCalls,
+    }),
     ...createChannelOptions(),
   };
   const credentials = grpc.credentials.createInsecure();
-  const collections = new collectionV1.CollectionServiceClient(options.address, credentials, clientOptions);
+  const channel = new collectionV1.CollectionServiceClient(options.address, credentials, clientOptions);
   // One connection to the namespace service's process, shared by its three services.
-  const shared = { ...clientOptions, channelOverride: collections.getChannel() };
-  const documents = new documentV1.DocumentServiceClient(options.address, credentials, shared);
-  const search = new searchV1.SearchServiceClient(options.address, credentials, shared);
-  const namespaces = new namespaceV1.NamespaceServiceClient(options.address, credentials, shared);
-  const call = { deadlineMs: options.deadlineMs, service: "namespace" };
+  const shared = new grpc.Client(options.address, credentials, {
+    ...clientOptions,
+    channelOverride: channel.getChannel(),
+  });
+  const defaults = { deadlineMs: options.deadlineMs, service: "namespace" };
+  const collections = resultClient(channel, collectionV1.CollectionServiceService, defaults);
+  const documents = resultClient(shared, documentV1.DocumentServiceService, defaults);
+  const search = resultClient(shared, searchV1.SearchServiceService, defaults);
+  const namespaces = resultClient(shared, namespaceV1.NamespaceServiceService, defaults);
 
   return {
     async namespaceIsLive(organizationId, namespaceId) {
-      const answer = await callUnary(
-        namespaces.getNamespace.bind(namespaces),
+      const answer = await namespaces.getNamespace(
         { identifier: namespaceId },
-        { ...call, caller: systemReader(organizationId) },
+        { caller: systemReader(organizationId) },
       );
       if (answer.ok) return ok(true);
       return answer.error.kind === "not_found" ? ok(false) : answer;
     },
     async getCollection(caller, namespaceId, identifier) {
-      const answer = await callUnary(
-        collections.getCollection.bind(collections),
-        { namespaceId, identifier },
-        { ...call, caller },
-      );
+      const answer = await collections.getCollection({ namespaceId, identifier }, { caller });
       if (!answer.ok) return answer;
       const collection = answer.value.collection;
       return collection === undefined ? missing("collection") : ok(collectionInfo(collection));
     },
     async getDocument(caller, namespaceId, collectionIdentifier, documentId) {
-      const answer = await callUnary(
-        documents.getDocument.bind(documents),
+      const answer = await documents.getDocument(
         { namespaceId, collectionIdentifier, documentId, includeFeatures: true },
-        { ...call, caller },
+        { caller },
       );
       if (!answer.ok) return answer;
       const document = answer.value.document;
       return document === undefined ? missing("document") : ok(documentInfo(document));
     },
     async search(caller: Caller, request: SearchRequest): Promise<Result<SearchHitInfo[], AppError>> {
-      const answer = await callUnary(
-        search.searchDocuments.bind(search),
+      const answer = await search.searchDocuments(
         {
           namespaceId: request.namespaceId,
           collectionIdentifiers: [...request.collectionIds],
@@ -82,7 +85,7 @@ export function connectNamespaceData(options: NamespaceDataClientOptions): Names
           excludeDocumentIds: [...request.excludeDocumentIds],
           includeFeatures: false,
         },
-        { ...call, caller },
+        { caller },
       );
       if (!answer.ok) return answer;
       const hits: SearchHitInfo[] = [];
@@ -100,7 +103,7 @@ export function connectNamespaceData(options: NamespaceDataClientOptions): Names
     },
     close() {
       // Closes the channel the other clients share too.
-      collections.close();
+      channel.close();
     },
   };
 }

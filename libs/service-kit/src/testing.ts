@@ -1,7 +1,8 @@
-// Test-only helpers (no vitest import): a lib has one public entry, so they live in it, named as such.
+// Test-only helpers (no vitest import), under their own entry `@strata/service-kit/testing`, so that
+// the production entry carries no test code.
 
 import type { Caller } from "@strata/access";
-import { appendToOutbox, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "@strata/bus";
+import { createOutboxAppender, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "@strata/bus";
 import { createMemoryDocStore, type DocStore, type DocStoreSession, type TableSpec } from "@strata/docstore";
 import type { AnyEventEnvelope, EventEnvelope } from "@strata/events";
 
@@ -32,7 +33,7 @@ export async function createTestRuntime(tableSpecs: ReadonlyArray<TableSpec>): P
   let notifications = 0;
   const ports: OutboxServicePorts = {
     store,
-    appendEvent: appendToOutbox,
+    appendEvent: createOutboxAppender(),
     eventsCommitted: () => {
       notifications += 1;
     },
