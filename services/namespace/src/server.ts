@@ -1,13 +1,13 @@
 import { type GrpcServiceRegistration, unaryWithCaller } from "@strata/grpc";
 import { namespaceV1 } from "@strata/proto";
 import { dataServiceRegistrations } from "./data-services.js";
-import type { BatchPorts } from "./domain/batches/batch-ports.js";
-import type { NamespacePorts } from "./domain/ports.js";
-import { createNamespaceHandler } from "./handlers/create-namespace.js";
-import { deleteNamespaceHandler } from "./handlers/delete-namespace.js";
-import { getNamespaceHandler } from "./handlers/get-namespace.js";
-import { listNamespacesHandler } from "./handlers/list-namespaces.js";
-import { updateNamespaceHandler } from "./handlers/update-namespace.js";
+import type { BatchPorts } from "./modules/batches/ports.js";
+import { createNamespaceHandler } from "./modules/namespaces/handlers/create-namespace.js";
+import { deleteNamespaceHandler } from "./modules/namespaces/handlers/delete-namespace.js";
+import { getNamespaceHandler } from "./modules/namespaces/handlers/get-namespace.js";
+import { listNamespacesHandler } from "./modules/namespaces/handlers/list-namespaces.js";
+import { updateNamespaceHandler } from "./modules/namespaces/handlers/update-namespace.js";
+import type { NamespacePorts } from "./shared/ports.js";
 
 export const NAMESPACE_SERVICE_NAME = "strata.namespace.v1.NamespaceService";
 

@@ -11,13 +11,13 @@ import { objectStoreLocationOf, openObjectStore } from "./adapters/objectstore/o
 import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf } from "./config.js";
 import { startNamespacePurger } from "./consumers/namespace-deleted.js";
 import { bucketServiceRegistration } from "./data-services.js";
-import type { BatchPorts } from "./domain/batches/batch-ports.js";
-import { unfinishedChunks } from "./domain/batches/read-batch.js";
-import { MetadataValidators } from "./domain/collections/metadata-validators.js";
 import { DATA_TABLE_SPECS } from "./domain/data-tables.js";
-import { NAMESPACE_TABLE_SPECS } from "./domain/tables.js";
-import type { DocumentVectors } from "./domain/vectors/document-vectors.js";
+import type { BatchPorts } from "./modules/batches/ports.js";
+import { unfinishedChunks } from "./modules/batches/read-batch.js";
+import { NAMESPACE_TABLE_SPECS } from "./modules/namespaces/tables.js";
 import { namespaceGrpcServices } from "./server.js";
+import { MetadataValidators } from "./shared/metadata-validators.js";
+import type { DocumentVectors } from "./shared/vectors/document-vectors.js";
 
 export type { NatsConnection };
 

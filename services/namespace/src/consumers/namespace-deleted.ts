@@ -1,7 +1,7 @@
 import { type ConsumerHandle, type ConsumerOutcome, startEventConsumer } from "@strata/bus";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
-import { type PurgePorts, purgeNamespace } from "../domain/purge-namespace.js";
+import { type PurgePorts, purgeNamespace } from "../modules/namespaces/purge-namespace.js";
 
 /** Shared by every namespace-service replica: each deleted namespace is purged by one of them. */
 export const NAMESPACE_PURGE_DURABLE = "namespace_purge";

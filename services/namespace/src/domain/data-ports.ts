@@ -1,6 +1,6 @@
-import type { MetadataValidators } from "./collections/metadata-validators.js";
-import type { NamespacePorts } from "./ports.js";
-import type { DocumentVectors } from "./vectors/document-vectors.js";
+import type { MetadataValidators } from "../shared/metadata-validators.js";
+import type { NamespacePorts } from "../shared/ports.js";
+import type { DocumentVectors } from "../shared/vectors/document-vectors.js";
 
 /** What the collection, document and taxonomy domains need: the namespace ports plus schema validation. */
 export interface DataPorts extends NamespacePorts {

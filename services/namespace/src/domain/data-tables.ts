@@ -1,9 +1,9 @@
 import type { TableSpec } from "@strata/docstore";
-import { BATCH_TABLE_SPECS } from "./batches/batch-tables.js";
-import { BUCKET_TABLE_SPECS } from "./buckets/bucket-tables.js";
-import { COLLECTION_TABLE_SPECS } from "./collections/collection-tables.js";
-import { DOCUMENT_TABLE_SPECS } from "./documents/document-tables.js";
-import { TAXONOMY_TABLE_SPECS } from "./taxonomies/taxonomy-tables.js";
+import { BATCH_TABLE_SPECS } from "../modules/batches/tables.js";
+import { BUCKET_TABLE_SPECS } from "../modules/buckets/tables.js";
+import { COLLECTION_TABLE_SPECS } from "../modules/collections/tables.js";
+import { DOCUMENT_TABLE_SPECS } from "../modules/documents/tables.js";
+import { TAXONOMY_TABLE_SPECS } from "../modules/taxonomies/tables.js";
 
 /** The tables of collections, documents and taxonomies (ensured at start next to the namespace tables). */
 export const DATA_TABLE_SPECS: readonly TableSpec[] = [

@@ -4,10 +4,10 @@ import { newId } from "@strata/ids";
 import { tempDir } from "@strata/testkit";
 import { onTestFinished } from "vitest";
 import { hotIndexVectors } from "../adapters/hot-index/hot-index-vectors.js";
-import { MetadataValidators } from "./collections/metadata-validators.js";
-import { createNamespace } from "./create-namespace.js";
-import type { DataPorts } from "./data-ports.js";
-import { DATA_TABLE_SPECS } from "./data-tables.js";
+import type { DataPorts } from "../domain/data-ports.js";
+import { DATA_TABLE_SPECS } from "../domain/data-tables.js";
+import { createNamespace } from "../modules/namespaces/create-namespace.js";
+import { MetadataValidators } from "./metadata-validators.js";
 import { callerOf, type TestNamespaces, testNamespaces } from "./test-support.js";
 
 export interface TestData extends TestNamespaces {

@@ -1,7 +1,7 @@
 import type { ValidationIssue } from "@strata/errors";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import type { JsonObject } from "../json-value.js";
-import type { CollectionRecord } from "./collection-tables.js";
+import type { CollectionRecord } from "../modules/collections/tables.js";
+import type { JsonObject } from "./json-value.js";
 
 const MAX_ISSUES = 20;
 

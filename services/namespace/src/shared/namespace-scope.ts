@@ -8,8 +8,8 @@ import {
 } from "@strata/docstore";
 import { type AppError, badRequest, err, notFound, ok, type Result } from "@strata/errors";
 import { isId } from "@strata/ids";
+import type { NamespaceRecord } from "../modules/namespaces/tables.js";
 import { requirePermission, resolveNamespace } from "./namespace-access.js";
-import type { NamespaceRecord } from "./tables.js";
 
 /**
  * The namespace a collection, document or taxonomy call acts in. The gateway resolved X-Namespace

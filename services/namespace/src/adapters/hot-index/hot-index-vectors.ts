@@ -1,14 +1,14 @@
 import { type AppError, err, ok, type Result } from "@strata/errors";
 import type { HotIndex, HotRecord, HotSpace } from "@strata/hotindex";
-import type { CollectionRecord, FeatureRecord } from "../../domain/collections/collection-tables.js";
-import type { StoredVector } from "../../domain/documents/document-tables.js";
+import type { CollectionRecord, FeatureRecord } from "../../modules/collections/tables.js";
+import type { StoredVector } from "../../modules/documents/tables.js";
 import type {
   DocumentVectorEntry,
   DocumentVectors,
   FeatureIndexStats,
   VectorHit,
   VectorSearch,
-} from "../../domain/vectors/document-vectors.js";
+} from "../../shared/vectors/document-vectors.js";
 
 /** One vector space per (namespace, feature URI, dimensions, metric), as the HotIndex port defines it. */
 function spaceOf(namespaceId: string, feature: FeatureRecord): HotSpace {

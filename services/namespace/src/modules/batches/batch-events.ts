@@ -1,5 +1,5 @@
 import { buildEvent, type EventEnvelope } from "@strata/events";
-import type { BatchRecord } from "./batch-tables.js";
+import type { BatchRecord } from "./tables.js";
 
 /** batch.completed when any item was written, batch.failed when every item was refused. */
 export function batchFinishedEvent(batch: BatchRecord, time: Date): EventEnvelope {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { kindOf, testData } from "../../shared/data-test-support.js";
+import { callerOf } from "../../shared/test-support.js";
 import { createCollection } from "../collections/create-collection.js";
-import { kindOf, testData } from "../data-test-support.js";
 import type { NewDocumentInput } from "../documents/create-document.js";
-import { DOCUMENTS_TABLE } from "../documents/document-tables.js";
-import { callerOf } from "../test-support.js";
-import type { BatchChunkRef, BatchPorts } from "./batch-ports.js";
-import { BATCH_CHUNK_SIZE, BATCH_MAX_DOCUMENTS } from "./batch-tables.js";
+import { DOCUMENTS_TABLE } from "../documents/tables.js";
 import { createBatch } from "./create-batch.js";
+import type { BatchChunkRef, BatchPorts } from "./ports.js";
 import { processBatchChunk } from "./process-chunk.js";
 import { getBatch, unfinishedChunks } from "./read-batch.js";
+import { BATCH_CHUNK_SIZE, BATCH_MAX_DOCUMENTS } from "./tables.js";
 
 const TEXT = "strata://text_extractor@v1/text_embedding";
 

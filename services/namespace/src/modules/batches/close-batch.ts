@@ -1,8 +1,8 @@
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result } from "@strata/errors";
-import type { NamespacePorts } from "../ports.js";
+import type { NamespacePorts } from "../../shared/ports.js";
 import { batchFinishedEvent } from "./batch-events.js";
-import { BATCHES_TABLE, type BatchRecord, isFinalStatus } from "./batch-tables.js";
+import { BATCHES_TABLE, type BatchRecord, isFinalStatus } from "./tables.js";
 
 /**
  * Ends a batch whose namespace was deleted before all its chunks ran. The items not yet written

@@ -1,10 +1,11 @@
 import type { Caller } from "@strata/access";
 import { type AppError, appError, err, ok, type Result, validationFailed } from "@strata/errors";
 import { newId } from "@strata/ids";
+import { requirePermission } from "../../shared/namespace-access.js";
 import type { NewDocumentInput } from "../documents/create-document.js";
 import { resolveDocumentScope } from "../documents/document-access.js";
-import { requirePermission } from "../namespace-access.js";
-import type { BatchChunkRef, BatchPorts } from "./batch-ports.js";
+import { packFloat32 } from "./packed-vectors.js";
+import type { BatchChunkRef, BatchPorts } from "./ports.js";
 import {
   BATCH_CHUNK_SIZE,
   BATCH_CHUNKS_TABLE,
@@ -14,8 +15,7 @@ import {
   type BatchItem,
   type BatchRecord,
   chunkKey,
-} from "./batch-tables.js";
-import { packFloat32 } from "./packed-vectors.js";
+} from "./tables.js";
 
 /**
  * Stores a batch and all its documents in one transaction, then hands its chunks to the work

@@ -1,4 +1,4 @@
-import type { DataPorts } from "../data-ports.js";
+import type { DataPorts } from "../../domain/data-ports.js";
 
 /** Names one chunk of work on the work queue. */
 export interface BatchChunkRef {

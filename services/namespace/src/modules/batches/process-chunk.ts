@@ -3,7 +3,8 @@ import { type AppError, err, errorTypeOf, isRetryable, ok, type Result, unavaila
 import { type InsertedDocument, insertDocument, writeVectors } from "../documents/create-document.js";
 import { resolveDocumentScope } from "../documents/document-access.js";
 import { batchFinishedEvent } from "./batch-events.js";
-import type { BatchPorts } from "./batch-ports.js";
+import { unpackFloat32 } from "./packed-vectors.js";
+import type { BatchPorts } from "./ports.js";
 import {
   BATCH_CHUNKS_TABLE,
   BATCHES_TABLE,
@@ -15,8 +16,7 @@ import {
   chunkKey,
   isFinalStatus,
   itemDocumentId,
-} from "./batch-tables.js";
-import { unpackFloat32 } from "./packed-vectors.js";
+} from "./tables.js";
 
 export type ChunkOutcome =
   /** The chunk was written now; `finished` when it was the batch's last. */

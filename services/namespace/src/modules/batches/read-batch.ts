@@ -1,17 +1,17 @@
 import type { Caller } from "@strata/access";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
-import type { DataPorts } from "../data-ports.js";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
-import type { BatchChunkRef } from "./batch-ports.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import { chunkRefs } from "./create-batch.js";
+import type { BatchChunkRef } from "./ports.js";
 import {
   BATCH_CHUNKS_TABLE,
   BATCHES_TABLE,
   type BatchChunkRecord,
   type BatchItemError,
   type BatchRecord,
-} from "./batch-tables.js";
-import { chunkRefs } from "./create-batch.js";
+} from "./tables.js";
 
 export interface BatchView {
   readonly batch: BatchRecord;

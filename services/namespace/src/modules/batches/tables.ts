@@ -1,7 +1,7 @@
 import type { Caller } from "@strata/access";
 import type { StoredRecord, TableSpec } from "@strata/docstore";
 import type { AclInput } from "../documents/document-input.js";
-import type { TaxonomyLabelRecord } from "../documents/document-tables.js";
+import type { TaxonomyLabelRecord } from "../documents/tables.js";
 
 export const BATCHES_TABLE = "batches";
 export const BATCH_CHUNKS_TABLE = "batch_chunks";

@@ -1,13 +1,8 @@
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
 import { isId, isValidResourceName } from "@strata/ids";
-import type { NamespaceRecord } from "../tables.js";
-import {
-  BUCKET_OBJECTS_TABLE,
-  BUCKETS_TABLE,
-  type BucketRecord,
-  type ObjectRecord,
-} from "./bucket-tables.js";
+import type { NamespaceRecord } from "../namespaces/tables.js";
+import { BUCKET_OBJECTS_TABLE, BUCKETS_TABLE, type BucketRecord, type ObjectRecord } from "./tables.js";
 
 /**
  * Finds a bucket by id (bkt_…) or name inside `namespace`. Another namespace's bucket, a missing

@@ -1,10 +1,10 @@
 import type { Caller, Permission } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, ok, type Result } from "@strata/errors";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { resolveBucket } from "./bucket-access.js";
-import type { BucketRecord } from "./bucket-tables.js";
+import type { BucketRecord } from "./tables.js";
 
 /** The checks every object call makes: permission, namespace (owned and reachable), live bucket. */
 export async function resolveBucketScope(

@@ -5,10 +5,10 @@ import { Readable } from "node:stream";
 import { newId } from "@strata/ids";
 import { openFsObjectStore } from "@strata/objectstore";
 import { type TempDir, tempDir } from "@strata/testkit";
-import { createNamespace } from "../create-namespace.js";
-import { callerOf, testNamespaces } from "../test-support.js";
-import type { BucketPorts } from "./bucket-ports.js";
-import { BUCKET_TABLE_SPECS } from "./bucket-tables.js";
+import { callerOf, testNamespaces } from "../../shared/test-support.js";
+import { createNamespace } from "../namespaces/create-namespace.js";
+import type { BucketPorts } from "./ports.js";
+import { BUCKET_TABLE_SPECS } from "./tables.js";
 
 export interface BucketTestData {
   readonly ports: BucketPorts;

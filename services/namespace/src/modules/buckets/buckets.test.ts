@@ -1,7 +1,7 @@
 import { newId } from "@strata/ids";
 import { afterEach, describe, expect, it } from "vitest";
-import { issuesOf, kindOf } from "../data-test-support.js";
-import { callerOf } from "../test-support.js";
+import { issuesOf, kindOf } from "../../shared/data-test-support.js";
+import { callerOf } from "../../shared/test-support.js";
 import { type BucketTestData, bucketTestData, chunked } from "./bucket-test-support.js";
 import { createBucket } from "./create-bucket.js";
 import { deleteBucket } from "./delete-bucket.js";

@@ -9,10 +9,10 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
-import type { NamespacePorts } from "../ports.js";
-import { BUCKETS_TABLE, type BucketRecord } from "./bucket-tables.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import type { NamespacePorts } from "../../shared/ports.js";
+import { BUCKETS_TABLE, type BucketRecord } from "./tables.js";
 
 export interface NewBucketInput {
   readonly bucketName: string;

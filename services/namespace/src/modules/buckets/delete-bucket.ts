@@ -1,12 +1,12 @@
 import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result } from "@strata/errors";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { resolveBucket } from "./bucket-access.js";
-import type { BucketPorts } from "./bucket-ports.js";
-import { BUCKET_OBJECTS_TABLE, BUCKETS_TABLE, type BucketRecord } from "./bucket-tables.js";
 import { bucketPrefixOf } from "./object-key.js";
+import type { BucketPorts } from "./ports.js";
+import { BUCKET_OBJECTS_TABLE, BUCKETS_TABLE, type BucketRecord } from "./tables.js";
 
 /**
  * Deletes a bucket and its objects, inside this call:

@@ -2,10 +2,10 @@ import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import { findObject, objectNotFound } from "./bucket-access.js";
-import type { BucketPorts } from "./bucket-ports.js";
 import { resolveBucketScope } from "./bucket-scope.js";
-import { BUCKET_OBJECTS_TABLE, type ObjectRecord } from "./bucket-tables.js";
 import { checkObjectKey } from "./object-key.js";
+import type { BucketPorts } from "./ports.js";
+import { BUCKET_OBJECTS_TABLE, type ObjectRecord } from "./tables.js";
 
 /** Deletes an object: its record first (it is gone from then on), then its bytes. */
 export async function deleteObject(

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { issuesOf, kindOf } from "../data-test-support.js";
-import { callerOf } from "../test-support.js";
+import { issuesOf, kindOf } from "../../shared/data-test-support.js";
+import { callerOf } from "../../shared/test-support.js";
 import { type BucketTestData, bucketTestData, chunked, readAll } from "./bucket-test-support.js";
 import { createBucket } from "./create-bucket.js";
 import { deleteBucket } from "./delete-bucket.js";

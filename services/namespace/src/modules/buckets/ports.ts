@@ -1,5 +1,5 @@
 import type { ObjectStore } from "@strata/objectstore";
-import type { NamespacePorts } from "../ports.js";
+import type { NamespacePorts } from "../../shared/ports.js";
 
 /** What buckets and objects need: the namespace ports, the object bytes' store and its limit. */
 export interface BucketPorts extends NamespacePorts {

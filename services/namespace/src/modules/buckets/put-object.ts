@@ -14,10 +14,10 @@ import {
 import { newId } from "@strata/ids";
 import { DEFAULT_CONTENT_TYPE, isValidContentType } from "@strata/objectstore";
 import { findObject } from "./bucket-access.js";
-import type { BucketPorts } from "./bucket-ports.js";
 import { resolveBucketScope } from "./bucket-scope.js";
-import { BUCKET_OBJECTS_TABLE, type ObjectRecord } from "./bucket-tables.js";
 import { checkObjectKey, checkSha256, storageKeyOf } from "./object-key.js";
+import type { BucketPorts } from "./ports.js";
+import { BUCKET_OBJECTS_TABLE, type ObjectRecord } from "./tables.js";
 
 export interface PutObjectInput {
   readonly key: string;

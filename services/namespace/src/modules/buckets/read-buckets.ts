@@ -1,10 +1,10 @@
 import type { Caller } from "@strata/access";
 import { type AppError, ok, type Result } from "@strata/errors";
-import { requirePermission } from "../namespace-access.js";
-import { listInNamespace, resolveNamespaceScope } from "../namespace-scope.js";
-import type { NamespacePorts } from "../ports.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { listInNamespace, resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import type { NamespacePorts } from "../../shared/ports.js";
 import { resolveBucket } from "./bucket-access.js";
-import { BUCKETS_TABLE, type BucketRecord } from "./bucket-tables.js";
+import { BUCKETS_TABLE, type BucketRecord } from "./tables.js";
 
 export async function getBucket(
   ports: NamespacePorts,

@@ -10,12 +10,12 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import { DATA_LIST_LIMIT_MAX, isValidListLimit } from "../namespace-scope.js";
+import { DATA_LIST_LIMIT_MAX, isValidListLimit } from "../../shared/namespace-scope.js";
 import { findObject, objectNotFound } from "./bucket-access.js";
-import type { BucketPorts } from "./bucket-ports.js";
 import { resolveBucketScope } from "./bucket-scope.js";
-import { BUCKET_OBJECTS_TABLE, type ObjectRecord } from "./bucket-tables.js";
 import { checkKeyPrefix, checkObjectKey, prefixUpperBound } from "./object-key.js";
+import type { BucketPorts } from "./ports.js";
+import { BUCKET_OBJECTS_TABLE, type ObjectRecord } from "./tables.js";
 
 export async function headObject(
   ports: BucketPorts,

@@ -1,8 +1,8 @@
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
 import { isId, isValidResourceName } from "@strata/ids";
-import type { NamespaceRecord } from "../tables.js";
-import { COLLECTIONS_TABLE, type CollectionRecord } from "./collection-tables.js";
+import type { NamespaceRecord } from "../namespaces/tables.js";
+import { COLLECTIONS_TABLE, type CollectionRecord } from "./tables.js";
 
 /**
  * Finds a collection by id (col_…) or name inside `namespace`. A collection of another namespace,

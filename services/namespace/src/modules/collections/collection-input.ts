@@ -1,9 +1,9 @@
 import type { ValidationIssue } from "@strata/errors";
 import { extractorFor } from "@strata/extractors";
-import { isPlainObject, type JsonObject } from "../json-value.js";
-import { type FeatureRecord, METRICS, type Metric } from "./collection-tables.js";
-import { FEATURE_URI_FORMAT, parseFeatureUri } from "./feature-uri.js";
+import { FEATURE_URI_FORMAT, parseFeatureUri } from "../../shared/feature-uri.js";
+import { isPlainObject, type JsonObject } from "../../shared/json-value.js";
 import { schemaAt } from "./metadata-schema.js";
+import { type FeatureRecord, METRICS, type Metric } from "./tables.js";
 
 export const MAX_FEATURES = 16;
 export const MAX_DIMENSIONS = 4096;

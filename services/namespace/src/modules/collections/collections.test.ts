@@ -1,14 +1,14 @@
 import { newId } from "@strata/ids";
 import { describe, expect, it } from "vitest";
-import { issuesOf, kindOf, type TestData, testData } from "../data-test-support.js";
+import { issuesOf, kindOf, type TestData, testData } from "../../shared/data-test-support.js";
+import { callerOf } from "../../shared/test-support.js";
 import { createDocument } from "../documents/create-document.js";
-import { DOCUMENTS_TABLE } from "../documents/document-tables.js";
-import { callerOf } from "../test-support.js";
+import { DOCUMENTS_TABLE } from "../documents/tables.js";
 import type { FeatureInput } from "./collection-input.js";
-import { COLLECTIONS_TABLE, type CollectionRecord } from "./collection-tables.js";
 import { createCollection, type NewCollectionInput } from "./create-collection.js";
 import { deleteCollection } from "./delete-collection.js";
 import { getCollection, listCollections } from "./read-collections.js";
+import { COLLECTIONS_TABLE, type CollectionRecord } from "./tables.js";
 import { updateCollection } from "./update-collection.js";
 
 const TEXT = "strata://text_extractor@v1/text_embedding";

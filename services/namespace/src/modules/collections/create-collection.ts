@@ -9,13 +9,13 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
-import type { DataPorts } from "../data-ports.js";
-import type { JsonObject } from "../json-value.js";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import type { JsonObject } from "../../shared/json-value.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { checkFeatures, checkIndexedFields, type FeatureInput } from "./collection-input.js";
-import { COLLECTIONS_TABLE, type CollectionRecord } from "./collection-tables.js";
 import { checkMetadataSchema } from "./metadata-schema.js";
+import { COLLECTIONS_TABLE, type CollectionRecord } from "./tables.js";
 
 export interface NewCollectionInput {
   readonly collectionName: string;

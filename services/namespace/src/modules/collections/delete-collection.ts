@@ -1,13 +1,13 @@
 import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, type DocStoreSession, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
-import type { DataPorts } from "../data-ports.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { type DocumentDeletionCause, documentDeletedEvent } from "../documents/document-events.js";
-import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/document-tables.js";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
+import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
 import { resolveCollection } from "./collection-access.js";
-import { COLLECTIONS_TABLE, type CollectionRecord, displayName } from "./collection-tables.js";
+import { COLLECTIONS_TABLE, type CollectionRecord, displayName } from "./tables.js";
 
 /** Documents deleted per transaction (each with its document.deleted event). */
 export const DELETE_PAGE_SIZE = 200;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseFeatureUri } from "./feature-uri.js";
+import { parseFeatureUri } from "../../shared/feature-uri.js";
+import { MetadataValidators } from "../../shared/metadata-validators.js";
 import { checkMetadataSchema } from "./metadata-schema.js";
-import { MetadataValidators } from "./metadata-validators.js";
 
 describe("feature URIs", () => {
   it("parses both schemes into the strata:// spelling and refuses anything else", () => {

@@ -1,6 +1,6 @@
 import type { ValidationIssue } from "@strata/errors";
 import { Ajv } from "ajv";
-import { isPlainObject } from "../json-value.js";
+import { isPlainObject } from "../../shared/json-value.js";
 
 /**
  * The JSON Schema subset a collection's metadata_schema may use. Every node names one `type`, so a

@@ -1,5 +1,5 @@
 import type { StoredRecord, TableSpec } from "@strata/docstore";
-import type { JsonObject } from "../json-value.js";
+import type { JsonObject } from "../../shared/json-value.js";
 
 export const COLLECTIONS_TABLE = "collections";
 

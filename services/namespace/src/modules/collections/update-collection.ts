@@ -10,15 +10,15 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { checkResourceDescription, checkResourceName } from "@strata/ids";
-import type { DataPorts } from "../data-ports.js";
-import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/document-tables.js";
-import { type JsonObject, jsonEqual } from "../json-value.js";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { type JsonObject, jsonEqual } from "../../shared/json-value.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
 import { resolveCollection } from "./collection-access.js";
 import { checkFeatures, checkIndexedFields, type FeatureInput } from "./collection-input.js";
-import { COLLECTIONS_TABLE, type CollectionRecord, type FeatureRecord } from "./collection-tables.js";
 import { checkMetadataSchema } from "./metadata-schema.js";
+import { COLLECTIONS_TABLE, type CollectionRecord, type FeatureRecord } from "./tables.js";
 
 /** A schema change re-validates every document in the same transaction, up to this many. */
 export const SCHEMA_CHANGE_MAX_DOCUMENTS = 10_000;

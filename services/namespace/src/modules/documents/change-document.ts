@@ -1,13 +1,13 @@
 import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
-import type { CollectionRecord } from "../collections/collection-tables.js";
-import type { DataPorts } from "../data-ports.js";
-import { checkJsonObject, type JsonObject, jsonEqual } from "../json-value.js";
-import { requirePermission } from "../namespace-access.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { checkJsonObject, type JsonObject, jsonEqual } from "../../shared/json-value.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { withExtractedFeatures } from "../../shared/vectors/extracted-features.js";
+import { vectorPayload } from "../../shared/vectors/vector-payload.js";
+import type { CollectionRecord } from "../collections/tables.js";
 import { checkTaxonomyLabels } from "../taxonomies/taxonomy-labels.js";
-import { withExtractedFeatures } from "../vectors/extracted-features.js";
-import { vectorPayload } from "../vectors/vector-payload.js";
 import { labelFields } from "./create-document.js";
 import { findDocument, resolveDocumentScope } from "./document-access.js";
 import { type DocumentField, documentDeletedEvent, documentUpdatedEvent } from "./document-events.js";
@@ -18,7 +18,7 @@ import {
   type DocumentRecord,
   type StoredVector,
   type TaxonomyLabelRecord,
-} from "./document-tables.js";
+} from "./tables.js";
 
 /**
  * A document update replaces each given field as a whole and keeps the others: `metadata` is the

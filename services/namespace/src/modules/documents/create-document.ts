@@ -10,13 +10,13 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { newId } from "@strata/ids";
-import type { CollectionRecord } from "../collections/collection-tables.js";
-import type { DataPorts } from "../data-ports.js";
-import { checkJsonObject, type JsonObject } from "../json-value.js";
-import { requirePermission } from "../namespace-access.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { checkJsonObject, type JsonObject } from "../../shared/json-value.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { withExtractedFeatures } from "../../shared/vectors/extracted-features.js";
+import { vectorPayload } from "../../shared/vectors/vector-payload.js";
+import type { CollectionRecord } from "../collections/tables.js";
 import { checkTaxonomyLabels } from "../taxonomies/taxonomy-labels.js";
-import { withExtractedFeatures } from "../vectors/extracted-features.js";
-import { vectorPayload } from "../vectors/vector-payload.js";
 import { type DocumentScope, resolveDocumentScope } from "./document-access.js";
 import { documentCreatedEvent } from "./document-events.js";
 import {
@@ -36,7 +36,7 @@ import {
   type StoredVector,
   type TaxonomyLabelRecord,
   taxonomyTerm,
-} from "./document-tables.js";
+} from "./tables.js";
 
 export interface NewDocumentInput {
   /** Chosen by the client, unique within the collection; generated (doc_…) when undefined. */

@@ -1,11 +1,11 @@
 import type { Caller } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { resolveCollection } from "../collections/collection-access.js";
-import type { CollectionRecord } from "../collections/collection-tables.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
-import type { NamespaceRecord } from "../tables.js";
-import { DOCUMENTS_TABLE, type DocumentRecord, documentKey } from "./document-tables.js";
+import type { CollectionRecord } from "../collections/tables.js";
+import type { NamespaceRecord } from "../namespaces/tables.js";
+import { DOCUMENTS_TABLE, type DocumentRecord, documentKey } from "./tables.js";
 
 export interface DocumentScope {
   readonly namespace: NamespaceRecord;

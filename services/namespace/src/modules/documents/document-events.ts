@@ -1,5 +1,5 @@
 import { buildEvent, type EventEnvelope } from "@strata/events";
-import type { DocumentRecord } from "./document-tables.js";
+import type { DocumentRecord } from "./tables.js";
 
 export type DocumentField = "metadata" | "features" | "text" | "taxonomy_labels";
 

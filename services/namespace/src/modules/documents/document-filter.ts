@@ -12,11 +12,11 @@ import {
   toDocStoreWhere,
 } from "@strata/filter";
 import { arrayFieldsOf } from "../collections/collection-input.js";
-import type { CollectionRecord } from "../collections/collection-tables.js";
-import type { NamespaceRecord } from "../tables.js";
+import type { CollectionRecord } from "../collections/tables.js";
+import type { NamespaceRecord } from "../namespaces/tables.js";
 import { expandTaxonomyFilter } from "../taxonomies/expand-taxonomy.js";
 import { resolveTaxonomy } from "../taxonomies/taxonomy-access.js";
-import { taxonomyTerm } from "./document-tables.js";
+import { taxonomyTerm } from "./tables.js";
 
 /** Fields every document has and a filter may use, besides `metadata.<indexed field>`. */
 export const BUILT_IN_FILTER_FIELDS = ["document_id", "created_at", "updated_at", "tier"] as const;

@@ -1,8 +1,8 @@
 import type { ValidationIssue } from "@strata/errors";
-import type { CollectionRecord } from "../collections/collection-tables.js";
-import { parseFeatureUri } from "../collections/feature-uri.js";
-import type { JsonLimits } from "../json-value.js";
-import { byFeatureUri, type DocumentAcl, type StoredVector } from "./document-tables.js";
+import { parseFeatureUri } from "../../shared/feature-uri.js";
+import type { JsonLimits } from "../../shared/json-value.js";
+import type { CollectionRecord } from "../collections/tables.js";
+import { byFeatureUri, type DocumentAcl, type StoredVector } from "./tables.js";
 
 export const DOCUMENT_ID_MAX = 128;
 // Client-chosen ids travel in URLs: letters, digits and _ . : - only.

@@ -1,14 +1,14 @@
 import { newId } from "@strata/ids";
 import { describe, expect, it } from "vitest";
+import { issuesOf, kindOf, type TestData, testData } from "../../shared/data-test-support.js";
+import { callerOf } from "../../shared/test-support.js";
+import { readDocumentVectors } from "../../shared/vectors/read-vectors.js";
 import { createCollection } from "../collections/create-collection.js";
-import { issuesOf, kindOf, type TestData, testData } from "../data-test-support.js";
 import { createTaxonomy } from "../taxonomies/create-taxonomy.js";
-import { callerOf } from "../test-support.js";
-import { readDocumentVectors } from "../vectors/read-vectors.js";
 import { deleteDocument, updateDocument } from "./change-document.js";
 import { createDocument, type NewDocumentInput } from "./create-document.js";
-import { DOCUMENTS_TABLE } from "./document-tables.js";
 import { getDocument, listDocuments } from "./read-documents.js";
+import { DOCUMENTS_TABLE } from "./tables.js";
 
 const TEXT = "strata://text_extractor@v1/text_embedding";
 const IMAGE = "strata://clip@v1/image";

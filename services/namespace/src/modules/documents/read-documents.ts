@@ -1,12 +1,12 @@
 import type { Caller } from "@strata/access";
 import { listPage, type Where } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
-import type { DataPorts } from "../data-ports.js";
-import { requirePermission } from "../namespace-access.js";
-import { DATA_LIST_LIMIT_MAX, isValidListLimit } from "../namespace-scope.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { DATA_LIST_LIMIT_MAX, isValidListLimit } from "../../shared/namespace-scope.js";
 import { findDocument, resolveDocumentScope } from "./document-access.js";
 import { compileDocumentFilter, documentStoreWhere } from "./document-filter.js";
-import { DOCUMENTS_TABLE, type DocumentRecord } from "./document-tables.js";
+import { DOCUMENTS_TABLE, type DocumentRecord } from "./tables.js";
 
 export async function getDocument(
   ports: DataPorts,

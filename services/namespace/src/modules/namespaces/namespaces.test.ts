@@ -1,9 +1,9 @@
 import { newId } from "@strata/ids";
 import { describe, expect, it } from "vitest";
+import { callerOf, testNamespaces } from "../../shared/test-support.js";
 import { deleteNamespace, updateNamespace } from "./change-namespace.js";
 import { createNamespace } from "./create-namespace.js";
 import { getNamespace, listNamespaces } from "./read-namespaces.js";
-import { callerOf, testNamespaces } from "./test-support.js";
 
 const ORG = newId("organization");
 const admin = callerOf(ORG);

@@ -1,16 +1,16 @@
 import { openFsObjectStore } from "@strata/objectstore";
 import { tempDir } from "@strata/testkit";
 import { describe, expect, it, onTestFinished } from "vitest";
-import type { BatchChunkRef } from "./batches/batch-ports.js";
-import { BATCH_CHUNK_SIZE, BATCHES_TABLE } from "./batches/batch-tables.js";
-import { createBatch } from "./batches/create-batch.js";
-import { processBatchChunk } from "./batches/process-chunk.js";
-import { createCollection } from "./collections/create-collection.js";
-import { testData } from "./data-test-support.js";
-import type { NewDocumentInput } from "./documents/create-document.js";
-import { DOCUMENTS_TABLE } from "./documents/document-tables.js";
+import { testData } from "../../shared/data-test-support.js";
+import { callerOf } from "../../shared/test-support.js";
+import { createBatch } from "../batches/create-batch.js";
+import type { BatchChunkRef } from "../batches/ports.js";
+import { processBatchChunk } from "../batches/process-chunk.js";
+import { BATCH_CHUNK_SIZE, BATCHES_TABLE } from "../batches/tables.js";
+import { createCollection } from "../collections/create-collection.js";
+import type { NewDocumentInput } from "../documents/create-document.js";
+import { DOCUMENTS_TABLE } from "../documents/tables.js";
 import { type PurgePorts, purgeNamespace } from "./purge-namespace.js";
-import { callerOf } from "./test-support.js";
 
 const URI = "strata://test@v1/embedding";
 

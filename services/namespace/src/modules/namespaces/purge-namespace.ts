@@ -1,14 +1,14 @@
 import type { StoredRecord, Where } from "@strata/docstore";
 import { type AppError, ok, type Result } from "@strata/errors";
 import type { ObjectStore } from "@strata/objectstore";
-import { BATCH_CHUNKS_TABLE, BATCHES_TABLE, type BatchRecord } from "./batches/batch-tables.js";
-import { closeUnfinishedBatch } from "./batches/close-batch.js";
-import { BUCKETS_TABLE, type BucketRecord } from "./buckets/bucket-tables.js";
-import { removeBucketData } from "./buckets/delete-bucket.js";
-import { COLLECTIONS_TABLE, type CollectionRecord } from "./collections/collection-tables.js";
-import { removeCollectionData } from "./collections/delete-collection.js";
-import type { DataPorts } from "./data-ports.js";
-import { TAXONOMIES_TABLE } from "./taxonomies/taxonomy-tables.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { closeUnfinishedBatch } from "../batches/close-batch.js";
+import { BATCH_CHUNKS_TABLE, BATCHES_TABLE, type BatchRecord } from "../batches/tables.js";
+import { removeBucketData } from "../buckets/delete-bucket.js";
+import { BUCKETS_TABLE, type BucketRecord } from "../buckets/tables.js";
+import { removeCollectionData } from "../collections/delete-collection.js";
+import { COLLECTIONS_TABLE, type CollectionRecord } from "../collections/tables.js";
+import { TAXONOMIES_TABLE } from "../taxonomies/tables.js";
 
 export interface PurgePorts extends DataPorts {
   readonly objects: ObjectStore;

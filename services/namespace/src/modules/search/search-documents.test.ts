@@ -1,12 +1,12 @@
 import { TEXT_HASH_FEATURE_URI } from "@strata/extractors";
 import { describe, expect, it } from "vitest";
+import { issuesOf, kindOf, testData } from "../../shared/data-test-support.js";
+import { callerOf } from "../../shared/test-support.js";
 import { createCollection } from "../collections/create-collection.js";
-import { issuesOf, kindOf, testData } from "../data-test-support.js";
 import { deleteDocument, updateDocument } from "../documents/change-document.js";
 import { createDocument, type NewDocumentInput } from "../documents/create-document.js";
 import { listDocuments } from "../documents/read-documents.js";
 import { createTaxonomy } from "../taxonomies/create-taxonomy.js";
-import { callerOf } from "../test-support.js";
 import { searchDocuments } from "./search-documents.js";
 
 const VEC = "strata://clip@v1/image";

@@ -2,19 +2,14 @@ import type { Caller } from "@strata/access";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import type { BoundFilterNode } from "@strata/filter";
 import { MAX_K } from "@strata/hotindex";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { parseFeatureUri } from "../../shared/feature-uri.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { resolveCollection } from "../collections/collection-access.js";
-import type { CollectionRecord, FeatureRecord } from "../collections/collection-tables.js";
-import { parseFeatureUri } from "../collections/feature-uri.js";
-import type { DataPorts } from "../data-ports.js";
+import type { CollectionRecord, FeatureRecord } from "../collections/tables.js";
 import { compileDocumentFilter } from "../documents/document-filter.js";
-import {
-  DOCUMENTS_TABLE,
-  type DocumentRecord,
-  documentKey,
-  type Tier,
-} from "../documents/document-tables.js";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
+import { DOCUMENTS_TABLE, type DocumentRecord, documentKey, type Tier } from "../documents/tables.js";
 
 export const MAX_SEARCH_COLLECTIONS = 16;
 

@@ -10,13 +10,13 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { checkResourceDescription, checkResourceName } from "@strata/ids";
-import type { DataPorts } from "../data-ports.js";
-import { jsonEqual } from "../json-value.js";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { jsonEqual } from "../../shared/json-value.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./tables.js";
 import { resolveTaxonomy } from "./taxonomy-access.js";
 import { checkTaxonomyNodes, type TaxonomyNodeInput } from "./taxonomy-input.js";
-import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./taxonomy-tables.js";
 import { documentsUsingTaxonomy } from "./taxonomy-usage.js";
 
 export interface TaxonomyChanges {

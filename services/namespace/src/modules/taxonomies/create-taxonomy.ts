@@ -9,11 +9,11 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
-import type { DataPorts } from "../data-ports.js";
-import { requirePermission } from "../namespace-access.js";
-import { resolveNamespaceScope } from "../namespace-scope.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./tables.js";
 import { checkTaxonomyNodes, type TaxonomyNodeInput } from "./taxonomy-input.js";
-import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./taxonomy-tables.js";
 
 export interface NewTaxonomyInput {
   readonly taxonomyName: string;

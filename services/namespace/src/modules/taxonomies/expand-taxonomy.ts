@@ -1,4 +1,4 @@
-import type { TaxonomyNodeRecord } from "./taxonomy-tables.js";
+import type { TaxonomyNodeRecord } from "./tables.js";
 
 /**
  * The label and all its descendants, so a filter on a node matches documents labelled with any node

@@ -1,10 +1,10 @@
 import type { Caller } from "@strata/access";
 import { type AppError, ok, type Result } from "@strata/errors";
-import type { DataPorts } from "../data-ports.js";
-import { requirePermission } from "../namespace-access.js";
-import { listInNamespace, resolveNamespaceScope } from "../namespace-scope.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { listInNamespace, resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./tables.js";
 import { resolveTaxonomy } from "./taxonomy-access.js";
-import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./taxonomy-tables.js";
 
 export async function getTaxonomy(
   ports: DataPorts,

@@ -1,10 +1,10 @@
 import { newId } from "@strata/ids";
 import { describe, expect, it } from "vitest";
+import { issuesOf, kindOf, testData } from "../../shared/data-test-support.js";
+import { callerOf } from "../../shared/test-support.js";
 import { createCollection } from "../collections/create-collection.js";
-import { issuesOf, kindOf, testData } from "../data-test-support.js";
 import { updateDocument } from "../documents/change-document.js";
 import { createDocument } from "../documents/create-document.js";
-import { callerOf } from "../test-support.js";
 import { deleteTaxonomy, updateTaxonomy } from "./change-taxonomy.js";
 import { createTaxonomy } from "./create-taxonomy.js";
 import { expandTaxonomyFilter } from "./expand-taxonomy.js";

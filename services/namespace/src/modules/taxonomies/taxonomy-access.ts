@@ -1,8 +1,8 @@
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
 import { isId, isValidResourceName } from "@strata/ids";
-import type { NamespaceRecord } from "../tables.js";
-import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./taxonomy-tables.js";
+import type { NamespaceRecord } from "../namespaces/tables.js";
+import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./tables.js";
 
 /** Finds a taxonomy by id (tax_…) or name inside `namespace`; anything else is not_found. */
 export async function resolveTaxonomy(

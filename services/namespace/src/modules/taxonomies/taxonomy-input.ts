@@ -1,5 +1,5 @@
 import type { ValidationIssue } from "@strata/errors";
-import type { TaxonomyNodeRecord } from "./taxonomy-tables.js";
+import type { TaxonomyNodeRecord } from "./tables.js";
 
 export const MAX_TAXONOMY_NODES = 10_000;
 export const LABEL_MAX = 128;

@@ -1,9 +1,9 @@
 import type { DocStoreSession } from "@strata/docstore";
 import type { ValidationIssue } from "@strata/errors";
 import { isId } from "@strata/ids";
-import type { TaxonomyLabelRecord } from "../documents/document-tables.js";
-import type { NamespaceRecord } from "../tables.js";
-import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./taxonomy-tables.js";
+import type { TaxonomyLabelRecord } from "../documents/tables.js";
+import type { NamespaceRecord } from "../namespaces/tables.js";
+import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./tables.js";
 
 export const MAX_LABELS_PER_DOCUMENT = 100;
 

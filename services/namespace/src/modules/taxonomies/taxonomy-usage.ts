@@ -1,5 +1,5 @@
 import type { DocStoreSession, Where } from "@strata/docstore";
-import { DOCUMENTS_TABLE, type DocumentRecord, taxonomyTerm } from "../documents/document-tables.js";
+import { DOCUMENTS_TABLE, type DocumentRecord, taxonomyTerm } from "../documents/tables.js";
 
 const CHUNK = 100;
 

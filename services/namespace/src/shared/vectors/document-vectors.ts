@@ -1,7 +1,7 @@
 import type { AppError, Result } from "@strata/errors";
 import type { BoundFilterNode } from "@strata/filter";
-import type { CollectionRecord, FeatureRecord } from "../collections/collection-tables.js";
-import type { StoredVector, Tier } from "../documents/document-tables.js";
+import type { CollectionRecord, FeatureRecord } from "../../modules/collections/tables.js";
+import type { StoredVector, Tier } from "../../modules/documents/tables.js";
 
 /**
  * What a search filter can see of a document inside the vector index: the fields the filter

@@ -1,7 +1,7 @@
 import type { ValidationIssue } from "@strata/errors";
 import { extractorFor } from "@strata/extractors";
-import type { CollectionRecord } from "../collections/collection-tables.js";
-import { byFeatureUri, type StoredVector } from "../documents/document-tables.js";
+import type { CollectionRecord } from "../../modules/collections/tables.js";
+import { byFeatureUri, type StoredVector } from "../../modules/documents/tables.js";
 
 /**
  * The given vectors plus, for each declared feature that has a built-in extractor and no given

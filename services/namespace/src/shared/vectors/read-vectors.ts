@@ -1,7 +1,7 @@
 import { type AppError, ok, type Result } from "@strata/errors";
-import { COLLECTIONS_TABLE, type CollectionRecord } from "../collections/collection-tables.js";
-import type { DataPorts } from "../data-ports.js";
-import type { DocumentRecord, StoredVector } from "../documents/document-tables.js";
+import type { DataPorts } from "../../domain/data-ports.js";
+import { COLLECTIONS_TABLE, type CollectionRecord } from "../../modules/collections/tables.js";
+import type { DocumentRecord, StoredVector } from "../../modules/documents/tables.js";
 
 /** The vectors of each document, in the order given (for answers that include features). */
 export async function readDocumentVectors(

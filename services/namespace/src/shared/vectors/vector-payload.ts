@@ -1,4 +1,4 @@
-import type { DocumentRecord } from "../documents/document-tables.js";
+import type { DocumentRecord } from "../../modules/documents/tables.js";
 import type { VectorPayload } from "./document-vectors.js";
 
 /** The fields of a document that search filters run on inside the vector index. */

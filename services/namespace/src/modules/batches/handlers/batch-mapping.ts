@@ -1,6 +1,6 @@
 import { batchV1 } from "@strata/proto";
-import type { BatchStatus } from "../../domain/batches/batch-tables.js";
-import type { BatchView } from "../../domain/batches/read-batch.js";
+import type { BatchView } from "../read-batch.js";
+import type { BatchStatus } from "../tables.js";
 
 export function batchStatusToProto(status: BatchStatus): batchV1.BatchStatus {
   switch (status) {

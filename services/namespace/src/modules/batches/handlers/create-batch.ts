@@ -1,10 +1,14 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { batchV1 } from "@strata/proto";
-import type { BatchPorts } from "../../domain/batches/batch-ports.js";
-import { createBatch } from "../../domain/batches/create-batch.js";
-import { floatsFromBytes } from "../../domain/batches/packed-vectors.js";
-import { aclFromProto, labelsFromProto, vectorsFromProto } from "../documents/document-mapping.js";
+import {
+  aclFromProto,
+  labelsFromProto,
+  vectorsFromProto,
+} from "../../documents/handlers/document-mapping.js";
+import { createBatch } from "../create-batch.js";
+import { floatsFromBytes } from "../packed-vectors.js";
+import type { BatchPorts } from "../ports.js";
 import { batchToProto } from "./batch-mapping.js";
 
 export function createBatchHandler(

@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { batchV1 } from "@strata/proto";
-import { getBatch } from "../../domain/batches/read-batch.js";
-import type { DataPorts } from "../../domain/data-ports.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { getBatch } from "../read-batch.js";
 import { batchToProto } from "./batch-mapping.js";
 
 export function getBatchHandler(

@@ -1,5 +1,5 @@
 import type { bucketV1 } from "@strata/proto";
-import type { BucketRecord, ObjectRecord } from "../../domain/buckets/bucket-tables.js";
+import type { BucketRecord, ObjectRecord } from "../tables.js";
 
 export function bucketToProto(bucket: BucketRecord): bucketV1.Bucket {
   return {

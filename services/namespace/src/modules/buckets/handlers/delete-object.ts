@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { bucketV1 } from "@strata/proto";
-import type { BucketPorts } from "../../domain/buckets/bucket-ports.js";
-import { deleteObject } from "../../domain/buckets/delete-object.js";
+import { deleteObject } from "../delete-object.js";
+import type { BucketPorts } from "../ports.js";
 import { objectToProto } from "./bucket-mapping.js";
 
 export function deleteObjectHandler(

@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { bucketV1 } from "@strata/proto";
-import type { BucketPorts } from "../../domain/buckets/bucket-ports.js";
-import { getBucket } from "../../domain/buckets/read-buckets.js";
+import type { BucketPorts } from "../ports.js";
+import { getBucket } from "../read-buckets.js";
 import { bucketToProto } from "./bucket-mapping.js";
 
 export function getBucketHandler(

@@ -2,9 +2,9 @@ import type { Readable } from "node:stream";
 import { ok } from "@strata/errors";
 import type { ServerStreamHandlerWithCaller } from "@strata/grpc";
 import type { bucketV1 } from "@strata/proto";
-import type { BucketPorts } from "../../domain/buckets/bucket-ports.js";
-import type { ObjectRecord } from "../../domain/buckets/bucket-tables.js";
-import { getObject } from "../../domain/buckets/read-objects.js";
+import type { BucketPorts } from "../ports.js";
+import { getObject } from "../read-objects.js";
+import type { ObjectRecord } from "../tables.js";
 import { objectToProto } from "./bucket-mapping.js";
 
 export function getObjectHandler(

@@ -1,9 +1,9 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { bucketV1 } from "@strata/proto";
-import type { BucketPorts } from "../../domain/buckets/bucket-ports.js";
-import { listObjects } from "../../domain/buckets/read-objects.js";
-import { DATA_LIST_LIMIT_DEFAULT } from "../../domain/namespace-scope.js";
+import { DATA_LIST_LIMIT_DEFAULT } from "../../../shared/namespace-scope.js";
+import type { BucketPorts } from "../ports.js";
+import { listObjects } from "../read-objects.js";
 import { objectToProto } from "./bucket-mapping.js";
 
 export function listObjectsHandler(

@@ -2,8 +2,8 @@ import { Readable } from "node:stream";
 import { badRequest, err, ok } from "@strata/errors";
 import type { ClientStreamHandlerWithCaller } from "@strata/grpc";
 import type { bucketV1 } from "@strata/proto";
-import type { BucketPorts } from "../../domain/buckets/bucket-ports.js";
-import { putObject } from "../../domain/buckets/put-object.js";
+import type { BucketPorts } from "../ports.js";
+import { putObject } from "../put-object.js";
 import { objectToProto } from "./bucket-mapping.js";
 
 export function putObjectHandler(

@@ -1,6 +1,6 @@
 import { type collectionV1, metricFromProto, metricToProto } from "@strata/proto";
-import type { FeatureInput } from "../../domain/collections/collection-input.js";
-import type { CollectionRecord, FeatureRecord } from "../../domain/collections/collection-tables.js";
+import type { FeatureInput } from "../collection-input.js";
+import type { CollectionRecord, FeatureRecord } from "../tables.js";
 
 export function featuresFromProto(features: readonly collectionV1.FeatureSpec[]): FeatureInput[] {
   return features.map((f) => ({

@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { collectionV1 } from "@strata/proto";
-import { createCollection } from "../../domain/collections/create-collection.js";
-import type { DataPorts } from "../../domain/data-ports.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { createCollection } from "../create-collection.js";
 import { collectionToProto, featuresFromProto } from "./collection-mapping.js";
 
 export function createCollectionHandler(

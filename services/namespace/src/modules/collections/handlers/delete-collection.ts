@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { collectionV1 } from "@strata/proto";
-import { deleteCollection } from "../../domain/collections/delete-collection.js";
-import type { DataPorts } from "../../domain/data-ports.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { deleteCollection } from "../delete-collection.js";
 import { collectionToProto } from "./collection-mapping.js";
 
 export function deleteCollectionHandler(

@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { collectionV1 } from "@strata/proto";
-import { getCollection } from "../../domain/collections/read-collections.js";
-import type { DataPorts } from "../../domain/data-ports.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { getCollection } from "../read-collections.js";
 import { collectionToProto } from "./collection-mapping.js";
 
 export function getCollectionHandler(

@@ -1,9 +1,9 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { collectionV1 } from "@strata/proto";
-import { listCollections } from "../../domain/collections/read-collections.js";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { DATA_LIST_LIMIT_DEFAULT } from "../../domain/namespace-scope.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { DATA_LIST_LIMIT_DEFAULT } from "../../../shared/namespace-scope.js";
+import { listCollections } from "../read-collections.js";
 import { collectionToProto } from "./collection-mapping.js";
 
 export function listCollectionsHandler(

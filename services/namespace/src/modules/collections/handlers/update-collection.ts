@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { collectionV1 } from "@strata/proto";
-import { updateCollection } from "../../domain/collections/update-collection.js";
-import type { DataPorts } from "../../domain/data-ports.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { updateCollection } from "../update-collection.js";
 import { collectionToProto, featuresFromProto } from "./collection-mapping.js";
 
 export function updateCollectionHandler(

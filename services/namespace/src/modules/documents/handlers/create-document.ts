@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { createDocument } from "../../domain/documents/create-document.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { createDocument } from "../create-document.js";
 import { aclFromProto, documentToProto, labelsFromProto, vectorsFromProto } from "./document-mapping.js";
 
 export function createDocumentHandler(

@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { deleteDocument } from "../../domain/documents/change-document.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { deleteDocument } from "../change-document.js";
 import { documentToProto } from "./document-mapping.js";
 
 export function deleteDocumentHandler(

@@ -1,10 +1,6 @@
 import { type documentV1, tierToProto } from "@strata/proto";
-import type { AclInput } from "../../domain/documents/document-input.js";
-import type {
-  DocumentRecord,
-  StoredVector,
-  TaxonomyLabelRecord,
-} from "../../domain/documents/document-tables.js";
+import type { AclInput } from "../document-input.js";
+import type { DocumentRecord, StoredVector, TaxonomyLabelRecord } from "../tables.js";
 
 export function vectorsFromProto(
   features: Readonly<Record<string, documentV1.Vector>>,

@@ -1,9 +1,9 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { getDocument } from "../../domain/documents/read-documents.js";
-import { readDocumentVectors } from "../../domain/vectors/read-vectors.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { readDocumentVectors } from "../../../shared/vectors/read-vectors.js";
+import { getDocument } from "../read-documents.js";
 import { documentToProto } from "./document-mapping.js";
 
 export function getDocumentHandler(

@@ -1,10 +1,10 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { listDocuments } from "../../domain/documents/read-documents.js";
-import { DATA_LIST_LIMIT_DEFAULT } from "../../domain/namespace-scope.js";
-import { readDocumentVectors } from "../../domain/vectors/read-vectors.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { DATA_LIST_LIMIT_DEFAULT } from "../../../shared/namespace-scope.js";
+import { readDocumentVectors } from "../../../shared/vectors/read-vectors.js";
+import { listDocuments } from "../read-documents.js";
 import { documentToProto } from "./document-mapping.js";
 
 export function listDocumentsHandler(

@@ -1,9 +1,9 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { updateDocument } from "../../domain/documents/change-document.js";
-import { readDocumentVectors } from "../../domain/vectors/read-vectors.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { readDocumentVectors } from "../../../shared/vectors/read-vectors.js";
+import { updateDocument } from "../change-document.js";
 import { documentToProto, labelsFromProto, vectorsFromProto } from "./document-mapping.js";
 
 export function updateDocumentHandler(

@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { namespaceV1 } from "@strata/proto";
-import type { NamespacePorts } from "../domain/ports.js";
-import { getNamespace } from "../domain/read-namespaces.js";
+import type { NamespacePorts } from "../../../shared/ports.js";
+import { getNamespace } from "../read-namespaces.js";
 import { namespaceToProto } from "./namespace-mapping.js";
 
 export function getNamespaceHandler(

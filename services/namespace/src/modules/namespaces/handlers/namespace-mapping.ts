@@ -1,5 +1,5 @@
 import type { namespaceV1 } from "@strata/proto";
-import type { NamespaceRecord } from "../domain/tables.js";
+import type { NamespaceRecord } from "../tables.js";
 
 export function namespaceToProto(ns: NamespaceRecord): namespaceV1.Namespace {
   return {

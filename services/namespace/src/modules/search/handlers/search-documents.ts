@@ -1,10 +1,10 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import { type searchV1, tierToProto } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { searchDocuments } from "../../domain/search/search-documents.js";
-import { readDocumentVectors } from "../../domain/vectors/read-vectors.js";
-import { documentToProto } from "../documents/document-mapping.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { readDocumentVectors } from "../../../shared/vectors/read-vectors.js";
+import { documentToProto } from "../../documents/handlers/document-mapping.js";
+import { searchDocuments } from "../search-documents.js";
 
 export function searchDocumentsHandler(
   ports: DataPorts,

@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { taxonomyV1 } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { createTaxonomy } from "../../domain/taxonomies/create-taxonomy.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { createTaxonomy } from "../create-taxonomy.js";
 import { nodesFromProto, taxonomyToProto } from "./taxonomy-mapping.js";
 
 export function createTaxonomyHandler(

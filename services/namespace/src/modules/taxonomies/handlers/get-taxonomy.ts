@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { taxonomyV1 } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { getTaxonomy } from "../../domain/taxonomies/read-taxonomies.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { getTaxonomy } from "../read-taxonomies.js";
 import { taxonomyToProto } from "./taxonomy-mapping.js";
 
 export function getTaxonomyHandler(

@@ -1,9 +1,9 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { taxonomyV1 } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { DATA_LIST_LIMIT_DEFAULT } from "../../domain/namespace-scope.js";
-import { listTaxonomies } from "../../domain/taxonomies/read-taxonomies.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { DATA_LIST_LIMIT_DEFAULT } from "../../../shared/namespace-scope.js";
+import { listTaxonomies } from "../read-taxonomies.js";
 import { taxonomyToProto } from "./taxonomy-mapping.js";
 
 export function listTaxonomiesHandler(

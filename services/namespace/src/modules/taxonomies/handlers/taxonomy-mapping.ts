@@ -1,6 +1,6 @@
 import type { taxonomyV1 } from "@strata/proto";
-import type { TaxonomyNodeInput } from "../../domain/taxonomies/taxonomy-input.js";
-import type { TaxonomyRecord } from "../../domain/taxonomies/taxonomy-tables.js";
+import type { TaxonomyRecord } from "../tables.js";
+import type { TaxonomyNodeInput } from "../taxonomy-input.js";
 
 export function nodesFromProto(nodes: readonly taxonomyV1.TaxonomyNode[]): TaxonomyNodeInput[] {
   return nodes.map((n) => ({ label: n.label, parent: n.parent }));

@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { taxonomyV1 } from "@strata/proto";
-import type { DataPorts } from "../../domain/data-ports.js";
-import { updateTaxonomy } from "../../domain/taxonomies/change-taxonomy.js";
+import type { DataPorts } from "../../../domain/data-ports.js";
+import { updateTaxonomy } from "../change-taxonomy.js";
 import { nodesFromProto, taxonomyToProto } from "./taxonomy-mapping.js";
 
 export function updateTaxonomyHandler(
