@@ -1,11 +1,13 @@
 export type { RunningService } from "@strata/service-kit";
 export type { NamespaceConfig, StoreLocation } from "./config.js";
 export { loadNamespaceConfig, namespaceConfigSchema, storeLocationOf } from "./config.js";
-export { COLLECTION_SERVICE_NAME, DOCUMENT_SERVICE_NAME, TAXONOMY_SERVICE_NAME } from "./data-services.js";
+export { COLLECTION_SERVICE_NAME } from "./modules/collections/index.js";
 export { checkMetadataSchema, SUPPORTED_KEYWORDS } from "./modules/collections/metadata-schema.js";
+export { DOCUMENT_SERVICE_NAME } from "./modules/documents/index.js";
+export { NAMESPACE_SERVICE_NAME } from "./modules/namespaces/index.js";
 export { isValidNamespaceName } from "./modules/namespaces/namespace-input.js";
 export { expandTaxonomyFilter } from "./modules/taxonomies/expand-taxonomy.js";
-export { NAMESPACE_SERVICE_NAME } from "./server.js";
+export { TAXONOMY_SERVICE_NAME } from "./modules/taxonomies/index.js";
 export type { FeatureUri } from "./shared/feature-uri.js";
 export { parseFeatureUri } from "./shared/feature-uri.js";
 export type { NamespaceServiceDeps, NatsConnection, RunningNamespaceService } from "./start.js";

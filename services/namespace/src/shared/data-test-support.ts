@@ -4,14 +4,21 @@ import { newId } from "@strata/ids";
 import { tempDir } from "@strata/testkit";
 import { onTestFinished } from "vitest";
 import { hotIndexVectors } from "../adapters/hot-index/hot-index-vectors.js";
-import type { DataPorts } from "../domain/data-ports.js";
-import { DATA_TABLE_SPECS } from "../domain/data-tables.js";
+import type { CollectionPorts } from "../modules/collections/ports.js";
+import type { DocumentPorts } from "../modules/documents/ports.js";
 import { createNamespace } from "../modules/namespaces/create-namespace.js";
+import type { NamespacePorts } from "../modules/namespaces/ports.js";
+import type { SearchPorts } from "../modules/search/ports.js";
+import type { TaxonomyPorts } from "../modules/taxonomies/ports.js";
+import { MODULE_TABLE_SPECS } from "../modules.js";
 import { MetadataValidators } from "./metadata-validators.js";
 import { callerOf, type TestNamespaces, testNamespaces } from "./test-support.js";
 
+/** Every port the data modules' tests hand to their use cases (each takes the part it declares). */
+export type TestDataPorts = NamespacePorts & CollectionPorts & DocumentPorts & TaxonomyPorts & SearchPorts;
+
 export interface TestData extends TestNamespaces {
-  readonly ports: DataPorts;
+  readonly ports: TestDataPorts;
   readonly organizationId: string;
   /** Two namespaces of the organization. */
   readonly namespaceId: string;
@@ -20,7 +27,7 @@ export interface TestData extends TestNamespaces {
 
 export async function testData(): Promise<TestData> {
   const base = await testNamespaces();
-  for (const spec of DATA_TABLE_SPECS) await base.store.ensureTable(spec);
+  for (const spec of MODULE_TABLE_SPECS) await base.store.ensureTable(spec);
   // The real embedded hot index, in a directory of its own that goes when the test ends.
   const dir = await tempDir("namespace-vectors");
   const vectors = hotIndexVectors(await openEmbeddedHotIndex({ dir: dir.path }));
@@ -28,7 +35,7 @@ export async function testData(): Promise<TestData> {
     await vectors.close();
     await dir.remove();
   });
-  const ports: DataPorts = { ...base.ports, metadataValidators: new MetadataValidators(), vectors };
+  const ports: TestDataPorts = { ...base.ports, metadataValidators: new MetadataValidators(), vectors };
   const organizationId = newId("organization");
   const admin = callerOf(organizationId);
   const ids: string[] = [];

@@ -2,7 +2,7 @@ import { type Caller, canReachNamespace, hasPermission, type Permission } from "
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, forbidden, notFound, ok, type Result } from "@strata/errors";
 import { isId } from "@strata/ids";
-import { isValidNamespaceName } from "../modules/namespaces/namespace-input.js";
+import { isValidNamespaceName } from "../modules/namespaces/api.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "../modules/namespaces/tables.js";
 
 export function requirePermission(caller: Caller, needed: Permission): Result<void, AppError> {

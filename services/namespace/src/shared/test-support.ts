@@ -1,7 +1,7 @@
 // Helpers for this package's tests only; not exported from index.ts.
 import { createTestCaller, createTestRuntime, type TestRuntime } from "@strata/service-kit";
+import type { NamespacePorts } from "../modules/namespaces/ports.js";
 import { NAMESPACE_TABLE_SPECS } from "../modules/namespaces/tables.js";
-import type { NamespacePorts } from "./ports.js";
 
 export interface TestNamespaces extends TestRuntime {
   readonly ports: NamespacePorts;

@@ -1,7 +1,7 @@
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result } from "@strata/errors";
-import type { NamespacePorts } from "../../shared/ports.js";
 import { batchFinishedEvent } from "./batch-events.js";
+import type { BatchPorts } from "./ports.js";
 import { BATCHES_TABLE, type BatchRecord, isFinalStatus } from "./tables.js";
 
 /**
@@ -11,7 +11,7 @@ import { BATCHES_TABLE, type BatchRecord, isFinalStatus } from "./tables.js";
  * afterwards finds a finished batch and does nothing. Answers whether this call closed it.
  */
 export async function closeUnfinishedBatch(
-  ports: NamespacePorts,
+  ports: Pick<BatchPorts, "store" | "appendEvent" | "eventsCommitted" | "clock">,
   batchId: string,
 ): Promise<Result<boolean, AppError>> {
   const closed = await retryOnConflict(() =>

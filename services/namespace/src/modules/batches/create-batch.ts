@@ -2,8 +2,8 @@ import type { Caller } from "@strata/access";
 import { type AppError, appError, err, ok, type Result, validationFailed } from "@strata/errors";
 import { newId } from "@strata/ids";
 import { requirePermission } from "../../shared/namespace-access.js";
-import type { NewDocumentInput } from "../documents/create-document.js";
-import { resolveDocumentScope } from "../documents/document-access.js";
+import type { NewDocumentInput } from "../documents/api.js";
+import { resolveDocumentScope } from "../documents/api.js";
 import { packFloat32 } from "./packed-vectors.js";
 import type { BatchChunkRef, BatchPorts } from "./ports.js";
 import {

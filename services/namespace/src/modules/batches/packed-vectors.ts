@@ -1,4 +1,4 @@
-import type { VectorValues } from "../documents/document-input.js";
+import type { VectorValues } from "../documents/api.js";
 
 /**
  * A vector as base64 of its float32 little-endian bytes: how batch items keep their vectors until

@@ -1,7 +1,11 @@
 import type { DocStoreSession } from "@strata/docstore";
 import { type AppError, err, errorTypeOf, isRetryable, ok, type Result, unavailable } from "@strata/errors";
-import { type InsertedDocument, insertDocument, writeVectors } from "../documents/create-document.js";
-import { resolveDocumentScope } from "../documents/document-access.js";
+import {
+  type InsertedDocument,
+  insertDocument,
+  resolveDocumentScope,
+  writeVectors,
+} from "../documents/api.js";
 import { batchFinishedEvent } from "./batch-events.js";
 import { unpackFloat32 } from "./packed-vectors.js";
 import type { BatchPorts } from "./ports.js";

@@ -1,10 +1,9 @@
 import type { Caller } from "@strata/access";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { chunkRefs } from "./create-batch.js";
-import type { BatchChunkRef } from "./ports.js";
+import type { BatchChunkRef, BatchPorts } from "./ports.js";
 import {
   BATCH_CHUNKS_TABLE,
   BATCHES_TABLE,
@@ -21,7 +20,7 @@ export interface BatchView {
 
 /** A batch of the caller's namespace with its item errors; another namespace's batch is not found. */
 export async function getBatch(
-  ports: DataPorts,
+  ports: BatchPorts,
   caller: Caller,
   namespaceId: string,
   batchId: string,
@@ -45,7 +44,7 @@ export async function getBatch(
  * The chunks of unfinished batches that are not done yet: what a start-up sweep puts back on the
  * work queue, in case the process died between a batch's commit and its enqueue.
  */
-export async function unfinishedChunks(ports: DataPorts): Promise<BatchChunkRef[]> {
+export async function unfinishedChunks(ports: BatchPorts): Promise<BatchChunkRef[]> {
   const batches = await ports.store.table<BatchRecord>(BATCHES_TABLE).find({
     where: { status: { $in: ["pending", "processing"] } },
   });

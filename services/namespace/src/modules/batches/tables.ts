@@ -1,6 +1,6 @@
 import type { Caller } from "@strata/access";
 import type { StoredRecord, TableSpec } from "@strata/docstore";
-import type { AclInput } from "../documents/document-input.js";
+import type { AclInput } from "../documents/api.js";
 import type { TaxonomyLabelRecord } from "../documents/tables.js";
 
 export const BATCHES_TABLE = "batches";

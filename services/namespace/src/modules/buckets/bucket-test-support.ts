@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { newId } from "@strata/ids";
 import { openFsObjectStore } from "@strata/objectstore";
 import { type TempDir, tempDir } from "@strata/testkit";
+import { bucketObjects } from "../../adapters/objectstore/bucket-objects.js";
 import { callerOf, testNamespaces } from "../../shared/test-support.js";
 import { createNamespace } from "../namespaces/create-namespace.js";
 import type { BucketPorts } from "./ports.js";
@@ -27,11 +28,11 @@ export async function bucketTestData(maxObjectBytes = 1024 * 1024): Promise<Buck
   for (const spec of BUCKET_TABLE_SPECS) await base.store.ensureTable(spec);
   const dir = await tempDir("namespace-buckets-");
   const objects = await openFsObjectStore({ root: dir.path });
-  const ports: BucketPorts = { ...base.ports, objects, maxObjectBytes };
+  const ports: BucketPorts = { ...base.ports, objects: bucketObjects(objects), maxObjectBytes };
   const organizationId = newId("organization");
   const ids: string[] = [];
   for (const namespaceName of ["main", "other"]) {
-    const created = await createNamespace(ports, callerOf(organizationId), {
+    const created = await createNamespace(base.ports, callerOf(organizationId), {
       namespaceName,
       description: "",
     });

@@ -11,7 +11,7 @@ import {
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
-import type { NamespacePorts } from "../../shared/ports.js";
+import type { BucketPorts } from "./ports.js";
 import { BUCKETS_TABLE, type BucketRecord } from "./tables.js";
 
 export interface NewBucketInput {
@@ -20,7 +20,7 @@ export interface NewBucketInput {
 }
 
 export async function createBucket(
-  ports: NamespacePorts,
+  ports: BucketPorts,
   caller: Caller,
   namespaceId: string,
   input: NewBucketInput,

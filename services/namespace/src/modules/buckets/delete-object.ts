@@ -16,7 +16,7 @@ export async function deleteObject(
   key: string,
 ): Promise<Result<ObjectRecord, AppError>> {
   const issues: ValidationIssue[] = [];
-  checkObjectKey(key, issues);
+  checkObjectKey(ports.objects, key, issues);
   const deleted = await retryOnConflict(() =>
     ports.store.transaction<ObjectRecord, AppError | Conflict>(async (tx) => {
       const scope = await resolveBucketScope(tx, caller, namespaceId, bucketIdentifier, "write");

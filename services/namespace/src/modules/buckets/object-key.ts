@@ -1,28 +1,33 @@
 import type { ValidationIssue } from "@strata/errors";
-import { isValidObjectKey, MAX_KEY_LENGTH } from "@strata/objectstore";
+import type { ObjectKeyRules } from "./ports.js";
 
 /**
- * Object keys follow the ObjectStore's own key rules: segments of letters, digits, '.', '_' and
+ * Object keys follow the ObjectStore's own key rules (`rules`, from the object-store port): segments of letters, digits, '.', '_' and
  * '-' joined by single '/', no "..", at most 250 characters a segment and 1024 in all. Being plain
  * ASCII, they sort the same byte-wise in every DocStore, which prefix listing relies on.
  */
 const PREFIX_SHAPE = /^[A-Za-z0-9._/-]*$/;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
-export function checkObjectKey(key: string, issues: ValidationIssue[], location = "path.key"): void {
-  if (isValidObjectKey(key)) return;
+export function checkObjectKey(
+  rules: ObjectKeyRules,
+  key: string,
+  issues: ValidationIssue[],
+  location = "path.key",
+): void {
+  if (rules.isValidKey(key)) return;
   issues.push({
     location,
-    message: `an object key is 1 to ${MAX_KEY_LENGTH} characters: segments of letters, digits, '.', '_' and '-' joined by single '/', without ".."`,
+    message: `an object key is 1 to ${rules.maxKeyLength} characters: segments of letters, digits, '.', '_' and '-' joined by single '/', without ".."`,
     type: key.length === 0 ? "missing" : "invalid_format",
   });
 }
 
-export function checkKeyPrefix(prefix: string, issues: ValidationIssue[]): void {
-  if (prefix.length <= MAX_KEY_LENGTH && PREFIX_SHAPE.test(prefix)) return;
+export function checkKeyPrefix(rules: ObjectKeyRules, prefix: string, issues: ValidationIssue[]): void {
+  if (prefix.length <= rules.maxKeyLength && PREFIX_SHAPE.test(prefix)) return;
   issues.push({
     location: "query.prefix",
-    message: `a prefix is at most ${MAX_KEY_LENGTH} characters of letters, digits, '.', '_', '-' and '/'`,
+    message: `a prefix is at most ${rules.maxKeyLength} characters of letters, digits, '.', '_', '-' and '/'`,
     type: "invalid_format",
   });
 }

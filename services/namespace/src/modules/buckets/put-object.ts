@@ -12,7 +12,6 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { newId } from "@strata/ids";
-import { DEFAULT_CONTENT_TYPE, isValidContentType } from "@strata/objectstore";
 import { findObject } from "./bucket-access.js";
 import { resolveBucketScope } from "./bucket-scope.js";
 import { checkObjectKey, checkSha256, storageKeyOf } from "./object-key.js";
@@ -43,9 +42,9 @@ export async function putObject(
   input: PutObjectInput,
 ): Promise<Result<ObjectRecord, AppError>> {
   const issues: ValidationIssue[] = [];
-  checkObjectKey(input.key, issues);
-  const contentType = input.contentType === "" ? DEFAULT_CONTENT_TYPE : input.contentType;
-  if (!isValidContentType(contentType)) {
+  checkObjectKey(ports.objects, input.key, issues);
+  const contentType = input.contentType === "" ? ports.objects.defaultContentType : input.contentType;
+  if (!ports.objects.isValidContentType(contentType)) {
     issues.push({
       location: "header.content-type",
       message: "a content type is 1 to 255 printable ASCII characters",

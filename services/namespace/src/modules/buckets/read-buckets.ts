@@ -2,12 +2,12 @@ import type { Caller } from "@strata/access";
 import { type AppError, ok, type Result } from "@strata/errors";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { listInNamespace, resolveNamespaceScope } from "../../shared/namespace-scope.js";
-import type { NamespacePorts } from "../../shared/ports.js";
 import { resolveBucket } from "./bucket-access.js";
+import type { BucketPorts } from "./ports.js";
 import { BUCKETS_TABLE, type BucketRecord } from "./tables.js";
 
 export async function getBucket(
-  ports: NamespacePorts,
+  ports: BucketPorts,
   caller: Caller,
   namespaceId: string,
   identifier: string,
@@ -27,7 +27,7 @@ export interface BucketPage {
 
 /** The namespace's buckets, newest first (those being deleted are left out). */
 export async function listBuckets(
-  ports: NamespacePorts,
+  ports: BucketPorts,
   caller: Caller,
   namespaceId: string,
   request: { readonly limit: number; readonly cursor: string | undefined },

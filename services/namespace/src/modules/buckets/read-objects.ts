@@ -25,7 +25,7 @@ export async function headObject(
   key: string,
 ): Promise<Result<ObjectRecord, AppError>> {
   const issues: ValidationIssue[] = [];
-  checkObjectKey(key, issues);
+  checkObjectKey(ports.objects, key, issues);
   const scope = await resolveBucketScope(ports.store, caller, namespaceId, bucketIdentifier, "read");
   if (!scope.ok) return scope;
   if (issues.length > 0) return err(validationFailed(issues));
@@ -72,7 +72,7 @@ export async function listObjects(
   request: { readonly prefix: string; readonly limit: number; readonly cursor: string | undefined },
 ): Promise<Result<ObjectPage, AppError>> {
   const issues: ValidationIssue[] = [];
-  checkKeyPrefix(request.prefix, issues);
+  checkKeyPrefix(ports.objects, request.prefix, issues);
   if (!isValidListLimit(request.limit)) {
     return err(badRequest(`limit must be between 1 and ${DATA_LIST_LIMIT_MAX}`, { limit: request.limit }));
   }

@@ -9,12 +9,12 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
-import type { DataPorts } from "../../domain/data-ports.js";
 import type { JsonObject } from "../../shared/json-value.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { checkFeatures, checkIndexedFields, type FeatureInput } from "./collection-input.js";
 import { checkMetadataSchema } from "./metadata-schema.js";
+import type { CollectionPorts } from "./ports.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "./tables.js";
 
 export interface NewCollectionInput {
@@ -27,7 +27,7 @@ export interface NewCollectionInput {
 }
 
 export async function createCollection(
-  ports: DataPorts,
+  ports: CollectionPorts,
   caller: Caller,
   namespaceId: string,
   input: NewCollectionInput,

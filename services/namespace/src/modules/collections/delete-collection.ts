@@ -1,12 +1,12 @@
 import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, type DocStoreSession, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
-import { type DocumentDeletionCause, documentDeletedEvent } from "../documents/document-events.js";
+import { type DocumentDeletionCause, documentDeletedEvent } from "../documents/api.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
 import { resolveCollection } from "./collection-access.js";
+import type { CollectionPorts } from "./ports.js";
 import { COLLECTIONS_TABLE, type CollectionRecord, displayName } from "./tables.js";
 
 /** Documents deleted per transaction (each with its document.deleted event). */
@@ -27,7 +27,7 @@ export interface DeletedCollection {
  * collection id resumes. (A tracked background task replaces this later, DESIGN §6.)
  */
 export async function deleteCollection(
-  ports: DataPorts,
+  ports: CollectionPorts,
   caller: Caller,
   namespaceId: string,
   identifier: string,
@@ -69,7 +69,7 @@ export async function deleteCollection(
  * its vectors, then its record. Answers how many documents went. Safe to repeat after a failure.
  */
 export async function removeCollectionData(
-  ports: DataPorts,
+  ports: CollectionPorts,
   collection: CollectionRecord,
   cause: DocumentDeletionCause,
 ): Promise<Result<number, AppError>> {
@@ -110,7 +110,7 @@ interface PageOutcome {
 }
 
 async function deletePage(
-  ports: DataPorts,
+  ports: CollectionPorts,
   tx: DocStoreSession,
   collection: CollectionRecord,
   cause: DocumentDeletionCause,

@@ -1,13 +1,13 @@
 import type { Caller } from "@strata/access";
 import { type AppError, ok, type Result } from "@strata/errors";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { listInNamespace, resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { resolveCollection } from "./collection-access.js";
+import type { CollectionPorts } from "./ports.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "./tables.js";
 
 export async function getCollection(
-  ports: DataPorts,
+  ports: CollectionPorts,
   caller: Caller,
   namespaceId: string,
   identifier: string,
@@ -27,7 +27,7 @@ export interface CollectionPage {
 
 /** The namespace's collections, newest first; those being deleted are left out. */
 export async function listCollections(
-  ports: DataPorts,
+  ports: CollectionPorts,
   caller: Caller,
   namespaceId: string,
   request: { readonly limit: number; readonly cursor: string | undefined },

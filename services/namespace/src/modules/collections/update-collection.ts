@@ -10,7 +10,6 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { checkResourceDescription, checkResourceName } from "@strata/ids";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { type JsonObject, jsonEqual } from "../../shared/json-value.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
@@ -18,6 +17,7 @@ import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
 import { resolveCollection } from "./collection-access.js";
 import { checkFeatures, checkIndexedFields, type FeatureInput } from "./collection-input.js";
 import { checkMetadataSchema } from "./metadata-schema.js";
+import type { CollectionPorts } from "./ports.js";
 import { COLLECTIONS_TABLE, type CollectionRecord, type FeatureRecord } from "./tables.js";
 
 /** A schema change re-validates every document in the same transaction, up to this many. */
@@ -41,7 +41,7 @@ export interface CollectionChanges {
  * documents listed). A change that changes nothing answers the collection as it is.
  */
 export async function updateCollection(
-  ports: DataPorts,
+  ports: CollectionPorts,
   caller: Caller,
   namespaceId: string,
   identifier: string,

@@ -1,17 +1,17 @@
 import type { Caller } from "@strata/access";
 import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { checkJsonObject, type JsonObject, jsonEqual } from "../../shared/json-value.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { withExtractedFeatures } from "../../shared/vectors/extracted-features.js";
 import { vectorPayload } from "../../shared/vectors/vector-payload.js";
 import type { CollectionRecord } from "../collections/tables.js";
-import { checkTaxonomyLabels } from "../taxonomies/taxonomy-labels.js";
-import { labelFields } from "./create-document.js";
+import { checkTaxonomyLabels } from "../taxonomies/api.js";
 import { findDocument, resolveDocumentScope } from "./document-access.js";
 import { type DocumentField, documentDeletedEvent, documentUpdatedEvent } from "./document-events.js";
 import { checkText, checkVectors, type FeatureVectors, METADATA_LIMITS } from "./document-input.js";
+import { labelFields } from "./document-labels.js";
+import type { DocumentPorts } from "./ports.js";
 import {
   byFeatureUri,
   DOCUMENTS_TABLE,
@@ -33,7 +33,7 @@ export interface DocumentChanges {
 }
 
 export async function updateDocument(
-  ports: DataPorts,
+  ports: DocumentPorts,
   caller: Caller,
   namespaceId: string,
   collectionIdentifier: string,
@@ -157,7 +157,7 @@ function sameVectors(a: readonly StoredVector[], b: readonly StoredVector[]): bo
  * search returns (hits are re-read from the document store), so it does not fail the call.
  */
 async function forgetVectors(
-  ports: DataPorts,
+  ports: DocumentPorts,
   collection: CollectionRecord,
   documentIds: readonly string[],
   featureUris: readonly string[],
@@ -166,7 +166,7 @@ async function forgetVectors(
 }
 
 export async function deleteDocument(
-  ports: DataPorts,
+  ports: DocumentPorts,
   caller: Caller,
   namespaceId: string,
   collectionIdentifier: string,

@@ -10,13 +10,12 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { newId } from "@strata/ids";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { checkJsonObject, type JsonObject } from "../../shared/json-value.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { withExtractedFeatures } from "../../shared/vectors/extracted-features.js";
 import { vectorPayload } from "../../shared/vectors/vector-payload.js";
 import type { CollectionRecord } from "../collections/tables.js";
-import { checkTaxonomyLabels } from "../taxonomies/taxonomy-labels.js";
+import { checkTaxonomyLabels } from "../taxonomies/api.js";
 import { type DocumentScope, resolveDocumentScope } from "./document-access.js";
 import { documentCreatedEvent } from "./document-events.js";
 import {
@@ -28,6 +27,8 @@ import {
   type FeatureVectors,
   METADATA_LIMITS,
 } from "./document-input.js";
+import { labelFields } from "./document-labels.js";
+import type { DocumentPorts } from "./ports.js";
 import {
   DEFAULT_ACL,
   DOCUMENTS_TABLE,
@@ -35,7 +36,6 @@ import {
   documentKey,
   type StoredVector,
   type TaxonomyLabelRecord,
-  taxonomyTerm,
 } from "./tables.js";
 
 export interface NewDocumentInput {
@@ -67,7 +67,7 @@ export interface InsertedDocument {
  * just before it commits (see DocumentVectors). A refused document leaves nothing behind.
  */
 export async function createDocument(
-  ports: DataPorts,
+  ports: DocumentPorts,
   caller: Caller,
   namespaceId: string,
   collectionIdentifier: string,
@@ -90,7 +90,7 @@ export async function createDocument(
  * may go on with other work.
  */
 export async function insertDocument(
-  ports: DataPorts,
+  ports: DocumentPorts,
   tx: DocStoreSession,
   caller: Caller,
   namespaceId: string,
@@ -148,7 +148,7 @@ export async function insertDocument(
 
 /** Makes the inserted documents' vectors durable and searchable (one write per collection). */
 export async function writeVectors(
-  ports: DataPorts,
+  ports: DocumentPorts,
   documents: readonly InsertedDocument[],
 ): Promise<Result<void, AppError>> {
   const byCollection = new Map<string, InsertedDocument[]>();
@@ -172,13 +172,4 @@ export async function writeVectors(
     if (!written.ok) return written;
   }
   return ok(undefined);
-}
-
-/** The labels and the two fields derived from them for store queries. */
-export function labelFields(labels: readonly TaxonomyLabelRecord[]) {
-  return {
-    taxonomy_labels: labels,
-    taxonomy_ids: [...new Set(labels.map((l) => l.taxonomy_id))],
-    taxonomy_terms: labels.map((l) => taxonomyTerm(l.taxonomy_id, l.label)),
-  };
 }

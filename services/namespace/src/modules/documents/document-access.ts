@@ -2,7 +2,7 @@ import type { Caller } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
-import { resolveCollection } from "../collections/collection-access.js";
+import { resolveCollection } from "../collections/api.js";
 import type { CollectionRecord } from "../collections/tables.js";
 import type { NamespaceRecord } from "../namespaces/tables.js";
 import { DOCUMENTS_TABLE, type DocumentRecord, documentKey } from "./tables.js";

@@ -11,11 +11,10 @@ import {
   parseFilter,
   toDocStoreWhere,
 } from "@strata/filter";
-import { arrayFieldsOf } from "../collections/collection-input.js";
+import { arrayFieldsOf } from "../collections/api.js";
 import type { CollectionRecord } from "../collections/tables.js";
 import type { NamespaceRecord } from "../namespaces/tables.js";
-import { expandTaxonomyFilter } from "../taxonomies/expand-taxonomy.js";
-import { resolveTaxonomy } from "../taxonomies/taxonomy-access.js";
+import { expandTaxonomyFilter, resolveTaxonomy } from "../taxonomies/api.js";
 import { taxonomyTerm } from "./tables.js";
 
 /** Fields every document has and a filter may use, besides `metadata.<indexed field>`. */

@@ -1,15 +1,15 @@
 import type { Caller } from "@strata/access";
 import { listPage, type Where } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { DATA_LIST_LIMIT_MAX, isValidListLimit } from "../../shared/namespace-scope.js";
 import { findDocument, resolveDocumentScope } from "./document-access.js";
 import { compileDocumentFilter, documentStoreWhere } from "./document-filter.js";
+import type { DocumentPorts } from "./ports.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "./tables.js";
 
 export async function getDocument(
-  ports: DataPorts,
+  ports: DocumentPorts,
   caller: Caller,
   namespaceId: string,
   collectionIdentifier: string,
@@ -37,7 +37,7 @@ export interface DocumentListRequest {
 
 /** The collection's documents matching the filter, newest first (created_at descending, ties by key). */
 export async function listDocuments(
-  ports: DataPorts,
+  ports: DocumentPorts,
   caller: Caller,
   namespaceId: string,
   collectionIdentifier: string,

@@ -11,9 +11,9 @@ import {
 } from "@strata/errors";
 import { checkResourceDescription } from "@strata/ids";
 import { requirePermission, resolveNamespace } from "../../shared/namespace-access.js";
-import type { NamespacePorts } from "../../shared/ports.js";
 import { namespaceDeletedEvent, namespaceUpdatedEvent } from "./namespace-events.js";
 import { checkName } from "./namespace-input.js";
+import type { NamespacePorts } from "./ports.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "./tables.js";
 
 export interface NamespaceChanges {

@@ -1,6 +1,8 @@
 import { openFsObjectStore } from "@strata/objectstore";
 import { tempDir } from "@strata/testkit";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { bucketObjects } from "../../adapters/objectstore/bucket-objects.js";
+import { type ModuleAdapters, modulePurgeSteps } from "../../modules.js";
 import { testData } from "../../shared/data-test-support.js";
 import { callerOf } from "../../shared/test-support.js";
 import { createBatch } from "../batches/create-batch.js";
@@ -10,7 +12,7 @@ import { BATCH_CHUNK_SIZE, BATCHES_TABLE } from "../batches/tables.js";
 import { createCollection } from "../collections/create-collection.js";
 import type { NewDocumentInput } from "../documents/create-document.js";
 import { DOCUMENTS_TABLE } from "../documents/tables.js";
-import { type PurgePorts, purgeNamespace } from "./purge-namespace.js";
+import { purgeNamespace } from "./purge-namespace.js";
 
 const URI = "strata://test@v1/embedding";
 
@@ -21,9 +23,10 @@ async function setup() {
   const dir = await tempDir("purge-objects");
   onTestFinished(() => dir.remove());
   const queued: BatchChunkRef[] = [];
-  const ports: PurgePorts & { enqueueChunks: (c: readonly BatchChunkRef[]) => Promise<void> } = {
+  const ports: ModuleAdapters = {
     ...t.ports,
-    objects: await openFsObjectStore({ root: dir.path }),
+    objects: bucketObjects(await openFsObjectStore({ root: dir.path })),
+    maxObjectBytes: 1024,
     enqueueChunks: async (chunks) => {
       queued.push(...chunks);
     },
@@ -44,7 +47,9 @@ async function setup() {
     return batch.value.id;
   };
   const eventsOf = async (prefix: string) => (await t.events()).filter((e) => e.type.startsWith(prefix));
-  return { t, ports, startBatch, eventsOf };
+  // What the namespace.deleted consumer runs: every module's purge step, in the registry's order.
+  const steps = modulePurgeSteps(ports);
+  return { t, ports, steps, startBatch, eventsOf };
 }
 
 describe("purgeNamespace", () => {
@@ -54,7 +59,7 @@ describe("purgeNamespace", () => {
     const first = await processBatchChunk(s.ports, batchId, 0);
     expect(first.ok && first.value.kind).toBe("processed");
 
-    const purged = await purgeNamespace(s.ports, s.t.namespaceId);
+    const purged = await purgeNamespace(s.steps, s.t.namespaceId);
     expect(purged.ok && purged.value).toMatchObject({
       collections: 1,
       documents: BATCH_CHUNK_SIZE,
@@ -63,7 +68,7 @@ describe("purgeNamespace", () => {
 
     const late = await processBatchChunk(s.ports, batchId, 1);
     expect(late).toEqual({ ok: true, value: { kind: "already_done" } });
-    const again = await purgeNamespace(s.ports, s.t.namespaceId);
+    const again = await purgeNamespace(s.steps, s.t.namespaceId);
     expect(again.ok && again.value.batches).toBe(0);
 
     const batchEvents = await s.eventsOf("batch.");
@@ -84,7 +89,7 @@ describe("purgeNamespace", () => {
   it("ends a batch none of whose chunks ran with batch.failed", async () => {
     const s = await setup();
     const batchId = await s.startBatch(3);
-    const purged = await purgeNamespace(s.ports, s.t.namespaceId);
+    const purged = await purgeNamespace(s.steps, s.t.namespaceId);
     expect(purged.ok).toBe(true);
     const batchEvents = await s.eventsOf("batch.");
     expect(batchEvents.map((e) => [e.type, e.data])).toEqual([
@@ -96,7 +101,7 @@ describe("purgeNamespace", () => {
     const s = await setup();
     const batchId = await s.startBatch(2);
     await processBatchChunk(s.ports, batchId, 0);
-    await purgeNamespace(s.ports, s.t.namespaceId);
+    await purgeNamespace(s.steps, s.t.namespaceId);
     expect((await s.eventsOf("batch.")).map((e) => e.type)).toEqual(["batch.completed"]);
   });
 
@@ -104,10 +109,10 @@ describe("purgeNamespace", () => {
     const s = await setup();
     const batchId = await s.startBatch(4);
     await processBatchChunk(s.ports, batchId, 0);
-    await purgeNamespace(s.ports, s.t.otherNamespaceId);
+    await purgeNamespace(s.steps, s.t.otherNamespaceId);
     expect(await s.t.store.table(DOCUMENTS_TABLE).count({ namespace_id: s.t.namespaceId })).toBe(4);
 
-    await purgeNamespace(s.ports, s.t.namespaceId);
+    await purgeNamespace(s.steps, s.t.namespaceId);
     const deleted = await s.eventsOf("document.deleted");
     expect(deleted).toHaveLength(4);
     expect(new Set(deleted.map((e) => (e.data as { cause: string }).cause))).toEqual(

@@ -2,7 +2,7 @@ import type { Caller } from "@strata/access";
 import { listPage, type Where } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
 import { requirePermission, resolveNamespace } from "../../shared/namespace-access.js";
-import type { NamespacePorts } from "../../shared/ports.js";
+import type { NamespacePorts } from "./ports.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "./tables.js";
 
 export const LIST_LIMIT_DEFAULT = 20;

@@ -1,15 +1,14 @@
 import type { Caller } from "@strata/access";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import type { BoundFilterNode } from "@strata/filter";
-import { MAX_K } from "@strata/hotindex";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { parseFeatureUri } from "../../shared/feature-uri.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
-import { resolveCollection } from "../collections/collection-access.js";
+import { resolveCollection } from "../collections/api.js";
 import type { CollectionRecord, FeatureRecord } from "../collections/tables.js";
-import { compileDocumentFilter } from "../documents/document-filter.js";
+import { compileDocumentFilter } from "../documents/api.js";
 import { DOCUMENTS_TABLE, type DocumentRecord, documentKey, type Tier } from "../documents/tables.js";
+import type { SearchPorts } from "./ports.js";
 
 export const MAX_SEARCH_COLLECTIONS = 16;
 
@@ -37,7 +36,7 @@ export interface SearchHit {
  * between a vector write and its commit) or no longer hot.
  */
 export async function searchDocuments(
-  ports: DataPorts,
+  ports: SearchPorts,
   caller: Caller,
   namespaceId: string,
   request: SearchRequest,
@@ -45,7 +44,7 @@ export async function searchDocuments(
   const allowed = requirePermission(caller, "read");
   if (!allowed.ok) return allowed;
   const issues: ValidationIssue[] = [];
-  checkShape(request, issues);
+  checkShape(request, ports.vectors.maxK, issues);
   if (issues.length > 0) return err(validationFailed(issues, "Search is invalid"));
   const namespace = await resolveNamespaceScope(ports.store, caller, namespaceId);
   if (!namespace.ok) return namespace;
@@ -76,7 +75,7 @@ export async function searchDocuments(
     feature,
     vector: request.vector,
     // Asking for the excluded ones too keeps k results when they are among the nearest.
-    k: Math.min(MAX_K, request.topK + excluded.size),
+    k: Math.min(ports.vectors.maxK, request.topK + excluded.size),
     ...(filter === undefined ? {} : { filter }),
     ...(request.scoreThreshold === undefined ? {} : { scoreThreshold: request.scoreThreshold }),
   });
@@ -97,7 +96,7 @@ export async function searchDocuments(
   return ok(results);
 }
 
-function checkShape(request: SearchRequest, issues: ValidationIssue[]): void {
+function checkShape(request: SearchRequest, maxK: number, issues: ValidationIssue[]): void {
   const { collectionIdentifiers: ids } = request;
   if (ids.length === 0 || ids.length > MAX_SEARCH_COLLECTIONS) {
     issues.push({
@@ -106,10 +105,10 @@ function checkShape(request: SearchRequest, issues: ValidationIssue[]): void {
       type: "out_of_range",
     });
   }
-  if (!Number.isInteger(request.topK) || request.topK < 1 || request.topK > MAX_K) {
+  if (!Number.isInteger(request.topK) || request.topK < 1 || request.topK > maxK) {
     issues.push({
       location: "body.top_k",
-      message: `top_k must be an integer in 1..${MAX_K}`,
+      message: `top_k must be an integer in 1..${maxK}`,
       type: "out_of_range",
     });
   }

@@ -10,10 +10,10 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { checkResourceDescription, checkResourceName } from "@strata/ids";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { jsonEqual } from "../../shared/json-value.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import type { TaxonomyPorts } from "./ports.js";
 import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./tables.js";
 import { resolveTaxonomy } from "./taxonomy-access.js";
 import { checkTaxonomyNodes, type TaxonomyNodeInput } from "./taxonomy-input.js";
@@ -27,7 +27,7 @@ export interface TaxonomyChanges {
 }
 
 export async function updateTaxonomy(
-  ports: DataPorts,
+  ports: TaxonomyPorts,
   caller: Caller,
   namespaceId: string,
   identifier: string,
@@ -91,7 +91,7 @@ export async function updateTaxonomy(
 
 /** Deletes a taxonomy that no document uses (one in use answers a validation error naming some users). */
 export async function deleteTaxonomy(
-  ports: DataPorts,
+  ports: TaxonomyPorts,
   caller: Caller,
   namespaceId: string,
   identifier: string,

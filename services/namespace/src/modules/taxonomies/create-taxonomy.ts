@@ -9,9 +9,9 @@ import {
   validationFailed,
 } from "@strata/errors";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import type { TaxonomyPorts } from "./ports.js";
 import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./tables.js";
 import { checkTaxonomyNodes, type TaxonomyNodeInput } from "./taxonomy-input.js";
 
@@ -22,7 +22,7 @@ export interface NewTaxonomyInput {
 }
 
 export async function createTaxonomy(
-  ports: DataPorts,
+  ports: TaxonomyPorts,
   caller: Caller,
   namespaceId: string,
   input: NewTaxonomyInput,

@@ -1,13 +1,13 @@
 import type { Caller } from "@strata/access";
 import { type AppError, ok, type Result } from "@strata/errors";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { listInNamespace, resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import type { TaxonomyPorts } from "./ports.js";
 import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./tables.js";
 import { resolveTaxonomy } from "./taxonomy-access.js";
 
 export async function getTaxonomy(
-  ports: DataPorts,
+  ports: TaxonomyPorts,
   caller: Caller,
   namespaceId: string,
   identifier: string,
@@ -27,7 +27,7 @@ export interface TaxonomyPage {
 
 /** The namespace's taxonomies, newest first. */
 export async function listTaxonomies(
-  ports: DataPorts,
+  ports: TaxonomyPorts,
   caller: Caller,
   namespaceId: string,
   request: { readonly limit: number; readonly cursor: string | undefined },

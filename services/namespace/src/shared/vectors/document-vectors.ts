@@ -61,6 +61,8 @@ export interface VectorHit {
  * the hits from the document store — never a committed document without its vector.
  */
 export interface DocumentVectors {
+  /** The most hits one search may ask for (the hot tier's own limit). */
+  readonly maxK: number;
   write(
     collection: CollectionRecord,
     entries: readonly DocumentVectorEntry[],

@@ -1,11 +1,12 @@
+import type { DocStore } from "@strata/docstore";
 import { type AppError, ok, type Result } from "@strata/errors";
-import type { DataPorts } from "../../domain/data-ports.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "../../modules/collections/tables.js";
 import type { DocumentRecord, StoredVector } from "../../modules/documents/tables.js";
+import type { DocumentVectors } from "./document-vectors.js";
 
 /** The vectors of each document, in the order given (for answers that include features). */
 export async function readDocumentVectors(
-  ports: DataPorts,
+  ports: { readonly store: DocStore; readonly vectors: Pick<DocumentVectors, "read"> },
   documents: readonly DocumentRecord[],
 ): Promise<Result<StoredVector[][], AppError>> {
   const collections = new Map<string, CollectionRecord | undefined>();

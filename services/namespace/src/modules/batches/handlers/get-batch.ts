@@ -1,12 +1,12 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { batchV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
+import type { BatchPorts } from "../ports.js";
 import { getBatch } from "../read-batch.js";
 import { batchToProto } from "./batch-mapping.js";
 
 export function getBatchHandler(
-  ports: DataPorts,
+  ports: BatchPorts,
 ): UnaryHandlerWithCaller<batchV1.GetBatchRequest, batchV1.GetBatchResponse> {
   return async (request, { caller }) => {
     const result = await getBatch(ports, caller, request.namespaceId, request.batchId);

@@ -1,12 +1,12 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { collectionV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { createCollection } from "../create-collection.js";
+import type { CollectionPorts } from "../ports.js";
 import { collectionToProto, featuresFromProto } from "./collection-mapping.js";
 
 export function createCollectionHandler(
-  ports: DataPorts,
+  ports: CollectionPorts,
 ): UnaryHandlerWithCaller<collectionV1.CreateCollectionRequest, collectionV1.CreateCollectionResponse> {
   return async (request, { caller }) => {
     const result = await createCollection(ports, caller, request.namespaceId, {

@@ -1,12 +1,12 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { collectionV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { deleteCollection } from "../delete-collection.js";
+import type { CollectionPorts } from "../ports.js";
 import { collectionToProto } from "./collection-mapping.js";
 
 export function deleteCollectionHandler(
-  ports: DataPorts,
+  ports: CollectionPorts,
 ): UnaryHandlerWithCaller<collectionV1.DeleteCollectionRequest, collectionV1.DeleteCollectionResponse> {
   return async (request, { caller }) => {
     const result = await deleteCollection(ports, caller, request.namespaceId, request.identifier);

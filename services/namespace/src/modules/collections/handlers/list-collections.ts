@@ -1,13 +1,13 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { collectionV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { DATA_LIST_LIMIT_DEFAULT } from "../../../shared/namespace-scope.js";
+import type { CollectionPorts } from "../ports.js";
 import { listCollections } from "../read-collections.js";
 import { collectionToProto } from "./collection-mapping.js";
 
 export function listCollectionsHandler(
-  ports: DataPorts,
+  ports: CollectionPorts,
 ): UnaryHandlerWithCaller<collectionV1.ListCollectionsRequest, collectionV1.ListCollectionsResponse> {
   return async (request, { caller }) => {
     // proto3 cannot tell 0 from unset: 0 means "the default".

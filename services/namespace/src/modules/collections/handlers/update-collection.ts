@@ -1,12 +1,12 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { collectionV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
+import type { CollectionPorts } from "../ports.js";
 import { updateCollection } from "../update-collection.js";
 import { collectionToProto, featuresFromProto } from "./collection-mapping.js";
 
 export function updateCollectionHandler(
-  ports: DataPorts,
+  ports: CollectionPorts,
 ): UnaryHandlerWithCaller<collectionV1.UpdateCollectionRequest, collectionV1.UpdateCollectionResponse> {
   return async (request, { caller }) => {
     const result = await updateCollection(ports, caller, request.namespaceId, request.identifier, {

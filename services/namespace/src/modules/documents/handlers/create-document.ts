@@ -1,12 +1,12 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { createDocument } from "../create-document.js";
+import type { DocumentPorts } from "../ports.js";
 import { aclFromProto, documentToProto, labelsFromProto, vectorsFromProto } from "./document-mapping.js";
 
 export function createDocumentHandler(
-  ports: DataPorts,
+  ports: DocumentPorts,
 ): UnaryHandlerWithCaller<documentV1.CreateDocumentRequest, documentV1.CreateDocumentResponse> {
   return async (request, { caller }) => {
     const result = await createDocument(ports, caller, request.namespaceId, request.collectionIdentifier, {

@@ -1,12 +1,12 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { deleteDocument } from "../change-document.js";
+import type { DocumentPorts } from "../ports.js";
 import { documentToProto } from "./document-mapping.js";
 
 export function deleteDocumentHandler(
-  ports: DataPorts,
+  ports: DocumentPorts,
 ): UnaryHandlerWithCaller<documentV1.DeleteDocumentRequest, documentV1.DeleteDocumentResponse> {
   return async (request, { caller }) => {
     const result = await deleteDocument(

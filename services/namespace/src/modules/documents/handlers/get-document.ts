@@ -1,13 +1,13 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { readDocumentVectors } from "../../../shared/vectors/read-vectors.js";
+import type { DocumentPorts } from "../ports.js";
 import { getDocument } from "../read-documents.js";
 import { documentToProto } from "./document-mapping.js";
 
 export function getDocumentHandler(
-  ports: DataPorts,
+  ports: DocumentPorts,
 ): UnaryHandlerWithCaller<documentV1.GetDocumentRequest, documentV1.GetDocumentResponse> {
   return async (request, { caller }) => {
     const result = await getDocument(

@@ -1,14 +1,14 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { DATA_LIST_LIMIT_DEFAULT } from "../../../shared/namespace-scope.js";
 import { readDocumentVectors } from "../../../shared/vectors/read-vectors.js";
+import type { DocumentPorts } from "../ports.js";
 import { listDocuments } from "../read-documents.js";
 import { documentToProto } from "./document-mapping.js";
 
 export function listDocumentsHandler(
-  ports: DataPorts,
+  ports: DocumentPorts,
 ): UnaryHandlerWithCaller<documentV1.ListDocumentsRequest, documentV1.ListDocumentsResponse> {
   return async (request, { caller }) => {
     const result = await listDocuments(ports, caller, request.namespaceId, request.collectionIdentifier, {

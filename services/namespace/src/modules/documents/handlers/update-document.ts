@@ -1,13 +1,13 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { documentV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { readDocumentVectors } from "../../../shared/vectors/read-vectors.js";
 import { updateDocument } from "../change-document.js";
+import type { DocumentPorts } from "../ports.js";
 import { documentToProto, labelsFromProto, vectorsFromProto } from "./document-mapping.js";
 
 export function updateDocumentHandler(
-  ports: DataPorts,
+  ports: DocumentPorts,
 ): UnaryHandlerWithCaller<documentV1.UpdateDocumentRequest, documentV1.UpdateDocumentResponse> {
   return async (request, { caller }) => {
     const result = await updateDocument(

@@ -1,8 +1,8 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { namespaceV1 } from "@strata/proto";
-import type { NamespacePorts } from "../../../shared/ports.js";
 import { deleteNamespace } from "../change-namespace.js";
+import type { NamespacePorts } from "../ports.js";
 import { namespaceToProto } from "./namespace-mapping.js";
 
 export function deleteNamespaceHandler(

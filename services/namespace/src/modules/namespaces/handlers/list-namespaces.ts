@@ -1,7 +1,7 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { namespaceV1 } from "@strata/proto";
-import type { NamespacePorts } from "../../../shared/ports.js";
+import type { NamespacePorts } from "../ports.js";
 import { LIST_LIMIT_DEFAULT, listNamespaces } from "../read-namespaces.js";
 import { namespaceToProto } from "./namespace-mapping.js";
 

@@ -1,13 +1,13 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import { type searchV1, tierToProto } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { readDocumentVectors } from "../../../shared/vectors/read-vectors.js";
 import { documentToProto } from "../../documents/handlers/document-mapping.js";
+import type { SearchPorts } from "../ports.js";
 import { searchDocuments } from "../search-documents.js";
 
 export function searchDocumentsHandler(
-  ports: DataPorts,
+  ports: SearchPorts,
 ): UnaryHandlerWithCaller<searchV1.SearchDocumentsRequest, searchV1.SearchDocumentsResponse> {
   return async (request, { caller }) => {
     const result = await searchDocuments(ports, caller, request.namespaceId, {

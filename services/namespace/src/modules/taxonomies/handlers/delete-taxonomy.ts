@@ -1,12 +1,12 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { taxonomyV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { deleteTaxonomy } from "../change-taxonomy.js";
+import type { TaxonomyPorts } from "../ports.js";
 import { taxonomyToProto } from "./taxonomy-mapping.js";
 
 export function deleteTaxonomyHandler(
-  ports: DataPorts,
+  ports: TaxonomyPorts,
 ): UnaryHandlerWithCaller<taxonomyV1.DeleteTaxonomyRequest, taxonomyV1.DeleteTaxonomyResponse> {
   return async (request, { caller }) => {
     const result = await deleteTaxonomy(ports, caller, request.namespaceId, request.identifier);

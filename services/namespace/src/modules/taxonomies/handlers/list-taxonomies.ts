@@ -1,13 +1,13 @@
 import { ok } from "@strata/errors";
 import type { UnaryHandlerWithCaller } from "@strata/grpc";
 import type { taxonomyV1 } from "@strata/proto";
-import type { DataPorts } from "../../../domain/data-ports.js";
 import { DATA_LIST_LIMIT_DEFAULT } from "../../../shared/namespace-scope.js";
+import type { TaxonomyPorts } from "../ports.js";
 import { listTaxonomies } from "../read-taxonomies.js";
 import { taxonomyToProto } from "./taxonomy-mapping.js";
 
 export function listTaxonomiesHandler(
-  ports: DataPorts,
+  ports: TaxonomyPorts,
 ): UnaryHandlerWithCaller<taxonomyV1.ListTaxonomiesRequest, taxonomyV1.ListTaxonomiesResponse> {
   return async (request, { caller }) => {
     const result = await listTaxonomies(ports, caller, request.namespaceId, {
