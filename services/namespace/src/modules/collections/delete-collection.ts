@@ -1,16 +1,17 @@
 import type { Caller } from "@strata/access";
-import { CONFLICT, type Conflict, type DocStoreSession, retryOnConflict } from "@strata/docstore";
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
-import { type DocumentDeletionCause, documentDeletedEvent } from "../documents/api.js";
+import {
+  type DeletedPage,
+  type DocumentDeletionCause,
+  deleteCollectionDocumentsPage,
+} from "../documents/api.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
 import { resolveCollection } from "./collection-access.js";
 import type { CollectionPorts } from "./ports.js";
 import { COLLECTIONS_TABLE, type CollectionRecord, displayName } from "./tables.js";
-
-/** Documents deleted per transaction (each with its document.deleted event). */
-export const DELETE_PAGE_SIZE = 200;
 
 export interface DeletedCollection {
   readonly collection: CollectionRecord;
@@ -20,7 +21,8 @@ export interface DeletedCollection {
 /**
  * Deletes a collection and its documents, inside this call:
  *  1. one transaction marks it `deleting` — hidden from reads, closed to writes, its name free;
- *  2. documents go in transactions of DELETE_PAGE_SIZE, each with its document.deleted event;
+ *  2. documents go in transactions of DELETE_PAGE_SIZE (the documents module deletes them), each
+ *     with its document.deleted event;
  *  3. its vectors leave the hot index, and the collection record goes.
  * Limit: the work is proportional to the document count and runs within the caller's deadline. If
  * the call is cut short, the collection stays hidden in `deleting`; repeating the delete with the
@@ -76,8 +78,8 @@ export async function removeCollectionData(
   let deletedDocuments = 0;
   let stalled = 0;
   for (;;) {
-    const page = await ports.store.transaction<PageOutcome, never>(async (tx) =>
-      ok(await deletePage(ports, tx, collection, cause)),
+    const page = await ports.store.transaction<DeletedPage, never>(async (tx) =>
+      ok(await deleteCollectionDocumentsPage(ports, tx, collection.id, cause)),
     );
     if (!page.ok) break;
     deletedDocuments += page.value.deleted;
@@ -102,28 +104,4 @@ export async function removeCollectionData(
     if (finished.ok && finished.value) break;
   }
   return ok(deletedDocuments);
-}
-
-interface PageOutcome {
-  readonly found: number;
-  readonly deleted: number;
-}
-
-async function deletePage(
-  ports: CollectionPorts,
-  tx: DocStoreSession,
-  collection: CollectionRecord,
-  cause: DocumentDeletionCause,
-): Promise<PageOutcome> {
-  const table = tx.table<DocumentRecord>(DOCUMENTS_TABLE);
-  const documents = await table.find({ where: { collection_id: collection.id }, limit: DELETE_PAGE_SIZE });
-  const now = ports.clock();
-  let deleted = 0;
-  for (const { record, version } of documents) {
-    // A document changed since the read is left for the next page, never deleted without its event.
-    if (!(await table.delete(record.id, version))) continue;
-    await ports.appendEvent(tx, documentDeletedEvent(record, cause, now));
-    deleted += 1;
-  }
-  return { found: documents.length, deleted };
 }
