@@ -287,7 +287,10 @@ describe("objects", () => {
   it("refuses an upload past the size limit with 413, keeping nothing", async () => {
     const before = await storedFiles();
     const tooBig = await upload("huge.bin", randomBytes(MAX_OBJECT_BYTES + MiB));
-    expectErrorBody(tooBig, 413, "PayloadTooLargeError");
+    const refusal = expectErrorBody(tooBig, 413, "PayloadTooLargeError");
+    // The message and the details name the same limit: the object size limit, not the JSON body's.
+    expect(refusal.message).toContain(String(MAX_OBJECT_BYTES));
+    expect(refusal.details).toEqual({ limit_bytes: MAX_OBJECT_BYTES });
     expect((await listKeys("?prefix=huge")).data).toEqual([]);
     // HEAD answers have no body: the status is all there is.
     expect((await platform.call("HEAD", objects("/huge.bin"), { namespace: namespaceId })).status).toBe(404);

@@ -136,4 +136,48 @@ describe("deleting a namespace", () => {
     expect(search.status, JSON.stringify(search.body)).toBe(200);
     expect(search.body.results.length).toBeGreaterThan(0);
   });
+
+  it("revokes the keys restricted to it alone and takes it off the others", async () => {
+    const created = await platform.call<{ namespace_id: string }>("POST", "/v1/namespaces", {
+      body: { namespace_name: "short-lived" },
+    });
+    expect(created.status).toBe(201);
+    const gone = created.body.namespace_id;
+    const lasting = await platform.call<{ namespace_id: string }>("POST", "/v1/namespaces", {
+      body: { namespace_name: "lasting" },
+    });
+    const kept = lasting.body.namespace_id;
+    const keyFor = async (namespaces: string[]) => {
+      const key = await platform.call<{ api_key: string; key_id: string }>("POST", "/v1/api-keys", {
+        body: { name: "scoped", permissions: ["read"], namespaces },
+      });
+      expect(key.status, JSON.stringify(key.body)).toBe(201);
+      return key.body;
+    };
+    const only = await keyFor([gone]);
+    const both = await keyFor([gone, kept]);
+    const whoami = (key: string, namespace: string) => platform.call("GET", "/v1/whoami", { key, namespace });
+    expect((await whoami(only.api_key, gone)).status).toBe(200);
+
+    expect((await platform.call("DELETE", `/v1/namespaces/${gone}`)).status).toBe(200);
+
+    // The revocation reaches the gateway's key cache by event: 401, not a key that could come back.
+    await waitUntil(async () => (await whoami(only.api_key, kept)).status === 401, 10_000);
+    const listed = await platform.call<{ status: string; namespaces: string[] }>(
+      "GET",
+      `/v1/api-keys/${only.key_id}`,
+    );
+    expect(listed.body).toMatchObject({ status: "revoked", namespaces: [gone] });
+    await waitUntil(
+      async () =>
+        (await platform.call<{ namespaces: string[] }>("GET", `/v1/api-keys/${both.key_id}`)).body.namespaces
+          .length === 1,
+      10_000,
+    );
+    expect((await platform.call("GET", `/v1/api-keys/${both.key_id}`)).body).toMatchObject({
+      status: "active",
+      namespaces: [kept],
+    });
+    expect((await whoami(both.api_key, kept)).status).toBe(200);
+  });
 });

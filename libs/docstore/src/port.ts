@@ -25,6 +25,8 @@ export interface FieldOperators {
   readonly $exists?: boolean;
   /** The field is an array that holds this value. */
   readonly $contains?: Scalar;
+  /** The field is an array that holds at least one of these values (an empty list matches nothing). */
+  readonly $containsAny?: readonly Scalar[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { assertFieldPath } from "./names.js";
 import type { FieldOperators, Scalar, Where } from "./port.js";
+import { mergeSetConditions } from "./where-sets.js";
 
 /**
  * A validated, normalised form of `Where` that every adapter translates. `$ne`, `$nin` and `$exists`
@@ -15,7 +16,8 @@ export type WhereNode =
   | { readonly kind: "eq"; readonly path: string; readonly value: Scalar }
   | { readonly kind: "cmp"; readonly path: string; readonly op: CompareOp; readonly value: string | number }
   | { readonly kind: "in"; readonly path: string; readonly values: readonly Scalar[] }
-  | { readonly kind: "contains"; readonly path: string; readonly value: Scalar };
+  | { readonly kind: "contains"; readonly path: string; readonly value: Scalar }
+  | { readonly kind: "containsAny"; readonly path: string; readonly values: readonly Scalar[] };
 
 export const MATCH_ALL: WhereNode = { kind: "and", nodes: [] };
 
@@ -30,6 +32,7 @@ const FIELD_OPERATORS = new Set([
   "$nin",
   "$exists",
   "$contains",
+  "$containsAny",
 ]);
 
 function fail(message: string): never {
@@ -83,6 +86,8 @@ function fieldNode(path: string, op: string, value: unknown): WhereNode {
     }
     case "$contains":
       return { kind: "contains", path, value: scalar(value, at) };
+    case "$containsAny":
+      return { kind: "containsAny", path, values: scalarList(value, at) };
     default:
       return fail(`${path}: unknown operator ${op}`);
   }
@@ -113,7 +118,7 @@ export function parseWhere(where: Where | undefined): WhereNode {
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue;
     if (key === "$and") nodes.push({ kind: "and", nodes: subQueries(value, key) });
-    else if (key === "$or") nodes.push({ kind: "or", nodes: subQueries(value, key) });
+    else if (key === "$or") nodes.push({ kind: "or", nodes: mergeSetConditions(subQueries(value, key)) });
     else if (key === "$not") {
       if (!isPlainObject(value)) fail("$not expects a query");
       nodes.push({ kind: "not", node: parseWhere(value as Where) });

@@ -28,6 +28,7 @@ const leaf: fc.Arbitrary<Where> = fc.oneof(
   fc.tuple(field, fc.array(scalar, { maxLength: 3 })).map(([f, vs]) => ({ [f]: { $nin: vs } })),
   fc.tuple(field, fc.boolean()).map(([f, e]) => ({ [f]: { $exists: e } })),
   fc.tuple(field, scalar).map(([f, v]) => ({ [f]: { $contains: v } })),
+  fc.tuple(field, fc.array(scalar, { maxLength: 3 })).map(([f, vs]) => ({ [f]: { $containsAny: vs } })),
 );
 const where: fc.Arbitrary<Where> = fc.letrec<{ w: Where }>((tie) => ({
   w: fc.oneof(

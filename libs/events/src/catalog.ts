@@ -46,12 +46,15 @@ export const eventCatalog = {
   },
   "api_key.revoked": {
     scope: "organization",
-    summary: "An API key stopped working, by revocation or because a rotation ended its overlap at once.",
+    summary:
+      "An API key stopped working: revoked, ended at once by a rotation, or its only namespace was deleted.",
     data: z.object({
       key_id: z.string(),
       organization_id: z.string(),
       revoked_at: isoTime,
-      reason: z.enum(["revoked", "rotated"]),
+      reason: z
+        .enum(["revoked", "rotated", "namespace_deleted"])
+        .describe("Revoked by a caller, ended by a rotation, or restricted to a namespace that was deleted"),
     }),
   },
   "api_key.rotated": {

@@ -30,7 +30,13 @@ export type { CallerContext } from "./bind-caller.js";
 export { bindCaller } from "./bind-caller.js";
 export { formatCallerRef, parseCallerRef } from "./caller-ref.js";
 export { toFilterJson } from "./filter-json.js";
-export { MAX_CONDITIONS, MAX_DEPTH, MAX_SET_VALUES, MAX_STRING_LENGTH } from "./limits.js";
+export {
+  MAX_CONDITIONS,
+  MAX_DEPTH,
+  MAX_EXPANDED_VALUES,
+  MAX_SET_VALUES,
+  MAX_STRING_LENGTH,
+} from "./limits.js";
 export type { FilterJson, ParseFilterOptions } from "./parse-filter.js";
 export { parseFilter } from "./parse-filter.js";
 export { evaluate, readPath, toPredicate } from "./predicate.js";

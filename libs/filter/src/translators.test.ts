@@ -4,6 +4,7 @@ import type { Where } from "@strata/docstore";
 import { describe, expect, it } from "vitest";
 import type { BoundFilterNode } from "./ast.js";
 import { MATCH_ALL, MATCH_NOTHING } from "./ast.js";
+import { MAX_EXPANDED_VALUES } from "./limits.js";
 import { parseFilter } from "./parse-filter.js";
 import { toDocStoreWhere } from "./to-docstore-where.js";
 import { toQdrantFilter } from "./to-qdrant-filter.js";
@@ -43,11 +44,7 @@ describe("toDocStoreWhere", () => {
           $or: [
             { $or: [{ "metadata.genre": { $eq: "drama" } }, { "metadata.genre": { $contains: "drama" } }] },
             {
-              $or: [
-                { "metadata.tags": { $in: ["a", 1] } },
-                { "metadata.tags": { $contains: "a" } },
-                { "metadata.tags": { $contains: 1 } },
-              ],
+              $or: [{ "metadata.tags": { $in: ["a", 1] } }, { "metadata.tags": { $containsAny: ["a", 1] } }],
             },
           ],
         },
@@ -68,6 +65,45 @@ describe("toDocStoreWhere", () => {
     expect(value(toDocStoreWhere(bound({ field: "n", operator: "contains", value: 2 })))).toEqual({
       $or: [{ n: { $eq: 2 } }, { n: { $contains: 2 } }],
     });
+  });
+});
+
+describe("toDocStoreWhere on expanded filters", () => {
+  // What the namespace service makes of a taxonomy filter: one alternative per label below the node.
+  const expanded = (labels: number): BoundFilterNode => ({
+    kind: "or",
+    nodes: Array.from({ length: labels }, (_, i) => ({
+      kind: "condition",
+      field: "taxonomy_terms",
+      operator: "contains",
+      value: `tax_1:label_${i}`,
+    })),
+  });
+  const arrayFields = new Set(["taxonomy_terms"]);
+
+  it("translates up to MAX_EXPANDED_VALUES values, counting sets by their size", () => {
+    expect(toDocStoreWhere(expanded(MAX_EXPANDED_VALUES), { arrayFields }).ok).toBe(true);
+    const values = Array.from({ length: MAX_EXPANDED_VALUES - 1 }, (_, i) => i);
+    const atLimit: BoundFilterNode = {
+      kind: "and",
+      nodes: [
+        { kind: "condition", field: "n", operator: "nin", value: values },
+        { kind: "condition", field: "n", operator: "gt", value: 1 },
+      ],
+    };
+    expect(toDocStoreWhere(atLimit).ok).toBe(true);
+  });
+
+  it("refuses a filter expanded past MAX_EXPANDED_VALUES with a validation error (422)", () => {
+    const r = toDocStoreWhere({ kind: "not", node: expanded(MAX_EXPANDED_VALUES + 1) }, { arrayFields });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).toMatchObject({
+        kind: "validation",
+        details: { values: MAX_EXPANDED_VALUES + 1, limit: MAX_EXPANDED_VALUES },
+      });
+      expect(r.error.message).toMatch(/at most 50000/);
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import type { Logger } from "@strata/logger";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
 import { bootstrapFileSink } from "./adapters/bootstrap-file.js";
 import { type AuthConfig, storeLocationOf } from "./config.js";
+import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
 import { bootstrapIfEmpty } from "./domain/bootstrap.js";
 import type { AuthPorts } from "./domain/ports.js";
 import { AUTH_TABLE_SPECS } from "./domain/tables.js";
@@ -50,12 +51,18 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       logger,
       services: authGrpcServices(ports),
     });
+    const namespaceKeys = await startNamespaceDeletedConsumer({ nc, ports, logger });
+    let stopped: Promise<void> | undefined;
     return {
       name: "auth",
       grpcAddress: server.address,
       bootstrap,
       ready: runtime.ready,
-      stop: () => runtime.stop(server),
+      // The consumer first: a key change in progress finishes before the store closes.
+      stop: () => {
+        stopped ??= namespaceKeys.stop().then(() => runtime.stop(server));
+        return stopped;
+      },
     };
   } catch (exception: unknown) {
     await runtime.abort();

@@ -11,6 +11,7 @@ import type { Backends } from "./backends/backends.js";
 import { type GatewayConfig, settingsOf } from "./config.js";
 import { installAuthentication } from "./http/authenticate.js";
 import { appErrorOf, clientErrorHandler, installErrorHandling, sendAppError } from "./http/errors.js";
+import { FailedAuthLimiter } from "./http/failed-auth-limiter.js";
 import { createGatewayMetrics, installRequestMetrics } from "./http/metrics.js";
 import { registerDocsPage, registerOpenApi } from "./http/openapi.js";
 import { createRateLimitCheck } from "./http/rate-limit.js";
@@ -84,6 +85,8 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
     genReqId: () => newId("request"),
     requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
+    // request.ip is the client's only through the proxies named here (per-address failure limits).
+    ...(config.trustedProxies.length > 0 ? { trustProxy: [...config.trustedProxies] } : {}),
     return503OnClosing: false,
     serverFactory: tracingServerFactory,
     clientErrorHandler,
@@ -120,7 +123,8 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   installRequestMetrics(app, metrics);
   installSpanNaming(app);
   const rateLimit = await createRateLimitCheck(app, config.rateLimit);
-  installAuthentication(app, { verifier, rateLimit });
+  const failedAuth = new FailedAuthLimiter(config.failedAuthLimit);
+  installAuthentication(app, { verifier, rateLimit, failedAuth });
 
   await registerOpenApi(app, { version: GATEWAY_VERSION });
   const routeDeps: RouteDeps = {

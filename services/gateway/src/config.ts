@@ -2,6 +2,7 @@ import {
   type Env,
   envDurationMs,
   envInt,
+  envList,
   envLogLevel,
   envPort,
   envString,
@@ -37,6 +38,14 @@ export const gatewayConfigSchema = z.object({
   /** Requests per API key per window. */
   GATEWAY_RATE_LIMIT_MAX: envInt(6000, { min: 1, max: 100_000_000 }),
   GATEWAY_RATE_LIMIT_WINDOW: envDurationMs(60_000),
+  /** Failed authentications per client address per window before it gets 429; 0 turns it off. */
+  GATEWAY_AUTH_FAILURE_LIMIT: envInt(100, { min: 0, max: 100_000_000 }),
+  GATEWAY_AUTH_FAILURE_WINDOW: envDurationMs(60_000),
+  /**
+   * Proxies whose X-Forwarded-For names the client (comma list of addresses or CIDRs). Behind a load
+   * balancer, without it every client has the balancer's address and shares one failure budget.
+   */
+  GATEWAY_TRUSTED_PROXIES: envList([]),
   GATEWAY_AUTH_CACHE_TTL: envDurationMs(30_000),
   GATEWAY_NAMESPACE_CACHE_TTL: envDurationMs(30_000),
   /** How long one gRPC call may take before the request answers 503. */
@@ -63,6 +72,8 @@ export interface GatewaySettings {
   readonly bodyLimitBytes: number;
   readonly batchBodyLimitBytes: number;
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
+  readonly failedAuthLimit: { readonly max: number; readonly windowMs: number };
+  readonly trustedProxies: readonly string[];
   readonly authCacheTtlMs: number;
   readonly namespaceCacheTtlMs: number;
   readonly grpcDeadlineMs: number;
@@ -80,6 +91,8 @@ export function settingsOf(config: GatewayConfig): GatewaySettings {
     bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES,
     batchBodyLimitBytes: config.GATEWAY_BATCH_BODY_LIMIT_BYTES,
     rateLimit: { max: config.GATEWAY_RATE_LIMIT_MAX, windowMs: config.GATEWAY_RATE_LIMIT_WINDOW },
+    failedAuthLimit: { max: config.GATEWAY_AUTH_FAILURE_LIMIT, windowMs: config.GATEWAY_AUTH_FAILURE_WINDOW },
+    trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
     authCacheTtlMs: config.GATEWAY_AUTH_CACHE_TTL,
     namespaceCacheTtlMs: config.GATEWAY_NAMESPACE_CACHE_TTL,
     grpcDeadlineMs: config.GATEWAY_GRPC_DEADLINE,

@@ -26,7 +26,12 @@ async function* uploadOf(
   extra: Partial<bucketV1.PutObjectHeader> = {},
 ): AsyncGenerator<bucketV1.PutObjectRequest> {
   yield { header: { namespaceId, bucket: "media", key, contentType: "text/plain", ...extra } };
-  for (const chunk of chunks) yield { chunk: Buffer.from(chunk) };
+  let size = 0;
+  for (const chunk of chunks) {
+    size += chunk.length;
+    yield { chunk: Buffer.from(chunk) };
+  }
+  yield { end: { size } };
 }
 
 const put = (messages: AsyncIterable<bucketV1.PutObjectRequest>, caller: Caller = admin) =>
@@ -89,6 +94,31 @@ describe("bucket service over gRPC", () => {
     expect(refused.ok ? undefined : refused.error.kind).toBe("payload_too_large");
     // Bounded by the limit plus what flow control let through, not by the (endless) body.
     expect(sent).toBeLessThan(MAX + 4 * 1024 * 1024);
+  });
+
+  it("keeps nothing of an upload that stops before its end marker or miscounts it", async () => {
+    expect((await put(uploadOf("kept.txt", [Buffer.from("the original")]))).ok).toBe(true);
+    const withoutEnd = await put(
+      (async function* () {
+        yield { header: { namespaceId, bucket: "media", key: "kept.txt", contentType: "text/plain" } };
+        yield { chunk: Buffer.from("trunc") };
+      })(),
+    );
+    expect(withoutEnd.ok ? undefined : withoutEnd.error.kind).toBe("bad_request");
+    const miscounted = await put(
+      (async function* () {
+        yield { header: { namespaceId, bucket: "media", key: "kept.txt", contentType: "text/plain" } };
+        yield { chunk: Buffer.from("trunc") };
+        yield { end: { size: 1000 } };
+      })(),
+    );
+    expect(miscounted.ok ? undefined : miscounted.error.kind).toBe("bad_request");
+    const head = await callUnary(
+      h.buckets.headObject.bind(h.buckets),
+      { namespaceId, bucket: "media", key: "kept.txt" },
+      { caller: admin },
+    );
+    expect(head.ok ? head.value.object?.size : undefined).toBe("the original".length);
   });
 
   it("maps errors before the first downloaded message to the service's AppError", async () => {

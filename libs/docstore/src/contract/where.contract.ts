@@ -74,6 +74,22 @@ const CASES: ReadonlyArray<readonly [string, Where, readonly string[]]> = [
   ["$contains true", { mixed: { $contains: true } }, ["r4"]],
   ["$contains null", { mixed: { $contains: null } }, ["r4"]],
   ["$contains does not look into objects", { meta: { $contains: "en" } }, []],
+  ["$containsAny", { tags: { $containsAny: ["x", 2] } }, ["r1", "r5"]],
+  ["$containsAny is type-strict", { tags: { $containsAny: ["1", "2", true] } }, []],
+  ["$containsAny with true and null", { mixed: { $containsAny: [true, null] } }, ["r4"]],
+  ["empty $containsAny", { tags: { $containsAny: [] } }, []],
+  ["$containsAny looks only into arrays", { tags: { $containsAny: ["x"] }, name: "delta" }, []],
+  ["$not of $containsAny", { $not: { tags: { $containsAny: ["y", 1] } } }, ["r3", "r4"]],
+  [
+    "an $or of equalities on one field",
+    { $or: [{ n: 1 }, { n: "3" }, { n: { $in: [null] } }] },
+    ["r1", "r4", "r5"],
+  ],
+  [
+    "an $or of $contains on one field",
+    { $or: [{ tags: { $contains: "x" } }, { tags: { $contains: 2 } }] },
+    ["r1", "r5"],
+  ],
   ["equality never matches an array", { tags: "x" }, ["r4"]],
   ["dotted paths do not reach into arrays", { "items.k": 1 }, []],
   ["a path through an array is absent", { "items.k": { $exists: false } }, ALL],
@@ -106,6 +122,25 @@ export function whereContract(ctx: ContractContext): void {
     it.each(CASES)("%s", async (_name, where, expected) => {
       expect(idsOf(await t.find({ where }))).toEqual(expected);
       expect(await t.count(where)).toBe(expected.length);
+    });
+
+    // Callers expand filters (a taxonomy label and its descendants) into thousands of alternatives.
+    it("answers an $or of 3,000 alternatives on one field", async () => {
+      const labels = Array.from({ length: 3_000 }, (_, i) => `label_${i}`);
+      const contains: Where = { $or: [...labels, "y"].map((v) => ({ tags: { $contains: v } })) };
+      expect(idsOf(await t.find({ where: contains }))).toEqual(["r1", "r2"]);
+      const equal: Where = {
+        $or: [...labels, "beta"].map((v) => ({ $or: [{ name: v }, { tags: { $contains: v } }] })),
+      };
+      expect(idsOf(await t.find({ where: equal }))).toEqual(["r2"]);
+      expect(await t.count({ $not: equal })).toBe(4);
+    });
+
+    it("answers $and and $or of 3,000 conditions on different fields", async () => {
+      const ranges: Where[] = Array.from({ length: 3_000 }, (_, i) => ({ [`f${i}`]: { $gt: i } }));
+      expect(idsOf(await t.find({ where: { $or: [...ranges, { name: "gamma" }] } }))).toEqual(["r3"]);
+      const absent: Where[] = Array.from({ length: 3_000 }, (_, i) => ({ [`f${i}`]: { $exists: false } }));
+      expect(idsOf(await t.find({ where: { $and: [...absent, { n: { $lt: 3 } }] } }))).toEqual(["r1", "r2"]);
     });
 
     it("deleteMany removes exactly what a query finds", async () => {

@@ -21,8 +21,10 @@ export function evaluate(node: WhereNode, record: object): boolean {
       return !evaluate(node.node, record);
     case "eq":
       return scalarEquals(readPath(record, node.path), node.value);
-    case "in":
-      return node.values.some((value) => scalarEquals(readPath(record, node.path), value));
+    case "in": {
+      const actual = readPath(record, node.path);
+      return valueSet(node).has(actual === undefined ? null : actual);
+    }
     case "cmp": {
       const actual = readPath(record, node.path);
       if (typeof actual !== typeof node.value) return false;
@@ -36,7 +38,26 @@ export function evaluate(node: WhereNode, record: object): boolean {
       const actual = readPath(record, node.path);
       return Array.isArray(actual) && actual.some((item: unknown) => item === node.value);
     }
+    case "containsAny": {
+      const actual = readPath(record, node.path);
+      if (!Array.isArray(actual)) return false;
+      const values = valueSet(node);
+      return actual.some((item: unknown) => values.has(item));
+    }
   }
+}
+
+// Sets can hold thousands of values (an expanded taxonomy filter) and are tested once per record.
+const sets = new WeakMap<object, ReadonlySet<unknown>>();
+
+/** The node's values as a Set (SameValueZero: as strict as `===` for finite numbers). */
+function valueSet(node: { readonly values: readonly Scalar[] }): ReadonlySet<unknown> {
+  let set = sets.get(node);
+  if (set === undefined) {
+    set = new Set(node.values);
+    sets.set(node, set);
+  }
+  return set;
 }
 
 /** The value at a dotted path; undefined when any step is missing or not an object. */

@@ -30,6 +30,20 @@ describe("Mongo filter translation", () => {
     });
   });
 
+  it("uses $elemMatch with $in for $containsAny, and an $or of equalities on one field becomes one set", () => {
+    expect(whereToFilter(parseWhere({ tags: { $containsAny: ["x", 1] } }))).toEqual({
+      tags: { $elemMatch: { $in: ["x", 1] } },
+    });
+    expect(whereToFilter(parseWhere({ tags: { $containsAny: [] } }))).toEqual({ _id: { $in: [] } });
+    const wide = { $or: ["a", "b", "c"].map((v) => ({ $or: [{ t: v }, { t: { $contains: v } }] })) };
+    expect(whereToFilter(parseWhere(wide))).toEqual({
+      $or: [
+        { t: { $in: ["a", "b", "c"], $not: { $type: "array" } } },
+        { t: { $elemMatch: { $in: ["a", "b", "c"] } } },
+      ],
+    });
+  });
+
   it("always sorts by _id last", () => {
     expect(orderToSort([{ field: "n", direction: "desc" }])).toEqual([
       ["n", -1],

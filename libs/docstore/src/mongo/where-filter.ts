@@ -56,10 +56,11 @@ function inList(field: string, values: readonly Scalar[]): MongoFilter {
   return branches.length === 0 ? NOTHING : { $or: branches };
 }
 
-function contains(field: string, value: Scalar): MongoFilter {
+/** An element of the array field matches `element`. */
+function elementMatch(field: string, element: Document): MongoFilter {
   // $elemMatch only matches arrays, and the field itself must be one (no NOT_ARRAY on the leaf).
   const guards = prefixes(field).map((prefix) => ({ [prefix]: NOT_ARRAY }));
-  const leaf = { [field]: { $elemMatch: { $eq: value } } };
+  const leaf = { [field]: { $elemMatch: element } };
   return guards.length === 0 ? leaf : { $and: [...guards, leaf] };
 }
 
@@ -78,7 +79,9 @@ export function whereToFilter(node: WhereNode): MongoFilter {
     case "in":
       return inList(mongoField(node.path), node.values);
     case "contains":
-      return contains(mongoField(node.path), node.value);
+      return elementMatch(mongoField(node.path), { $eq: node.value });
+    case "containsAny":
+      return node.values.length === 0 ? NOTHING : elementMatch(mongoField(node.path), { $in: node.values });
   }
 }
 

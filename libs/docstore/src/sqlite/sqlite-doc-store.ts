@@ -149,5 +149,9 @@ export function openSqliteDocStore(options: SqliteDocStoreOptions): DocStore {
   db.pragma("synchronous = NORMAL");
   db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
   db.pragma("foreign_keys = OFF");
+  // Deleted data must leave the disk (DESIGN §6): freed pages are zeroed rather than kept as they
+  // were, and the WAL is cut back after each checkpoint instead of keeping old frames at its tail.
+  db.pragma("secure_delete = ON");
+  db.pragma("journal_size_limit = 0");
   return new SqliteDocStore(db);
 }

@@ -53,19 +53,19 @@ function cmp(path: string, op: keyof typeof CMP_SQL, value: string | number, par
   return `(${v} ${CMP_SQL[op]} ?${bound} AND ${NUMBER_GUARD(path)})`;
 }
 
+/** The values of one JSON type as a single bound JSON array, so a set of any size is one parameter. */
+function jsonSet(values: readonly (string | number)[], params: unknown[]): string {
+  params.push(JSON.stringify(values));
+  return "(SELECT value FROM json_each(?))";
+}
+
 function inList(path: string, values: readonly Scalar[], params: unknown[]): string {
   const strings = values.filter((x): x is string => typeof x === "string");
   const numbers = values.filter((x): x is number => typeof x === "number");
   const parts: string[] = [];
   const v = valueExpr(path);
-  if (strings.length > 0) {
-    params.push(...strings);
-    parts.push(`(${v} IN (${strings.map(() => "?").join(", ")}) AND ${typeExpr(path)} IS 'text')`);
-  }
-  if (numbers.length > 0) {
-    params.push(...numbers);
-    parts.push(`(${v} IN (${numbers.map(() => "?").join(", ")}) AND ${NUMBER_GUARD(path)})`);
-  }
+  if (strings.length > 0) parts.push(`(${v} IN ${jsonSet(strings, params)} AND ${typeExpr(path)} IS 'text')`);
+  if (numbers.length > 0) parts.push(`(${v} IN ${jsonSet(numbers, params)} AND ${NUMBER_GUARD(path)})`);
   for (const b of [true, false]) {
     if (values.includes(b)) parts.push(eq(path, b, params));
   }
@@ -73,28 +73,69 @@ function inList(path: string, values: readonly Scalar[], params: unknown[]): str
   return parts.length === 0 ? "0" : `(${parts.join(" OR ")})`;
 }
 
-function contains(path: string, value: Scalar, params: unknown[]): string {
-  if (path === "id") return "0";
-  let element: string;
-  if (value === null) element = "je.type IS 'null'";
-  else if (typeof value === "boolean") element = `je.type IS '${value}'`;
-  else {
-    params.push(value);
-    element =
-      typeof value === "string"
-        ? "je.value = ? AND je.type IS 'text'"
-        : "je.value = ? AND je.type IN ('integer', 'real')";
-  }
+/** An element of the array at `path` satisfies `element` (a test on `je.value` / `je.type`). */
+function anyElement(path: string, element: string): string {
   // json_each also walks objects and yields scalars themselves, hence the array guard.
   return `(${typeExpr(path)} IS 'array' AND EXISTS (SELECT 1 FROM json_each(body, '$.${path}') AS je WHERE ${element}))`;
+}
+
+function contains(path: string, value: Scalar, params: unknown[]): string {
+  if (path === "id") return "0";
+  if (value === null) return anyElement(path, "je.type IS 'null'");
+  if (typeof value === "boolean") return anyElement(path, `je.type IS '${value}'`);
+  params.push(value);
+  return anyElement(
+    path,
+    typeof value === "string"
+      ? "je.value = ? AND je.type IS 'text'"
+      : "je.value = ? AND je.type IN ('integer', 'real')",
+  );
+}
+
+function containsAny(path: string, values: readonly Scalar[], params: unknown[]): string {
+  if (path === "id" || values.length === 0) return "0";
+  const strings = values.filter((x): x is string => typeof x === "string");
+  const numbers = values.filter((x): x is number => typeof x === "number");
+  const tests: string[] = [];
+  if (strings.length > 0) tests.push(`(je.type IS 'text' AND je.value IN ${jsonSet(strings, params)})`);
+  if (numbers.length > 0)
+    tests.push(`(je.type IN ('integer', 'real') AND je.value IN ${jsonSet(numbers, params)})`);
+  for (const b of [true, false]) if (values.includes(b)) tests.push(`je.type IS '${b}'`);
+  if (values.includes(null)) tests.push("je.type IS 'null'");
+  return anyElement(path, tests.join(" OR "));
+}
+
+/** Most operands joined in one flat chain: SQLite nests `a OR b OR c …` one level per operand. */
+const CHAIN = 16;
+
+/**
+ * `parts` joined with AND / OR, grouped in parenthesised chains of at most CHAIN operands so the
+ * expression tree grows with the logarithm of the count (SQLite refuses trees deeper than 1,000).
+ */
+function joinBalanced(parts: readonly string[], op: "AND" | "OR"): string {
+  if (parts.length <= CHAIN) return `(${parts.join(` ${op} `)})`;
+  const groups: string[] = [];
+  const size = Math.ceil(parts.length / CHAIN);
+  for (let i = 0; i < parts.length; i += size) groups.push(joinBalanced(parts.slice(i, i + size), op));
+  return joinBalanced(groups, op);
 }
 
 function build(node: WhereNode, params: unknown[]): string {
   switch (node.kind) {
     case "and":
-      return node.nodes.length === 0 ? "1" : `(${node.nodes.map((n) => build(n, params)).join(" AND ")})`;
+      return node.nodes.length === 0
+        ? "1"
+        : joinBalanced(
+            node.nodes.map((n) => build(n, params)),
+            "AND",
+          );
     case "or":
-      return node.nodes.length === 0 ? "0" : `(${node.nodes.map((n) => build(n, params)).join(" OR ")})`;
+      return node.nodes.length === 0
+        ? "0"
+        : joinBalanced(
+            node.nodes.map((n) => build(n, params)),
+            "OR",
+          );
     case "not":
       return `(NOT ${build(node.node, params)})`;
     case "eq":
@@ -105,6 +146,8 @@ function build(node: WhereNode, params: unknown[]): string {
       return inList(node.path, node.values, params);
     case "contains":
       return contains(node.path, node.value, params);
+    case "containsAny":
+      return containsAny(node.path, node.values, params);
   }
 }
 

@@ -37,6 +37,8 @@ export const DEFAULT_PLANNER: PlannerOptions = {
 /** Most graph candidates fetched for one query before giving up on the graph and scanning. */
 const MAX_GRAPH_CANDIDATES = 4_096;
 const SAMPLE = 1_024;
+/** Evenly spread graph nodes scored exactly to check each graph answer (see `graphMissed`). */
+const PROBE_SAMPLE = 1_024;
 
 export type SearchPath = "exact_candidates" | "exact_full" | "graph";
 
@@ -50,7 +52,8 @@ export interface Ranked {
  * (few candidates from the field postings, or few matches in a sample) the matching vectors are
  * scored exactly — a filtered graph walk would be slower and can miss results; otherwise the graph
  * is searched with enough extra candidates for the filter's selectivity, the appendable segment is
- * scanned exactly, and if fewer than k matches come back the whole space is scanned exactly.
+ * scanned exactly, and if fewer than k matches come back — or an exactly scored sample of the graph
+ * beats what the walk found — the whole space is scanned exactly.
  * Either way every score is exact, and k matches are returned whenever k exist.
  */
 export function searchSpace(
@@ -100,6 +103,7 @@ export function searchSpace(
     scanSlots(found, accept, score, attempt);
     scanRange(space.indexedUpTo, table.slotCount, accept, score, attempt);
     if (attempt.length >= query.k) {
+      if (graphMissed(space, found, attempt.floor, accept, score)) break;
       for (const r of attempt.sorted()) top.push(r.score, r.slot);
       return finish("graph");
     }
@@ -109,6 +113,30 @@ export function searchSpace(
   }
   scanRange(0, table.slotCount, accept, score, top);
   return finish("exact_full");
+}
+
+/**
+ * Whether a node of an evenly spread sample of the graph matches and scores above the k-th result
+ * the walk found: then that answer is provably not the top k. This is how a walk captured by a dense
+ * region shows. Vectors added as one tight cluster link almost only to each other (every candidate
+ * an insert sees is in the cluster, so the neighbour selection keeps no way out); a query that is
+ * nearer to older vectors but is routed into the cluster then returns k cluster members and misses
+ * its true neighbours entirely (issue 8, finding 7). Neither a larger insert beam nor another insert
+ * order gives the cluster links out (measured: README), so the answer is checked instead.
+ */
+function graphMissed(
+  space: SearchableSpace,
+  found: readonly number[],
+  floor: number,
+  accept: (slot: number) => boolean,
+  score: (slot: number) => number,
+): boolean {
+  const step = Math.max(1, Math.floor(space.indexedUpTo / PROBE_SAMPLE));
+  const returned = new Set(found);
+  for (let slot = 0; slot < space.indexedUpTo; slot += step) {
+    if (!returned.has(slot) && accept(slot) && score(slot) > floor) return true;
+  }
+  return false;
 }
 
 /** Exact count of live vectors matching the filter and collections. */

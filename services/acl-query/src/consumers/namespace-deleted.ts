@@ -24,6 +24,16 @@ export function startNamespaceDeletedConsumer(options: {
     logger,
     handler: async (event): Promise<ConsumerOutcome> => {
       const namespaceId = event.data.namespace_id;
+      // The event alone is not proof: purge only what the namespace's owner says is gone.
+      const live = await ports.namespaceData.namespaceIsLive(event.data.organization_id, namespaceId);
+      if (!live.ok) return { action: "retry", delayMs: 1_000 };
+      if (live.value) {
+        logger.warn(
+          { namespace_id: namespaceId, event_id: event.id },
+          "namespace.deleted for a live namespace: not purged",
+        );
+        return { action: "dead", reason: "the namespace is live: the event is forged or out of order" };
+      }
       const purged = await purgeNamespaceQueries(ports.store, namespaceId);
       logger.info(
         { namespace_id: namespaceId, ...purged },

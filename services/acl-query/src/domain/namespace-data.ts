@@ -22,6 +22,11 @@ export interface NamespaceData {
     documentId: string,
   ): Promise<Result<DocumentInfo, AppError>>;
   search(caller: Caller, request: SearchRequest): Promise<Result<SearchHitInfo[], AppError>>;
+  /**
+   * Whether the namespace still exists, asked of its owner: a destructive consumer checks this
+   * before acting on namespace.deleted, so an event alone (forged, or replayed) never wipes data.
+   */
+  namespaceIsLive(organizationId: string, namespaceId: string): Promise<Result<boolean, AppError>>;
 }
 
 export interface FeatureInfo {

@@ -28,8 +28,15 @@ export class MemoryNamespaceData implements NamespaceData {
   readonly collections: Array<CollectionInfo & { namespaceId: string }> = [];
   readonly documents: DocumentInfo[] = [];
   readonly searches: SearchRequest[] = [];
+  /** Namespaces that exist (organization ORG); the namespace.deleted consumer checks them. */
+  readonly liveNamespaces = new Set<string>();
   /** Set to make every call fail as the namespace service being down would. */
   unavailable = false;
+
+  async namespaceIsLive(organizationId: string, namespaceId: string): Promise<Result<boolean, AppError>> {
+    if (this.unavailable) return this.down();
+    return ok(organizationId === ORG && this.liveNamespaces.has(namespaceId));
+  }
 
   addCollection(namespaceId: string, collection: CollectionInfo): void {
     this.collections.push({ ...collection, namespaceId });

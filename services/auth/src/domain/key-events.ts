@@ -23,7 +23,7 @@ export function keyCreatedEvent(key: ApiKeyRecord, time: Date): EventEnvelope<"a
 export function keyRevokedEvent(
   key: ApiKeyRecord,
   revokedAt: string,
-  reason: "revoked" | "rotated",
+  reason: "revoked" | "rotated" | "namespace_deleted",
   time: Date,
 ): EventEnvelope<"api_key.revoked"> {
   return buildEvent("api_key.revoked", origin(key, time), {

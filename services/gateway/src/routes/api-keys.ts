@@ -204,6 +204,10 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
         body: rotateBody,
         response: { 201: rotatedKeySchema, ...errorResponses },
       },
+      // The body is optional, and fastify validates a missing one as null: no body means `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request, reply) => {
       const { id } = request.params;

@@ -1,3 +1,4 @@
+import { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import type { bucketV1 } from "@strata/proto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -21,15 +22,34 @@ export function acceptRawBodies(scope: FastifyInstance): void {
   scope.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 }
 
-/** The header, then the body's chunks. Leaving early (a refusal) leaves the body unread, not destroyed. */
+/**
+ * The header, the body's chunks, then the end marker with the byte count. Leaving early (a
+ * refusal) leaves the body unread, not destroyed. The end of the request stream is not the end of
+ * the body (a destroyed socket ends it too): a body the client broke off throws before the marker,
+ * the PutObject call is cancelled, and the namespace service keeps nothing (ADR 0008).
+ */
 export async function* uploadMessages(
   header: bucketV1.PutObjectHeader,
   body: unknown,
 ): AsyncGenerator<bucketV1.PutObjectRequest> {
   yield { header };
   if (!(body instanceof Readable)) return;
+  let received = 0;
   for await (const chunk of body.iterator({ destroyOnReturn: false })) {
-    yield { chunk: Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array) };
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    received += bytes.length;
+    yield { chunk: bytes };
+  }
+  if (body instanceof IncomingMessage) assertBodyComplete(body, received);
+  yield { end: { size: received } };
+}
+
+/** Throws unless the whole request body arrived: the message completed, with every announced byte. */
+function assertBodyComplete(request: IncomingMessage, received: number): void {
+  if (!request.complete) throw new Error("The upload broke off before its body ended");
+  const announced = request.headers["content-length"];
+  if (announced !== undefined && Number(announced) !== received) {
+    throw new Error(`The upload announced ${announced} bytes and sent ${received}`);
   }
 }
 

@@ -242,4 +242,20 @@ describe("namespaces and X-Namespace", () => {
     const other = h.auth.addKey({ organizationId: OTHER_ORG, permissions: ["admin"] });
     expectError(await h.request("GET", `/v1/api-keys/${other.key.keyId}`, { key: admin }), 404);
   });
+
+  it("rotates an API key with no body at all, the body being optional", async () => {
+    const bare = h.auth.addKey({ organizationId: ORG, permissions: ["read"] });
+    const withoutBody = await h.request("POST", `/v1/api-keys/${bare.key.keyId}/rotate`, { key: admin });
+    expect(withoutBody.status, withoutBody.text).toBe(201);
+    // Announcing JSON and sending no bytes is a malformed body, said plainly, and rotates nothing.
+    const empty = h.auth.addKey({ organizationId: ORG, permissions: ["read"] });
+    const emptyJson = await h.request("POST", `/v1/api-keys/${empty.key.keyId}/rotate`, {
+      key: admin,
+      headers: { "content-type": "application/json" },
+      rawBody: "",
+    });
+    expect(emptyJson.status, emptyJson.text).toBe(400);
+    expect(emptyJson.json).toMatchObject({ error: { type: "BadRequestError" } });
+    expect((await h.request("GET", "/v1/whoami", { key: empty.secret })).status).toBe(200);
+  });
 });

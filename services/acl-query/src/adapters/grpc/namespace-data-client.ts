@@ -2,7 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import type { Caller } from "@strata/access";
 import { type AppError, err, internal, ok, type Result } from "@strata/errors";
 import { callUnary, clientInterceptors, createChannelOptions } from "@strata/grpc";
-import { collectionV1, documentV1, searchV1 } from "@strata/proto";
+import { collectionV1, documentV1, namespaceV1, searchV1 } from "@strata/proto";
 import type {
   CollectionInfo,
   DocumentInfo,
@@ -35,9 +35,19 @@ export function connectNamespaceData(options: NamespaceDataClientOptions): Names
   const shared = { ...clientOptions, channelOverride: collections.getChannel() };
   const documents = new documentV1.DocumentServiceClient(options.address, credentials, shared);
   const search = new searchV1.SearchServiceClient(options.address, credentials, shared);
+  const namespaces = new namespaceV1.NamespaceServiceClient(options.address, credentials, shared);
   const call = { deadlineMs: options.deadlineMs, service: "namespace" };
 
   return {
+    async namespaceIsLive(organizationId, namespaceId) {
+      const answer = await callUnary(
+        namespaces.getNamespace.bind(namespaces),
+        { identifier: namespaceId },
+        { ...call, caller: systemReader(organizationId) },
+      );
+      if (answer.ok) return ok(true);
+      return answer.error.kind === "not_found" ? ok(false) : answer;
+    },
     async getCollection(caller, namespaceId, identifier) {
       const answer = await callUnary(
         collections.getCollection.bind(collections),
@@ -89,9 +99,21 @@ export function connectNamespaceData(options: NamespaceDataClientOptions): Names
       return ok(hits);
     },
     close() {
-      // Closes the channel the other two clients share too.
+      // Closes the channel the other clients share too.
       collections.close();
     },
+  };
+}
+
+/** acl-query itself, reading in one organization: it acts on events, not for a key. */
+function systemReader(organizationId: string): Caller {
+  return {
+    organizationId,
+    keyId: "system:acl-query",
+    permissions: ["read"],
+    namespaces: [],
+    roles: [],
+    attributes: {},
   };
 }
 

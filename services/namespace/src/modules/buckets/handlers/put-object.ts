@@ -25,19 +25,35 @@ export function putObjectHandler(
     } catch (exception: unknown) {
       // The client went away mid-upload (the store kept nothing of it); not a fault of ours.
       if (signal.aborted) return err(badRequest("The upload was cancelled"));
+      if (exception instanceof BrokenUpload) return err(badRequest(exception.message));
       throw exception;
     }
   };
 }
 
+/**
+ * The body's chunks, up to the end marker. A cancelled call can end the message stream as if the
+ * body were complete (grpc-js may deliver the end of the stream before the cancellation): only the
+ * marker, with the right byte count, ends the body, so a broken-off upload never replaces an object.
+ */
+class BrokenUpload extends Error {}
+
 async function* chunksAfterHeader(
   iterator: AsyncIterator<bucketV1.PutObjectRequest>,
 ): AsyncGenerator<Buffer> {
+  let received = 0;
   for (;;) {
     const next = await iterator.next();
-    if (next.done === true) return;
+    if (next.done === true) throw new BrokenUpload("The upload stopped before its end marker");
+    const { chunk, end } = next.value;
+    if (end !== undefined) {
+      if (end.size !== received)
+        throw new BrokenUpload(`The upload's end says ${end.size} bytes, ${received} came`);
+      return;
+    }
     // Our own gateway is the only client: a second header is a bug, and fails the upload.
-    if (next.value.chunk === undefined) throw new Error("An upload sends its header once, then chunks only");
-    yield next.value.chunk;
+    if (chunk === undefined) throw new Error("An upload sends its header once, then chunks only");
+    received += chunk.length;
+    yield chunk;
   }
 }

@@ -101,9 +101,19 @@ export interface PutObjectHeader {
   expectedSha256?: string | undefined;
 }
 
+/**
+ * The header, then chunks, then `end`. Only `end` ends the body: a stream that stops without it
+ * (the uploader broke off, the call was cancelled) is refused and nothing is kept.
+ */
 export interface PutObjectRequest {
   header?: PutObjectHeader | undefined;
   chunk?: Buffer | undefined;
+  end?: PutObjectEnd | undefined;
+}
+
+/** The body's end, with the number of bytes it had: a mismatch refuses the upload. */
+export interface PutObjectEnd {
+  size: number;
 }
 
 export interface PutObjectResponse {
@@ -1364,7 +1374,7 @@ export const PutObjectHeader: MessageFns<PutObjectHeader> = {
 };
 
 function createBasePutObjectRequest(): PutObjectRequest {
-  return { header: undefined, chunk: undefined };
+  return { header: undefined, chunk: undefined, end: undefined };
 }
 
 export const PutObjectRequest: MessageFns<PutObjectRequest> = {
@@ -1374,6 +1384,9 @@ export const PutObjectRequest: MessageFns<PutObjectRequest> = {
     }
     if (message.chunk !== undefined) {
       writer.uint32(18).bytes(message.chunk);
+    }
+    if (message.end !== undefined) {
+      PutObjectEnd.encode(message.end, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1407,6 +1420,14 @@ export const PutObjectRequest: MessageFns<PutObjectRequest> = {
             message.chunk = Buffer.from(reader.bytes());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.end = PutObjectEnd.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1423,6 +1444,7 @@ export const PutObjectRequest: MessageFns<PutObjectRequest> = {
     return {
       header: isSet(object.header) ? PutObjectHeader.fromJSON(object.header) : undefined,
       chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : undefined,
+      end: isSet(object.end) ? PutObjectEnd.fromJSON(object.end) : undefined,
     };
   },
 
@@ -1433,6 +1455,9 @@ export const PutObjectRequest: MessageFns<PutObjectRequest> = {
     }
     if (message.chunk !== undefined) {
       obj.chunk = base64FromBytes(message.chunk);
+    }
+    if (message.end !== undefined) {
+      obj.end = PutObjectEnd.toJSON(message.end);
     }
     return obj;
   },
@@ -1446,6 +1471,74 @@ export const PutObjectRequest: MessageFns<PutObjectRequest> = {
       ? PutObjectHeader.fromPartial(object.header)
       : undefined;
     message.chunk = object.chunk ?? undefined;
+    message.end = (object.end !== undefined && object.end !== null) ? PutObjectEnd.fromPartial(object.end) : undefined;
+    return message;
+  },
+};
+
+function createBasePutObjectEnd(): PutObjectEnd {
+  return { size: 0 };
+}
+
+export const PutObjectEnd: MessageFns<PutObjectEnd> = {
+  encode(message: PutObjectEnd, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.size !== 0) {
+      writer.uint32(8).uint64(message.size);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutObjectEnd {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutObjectEnd();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.size = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutObjectEnd {
+    return { size: isSet(object.size) ? globalThis.Number(object.size) : 0 };
+  },
+
+  toJSON(message: PutObjectEnd): unknown {
+    const obj: any = {};
+    if (message.size !== 0) {
+      obj.size = Math.round(message.size);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutObjectEnd>, I>>(base?: I): PutObjectEnd {
+    return PutObjectEnd.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutObjectEnd>, I>>(object: I): PutObjectEnd {
+    const message = createBasePutObjectEnd();
+    message.size = object.size ?? 0;
     return message;
   },
 };
