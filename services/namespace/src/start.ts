@@ -6,17 +6,14 @@ import { openDocumentVectors } from "./adapters/hot-index/open-vectors.js";
 import { batchChunkPublisher } from "./adapters/nats/batch-work-queue.js";
 import { startBatchWorker } from "./adapters/nats/batch-worker.js";
 import { ensureBatchWorkStream } from "./adapters/nats/work-stream.js";
+import { bucketObjects } from "./adapters/objectstore/bucket-objects.js";
 import { objectStoreLocationOf, openObjectStore } from "./adapters/objectstore/open-object-store.js";
 import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf } from "./config.js";
 import { startNamespacePurger } from "./consumers/namespace-deleted.js";
-import { bucketServiceRegistration } from "./data-services.js";
-import type { BatchPorts } from "./domain/batches/batch-ports.js";
-import { unfinishedChunks } from "./domain/batches/read-batch.js";
-import { MetadataValidators } from "./domain/collections/metadata-validators.js";
-import { DATA_TABLE_SPECS } from "./domain/data-tables.js";
-import { NAMESPACE_TABLE_SPECS } from "./domain/tables.js";
-import type { DocumentVectors } from "./domain/vectors/document-vectors.js";
-import { namespaceGrpcServices } from "./server.js";
+import { unfinishedChunks } from "./modules/batches/read-batch.js";
+import { MODULE_TABLE_SPECS, type ModuleAdapters, modulePurgeSteps, moduleServices } from "./modules.js";
+import { MetadataValidators } from "./shared/metadata-validators.js";
+import type { DocumentVectors } from "./shared/vectors/document-vectors.js";
 
 export type { NatsConnection };
 
@@ -39,7 +36,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
-    tableSpecs: [...NAMESPACE_TABLE_SPECS, ...DATA_TABLE_SPECS],
+    tableSpecs: MODULE_TABLE_SPECS,
     nc,
     logger,
   });
@@ -50,7 +47,8 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     vectors = await openDocumentVectors(hotIndexLocationOf(config));
     objects = await openObjectStore(objectStoreLocationOf(config));
     const objectStore = objects;
-    const ports: BatchPorts = {
+    const hotVectors = vectors;
+    const ports: ModuleAdapters = {
       store: runtime.store,
       appendEvent: runtime.appendEvent,
       eventsCommitted: runtime.eventsCommitted,
@@ -58,6 +56,8 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       metadataValidators: new MetadataValidators(),
       vectors,
       enqueueChunks: batchChunkPublisher(nc, logger),
+      objects: bucketObjects(objectStore),
+      maxObjectBytes: config.NAMESPACE_MAX_OBJECT_BYTES,
     };
     const server = await startGrpcServer({
       serviceName: "namespace",
@@ -65,14 +65,11 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       port: config.NAMESPACE_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
       logger,
-      services: [
-        ...namespaceGrpcServices(ports),
-        bucketServiceRegistration({ ...ports, objects, maxObjectBytes: config.NAMESPACE_MAX_OBJECT_BYTES }),
-      ],
+      services: moduleServices(ports),
       localCalls: deps.localCalls,
     });
     const worker = await startBatchWorker({ nc, ports, logger });
-    const purger = await startNamespacePurger({ nc, ports: { ...ports, objects }, logger });
+    const purger = await startNamespacePurger({ nc, steps: modulePurgeSteps(ports), logger });
     // A crash between a batch's commit and its enqueue left chunks that no message names.
     await ports.enqueueChunks(await unfinishedChunks(ports));
     let stopped: Promise<void> | undefined;
@@ -84,7 +81,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
         // The consumers first: a chunk or a purge in progress finishes before the store closes.
         stopped ??= Promise.all([worker.stop(), purger.stop()])
           .then(() => runtime.stop(server))
-          .then(() => ports.vectors.close())
+          .then(() => hotVectors.close())
           .then(() => objectStore.close());
         return stopped;
       },

@@ -1,7 +1,8 @@
 import { type ConsumerHandle, type ConsumerOutcome, startEventConsumer } from "@strata/bus";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
-import { type PurgePorts, purgeNamespace } from "../domain/purge-namespace.js";
+import { purgeNamespace } from "../modules/namespaces/purge-namespace.js";
+import type { PurgeStep } from "../shared/purge-step.js";
 
 /** Shared by every namespace-service replica: each deleted namespace is purged by one of them. */
 export const NAMESPACE_PURGE_DURABLE = "namespace_purge";
@@ -14,10 +15,11 @@ export const NAMESPACE_PURGE_DURABLE = "namespace_purge";
  */
 export function startNamespacePurger(options: {
   readonly nc: NatsConnection;
-  readonly ports: PurgePorts;
+  /** Each module's part of the purge, in order (modules.ts). */
+  readonly steps: readonly PurgeStep[];
   readonly logger: Logger;
 }): Promise<ConsumerHandle> {
-  const { ports, logger } = options;
+  const { steps, logger } = options;
   return startEventConsumer("namespace.deleted", {
     nc: options.nc,
     durable: NAMESPACE_PURGE_DURABLE,
@@ -28,7 +30,7 @@ export function startNamespacePurger(options: {
     logger,
     handler: async (event, delivery): Promise<ConsumerOutcome> => {
       const namespaceId = event.data.namespace_id;
-      const purged = await purgeNamespace(ports, namespaceId);
+      const purged = await purgeNamespace(steps, namespaceId);
       if (purged.ok) {
         logger.info({ namespace_id: namespaceId, ...purged.value }, "deleted namespace purged");
         return { action: "ack" };

@@ -1,14 +1,14 @@
 import { type AppError, err, ok, type Result } from "@strata/errors";
-import type { HotIndex, HotRecord, HotSpace } from "@strata/hotindex";
-import type { CollectionRecord, FeatureRecord } from "../../domain/collections/collection-tables.js";
-import type { StoredVector } from "../../domain/documents/document-tables.js";
+import { type HotIndex, type HotRecord, type HotSpace, MAX_K } from "@strata/hotindex";
+import type { CollectionRecord, FeatureRecord } from "../../modules/collections/tables.js";
+import type { StoredVector } from "../../modules/documents/tables.js";
 import type {
   DocumentVectorEntry,
   DocumentVectors,
   FeatureIndexStats,
   VectorHit,
   VectorSearch,
-} from "../../domain/vectors/document-vectors.js";
+} from "../../shared/vectors/document-vectors.js";
 
 /** One vector space per (namespace, feature URI, dimensions, metric), as the HotIndex port defines it. */
 function spaceOf(namespaceId: string, feature: FeatureRecord): HotSpace {
@@ -23,6 +23,8 @@ function spaceOf(namespaceId: string, feature: FeatureRecord): HotSpace {
 /** DocumentVectors over a HotIndex (the embedded index or Qdrant). */
 export function hotIndexVectors(index: HotIndex): DocumentVectors {
   return {
+    maxK: MAX_K,
+
     async write(collection: CollectionRecord, entries: readonly DocumentVectorEntry[]) {
       for (const feature of collection.features) {
         const records: HotRecord[] = [];

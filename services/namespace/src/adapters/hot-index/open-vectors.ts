@@ -1,6 +1,6 @@
 import { openEmbeddedHotIndex, openQdrantHotIndex } from "@strata/hotindex";
 import type { HotIndexLocation } from "../../config.js";
-import type { DocumentVectors } from "../../domain/vectors/document-vectors.js";
+import type { DocumentVectors } from "../../shared/vectors/document-vectors.js";
 import { hotIndexVectors } from "./hot-index-vectors.js";
 
 /** The hot tier the config names: the embedded index (embedded mode) or Qdrant (distributed). */

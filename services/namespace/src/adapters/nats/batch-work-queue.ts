@@ -1,6 +1,6 @@
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
-import type { BatchChunkRef } from "../../domain/batches/batch-ports.js";
+import type { BatchChunkRef } from "../../modules/batches/ports.js";
 import { BATCH_WORK_SUBJECT_ROOT } from "./work-stream.js";
 
 const encoder = new TextEncoder();

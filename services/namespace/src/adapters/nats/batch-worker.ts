@@ -1,8 +1,8 @@
 import { isRetryable } from "@strata/errors";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
-import type { BatchPorts } from "../../domain/batches/batch-ports.js";
-import { processBatchChunk } from "../../domain/batches/process-chunk.js";
+import type { BatchPorts } from "../../modules/batches/ports.js";
+import { processBatchChunk } from "../../modules/batches/process-chunk.js";
 import { decodeChunkRef } from "./batch-work-queue.js";
 import {
   apiErrorCode,

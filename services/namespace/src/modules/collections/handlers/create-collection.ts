@@ -1,0 +1,21 @@
+import { ok } from "@strata/errors";
+import type { UnaryHandlerWithCaller } from "@strata/grpc";
+import type { collectionV1 } from "@strata/proto";
+import { createCollection } from "../create-collection.js";
+import type { CollectionPorts } from "../ports.js";
+import { collectionToProto, featuresFromProto } from "./collection-mapping.js";
+
+export function createCollectionHandler(
+  ports: CollectionPorts,
+): UnaryHandlerWithCaller<collectionV1.CreateCollectionRequest, collectionV1.CreateCollectionResponse> {
+  return async (request, { caller }) => {
+    const result = await createCollection(ports, caller, request.namespaceId, {
+      collectionName: request.collectionName,
+      description: request.description,
+      features: featuresFromProto(request.features),
+      metadataSchema: request.metadataSchema,
+      indexedFields: request.indexedFields,
+    });
+    return result.ok ? ok({ collection: collectionToProto(result.value) }) : result;
+  };
+}

@@ -1,0 +1,17 @@
+// What other modules may use of documents (besides the records in tables.ts): batches write
+// documents through the same checks as a single create, a collection delete removes its documents
+// page by page with their events, search compiles filters like a list does.
+export {
+  type InsertedDocument,
+  insertDocument,
+  type NewDocumentInput,
+  writeVectors,
+} from "./create-document.js";
+export {
+  type DeletedPage,
+  deleteCollectionDocumentsPage,
+} from "./delete-collection-documents.js";
+export { resolveDocumentScope } from "./document-access.js";
+export type { DocumentDeletionCause } from "./document-events.js";
+export { compileDocumentFilter } from "./document-filter.js";
+export type { AclInput, VectorValues } from "./document-input.js";

@@ -1,0 +1,197 @@
+import type { Caller } from "@strata/access";
+import { CONFLICT, type Conflict, retryOnConflict } from "@strata/docstore";
+import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
+import { checkJsonObject, type JsonObject, jsonEqual } from "../../shared/json-value.js";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { withExtractedFeatures } from "../../shared/vectors/extracted-features.js";
+import { vectorPayload } from "../../shared/vectors/vector-payload.js";
+import type { CollectionRecord } from "../collections/tables.js";
+import { checkTaxonomyLabels } from "../taxonomies/api.js";
+import { findDocument, resolveDocumentScope } from "./document-access.js";
+import { type DocumentField, documentDeletedEvent, documentUpdatedEvent } from "./document-events.js";
+import { checkText, checkVectors, type FeatureVectors, METADATA_LIMITS } from "./document-input.js";
+import { labelFields } from "./document-labels.js";
+import type { DocumentPorts } from "./ports.js";
+import {
+  byFeatureUri,
+  DOCUMENTS_TABLE,
+  type DocumentRecord,
+  type StoredVector,
+  type TaxonomyLabelRecord,
+} from "./tables.js";
+
+/**
+ * A document update replaces each given field as a whole and keeps the others: `metadata` is the
+ * new metadata object (not merged), `features` the new set of vectors (URIs left out are removed),
+ * `text` the new text ("" removes it), `taxonomyLabels` the new labels. A PUT sends every field.
+ */
+export interface DocumentChanges {
+  readonly metadata?: unknown;
+  readonly features?: FeatureVectors | undefined;
+  readonly text?: string | undefined;
+  readonly taxonomyLabels?: readonly TaxonomyLabelRecord[] | undefined;
+}
+
+export async function updateDocument(
+  ports: DocumentPorts,
+  caller: Caller,
+  namespaceId: string,
+  collectionIdentifier: string,
+  documentId: string,
+  changes: DocumentChanges,
+): Promise<Result<DocumentRecord, AppError>> {
+  const allowed = requirePermission(caller, "write");
+  if (!allowed.ok) return allowed;
+  const issues: ValidationIssue[] = [];
+  if (changes.metadata !== undefined)
+    checkJsonObject(changes.metadata, "body.metadata", issues, METADATA_LIMITS);
+  if (changes.text !== undefined) checkText(changes.text, issues);
+  if (issues.length > 0) return err(validationFailed(issues));
+  let emitted = false;
+  let removedUris: string[] = [];
+  let collectionOfRemoved: CollectionRecord | undefined;
+  const result = await retryOnConflict(() =>
+    ports.store.transaction<DocumentRecord, AppError | Conflict>(async (tx) => {
+      emitted = false;
+      const scope = await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
+      if (!scope.ok) return scope;
+      const collection = scope.value.collection.record;
+      const found = await findDocument(tx, collection, documentId);
+      if (!found.ok) return found;
+      const { record: current, version } = found.value;
+      const problems: ValidationIssue[] = [];
+      const metadata = (changes.metadata as JsonObject | undefined) ?? current.metadata;
+      if (changes.metadata !== undefined)
+        problems.push(...ports.metadataValidators.validate(collection, metadata));
+      const labels =
+        changes.taxonomyLabels === undefined
+          ? current.taxonomy_labels
+          : await checkTaxonomyLabels(tx, scope.value.namespace, changes.taxonomyLabels, problems);
+      const text = changes.text === undefined ? current.text : changes.text === "" ? null : changes.text;
+      const currentVectors = await ports.vectors.read(collection, current.document_id, current.feature_uris);
+      if (!currentVectors.ok) return currentVectors;
+      const vectors = nextVectors(
+        collection,
+        changes,
+        text,
+        text !== current.text,
+        currentVectors.value,
+        problems,
+      );
+      if (problems.length > 0) return err(validationFailed(problems));
+      const changed: DocumentField[] = [];
+      if (!jsonEqual(metadata, current.metadata)) changed.push("metadata");
+      if (!sameVectors(vectors, currentVectors.value)) changed.push("features");
+      if (text !== current.text) changed.push("text");
+      if (!jsonEqual(labels, current.taxonomy_labels)) changed.push("taxonomy_labels");
+      if (changed.length === 0) return ok(current);
+      const now = ports.clock();
+      const updated: DocumentRecord = {
+        ...current,
+        metadata,
+        feature_uris: vectors.map((f) => f.feature_uri),
+        text,
+        ...labelFields(labels),
+        updated_at: now.toISOString(),
+      };
+      // The vectors carry the fields filters run on: rewrite them whenever anything changed.
+      const written = await ports.vectors.write(collection, [
+        { documentId: updated.document_id, vectors, payload: vectorPayload(updated) },
+      ]);
+      if (!written.ok) return written;
+      const replaced = await tx.table<DocumentRecord>(DOCUMENTS_TABLE).replace(updated, version);
+      if (!replaced.ok) return err(CONFLICT);
+      await ports.appendEvent(tx, documentUpdatedEvent(updated, changed, now));
+      emitted = true;
+      removedUris = current.feature_uris.filter((uri) => !updated.feature_uris.includes(uri));
+      collectionOfRemoved = collection;
+      return ok(updated);
+    }),
+  );
+  if (result.ok && emitted) {
+    ports.eventsCommitted();
+    if (removedUris.length > 0 && collectionOfRemoved !== undefined)
+      await forgetVectors(ports, collectionOfRemoved, [documentId], removedUris);
+  }
+  return result;
+}
+
+/**
+ * The document's vectors after the change: the given set when `features` is given (URIs left out
+ * are removed), else the current set with built-in features re-extracted when the text changed.
+ */
+function nextVectors(
+  collection: CollectionRecord,
+  changes: DocumentChanges,
+  text: string | null,
+  textChanged: boolean,
+  current: readonly StoredVector[],
+  problems: ValidationIssue[],
+): StoredVector[] {
+  if (changes.features !== undefined) {
+    const given = checkVectors(collection, changes.features, problems);
+    return withExtractedFeatures(collection, given, text, problems);
+  }
+  if (!textChanged) return [...current];
+  const extracted = withExtractedFeatures(collection, [], text, problems);
+  const kept = current.filter((v) => !extracted.some((e) => e.feature_uri === v.feature_uri));
+  return [...kept, ...extracted].sort(byFeatureUri);
+}
+
+function sameVectors(a: readonly StoredVector[], b: readonly StoredVector[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((v, i) => {
+    const w = b[i];
+    // Stored vectors are float32: compare at that precision.
+    return (
+      w !== undefined &&
+      v.feature_uri === w.feature_uri &&
+      v.vector.length === w.vector.length &&
+      v.vector.every((x, j) => Math.fround(x) === Math.fround(w.vector[j] ?? Number.NaN))
+    );
+  });
+}
+
+/**
+ * Removes vectors after their document's change committed. A failure leaves an orphan that no
+ * search returns (hits are re-read from the document store), so it does not fail the call.
+ */
+async function forgetVectors(
+  ports: DocumentPorts,
+  collection: CollectionRecord,
+  documentIds: readonly string[],
+  featureUris: readonly string[],
+): Promise<void> {
+  await ports.vectors.remove(collection, documentIds, featureUris);
+}
+
+export async function deleteDocument(
+  ports: DocumentPorts,
+  caller: Caller,
+  namespaceId: string,
+  collectionIdentifier: string,
+  documentId: string,
+): Promise<Result<DocumentRecord, AppError>> {
+  const allowed = requirePermission(caller, "write");
+  if (!allowed.ok) return allowed;
+  let collection: CollectionRecord | undefined;
+  const result = await retryOnConflict(() =>
+    ports.store.transaction<DocumentRecord, AppError | Conflict>(async (tx) => {
+      const scope = await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
+      if (!scope.ok) return scope;
+      collection = scope.value.collection.record;
+      const found = await findDocument(tx, collection, documentId);
+      if (!found.ok) return found;
+      const { record, version } = found.value;
+      if (!(await tx.table<DocumentRecord>(DOCUMENTS_TABLE).delete(record.id, version))) return err(CONFLICT);
+      await ports.appendEvent(tx, documentDeletedEvent(record, "document_deleted", ports.clock()));
+      return ok(record);
+    }),
+  );
+  if (result.ok) {
+    ports.eventsCommitted();
+    if (collection !== undefined)
+      await forgetVectors(ports, collection, [result.value.document_id], result.value.feature_uris);
+  }
+  return result;
+}

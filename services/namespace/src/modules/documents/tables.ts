@@ -1,0 +1,77 @@
+import type { TierName } from "@strata/contracts";
+import type { StoredRecord, TableSpec } from "@strata/docstore";
+import type { JsonObject } from "../../shared/json-value.js";
+
+export const DOCUMENTS_TABLE = "documents";
+
+export const DOCUMENT_TABLE_SPECS: readonly TableSpec[] = [
+  {
+    name: DOCUMENTS_TABLE,
+    indexes: [{ fields: ["collection_id", "created_at"] }, { fields: ["namespace_id"] }],
+  },
+];
+
+export type Tier = TierName;
+
+/** One vector of a document (stored as float32 by the vector stores). */
+export interface StoredVector {
+  /** Canonical strata:// URI, declared by the collection. */
+  readonly feature_uri: string;
+  readonly vector: readonly number[];
+}
+
+/** Vectors in feature-URI order: how documents keep them, so equal sets compare equal. */
+export function byFeatureUri(a: StoredVector, b: StoredVector): number {
+  return a.feature_uri < b.feature_uri ? -1 : a.feature_uri > b.feature_uri ? 1 : 0;
+}
+
+export interface TaxonomyLabelRecord {
+  readonly taxonomy_id: string;
+  readonly label: string;
+}
+
+export interface DocumentAcl {
+  readonly owner: string | null;
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+  readonly public: boolean;
+}
+
+export const DEFAULT_ACL: DocumentAcl = { owner: null, read: [], write: [], public: true };
+
+/**
+ * A document. Its id is unique only within its collection, so the store key is
+ * `<collection_id>/<document_id>` (store-internal: never shown). The vectors are not in the record:
+ * they live in the tier that holds the document (`DocumentVectors`, the hot index for `hot`), and
+ * `feature_uris` says which features the document has.
+ */
+export interface DocumentRecord extends StoredRecord {
+  readonly id: string;
+  readonly document_id: string;
+  readonly collection_id: string;
+  readonly namespace_id: string;
+  readonly organization_id: string;
+  readonly metadata: JsonObject;
+  /** Sorted; the features this document has a vector for. */
+  readonly feature_uris: readonly string[];
+  readonly text: string | null;
+  readonly taxonomy_labels: readonly TaxonomyLabelRecord[];
+  /** Derived from taxonomy_labels so a store query can find the documents using a taxonomy. */
+  readonly taxonomy_ids: readonly string[];
+  /** `<taxonomy_id>/<label>` per label, for the same reason. */
+  readonly taxonomy_terms: readonly string[];
+  readonly _acl: DocumentAcl;
+  readonly tier: Tier;
+  readonly tier_changed_at: string;
+  readonly lineage: JsonObject;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export function documentKey(collectionId: string, documentId: string): string {
+  return `${collectionId}/${documentId}`;
+}
+
+export function taxonomyTerm(taxonomyId: string, label: string): string {
+  return `${taxonomyId}/${label}`;
+}

@@ -1,0 +1,2 @@
+// What other modules and shared/ may use of namespaces (besides the records in tables.ts).
+export { isValidNamespaceName } from "./namespace-input.js";

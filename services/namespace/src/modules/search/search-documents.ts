@@ -1,0 +1,164 @@
+import type { Caller } from "@strata/access";
+import { MAX_RETRIEVER_COLLECTIONS, parseFeatureUri } from "@strata/contracts";
+import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
+import type { BoundFilterNode } from "@strata/filter";
+import { requirePermission } from "../../shared/namespace-access.js";
+import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import { resolveCollection } from "../collections/api.js";
+import type { CollectionRecord, FeatureRecord } from "../collections/tables.js";
+import { compileDocumentFilter } from "../documents/api.js";
+import { DOCUMENTS_TABLE, type DocumentRecord, documentKey, type Tier } from "../documents/tables.js";
+import type { SearchPorts } from "./ports.js";
+
+// A search serves one retriever, so it takes as many collections as a retriever may name.
+export const MAX_SEARCH_COLLECTIONS = MAX_RETRIEVER_COLLECTIONS;
+
+export interface SearchRequest {
+  readonly collectionIdentifiers: readonly string[];
+  readonly featureUri: string;
+  readonly vector: readonly number[];
+  readonly topK: number;
+  /** The filter language's JSON form; undefined = every document. */
+  readonly filters?: unknown;
+  readonly scoreThreshold?: number | undefined;
+  readonly excludeDocumentIds?: readonly string[];
+}
+
+export interface SearchHit {
+  readonly document: DocumentRecord;
+  readonly score: number;
+  readonly sourceTier: Tier;
+}
+
+/**
+ * The top-k documents of the named collections nearest to `vector` in one feature's space, best
+ * first. The filter runs inside the index (so it never costs recall); each hit is then re-read
+ * from the document store, which drops a vector whose document is gone (an orphan left by a crash
+ * between a vector write and its commit) or no longer hot.
+ */
+export async function searchDocuments(
+  ports: SearchPorts,
+  caller: Caller,
+  namespaceId: string,
+  request: SearchRequest,
+): Promise<Result<SearchHit[], AppError>> {
+  const allowed = requirePermission(caller, "read");
+  if (!allowed.ok) return allowed;
+  const issues: ValidationIssue[] = [];
+  checkShape(request, ports.vectors.maxK, issues);
+  if (issues.length > 0) return err(validationFailed(issues, "Search is invalid"));
+  const namespace = await resolveNamespaceScope(ports.store, caller, namespaceId);
+  if (!namespace.ok) return namespace;
+  const collections: CollectionRecord[] = [];
+  for (const identifier of new Set(request.collectionIdentifiers)) {
+    const found = await resolveCollection(ports.store, namespace.value, identifier);
+    if (!found.ok) return found;
+    collections.push(found.value.record);
+  }
+  const feature = sharedFeature(collections, request, issues);
+  if (feature === undefined) return err(validationFailed(issues, "Search is invalid"));
+  let filter: BoundFilterNode | undefined;
+  if (request.filters !== undefined) {
+    const compiled = await compileDocumentFilter(
+      ports.store,
+      namespace.value,
+      collections,
+      request.filters,
+      caller,
+    );
+    if (!compiled.ok) return compiled;
+    filter = compiled.value;
+  }
+  const excluded = new Set(request.excludeDocumentIds ?? []);
+  const hits = await ports.vectors.search({
+    namespaceId: namespace.value.id,
+    collectionIds: collections.map((c) => c.id),
+    feature,
+    vector: request.vector,
+    // Asking for the excluded ones too keeps k results when they are among the nearest.
+    k: Math.min(ports.vectors.maxK, request.topK + excluded.size),
+    ...(filter === undefined ? {} : { filter }),
+    ...(request.scoreThreshold === undefined ? {} : { scoreThreshold: request.scoreThreshold }),
+  });
+  if (!hits.ok) return hits;
+  const wanted = hits.value.filter((h) => !excluded.has(h.documentId)).slice(0, request.topK);
+  const documents = ports.store.table<DocumentRecord>(DOCUMENTS_TABLE);
+  const results: SearchHit[] = [];
+  for (const hit of wanted) {
+    const found = await documents.get(documentKey(hit.collectionId, hit.documentId));
+    if (
+      found === undefined ||
+      found.record.namespace_id !== namespace.value.id ||
+      found.record.tier !== "hot"
+    )
+      continue;
+    results.push({ document: found.record, score: hit.score, sourceTier: "hot" });
+  }
+  return ok(results);
+}
+
+function checkShape(request: SearchRequest, maxK: number, issues: ValidationIssue[]): void {
+  const { collectionIdentifiers: ids } = request;
+  if (ids.length === 0 || ids.length > MAX_SEARCH_COLLECTIONS) {
+    issues.push({
+      location: "body.collection_ids",
+      message: `name 1..${MAX_SEARCH_COLLECTIONS} collections to search`,
+      type: "out_of_range",
+    });
+  }
+  if (!Number.isInteger(request.topK) || request.topK < 1 || request.topK > maxK) {
+    issues.push({
+      location: "body.top_k",
+      message: `top_k must be an integer in 1..${maxK}`,
+      type: "out_of_range",
+    });
+  }
+  const bad = request.vector.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+  if (bad >= 0) {
+    issues.push({
+      location: `body.query.vector[${bad}]`,
+      message: "vector values must be finite numbers (no NaN or Infinity)",
+      type: "not_finite",
+    });
+  }
+  if (request.scoreThreshold !== undefined && !Number.isFinite(request.scoreThreshold)) {
+    issues.push({ location: "body.score_threshold", message: "must be a finite number", type: "not_finite" });
+  }
+}
+
+/** The feature every searched collection declares, with one shape, matching the vector's length. */
+function sharedFeature(
+  collections: readonly CollectionRecord[],
+  request: SearchRequest,
+  issues: ValidationIssue[],
+): FeatureRecord | undefined {
+  const uri = parseFeatureUri(request.featureUri)?.uri;
+  const declared = collections.map((c) => c.features.find((f) => f.feature_uri === uri));
+  const [first] = declared;
+  const missing = collections.filter((_, i) => declared[i] === undefined);
+  if (uri === undefined || first === undefined || missing.length > 0) {
+    issues.push({
+      location: "body.feature_uri",
+      message: `feature ${JSON.stringify(request.featureUri)} is not declared by ${missing.map((c) => c.id).join(", ") || "the collections"}`,
+      type: "unknown_feature",
+    });
+    return undefined;
+  }
+  if (declared.some((f) => f?.dimensions !== first.dimensions || f?.metric !== first.metric)) {
+    issues.push({
+      location: "body.collection_ids",
+      message: `the collections declare ${uri} with different dimensions or metrics; search them one at a time`,
+      type: "incompatible_features",
+    });
+    return undefined;
+  }
+  if (request.vector.length !== first.dimensions) {
+    issues.push({
+      location: "body.query.vector",
+      message: `expected ${first.dimensions} numbers for ${uri}, got ${request.vector.length}`,
+      type: "dimension_mismatch",
+    });
+    return undefined;
+  }
+  return first;
+}

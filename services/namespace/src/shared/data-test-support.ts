@@ -1,0 +1,65 @@
+// Helpers for this package's tests of collections, documents and taxonomies; not exported.
+import { openEmbeddedHotIndex } from "@strata/hotindex";
+import { newId } from "@strata/ids";
+import { tempDir } from "@strata/testkit";
+import { onTestFinished } from "vitest";
+import { hotIndexVectors } from "../adapters/hot-index/hot-index-vectors.js";
+import type { CollectionPorts } from "../modules/collections/ports.js";
+import type { DocumentPorts } from "../modules/documents/ports.js";
+import { createNamespace } from "../modules/namespaces/create-namespace.js";
+import type { NamespacePorts } from "../modules/namespaces/ports.js";
+import type { SearchPorts } from "../modules/search/ports.js";
+import type { TaxonomyPorts } from "../modules/taxonomies/ports.js";
+import { MODULE_TABLE_SPECS } from "../modules.js";
+import { MetadataValidators } from "./metadata-validators.js";
+import { callerOf, type TestNamespaces, testNamespaces } from "./test-support.js";
+
+/** Every port the data modules' tests hand to their use cases (each takes the part it declares). */
+export type TestDataPorts = NamespacePorts & CollectionPorts & DocumentPorts & TaxonomyPorts & SearchPorts;
+
+export interface TestData extends TestNamespaces {
+  readonly ports: TestDataPorts;
+  readonly organizationId: string;
+  /** Two namespaces of the organization. */
+  readonly namespaceId: string;
+  readonly otherNamespaceId: string;
+}
+
+export async function testData(): Promise<TestData> {
+  const base = await testNamespaces();
+  for (const spec of MODULE_TABLE_SPECS) await base.store.ensureTable(spec);
+  // The real embedded hot index, in a directory of its own that goes when the test ends.
+  const dir = await tempDir("namespace-vectors");
+  const vectors = hotIndexVectors(await openEmbeddedHotIndex({ dir: dir.path }));
+  onTestFinished(async () => {
+    await vectors.close();
+    await dir.remove();
+  });
+  const ports: TestDataPorts = { ...base.ports, metadataValidators: new MetadataValidators(), vectors };
+  const organizationId = newId("organization");
+  const admin = callerOf(organizationId);
+  const ids: string[] = [];
+  for (const namespaceName of ["main", "other"]) {
+    const created = await createNamespace(ports, admin, { namespaceName, description: "" });
+    if (!created.ok) throw new Error(created.error.message);
+    ids.push(created.value.id);
+  }
+  const [namespaceId = "", otherNamespaceId = ""] = ids;
+  return { ...base, ports, organizationId, namespaceId, otherNamespaceId };
+}
+
+export function kindOf(result: { ok: boolean; error?: { kind: string } }): string | undefined {
+  return result.ok ? undefined : result.error?.kind;
+}
+
+/** The `validation_errors` of a failed result, as "location: type" strings. */
+export function issuesOf(result: {
+  ok: boolean;
+  error?: { details?: Readonly<Record<string, unknown>> };
+}): string[] {
+  if (result.ok) return [];
+  const issues = result.error?.details?.validation_errors;
+  return Array.isArray(issues)
+    ? issues.map((i: { location: string; type: string }) => `${i.location}: ${i.type}`)
+    : [];
+}
