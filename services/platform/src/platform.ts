@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { connectNats, ensureEventStream } from "@strata/bus";
 import { localServices } from "@strata/grpc";
 import { createLogger, type Logger } from "@strata/logger";
 import { initTelemetry, type Telemetry } from "@strata/telemetry";
 import { type Env, loadPlatformConfig, type PlatformConfig, type ServiceName } from "./config.js";
+import { secureDataDir } from "./data-dir.js";
 import { openNats } from "./embedded-nats.js";
 import type { NatsChild } from "./nats-child.js";
 import { type NatsConnection, type RunningService, startService } from "./service-starters.js";
@@ -51,7 +51,7 @@ export async function startPlatform(
   });
   const logger = createLogger({ service: "platform", level: config.logLevel });
   if (config.localCalls) localServices.enable();
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await secureDataDir(config.dataDir, logger);
 
   const started: Started[] = [];
   let natsChild: NatsChild | undefined;
