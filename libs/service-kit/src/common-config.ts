@@ -7,6 +7,9 @@ import { envLogLevel, envString, envUrl } from "@strata/config";
  */
 export const commonServiceFields = {
   NATS_URL: envString({ default: "nats://127.0.0.1:4222" }),
+  /** The service's NATS user and password (a server requiring auth refuses anonymous clients). */
+  NATS_USER: envString().optional(),
+  NATS_PASSWORD: envString().optional(),
   STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }),
   LOG_LEVEL: envLogLevel("info"),
   STRATA_DATA_DIR: envString({ default: ".strata" }),
@@ -16,6 +19,8 @@ export const commonServiceFields = {
 /** What `runStandalone` reads from any service config built with `commonServiceFields`. */
 export interface CommonServiceConfig {
   readonly NATS_URL: string;
+  readonly NATS_USER?: string | undefined;
+  readonly NATS_PASSWORD?: string | undefined;
   readonly LOG_LEVEL: string;
   readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
 }

@@ -29,7 +29,14 @@ export async function runStandalone<C extends CommonServiceConfig>(
       : { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }),
   });
   const logger = createLogger({ service: name, level: config.LOG_LEVEL });
-  const nc = await connectNats({ servers: config.NATS_URL, name: `${name}@${hostname()}:${process.pid}` });
+  const nc = await connectNats({
+    servers: config.NATS_URL,
+    name: `${name}@${hostname()}:${process.pid}`,
+    credentials:
+      config.NATS_USER === undefined || config.NATS_PASSWORD === undefined
+        ? undefined
+        : { user: config.NATS_USER, password: config.NATS_PASSWORD },
+  });
   const service = await options.start({ config, logger, nc });
   logger.info({ address: service.grpcAddress }, `${name} service started`);
 
