@@ -1,4 +1,4 @@
-import type { ServiceName } from "./config.js";
+import { SERVICE_NAMES, type ServiceName } from "./config.js";
 
 /** What one service may publish and subscribe to on NATS. */
 export interface NatsPermissions {
@@ -35,6 +35,20 @@ export const NATS_PERMISSIONS: Readonly<Record<ServiceName, NatsPermissions>> = 
 /** The NATS user of a service: `strata-<service>`. */
 export function natsUserOf(service: ServiceName): string {
   return `strata-${service}`;
+}
+
+/**
+ * The distributed mode's variable holding a service's NATS password, the same name in the NATS
+ * servers' environment (the config reads it) and in the service's (`NATS_PASSWORD`):
+ * `STRATA_NATS_ACL_QUERY_PASSWORD`.
+ */
+export function natsPasswordVariableOf(service: ServiceName): string {
+  return `STRATA_NATS_${service.toUpperCase().replace(/-/g, "_")}_PASSWORD`;
+}
+
+/** The authorization block of the distributed mode: passwords from the NATS servers' environment. */
+export function distributedNatsAuthorization(): string {
+  return natsAuthorizationBlock(SERVICE_NAMES, (service) => `$${natsPasswordVariableOf(service)}`);
 }
 
 const list = (subjects: readonly string[]): string =>
