@@ -58,7 +58,8 @@ function parseStored(text: string | undefined): Partial<Record<ServiceName, Nats
     const entry: unknown = (parsed as Record<string, unknown>)[service];
     if (typeof entry !== "object" || entry === null) continue;
     const { user, password } = entry as Record<string, unknown>;
-    if (typeof user === "string" && typeof password === "string" && password.length >= 16) {
+    // The server's config names each user natsUserOf(service); an entry naming another is replaced.
+    if (user === natsUserOf(service) && typeof password === "string" && password.length >= 16) {
       result[service] = { user, password };
     }
   }
