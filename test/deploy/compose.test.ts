@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { COMPOSE_ENV } from "./compose-env.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const TOKEN = "test-token-0123456789abcdefghijklmnopqrstuvwxyz";
 
 /** Debian's docker-compose 1.29 validates a file without a Docker engine (`npm test` installs it). */
 function composeConfig(dir: string, env: Record<string, string>): { status: number | null; output: string } {
@@ -25,13 +25,14 @@ describe("docker-compose.yml", () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it("is a valid compose file", () => {
-    const { status, output } = composeConfig(ROOT, { STRATA_INTERNAL_TOKEN: TOKEN });
+    const { status, output } = composeConfig(ROOT, COMPOSE_ENV);
     expect(output).toBe("");
     expect(status).toBe(0);
   });
 
   it("refuses to start without STRATA_INTERNAL_TOKEN", () => {
-    const { status, output } = composeConfig(ROOT, {});
+    const { STRATA_INTERNAL_TOKEN: _token, ...rest } = COMPOSE_ENV;
+    const { status, output } = composeConfig(ROOT, rest);
     expect(status).not.toBe(0);
     expect(output).toContain("STRATA_INTERNAL_TOKEN");
   });
@@ -42,7 +43,7 @@ describe("docker-compose.yml", () => {
     expect(broken).not.toBe(text);
     writeFileSync(join(scratch, "docker-compose.yml"), broken);
     copyFileSync(join(ROOT, "Dockerfile"), join(scratch, "Dockerfile"));
-    const { status, output } = composeConfig(scratch, { STRATA_INTERNAL_TOKEN: TOKEN });
+    const { status, output } = composeConfig(scratch, COMPOSE_ENV);
     expect(status).not.toBe(0);
     expect(output).toContain("no_such_option");
   });

@@ -5,6 +5,8 @@ export interface ConnectNatsOptions {
   readonly servers: string;
   /** Shown by the server's monitoring (`connz`): the service name and instance. */
   readonly name: string;
+  /** The service's NATS user; without it the connection is anonymous (refused by a server requiring auth). */
+  readonly credentials?: { readonly user: string; readonly password: string } | undefined;
 }
 
 /**
@@ -19,6 +21,9 @@ export function connectNats(options: ConnectNatsOptions): Promise<NatsConnection
       .map((s) => s.trim())
       .filter((s) => s.length > 0),
     name: options.name,
+    ...(options.credentials === undefined
+      ? {}
+      : { user: options.credentials.user, pass: options.credentials.password }),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     reconnectJitter: 250,

@@ -20,6 +20,8 @@ describe("commonServiceFields", () => {
       SVC_GRPC_PORT: 50099,
       SVC_STORE_URL: undefined,
       NATS_URL: "nats://127.0.0.1:4222",
+      NATS_USER: undefined,
+      NATS_PASSWORD: undefined,
       STRATA_INTERNAL_TOKEN: TOKEN,
       LOG_LEVEL: "info",
       STRATA_DATA_DIR: ".strata",

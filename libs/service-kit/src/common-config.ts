@@ -7,6 +7,9 @@ import { envLogLevel, envString, envUrl } from "@strata/config";
  */
 export const commonServiceFields = {
   NATS_URL: envString({ default: "nats://127.0.0.1:4222" }),
+  /** The service's NATS user and password (a server requiring auth refuses anonymous clients). */
+  NATS_USER: envString().optional(),
+  NATS_PASSWORD: envString().optional(),
   STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }),
   LOG_LEVEL: envLogLevel("info"),
   STRATA_DATA_DIR: envString({ default: ".strata" }),

@@ -23,6 +23,7 @@ describe("namespace config", () => {
       NAMESPACE_GRPC_PORT: "0",
       NAMESPACE_STORE_URL: "mongodb://db:27017/?replicaSet=rs0",
       NAMESPACE_MONGO_DATABASE: "namespaces",
+      NAMESPACE_SINGLE_REPLICA: "true",
     });
     expect(config.NAMESPACE_GRPC_PORT).toBe(0);
     expect(storeLocationOf(config)).toEqual({
@@ -30,6 +31,29 @@ describe("namespace config", () => {
       url: "mongodb://db:27017/?replicaSet=rs0",
       database: "namespaces",
     });
+  });
+
+  it("refuses a shared store with objects or vectors on the local disk, unless told it is one replica", () => {
+    const shared = {
+      STRATA_INTERNAL_TOKEN: TOKEN,
+      NAMESPACE_STORE_URL: "mongodb://db:27017/?replicaSet=rs0",
+    };
+    let error: unknown;
+    try {
+      loadNamespaceConfig(shared);
+    } catch (caught: unknown) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = error instanceof ConfigError ? error.issues : [];
+    expect(issues.map((i) => i.variable).sort()).toEqual(["NAMESPACE_HOT_INDEX_URL", "STRATA_S3_BUCKET"]);
+    expect(issues.map((i) => i.message).join("\n")).toMatch(/NAMESPACE_SINGLE_REPLICA=true/);
+
+    const remote = { STRATA_S3_BUCKET: "objects", NAMESPACE_HOT_INDEX_URL: "http://qdrant:6333" };
+    expect(loadNamespaceConfig({ ...shared, ...remote }).STRATA_S3_BUCKET).toBe("objects");
+    expect(
+      loadNamespaceConfig({ ...shared, NAMESPACE_SINGLE_REPLICA: "true" }).NAMESPACE_SINGLE_REPLICA,
+    ).toBe(true);
   });
 
   it("lists every problem at once", () => {

@@ -11,35 +11,59 @@ import { z } from "zod";
 export type { StoreLocation };
 
 /** The namespace service's variables (parse with loadConfig, or build one in a test). */
-export const namespaceConfigSchema = z.object({
-  NAMESPACE_GRPC_HOST: envString({ default: "127.0.0.1" }),
-  /** 0 picks a free port (the embedded launcher does). */
-  NAMESPACE_GRPC_PORT: envPort(50052),
-  /** Default `sqlite:<STRATA_DATA_DIR>/namespace.db`. */
-  NAMESPACE_STORE_URL: storeUrlField(),
-  NAMESPACE_MONGO_DATABASE: envString({ default: "strata_namespace" }),
-  /** The largest object an upload may store; larger uploads are refused while they stream in. */
-  NAMESPACE_MAX_OBJECT_BYTES: envInt(100 * 1024 * 1024, { min: 1, max: 5 * 1024 ** 3 }),
-  /**
-   * Where bucket objects' bytes live: unset = files under `<STRATA_DATA_DIR>/namespace/objects`;
-   * set = this S3 bucket (credentials from the AWS SDK's default chain unless the two keys are set).
-   */
-  STRATA_S3_BUCKET: envString().optional(),
-  STRATA_S3_REGION: envString({ default: "us-east-1" }),
-  /** An S3-compatible server (MinIO); unset = AWS. */
-  STRATA_S3_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
-  /** Path-style URLs, which MinIO and most S3-compatible servers need. */
-  STRATA_S3_FORCE_PATH_STYLE: envBool(false),
-  STRATA_S3_ACCESS_KEY_ID: envString().optional(),
-  STRATA_S3_SECRET_ACCESS_KEY: envString().optional(),
-  /**
-   * Where the hot tier's vectors live: unset = the embedded index in
-   * `<STRATA_DATA_DIR>/namespace-hot-index` (one process only); an http(s) URL = that Qdrant.
-   */
-  NAMESPACE_HOT_INDEX_URL: envUrl({ protocols: ["http", "https"] }).optional(),
-  QDRANT_API_KEY: envString().optional(),
-  ...commonServiceFields,
-});
+export const namespaceConfigSchema = z
+  .object({
+    NAMESPACE_GRPC_HOST: envString({ default: "127.0.0.1" }),
+    /** 0 picks a free port (the embedded launcher does). */
+    NAMESPACE_GRPC_PORT: envPort(50052),
+    /** Default `sqlite:<STRATA_DATA_DIR>/namespace.db`. */
+    NAMESPACE_STORE_URL: storeUrlField(),
+    NAMESPACE_MONGO_DATABASE: envString({ default: "strata_namespace" }),
+    /** The largest object an upload may store; larger uploads are refused while they stream in. */
+    NAMESPACE_MAX_OBJECT_BYTES: envInt(100 * 1024 * 1024, { min: 1, max: 5 * 1024 ** 3 }),
+    /**
+     * Where bucket objects' bytes live: unset = files under `<STRATA_DATA_DIR>/namespace/objects`;
+     * set = this S3 bucket (credentials from the AWS SDK's default chain unless the two keys are set).
+     */
+    STRATA_S3_BUCKET: envString().optional(),
+    STRATA_S3_REGION: envString({ default: "us-east-1" }),
+    /** An S3-compatible server (MinIO); unset = AWS. */
+    STRATA_S3_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
+    /** Path-style URLs, which MinIO and most S3-compatible servers need. */
+    STRATA_S3_FORCE_PATH_STYLE: envBool(false),
+    STRATA_S3_ACCESS_KEY_ID: envString().optional(),
+    STRATA_S3_SECRET_ACCESS_KEY: envString().optional(),
+    /**
+     * Where the hot tier's vectors live: unset = the embedded index in
+     * `<STRATA_DATA_DIR>/namespace-hot-index` (one process only); an http(s) URL = that Qdrant.
+     */
+    NAMESPACE_HOT_INDEX_URL: envUrl({ protocols: ["http", "https"] }).optional(),
+    QDRANT_API_KEY: envString().optional(),
+    /**
+     * With a shared store (MongoDB) the service refuses to keep objects or vectors on its own disk,
+     * where other replicas cannot see them, unless this says there is only one replica.
+     */
+    NAMESPACE_SINGLE_REPLICA: envBool(false),
+    ...commonServiceFields,
+  })
+  .superRefine((c, ctx) => {
+    const shared = c.NAMESPACE_STORE_URL?.startsWith("mongodb") === true;
+    if (!shared || c.NAMESPACE_SINGLE_REPLICA) return;
+    const local: Array<[string, string]> = [];
+    if (c.STRATA_S3_BUCKET === undefined) local.push(["STRATA_S3_BUCKET", "object bytes"]);
+    if (c.NAMESPACE_HOT_INDEX_URL === undefined)
+      local.push(["NAMESPACE_HOT_INDEX_URL", "the hot tier's vectors"]);
+    for (const [variable, what] of local) {
+      ctx.addIssue({
+        code: "custom",
+        path: [variable],
+        message:
+          `is required with a shared NAMESPACE_STORE_URL (MongoDB): without it ${what} stay on this replica's ` +
+          `local disk, invisible to the other replicas and lost with the container. Set ${variable}, or ` +
+          "NAMESPACE_SINGLE_REPLICA=true if this is the only replica and its data dir is a volume",
+      });
+    }
+  });
 
 export type NamespaceConfig = z.infer<typeof namespaceConfigSchema>;
 

@@ -73,4 +73,20 @@ describe("loadPlatformConfig", () => {
     expect(config.otlpEndpoint).toBeUndefined();
     expect(config.dataDir).toBe("/var/lib/strata");
   });
+
+  it("takes the distributed mode's NATS user and password together, never one alone", () => {
+    const distributed = { NATS_URL: "nats://nats:4222", STRATA_INTERNAL_TOKEN: TOKEN };
+    const config = loadPlatformConfig({
+      ...distributed,
+      NATS_USER: "strata-auth",
+      NATS_PASSWORD: "p".repeat(24),
+    });
+    expect(config.nats).toEqual({
+      mode: "external",
+      url: "nats://nats:4222",
+      credentials: { user: "strata-auth", password: "p".repeat(24) },
+    });
+    expect(() => loadPlatformConfig({ ...distributed, NATS_USER: "strata-auth" })).toThrow(/NATS_PASSWORD/);
+    expect(() => loadPlatformConfig({ ...distributed, NATS_PASSWORD: "x" })).toThrow(/NATS_USER/);
+  });
 });

@@ -16,6 +16,12 @@ import { z } from "zod";
 
 export type { Env } from "@strata/config";
 
+/** A NATS user and its password. */
+export interface NatsCredentials {
+  readonly user: string;
+  readonly password: string;
+}
+
 /** Every service the launcher can run, in the order it starts them (dependencies first). */
 export const SERVICE_NAMES = ["auth", "namespace", "acl-query", "gateway"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -42,6 +48,9 @@ export const platformConfigSchema = z
     STRATA_DATA_DIR: envString({ default: ".strata" }),
     STRATA_HTTP_PORT: envPort(8080),
     NATS_URL: envString().optional(),
+    /** Distributed mode: this process's NATS user and password (embedded: generated per data dir). */
+    NATS_USER: envString().optional(),
+    NATS_PASSWORD: envString().optional(),
     /** JetStream replicas of STRATA_EVENTS; 3 on a 3-node cluster. */
     NATS_STREAM_REPLICAS: envInt(1, { min: 1, max: 5 }),
     STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }).optional(),
@@ -55,6 +64,13 @@ export const platformConfigSchema = z
     OTEL_EXPORTER_OTLP_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
   })
   .superRefine((c, ctx) => {
+    if ((c.NATS_USER === undefined) !== (c.NATS_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [c.NATS_USER === undefined ? "NATS_USER" : "NATS_PASSWORD"],
+        message: "NATS_USER and NATS_PASSWORD go together: set both (the service's NATS user) or neither",
+      });
+    }
     // Distributed: services in other processes must agree on the token, so it cannot be invented.
     if (c.NATS_URL !== undefined && c.STRATA_INTERNAL_TOKEN === undefined) {
       ctx.addIssue({
@@ -91,7 +107,9 @@ export interface PlatformConfig {
   readonly dataDir: string;
   readonly httpPort: number;
   /** Embedded: the launcher runs nats-server itself. External: NATS_URL, a server or cluster. */
-  readonly nats: { readonly mode: "embedded" } | { readonly mode: "external"; readonly url: string };
+  readonly nats:
+    | { readonly mode: "embedded" }
+    | { readonly mode: "external"; readonly url: string; readonly credentials?: NatsCredentials };
   readonly streamReplicas: number;
   readonly internalToken: string;
   /** True when the token was generated for this process (embedded mode without one set). */
@@ -119,7 +137,16 @@ export function loadPlatformConfig(env: Env = process.env, cwd: string = process
     services: c.STRATA_SERVICES,
     dataDir,
     httpPort: c.STRATA_HTTP_PORT,
-    nats: c.NATS_URL === undefined ? { mode: "embedded" } : { mode: "external", url: c.NATS_URL },
+    nats:
+      c.NATS_URL === undefined
+        ? { mode: "embedded" }
+        : {
+            mode: "external",
+            url: c.NATS_URL,
+            ...(c.NATS_USER === undefined || c.NATS_PASSWORD === undefined
+              ? {}
+              : { credentials: { user: c.NATS_USER, password: c.NATS_PASSWORD } }),
+          },
     streamReplicas: c.NATS_STREAM_REPLICAS,
     // Embedded: every service is in this process, so a per-process random secret is enough.
     internalToken: c.STRATA_INTERNAL_TOKEN ?? randomBytes(32).toString("base64url"),

@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-
-const ROOT = join(import.meta.dirname, "..", "..", "..");
+import { launchMain, waitForOutput } from "./test-support/process-output.js";
 
 /** nats-server processes whose store is under `dir` (from /proc/<pid>/cmdline, Linux only). */
 async function natsServersUsing(dir: string): Promise<number[]> {
@@ -17,29 +15,6 @@ async function natsServersUsing(dir: string): Promise<number[]> {
   return pids;
 }
 
-/** Resolves with the stdout so far once `pattern` shows up in it. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(
-      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${out}`)),
-      timeoutMs,
-    );
-    child.stdout?.setEncoding("utf8");
-    child.stdout?.on("data", (chunk: string) => {
-      out += chunk;
-      if (pattern.test(out)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ${pattern}:\n${out}`));
-    });
-  });
-}
-
 describe("main.ts as a process (what npm start runs)", () => {
   let dataDir = "";
   afterAll(async () => {
@@ -48,16 +23,7 @@ describe("main.ts as a process (what npm start runs)", () => {
 
   it("prints the gateway URL and the key file's place, and exits 0 after SIGTERM with nats-server gone", async () => {
     dataDir = await mkdtemp(join(tmpdir(), "strata-main-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "services/platform/src/main.ts"], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "",
-        STRATA_DATA_DIR: dataDir,
-        STRATA_HTTP_PORT: "0",
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = launchMain(dataDir);
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const out = await waitForOutput(child, /Ctrl-C/, 60_000);
     expect(out).toMatch(/REST API: {2}http:\/\/127\.0\.0\.1:\d+/);

@@ -16,6 +16,8 @@ export interface NatsChild {
 export interface StartNatsChildOptions {
   /** JetStream store directory (`<data dir>/nats`); kept across restarts. */
   readonly storeDir: string;
+  /** A config file (the authorization block); the command line sets the rest. */
+  readonly configFile?: string;
   /** Called with each line the server writes (its log goes to stderr). */
   readonly onLog?: (line: string) => void;
   readonly readyTimeoutMs?: number;
@@ -79,6 +81,7 @@ interface Launched {
 function launch(binary: string, port: number, options: StartNatsChildOptions): Promise<Launched> {
   const pidFile = join(options.storeDir, PID_FILE);
   const args = ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", options.storeDir, "-P", pidFile];
+  if (options.configFile !== undefined) args.push("-c", options.configFile);
   const timeoutMs = options.readyTimeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
     // Its own process group: a terminal's Ctrl-C reaches only the launcher, which stops the

@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { connectNats, ensureEventStream } from "@strata/bus";
 import { LocalServices } from "@strata/grpc";
 import { createLogger, type Logger } from "@strata/logger";
 import { initTelemetry, type Telemetry } from "@strata/telemetry";
 import { type Env, loadPlatformConfig, type PlatformConfig, type ServiceName } from "./config.js";
-import { type NatsChild, startNatsChild } from "./nats-child.js";
+import { secureDataDir } from "./data-dir.js";
+import { openNats } from "./embedded-nats.js";
+import type { NatsChild } from "./nats-child.js";
 import { type NatsConnection, type RunningService, startService } from "./service-starters.js";
 
 export interface StartPlatformOptions {
@@ -19,6 +19,8 @@ export interface StartPlatformOptions {
 export interface Platform {
   /** Present when the gateway runs in this process. */
   readonly gatewayUrl?: string;
+  /** The NATS the services connect to (embedded: the child's; it requires each service's user). */
+  readonly natsUrl: string;
   /** The first admin key's file (`<data dir>/bootstrap.json`) when auth runs here and it exists; never logged. */
   readonly bootstrapFile?: string;
   /** True when the auth service created the first organization on this start. */
@@ -48,7 +50,7 @@ export async function startPlatform(
     ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
   });
   const logger = createLogger({ service: "platform", level: config.logLevel });
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await secureDataDir(config.dataDir, logger);
 
   const started: Started[] = [];
   let natsChild: NatsChild | undefined;
@@ -60,15 +62,20 @@ export async function startPlatform(
   };
 
   try {
-    natsChild = config.nats.mode === "embedded" ? await startEmbeddedNats(config, logger) : undefined;
-    const natsUrl = natsChild?.url ?? (config.nats.mode === "external" ? config.nats.url : "");
+    const nats = await openNats(config, logger);
+    natsChild = nats.child;
+    const natsUrl = nats.url;
     if (natsChild !== undefined) watchNatsChild(natsChild, logger, options.onFatal);
 
     // One registry per platform: its servers answer its clients' unary calls in-process (ADR 0010).
     const localCalls = config.localCalls ? new LocalServices() : undefined;
     const byName = new Map<ServiceName, RunningService>();
     for (const name of config.services) {
-      const nc = await connectNats({ servers: natsUrl, name: `strata-${name}` });
+      const nc = await connectNats({
+        servers: natsUrl,
+        name: `strata-${name}`,
+        credentials: nats.credentialsOf(name),
+      });
       if (started.length === 0) await ensureEventStream(nc, { replicas: config.streamReplicas });
       const serviceLogger = createLogger({ service: name, level: config.logLevel });
       const service = await startService(name, {
@@ -93,6 +100,7 @@ export async function startPlatform(
     const gatewayUrl = byName.get("gateway")?.httpUrl;
     return {
       ...(gatewayUrl === undefined ? {} : { gatewayUrl }),
+      natsUrl,
       ...(bootstrapFile === undefined ? {} : { bootstrapFile }),
       bootstrappedNow: byName.get("auth")?.bootstrap !== undefined,
       config,
@@ -104,15 +112,6 @@ export async function startPlatform(
     await stop();
     throw e;
   }
-}
-
-async function startEmbeddedNats(config: PlatformConfig, logger: Logger): Promise<NatsChild> {
-  const child = await startNatsChild({
-    storeDir: join(config.dataDir, "nats"),
-    onLog: (line) => logger.debug({ nats: line }, "nats-server"),
-  });
-  logger.info({ url: child.url, pid: child.pid }, "embedded nats-server started");
-  return child;
 }
 
 /** The embedded NATS is part of the platform: if it dies, nothing can publish or consume. */

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, openSync } from "node:fs";
 import type { Result } from "@strata/errors";
 import Database from "better-sqlite3";
 import { assertTableName } from "../names.js";
@@ -144,6 +145,7 @@ class SqliteDocStore implements DocStore {
 }
 
 export function openSqliteDocStore(options: SqliteDocStoreOptions): DocStore {
+  makePrivate(options.path);
   const db = new Database(options.path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
@@ -154,4 +156,14 @@ export function openSqliteDocStore(options: SqliteDocStoreOptions): DocStore {
   db.pragma("secure_delete = ON");
   db.pragma("journal_size_limit = 0");
   return new SqliteDocStore(db);
+}
+
+/**
+ * The database file is created (or tightened to) 0600 before SQLite opens it, whatever the umask:
+ * SQLite gives its -wal, -shm and journal files the mode of the database file, so they follow.
+ */
+function makePrivate(path: string): void {
+  if (path === ":memory:" || path === "" || path.startsWith("file:")) return;
+  closeSync(openSync(path, "a", 0o600));
+  chmodSync(path, 0o600);
 }

@@ -12,14 +12,14 @@ export async function lockDirectory(dir: string): Promise<() => Promise<void>> {
   const path = join(dir, "LOCK");
   if (openHere.has(path)) throw new Error(`Hot index directory ${dir} is already open in this process`);
   try {
-    await writeFile(path, String(process.pid), { flag: "wx" });
+    await writeFile(path, String(process.pid), { flag: "wx", mode: 0o600 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const owner = Number(await readFile(path, "utf8").catch(() => ""));
     if (owner !== process.pid && isAlive(owner)) {
       throw new Error(`Hot index directory ${dir} is locked by process ${owner}`);
     }
-    await writeFile(path, String(process.pid));
+    await writeFile(path, String(process.pid), { mode: 0o600 });
   }
   openHere.add(path);
   return async () => {

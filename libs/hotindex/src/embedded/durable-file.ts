@@ -19,7 +19,8 @@ export function fsyncPath(path: string): void {
 export function writeFileAtomically(path: string, text: string): void {
   const temp = `${path}.tmp`;
   try {
-    writeFileSync(temp, text);
+    // The index holds users' vectors and metadata: 0600 whatever the umask.
+    writeFileSync(temp, text, { mode: 0o600 });
     fsyncPath(temp);
     renameSync(temp, path);
   } catch (error) {

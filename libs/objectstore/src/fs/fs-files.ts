@@ -43,7 +43,7 @@ export async function openObjectFile(
  */
 export async function commitFile(objectsRoot: string, tmp: string, dir: string, file: string): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     await assertRealDir(objectsRoot, dir);
     try {
       await rename(tmp, file);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { constants } from "node:fs";
 import {
   access,
+  chmod,
   copyFile,
   type FileHandle,
   mkdir,
@@ -50,8 +51,12 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
  * then renamed into place, so a reader or a crash sees the old object or the new one, never a part.
  */
 export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<ObjectStore> {
-  await mkdir(join(options.root, "objects"), { recursive: true });
-  await mkdir(join(options.root, "tmp"), { recursive: true });
+  // Objects are the users' bytes: 0700 directories and 0600 files, whatever the umask. A root
+  // made earlier (or by a looser umask) is tightened too.
+  for (const dir of [options.root, join(options.root, "objects"), join(options.root, "tmp")]) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
+  }
   const root = await realpath(options.root);
   const objectsRoot = join(root, "objects");
   const tmpDir = join(root, "tmp");
@@ -86,7 +91,7 @@ export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<
       const opts = normalizePutOptions(key, putOptions);
       const { dir, file } = objectPaths(objectsRoot, key);
       const tmp = join(tmpDir, `${randomUUID()}.tmp`);
-      const handle = await open(tmp, "wx", 0o644);
+      const handle = await open(tmp, "wx", 0o600);
       let handleOpen = true;
       let committed = false;
       try {

@@ -15,6 +15,7 @@ import { newId } from "@strata/ids";
 import type { Logger } from "@strata/logger";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import { discardRefusedBody } from "./refused-body.js";
 
 /**
  * The one place where an AppError becomes an HTTP answer: status, DESIGN §5 body, request id and
@@ -40,9 +41,15 @@ export function installErrorHandling(
   app: FastifyInstance,
   options: { logger: Logger; bodyLimitBytes: number },
 ): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     // A route may have its own body limit (the batch route); the message names the one that applied.
-    const mapped = appErrorOf(error, request.routeOptions.bodyLimit ?? options.bodyLimitBytes);
+    const limit = request.routeOptions.bodyLimit ?? options.bodyLimitBytes;
+    const mapped = appErrorOf(error, limit);
+    if (mapped?.kind === "payload_too_large") {
+      // The client may still be sending: let it finish (up to a bound) so it can read the 413.
+      await discardRefusedBody(request.raw, limit);
+      reply.header("connection", "close");
+    }
     if (mapped === undefined) {
       options.logger.error(
         { err: error, request_id: request.id, route: request.routeOptions.url },
