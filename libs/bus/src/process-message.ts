@@ -126,6 +126,8 @@ function startHeartbeats(p: EngineContext, m: JsMsg) {
     },
     Math.max(10, Math.floor(p.ackWaitMs / 3)),
   );
+  // A handler that never settles must not keep the process alive through its heartbeats.
+  timer.unref();
   return {
     async whileHandling<T>(work: () => Promise<T>): Promise<T> {
       handlerSince = Date.now();
