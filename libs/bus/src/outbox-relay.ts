@@ -1,5 +1,6 @@
 import type { DocStore } from "@strata/docstore";
 import { headers, type JetStreamClient, type MsgHdrs, type NatsConnection } from "nats";
+import { type Backoff, backoffDelay } from "./backoff.js";
 import { type BusLogger, describeError } from "./bus-logger.js";
 import { OUTBOX_TABLE, type OutboxRecord } from "./outbox.js";
 
@@ -14,7 +15,7 @@ export interface OutboxRelayOptions {
   /** How long to wait for one publish ack; default 5 s. */
   readonly publishTimeoutMs?: number;
   /** Backoff after a failed round: doubles from `initialMs` up to `maxMs`; default 100 ms → 5 s. */
-  readonly retryBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  readonly retryBackoff?: Backoff;
   /** How long `stop()` keeps publishing what is pending before it gives up; default 5 s. */
   readonly drainTimeoutMs?: number;
 }
@@ -82,7 +83,7 @@ export class OutboxRelay {
         // While stopping, give up at once: the rows are safe in the store for the next start.
         if (this.#stopping) return;
         failures += 1;
-        await this.#sleep(Math.min(backoff.maxMs, backoff.initialMs * 2 ** (failures - 1)));
+        await this.#sleep(backoffDelay(failures, backoff));
         continue;
       }
       failures = 0;

@@ -6,7 +6,7 @@ import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@
 import type { NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectNats } from "./connect.js";
-import { startDurableConsumer } from "./durable-consumer.js";
+import { startEventConsumer } from "./event-consumer.js";
 import { INBOX_TABLE_SPEC, processOnce } from "./inbox.js";
 import { createOutboxAppender, OUTBOX_TABLE_SPEC } from "./outbox.js";
 import { OutboxRelay } from "./outbox-relay.js";
@@ -54,10 +54,10 @@ describe("outbox → relay → durable consumer", () => {
     const ns = newNamespaceId();
     const count = 5_000;
     const handled = new Map<string, number>();
-    const consumer = await startDurableConsumer({
+    const consumer = await startEventConsumer("namespace.created", {
       nc,
       durable: "pipeline",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger: recordingLogger(),
       concurrency: 8,
       handler: async (event) => {
@@ -101,10 +101,10 @@ describe("outbox → relay → durable consumer", () => {
     };
     let seen: SpanContext | undefined;
     let seenTraceparentOnly = false;
-    const consumer = await startDurableConsumer({
+    const consumer = await startEventConsumer("namespace.created", {
       nc,
       durable: "traced",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger: recordingLogger(),
       handler: async () => {
         // Across an await, so the context really is carried by the async context, not a global.

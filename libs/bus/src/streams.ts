@@ -1,4 +1,4 @@
-import { EVENTS_STREAM, EVENTS_SUBJECT_ROOT } from "@strata/events";
+import { DLQ_STREAM, DLQ_SUBJECT_ROOT, EVENTS_STREAM, EVENTS_SUBJECT_ROOT } from "@strata/events";
 import {
   DiscardPolicy,
   type JetStreamManager,
@@ -10,13 +10,9 @@ import {
   type StreamConfig,
 } from "nats";
 
-/** Dead letters of every durable consumer, one subject per consumer: `strata.dlq.<durable>`. */
-export const DLQ_STREAM = "STRATA_DLQ";
-export const DLQ_SUBJECT_ROOT = "strata.dlq";
-
-export function deadLetterSubjectFor(durable: string): string {
-  return `${DLQ_SUBJECT_ROOT}.${durable}`;
-}
+// Dead letters of every durable consumer, one subject per consumer: `strata.dlq.<durable>`. The
+// names live in @strata/events with the format they document.
+export { DEAD_LETTER_HEADERS, DLQ_STREAM, DLQ_SUBJECT_ROOT, deadLetterSubjectFor } from "@strata/events";
 
 export interface EventStreamOptions {
   /** How long events stay on the stream; default 7 days. */
@@ -76,14 +72,15 @@ export async function ensureEventStream(nc: NatsConnection, options: EventStream
 }
 
 /** Which limits the caller asked for; the others keep the live stream's values. */
-type ExplicitLimits = Record<"max_age" | "duplicate_window" | "num_replicas", boolean>;
+export type ExplicitLimits = Record<"max_age" | "duplicate_window" | "num_replicas", boolean>;
 
-type WantedStream = Pick<
+export type WantedStream = Pick<
   StreamConfig,
   "name" | "subjects" | "storage" | "retention" | "discard" | "max_age" | "duplicate_window" | "num_replicas"
 >;
 
-async function ensureStream(
+/** Creates the stream, or converges a live one on `fresh` (see ensureEventStream). */
+export async function ensureStream(
   jsm: JetStreamManager,
   explicit: ExplicitLimits,
   fresh: WantedStream,
@@ -129,6 +126,6 @@ function matches(actual: StreamConfig, wanted: WantedStream): boolean {
   );
 }
 
-function apiErrorCode(e: unknown): number | undefined {
+export function apiErrorCode(e: unknown): number | undefined {
   return e instanceof NatsError ? e.api_error?.err_code : undefined;
 }

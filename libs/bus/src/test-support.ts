@@ -3,8 +3,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { type Context, type ContextManager, context, ROOT_CONTEXT } from "@opentelemetry/api";
 import { type AnyEventEnvelope, buildEvent } from "@strata/events";
-import { headers, type JetStreamClient, type NatsConnection } from "nats";
+import { headers, type JetStreamClient, type JsMsg, type NatsConnection } from "nats";
+import { expect } from "vitest";
 import type { BusLogger } from "./bus-logger.js";
+import { DLQ_STREAM, deadLetterSubjectFor } from "./streams.js";
 
 export interface LogLine {
   readonly level: "info" | "warn" | "error";
@@ -112,3 +114,21 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The dead letters of one durable, read back from STRATA_DLQ; fails if there are more. */
+export async function readDeadLetters(
+  js: JetStreamClient,
+  durable: string,
+  expected: number,
+): Promise<JsMsg[]> {
+  const consumer = await js.consumers.get(DLQ_STREAM, { filterSubjects: deadLetterSubjectFor(durable) });
+  const out: JsMsg[] = [];
+  while (out.length < expected) {
+    const m = await consumer.next({ expires: 5_000 });
+    if (m === null) break;
+    out.push(m);
+  }
+  // Nothing beyond what was expected.
+  expect(await consumer.next({ expires: 1_000 })).toBeNull();
+  return out;
+}

@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { EVENT_TYPES, eventCatalog } from "./catalog.js";
+import {
+  DEAD_LETTER_HEADER_DESCRIPTIONS,
+  DEAD_LETTER_HEADERS,
+  DLQ_STREAM,
+  DLQ_SUBJECT_ROOT,
+} from "./dead-letter.js";
 import { EVENTS_STREAM, EVENTS_SUBJECT_ROOT } from "./envelope.js";
 
 /**
@@ -52,6 +58,7 @@ export function asyncApiDocument(version: string): Record<string, unknown> {
       messages: [{ $ref: `#/channels/${key}/messages/${key}` }],
     };
   }
+  addDeadLetters(channels, operations, messages);
   return {
     asyncapi: "3.0.0",
     info: {
@@ -68,6 +75,43 @@ export function asyncApiDocument(version: string): Record<string, unknown> {
     channels,
     operations,
     components: { messages },
+  };
+}
+
+const DEAD_LETTER = "dead_letter";
+
+/** The one dead-letter format that every durable consumer writes (libs/bus). */
+function addDeadLetters(
+  channels: Record<string, unknown>,
+  operations: Record<string, unknown>,
+  messages: Record<string, unknown>,
+): void {
+  const headers: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(DEAD_LETTER_HEADERS)) {
+    const description = DEAD_LETTER_HEADER_DESCRIPTIONS[key as keyof typeof DEAD_LETTER_HEADERS];
+    headers[name] = { type: "string", description };
+  }
+  messages[DEAD_LETTER] = {
+    name: DEAD_LETTER,
+    title: "dead letter",
+    summary: "A message a durable consumer gave up on, kept for a human to look at.",
+    description:
+      "The body is the original message's bytes, unchanged: an event envelope, a work item, or " +
+      "whatever failed to decode. The original headers (traceparent …) are kept, except `Nats-*`.",
+    headers: { type: "object", required: Object.values(DEAD_LETTER_HEADERS), properties: headers },
+    payload: { description: "The original message, byte for byte." },
+  };
+  channels[DEAD_LETTER] = {
+    address: `${DLQ_SUBJECT_ROOT}.{consumer}`,
+    description: `Stream ${DLQ_STREAM}. Dead letters of event consumers and work-queue consumers alike.`,
+    parameters: { consumer: { description: "The durable consumer's name." } },
+    messages: { [DEAD_LETTER]: { $ref: `#/components/messages/${DEAD_LETTER}` } },
+  };
+  operations[`publish_${DEAD_LETTER}`] = {
+    action: "send",
+    channel: { $ref: `#/channels/${DEAD_LETTER}` },
+    summary: "A Strata consumer dead-letters a message it gave up on.",
+    messages: [{ $ref: `#/channels/${DEAD_LETTER}/messages/${DEAD_LETTER}` }],
   };
 }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { asyncApiDocument, buildEvent, EVENT_TYPES, parseEvent, subjectOf } from "./index.js";
+import {
+  asyncApiDocument,
+  buildEvent,
+  DEAD_LETTER_HEADERS,
+  EVENT_TYPES,
+  parseEvent,
+  subjectOf,
+} from "./index.js";
 
 const origin = { service: "auth", organizationId: "org_abc", subject: "key_1" };
 
@@ -82,5 +89,27 @@ describe("AsyncAPI", () => {
       expect(doc.channels[key]?.address).toBe(`strata.evt.{scope}.${type}`);
       expect(doc.components.messages[key]?.payload.properties.data.required?.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("AsyncAPI dead letters", () => {
+  it("documents the one dead-letter format with every header the consumers write", () => {
+    const doc = asyncApiDocument("test") as {
+      channels: Record<string, { address: string; description: string }>;
+      components: {
+        messages: Record<string, { headers: { required: string[]; properties: Record<string, unknown> } }>;
+      };
+    };
+    expect(doc.channels.dead_letter?.address).toBe("strata.dlq.{consumer}");
+    expect(doc.channels.dead_letter?.description).toMatch(/^Stream STRATA_DLQ\./);
+    const headers = doc.components.messages.dead_letter?.headers;
+    expect(headers?.required).toEqual([
+      "Strata-Dead-Reason",
+      "Strata-Original-Subject",
+      "Strata-Original-Sequence",
+      "Strata-Consumer",
+      "Strata-Attempts",
+    ]);
+    expect(Object.keys(headers?.properties ?? {})).toEqual(Object.values(DEAD_LETTER_HEADERS));
   });
 });

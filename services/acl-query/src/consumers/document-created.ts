@@ -24,7 +24,7 @@ export function startDocumentCreatedConsumer(options: {
     durable: DOCUMENT_CREATED_DURABLE,
     startAt: "new",
     logger,
-    handler: async (event, delivery): Promise<ConsumerOutcome> => {
+    handler: async (event): Promise<ConsumerOutcome> => {
       const outcome = await evaluateAlerts(ports, { eventId: event.id, data: event.data });
       if (outcome.ok) {
         if (outcome.value.kind === "evaluated" && outcome.value.triggered.length > 0) {
@@ -36,7 +36,7 @@ export function startDocumentCreatedConsumer(options: {
         return { action: "ack" };
       }
       if (isRetryable(outcome.error.kind)) {
-        return { action: "retry", delayMs: Math.min(60_000, 1_000 * 2 ** (delivery.attempt - 1)) };
+        return { action: "retry" }; // after 1 s, 2 s, 4 s … up to 60 s
       }
       return { action: "dead", reason: `${outcome.error.kind}: ${outcome.error.message}` };
     },

@@ -24,8 +24,11 @@ export function startNamespacePurger(options: {
     nc: options.nc,
     durable: NAMESPACE_PURGE_DURABLE,
     startAt: "all",
-    // A namespace with many documents takes a while; the purge resumes where it stopped anyway.
-    ackWaitMs: 5 * 60_000,
+    // A purge takes a while; heartbeats keep it, so a crashed replica's purge resumes 30 s later.
+    ackWaitMs: 30_000,
+    maxHandlerMs: 60 * 60_000,
+    // Events pulled ahead wait without heartbeats while a purge runs: pull none ahead.
+    prefetch: 1,
     maxDeliver: 10,
     logger,
     handler: async (event, delivery): Promise<ConsumerOutcome> => {
@@ -39,7 +42,7 @@ export function startNamespacePurger(options: {
         { namespace_id: namespaceId, attempt: delivery.attempt, reason: purged.error.message },
         "namespace purge failed; retrying",
       );
-      return { action: "retry", delayMs: Math.min(60_000, 1_000 * 2 ** (delivery.attempt - 1)) };
+      return { action: "retry" }; // after 1 s, 2 s, 4 s … up to 60 s
     },
   });
 }

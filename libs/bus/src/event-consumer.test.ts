@@ -1,22 +1,23 @@
 import { type AnyEventEnvelope, type EventEnvelope, subjectOf } from "@strata/events";
 import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
-import type { JetStreamClient, JsMsg, NatsConnection } from "nats";
+import type { JetStreamClient, NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectNats } from "./connect.js";
-import { type ConsumerOutcome, DEAD_LETTER_HEADERS, startDurableConsumer } from "./durable-consumer.js";
+import type { ConsumerOutcome } from "./consumer-engine.js";
 import { startEventConsumer } from "./event-consumer.js";
-import { DLQ_STREAM, ensureEventStream } from "./streams.js";
+import { DEAD_LETTER_HEADERS, ensureEventStream } from "./streams.js";
 import {
   keyRevokedEvent,
   namespaceCreatedEvent,
   newNamespaceId,
   publishEvent,
+  readDeadLetters,
   recordingLogger,
   sleep,
   waitFor,
 } from "./test-support.js";
 
-describe("startDurableConsumer", () => {
+describe("startEventConsumer", () => {
   let server: NatsServerHandle;
   let nc: NatsConnection;
   let js: JetStreamClient;
@@ -31,28 +32,16 @@ describe("startDurableConsumer", () => {
     await server?.stop();
   });
 
-  /** The dead letters of one durable, read back from STRATA_DLQ. */
-  async function deadLetters(durable: string, expected: number): Promise<JsMsg[]> {
-    const consumer = await js.consumers.get(DLQ_STREAM, { filterSubjects: `strata.dlq.${durable}` });
-    const out: JsMsg[] = [];
-    while (out.length < expected) {
-      const m = await consumer.next({ expires: 5_000 });
-      if (m === null) break;
-      out.push(m);
-    }
-    // Nothing beyond what was expected.
-    expect(await consumer.next({ expires: 1_000 })).toBeNull();
-    return out;
-  }
+  const deadLetters = (durable: string, expected: number) => readDeadLetters(js, durable, expected);
 
   it("hands each event to the handler and acks it", async () => {
     const ns = newNamespaceId();
     const seen: AnyEventEnvelope[] = [];
     const logger = recordingLogger();
-    const handle = await startDurableConsumer({
+    const handle = await startEventConsumer("namespace.created", {
       nc,
       durable: "ack_test",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger,
       handler: async (event, delivery) => {
         expect(delivery.attempt).toBe(1);
@@ -75,10 +64,10 @@ describe("startDurableConsumer", () => {
   it("retries after the delay the handler asked for, then succeeds", async () => {
     const ns = newNamespaceId();
     const attempts: { attempt: number; at: number }[] = [];
-    const handle = await startDurableConsumer({
+    const handle = await startEventConsumer("namespace.created", {
       nc,
       durable: "retry_test",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger: recordingLogger(),
       handler: async (_event, { attempt }): Promise<ConsumerOutcome> => {
         attempts.push({ attempt, at: Date.now() });
@@ -100,12 +89,12 @@ describe("startDurableConsumer", () => {
     const ns = newNamespaceId();
     let calls = 0;
     const logger = recordingLogger();
-    const handle = await startDurableConsumer({
+    const handle = await startEventConsumer("namespace.created", {
       nc,
       durable: "throw_test",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger,
-      errorBackoff: { initialMs: 100, maxMs: 100 },
+      retryBackoff: { initialMs: 100, maxMs: 100 },
       handler: async () => {
         calls += 1;
         if (calls === 1) throw new Error("store unavailable");
@@ -116,18 +105,16 @@ describe("startDurableConsumer", () => {
     await publishEvent(js, subjectOf(event), event);
     await waitFor(() => calls === 2);
     await handle.stop();
-    expect(logger.lines.some((l) => l.level === "warn" && l.msg === "event handler threw; will retry")).toBe(
-      true,
-    );
+    expect(logger.lines.some((l) => l.level === "warn" && l.msg === "handler threw; will retry")).toBe(true);
   });
 
   it("dead-letters an invalid message without calling the handler, and a 'dead' outcome with its reason", async () => {
     const ns = newNamespaceId();
     let calls = 0;
-    const handle = await startDurableConsumer({
+    const handle = await startEventConsumer("namespace.created", {
       nc,
       durable: "dead_test",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger: recordingLogger(),
       handler: async (event) => {
         calls += 1;
@@ -192,10 +179,10 @@ describe("startDurableConsumer", () => {
   it("dead-letters an event after maxDeliver attempts", async () => {
     const ns = newNamespaceId();
     let calls = 0;
-    const handle = await startDurableConsumer({
+    const handle = await startEventConsumer("namespace.created", {
       nc,
       durable: "max_deliver_test",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger: recordingLogger(),
       maxDeliver: 3,
       handler: async () => {
@@ -219,13 +206,15 @@ describe("startDurableConsumer", () => {
     const hung = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const handle = await startDurableConsumer({
+    const handle = await startEventConsumer("namespace.created", {
       nc,
       durable: "timeout_test",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger: recordingLogger(),
       maxDeliver: 2,
       ackWaitMs: 300,
+      // Past this the handler counts as hung: its heartbeats stop and the ack wait runs out.
+      maxHandlerMs: 300,
       concurrency: 4,
       handler: async () => {
         calls += 1;
@@ -250,10 +239,10 @@ describe("startDurableConsumer", () => {
       ["b", []],
     ]);
     const start = (replica: string) =>
-      startDurableConsumer({
+      startEventConsumer("namespace.created", {
         nc,
         durable: "shared_test",
-        filterSubject: `strata.evt.${ns}.>`,
+        startAt: "new",
         logger: recordingLogger(),
         concurrency: 4,
         handler: async (event) => {
@@ -279,10 +268,10 @@ describe("startDurableConsumer", () => {
   it("keeps consuming across a server restart", async () => {
     const ns = newNamespaceId();
     const seen: string[] = [];
-    const handle = await startDurableConsumer({
+    const handle = await startEventConsumer("namespace.created", {
       nc,
       durable: "restart_test",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger: recordingLogger(),
       handler: async (event) => {
         seen.push(event.id);
@@ -310,10 +299,10 @@ describe("startDurableConsumer", () => {
     const ns = newNamespaceId();
     let finished = false;
     let started = false;
-    const handle = await startDurableConsumer({
+    const handle = await startEventConsumer("namespace.created", {
       nc,
       durable: "drain_test",
-      filterSubject: `strata.evt.${ns}.>`,
+      startAt: "new",
       logger: recordingLogger(),
       handler: async () => {
         started = true;
