@@ -1,5 +1,5 @@
 import type { Caller } from "@strata/access";
-import { ensureEventStream } from "@strata/bus";
+import { DEAD_LETTER_HEADERS, DLQ_STREAM, deadLetterSubjectFor, ensureEventStream } from "@strata/bus";
 import type { AppError, Result } from "@strata/errors";
 import { buildEvent, subjectOf } from "@strata/events";
 import { callUnary, type UnaryInvoker } from "@strata/grpc";
@@ -73,8 +73,26 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe("namespace.deleted in acl-query", () => {
-  it("purges nothing of a namespace its owner says is live, whatever the event says", async () => {
+/** The dead letter a consumer wrote for `eventId`, once it is there. */
+async function deadLetterOf(consumer: string, eventId: string): Promise<Record<string, string>> {
+  const jsm = await h.nc.jetstreamManager();
+  let found: Record<string, string> | undefined;
+  await eventually(async () => {
+    const message = await jsm.streams
+      .getMessage(DLQ_STREAM, { last_by_subj: deadLetterSubjectFor(consumer) })
+      .catch(() => undefined);
+    const letter = message?.json<{ id?: string }>();
+    if (message === undefined || letter?.id !== eventId) return false;
+    found = Object.fromEntries(
+      [...(message.header?.keys() ?? [])].map((k) => [k, message.header?.get(k) ?? ""]),
+    );
+    return true;
+  }, 10_000);
+  return found ?? {};
+}
+
+describe("namespace.deleted for a live namespace", () => {
+  it("purges nothing in either service, and each dead-letters the event, whatever it says", async () => {
     const live = await namespaceWithRetriever("live");
     const forged = buildEvent(
       "namespace.deleted",
@@ -92,6 +110,16 @@ describe("namespace.deleted in acl-query", () => {
       true,
     );
     await eventually(async () => !(await retrieverExists(doomed.namespaceId, doomed.retrieverId)), 10_000);
+    // Both consumers settled the forged event, each with a dead letter naming why.
+    for (const consumer of ["acl_query_namespace_purge", "namespace_purge"]) {
+      const headers = await deadLetterOf(consumer, forged.id);
+      expect(headers[DEAD_LETTER_HEADERS.reason], consumer).toContain("the namespace is live");
+    }
     expect(await retrieverExists(live.namespaceId, live.retrieverId)).toBe(true);
+    const collection = await call(h.collections, (c) => c.getCollection, {
+      namespaceId: live.namespaceId,
+      identifier: "items",
+    });
+    expect(collection.ok).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import { objectStoreLocationOf, openObjectStore } from "./adapters/objectstore/o
 import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf } from "./config.js";
 import { startNamespacePurger } from "./consumers/namespace-deleted.js";
 import { unfinishedChunks } from "./modules/batches/read-batch.js";
+import { namespaceIsLive } from "./modules/namespaces/api.js";
 import { MODULE_TABLE_SPECS, type ModuleAdapters, modulePurgeSteps, moduleServices } from "./modules.js";
 import { MetadataValidators } from "./shared/metadata-validators.js";
 import type { DocumentVectors } from "./shared/vectors/document-vectors.js";
@@ -69,7 +70,12 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       localCalls: deps.localCalls,
     });
     const worker = await startBatchWorker({ nc, ports, logger });
-    const purger = await startNamespacePurger({ nc, steps: modulePurgeSteps(ports), logger });
+    const purger = await startNamespacePurger({
+      nc,
+      steps: modulePurgeSteps(ports),
+      isLive: (namespaceId) => namespaceIsLive(runtime.store, namespaceId),
+      logger,
+    });
     // A crash between a batch's commit and its enqueue left chunks that no message names.
     await ports.enqueueChunks(await unfinishedChunks(ports));
     let stopped: Promise<void> | undefined;

@@ -17,6 +17,8 @@ export function startNamespacePurger(options: {
   readonly nc: NatsConnection;
   /** Each module's part of the purge, in order (modules.ts). */
   readonly steps: readonly PurgeStep[];
+  /** Asked before purging: a namespace whose record still exists is never purged. */
+  readonly isLive: (namespaceId: string) => Promise<boolean>;
   readonly logger: Logger;
 }): Promise<ConsumerHandle> {
   const { steps, logger } = options;
@@ -33,6 +35,13 @@ export function startNamespacePurger(options: {
     logger,
     handler: async (event, delivery): Promise<ConsumerOutcome> => {
       const namespaceId = event.data.namespace_id;
+      if (await options.isLive(namespaceId)) {
+        logger.warn(
+          { namespace_id: namespaceId, event_id: event.id },
+          "namespace.deleted for a live namespace: not purged",
+        );
+        return { action: "dead", reason: "the namespace is live: the event is forged or out of order" };
+      }
       const purged = await purgeNamespace(steps, namespaceId);
       if (purged.ok) {
         logger.info({ namespace_id: namespaceId, ...purged.value }, "deleted namespace purged");

@@ -1,5 +1,5 @@
 import type { Caller } from "@strata/access";
-import { listPage, type Where } from "@strata/docstore";
+import { type DocStore, listPage, type Where } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
 import { requirePermission, resolveNamespace } from "../../shared/namespace-access.js";
 import type { NamespacePorts } from "./ports.js";
@@ -47,4 +47,12 @@ export async function listNamespaces(
   });
   if (!page.ok) return err(badRequest("The cursor is invalid", { cursor: request.cursor }));
   return ok({ namespaces: page.value.records.map((v) => v.record), nextCursor: page.value.nextCursor });
+}
+
+/**
+ * Whether a namespace record with this id exists. The purge asks before it acts: namespace.deleted
+ * alone (forged, or replayed) never removes a live namespace's data; only the record's absence does.
+ */
+export async function namespaceIsLive(store: DocStore, namespaceId: string): Promise<boolean> {
+  return (await store.table<NamespaceRecord>(NAMESPACES_TABLE).get(namespaceId)) !== undefined;
 }
