@@ -17,6 +17,7 @@ import { MetadataValidators } from "./domain/collections/metadata-validators.js"
 import { DATA_TABLE_SPECS } from "./domain/data-tables.js";
 import { NAMESPACE_TABLE_SPECS } from "./domain/tables.js";
 import type { DocumentVectors } from "./domain/vectors/document-vectors.js";
+import { settleStagedVectors } from "./domain/vectors/settle-staged-vectors.js";
 import { namespaceGrpcServices } from "./server.js";
 
 export type { NatsConnection };
@@ -58,6 +59,10 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       vectors,
       enqueueChunks: batchChunkPublisher(nc, logger),
     };
+    // Before any write: vectors a crash left staged are kept or dropped by the documents (ADR 0013).
+    const settled = await settleStagedVectors(ports);
+    if (!settled.ok) throw new Error(`Settling staged vectors failed: ${settled.error.message}`);
+    if (settled.value.kept + settled.value.dropped > 0) logger.info(settled.value, "settled staged vectors");
     const server = await startGrpcServer({
       serviceName: "namespace",
       host: config.NAMESPACE_GRPC_HOST,
