@@ -114,7 +114,8 @@ async function planChunk(
   const stored = await session.table<BatchChunkRecord>(BATCH_CHUNKS_TABLE).get(chunkKey(batchId, chunk));
   if (batch === undefined || stored === undefined || stored.record.done || isFinalStatus(batch.record.status))
     return ok({ work: undefined, documents: [], basis: null });
-  const basis = [batch.version, stored.version];
+  // Not the batch's version: the chunks of a batch run side by side, each counting into it.
+  const basis = stored.version;
   if (options.giveUp !== undefined) {
     const errors = stored.record.items.map((_, i) => ({
       index: stored.record.first_index + i,
