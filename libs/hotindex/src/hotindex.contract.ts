@@ -4,6 +4,7 @@ import type { HotIndexContractOptions, OpenHotIndex } from "./contract/harness.j
 import { persistenceContract } from "./contract/persistence.contract.js";
 import { scaleContract } from "./contract/scale.contract.js";
 import { searchContract } from "./contract/search.contract.js";
+import { stagingContract } from "./contract/staging.contract.js";
 
 export type { HotIndexContractOptions, OpenHotIndex } from "./contract/harness.js";
 
@@ -23,5 +24,6 @@ export function runHotIndexContract(
     searchContract(open);
     persistenceContract(open, options);
     scaleContract(open);
+    stagingContract(open, options);
   });
 }

@@ -17,6 +17,7 @@ export type {
   HotSpace,
   Metric,
   SpaceStats,
+  StagedWrite,
   StoredVector,
 } from "./port.js";
 export { MAX_K } from "./port.js";

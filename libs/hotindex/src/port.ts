@@ -81,11 +81,35 @@ export interface HotIndexStats {
   readonly vectorBytes: number;
 }
 
+/** A staged write that neither a commit nor an abort settled (a crash came in between). */
+export interface StagedWrite {
+  readonly space: HotSpace;
+  readonly writeId: string;
+  /** The vectors it holds. */
+  readonly refs: readonly DocRef[];
+}
+
 export interface HotIndex {
   /** Creates the space if needed. Idempotent. Other methods also create it on first write. */
   ensureSpace(space: HotSpace): Promise<Result<void, AppError>>;
   /** Inserts or replaces by id (per space). Durable (and searchable) when it resolves ok. */
   upsert(space: HotSpace, records: readonly HotRecord[]): Promise<Result<void, AppError>>;
+  /**
+   * The first half of a write whose records must become visible only if something else commits
+   * (a document store transaction, ADR 0013): durable when it resolves ok, invisible to every read
+   * until `commit`. `writeId` names it (unique per space); staging an id twice is an error.
+   */
+  stage(space: HotSpace, writeId: string, records: readonly HotRecord[]): Promise<Result<void, AppError>>;
+  /**
+   * Makes the staged records visible as an upsert would (only `only` of them when given). Returns
+   * once they are visible; need not wait for its own fsync, since recovery lists an unsettled
+   * write again. An unknown id is a no-op.
+   */
+  commit(space: HotSpace, writeId: string, only?: readonly DocRef[]): Promise<Result<void, AppError>>;
+  /** Drops a staged write; an unknown id is a no-op. */
+  abort(space: HotSpace, writeId: string): Promise<Result<void, AppError>>;
+  /** Every staged write not settled yet (after a restart: those a crash left in doubt). */
+  staged(): Promise<Result<StagedWrite[], AppError>>;
   /** Removes these vectors; unknown ones are ignored. Resolves with how many were removed. */
   delete(space: HotSpace, refs: readonly DocRef[]): Promise<Result<number, AppError>>;
   /** Removes every vector of the collection from the space. */

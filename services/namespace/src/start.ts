@@ -11,6 +11,7 @@ import { objectStoreLocationOf, openObjectStore } from "./adapters/objectstore/o
 import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf } from "./config.js";
 import { startNamespacePurger } from "./consumers/namespace-deleted.js";
 import { unfinishedChunks } from "./modules/batches/read-batch.js";
+import { settleStagedVectors } from "./modules/documents/settle-staged-vectors.js";
 import { namespaceIsLive } from "./modules/namespaces/api.js";
 import { MODULE_TABLE_SPECS, type ModuleAdapters, modulePurgeSteps, moduleServices } from "./modules.js";
 import { MetadataValidators } from "./shared/metadata-validators.js";
@@ -60,6 +61,10 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       objects: bucketObjects(objectStore),
       maxObjectBytes: config.NAMESPACE_MAX_OBJECT_BYTES,
     };
+    // Before any write: vectors a crash left staged are kept or dropped by the documents (ADR 0013).
+    const settled = await settleStagedVectors(ports);
+    if (!settled.ok) throw new Error(`Settling staged vectors failed: ${settled.error.message}`);
+    if (settled.value.kept + settled.value.dropped > 0) logger.info(settled.value, "settled staged vectors");
     const server = await startGrpcServer({
       serviceName: "namespace",
       host: config.NAMESPACE_GRPC_HOST,

@@ -10,6 +10,8 @@ export interface HotIndexContractOptions {
   readonly persistent?: boolean;
   /** The adapter reports graph progress in `stats().spaces[].indexed` (the embedded one does). */
   readonly reportsIndexing?: boolean;
+  /** Staged writes stay invisible until committed and are listed while unsettled (ADR 0013). */
+  readonly stagesInvisibly?: boolean;
 }
 
 /**

@@ -10,4 +10,5 @@ afterAll(() => base.remove());
 runHotIndexContract("embedded", (store) => openEmbeddedHotIndex({ dir: join(base.path, store) }), {
   persistent: true,
   reportsIndexing: true,
+  stagesInvisibly: true,
 });

@@ -11,6 +11,7 @@ import type {
   HotRecord,
   HotSearch,
   HotSpace,
+  StagedWrite,
   StoredVector,
 } from "../port.js";
 import { sameSpace, spaceKey } from "../space-key.js";
@@ -133,6 +134,33 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
       const r = await withSpace(space, (s) => s.upsert(records));
       indexer.noteWrite();
       return r;
+    },
+    async stage(space: HotSpace, writeId: string, records: readonly HotRecord[]) {
+      const valid = validateSpace(space);
+      if (!valid.ok) return valid;
+      const checked = validateRecords(space, records);
+      if (!checked.ok) return checked;
+      const r = await withSpace(space, (s) => s.stage(writeId, records));
+      indexer.noteWrite();
+      return r;
+    },
+    commit: (space: HotSpace, writeId: string, only?: readonly DocRef[]) =>
+      withSpace(
+        space,
+        (s) => s.commit(writeId, only),
+        () => undefined,
+      ),
+    abort: (space: HotSpace, writeId: string) =>
+      withSpace(
+        space,
+        (s) => s.abort(writeId),
+        () => undefined,
+      ),
+    async staged(): Promise<Result<StagedWrite[], AppError>> {
+      const out: StagedWrite[] = [];
+      for (const s of opened.values())
+        for (const w of s.stagedWrites()) out.push({ space: s.space, writeId: w.writeId, refs: w.refs });
+      return ok(out);
     },
     delete: (space: HotSpace, refs: readonly DocRef[]) =>
       withSpace(

@@ -3,11 +3,19 @@ import type { DocRef, HotRecord, HotSearch, HotSpace, SpaceStats, StoredVector }
 import { FieldIndex } from "./field-index.js";
 import { GraphState } from "./graph-state.js";
 import type { GraphOptions, HnswGraph } from "./hnsw-graph.js";
-import type { LogEntry } from "./log-codec.js";
-import { decodeEntry, encodeDelete, encodeDeleteCollection, encodeUpsert } from "./log-codec.js";
+import type { DecodedRecord, LogEntry } from "./log-codec.js";
+import {
+  decodeEntry,
+  encodeAbort,
+  encodeCommit,
+  encodeDelete,
+  encodeDeleteCollection,
+  encodeStage,
+  encodeUpsert,
+} from "./log-codec.js";
 import type { PlannerOptions, Ranked } from "./space-search.js";
 import { countSpace, searchSpace } from "./space-search.js";
-import { VectorTable } from "./vector-table.js";
+import { refKey, VectorTable } from "./vector-table.js";
 import { WriteAheadLog } from "./write-ahead-log.js";
 
 export interface SpaceOptions {
@@ -25,6 +33,8 @@ export class EmbeddedSpace {
   readonly table: VectorTable;
   readonly fields: FieldIndex;
   readonly graphState: GraphState;
+  /** Staged writes neither committed nor aborted yet, by write id (ADR 0013). */
+  private readonly staged = new Map<string, readonly DecodedRecord[]>();
 
   private constructor(
     readonly space: HotSpace,
@@ -66,6 +76,41 @@ export class EmbeddedSpace {
     if (records.length === 0) return;
     const body = encodeUpsert(records, this.space.dimensions);
     await this.requireLog().append(body, () => this.apply(decodeEntry(body, this.space.dimensions)));
+  }
+
+  /** Logs the records (fsynced) without making them visible; `commit` or `abort` settles them. */
+  async stage(writeId: string, records: readonly HotRecord[]): Promise<void> {
+    if (this.staged.has(writeId)) throw new Error(`write ${writeId} is already staged`);
+    const body = encodeStage(writeId, records, this.space.dimensions);
+    await this.requireLog().append(body, () => this.apply(decodeEntry(body, this.space.dimensions)));
+  }
+
+  /**
+   * Makes a staged write visible (only `only` of it when given). The frame is not fsynced on its
+   * own: if it is lost, recovery finds the write staged again and settles it by the document store.
+   */
+  async commit(writeId: string, only?: readonly DocRef[]): Promise<void> {
+    if (!this.staged.has(writeId)) return;
+    const body = encodeCommit(writeId, only);
+    await this.requireLog().append(body, () => this.apply(decodeEntry(body, this.space.dimensions)), {
+      sync: false,
+    });
+  }
+
+  async abort(writeId: string): Promise<void> {
+    if (!this.staged.has(writeId)) return;
+    const body = encodeAbort(writeId);
+    await this.requireLog().append(body, () => this.apply(decodeEntry(body, this.space.dimensions)), {
+      sync: false,
+    });
+  }
+
+  /** The staged writes not settled yet: after a restart, those a crash left in doubt. */
+  stagedWrites(): { readonly writeId: string; readonly refs: DocRef[] }[] {
+    return [...this.staged].map(([writeId, records]) => ({
+      writeId,
+      refs: records.map((r) => ({ collectionId: r.collectionId, id: r.id })),
+    }));
   }
 
   async delete(refs: readonly DocRef[]): Promise<number> {
@@ -136,12 +181,25 @@ export class EmbeddedSpace {
   private apply(entry: LogEntry): number {
     switch (entry.op) {
       case "upsert":
-        for (const r of entry.records) {
-          const { slot, replaced } = this.table.append(r.collectionId, r.id, r.payload, r.vectorBytes);
-          if (replaced !== undefined) this.unindex(replaced);
-          this.fields.onAppend(slot);
-        }
+        return this.applyUpsert(entry.records);
+      case "stage":
+        // A copy: a replayed frame is a view into the log reader's buffer, reused for the next frame.
+        this.staged.set(
+          entry.writeId,
+          entry.records.map((r) => ({ ...r, vectorBytes: new Uint8Array(r.vectorBytes) })),
+        );
         return entry.records.length;
+      case "commit": {
+        const records = this.staged.get(entry.writeId) ?? [];
+        this.staged.delete(entry.writeId);
+        const only = entry.only;
+        if (only === undefined) return this.applyUpsert(records);
+        const keep = new Set(only.map((r) => refKey(r.collectionId, r.id)));
+        return this.applyUpsert(records.filter((r) => keep.has(refKey(r.collectionId, r.id))));
+      }
+      case "abort":
+        this.staged.delete(entry.writeId);
+        return 0;
       case "delete": {
         let n = 0;
         for (const ref of entry.refs) {
@@ -158,6 +216,15 @@ export class EmbeddedSpace {
         return slots.length;
       }
     }
+  }
+
+  private applyUpsert(records: readonly DecodedRecord[]): number {
+    for (const r of records) {
+      const { slot, replaced } = this.table.append(r.collectionId, r.id, r.payload, r.vectorBytes);
+      if (replaced !== undefined) this.unindex(replaced);
+      this.fields.onAppend(slot);
+    }
+    return records.length;
   }
 
   private unindex(slot: number): void {

@@ -4,7 +4,12 @@ import type { DocRef, HotRecord } from "../port.js";
 export type LogEntry =
   | { readonly op: "upsert"; readonly records: readonly DecodedRecord[] }
   | { readonly op: "delete"; readonly refs: readonly DocRef[] }
-  | { readonly op: "delete_collection"; readonly collectionId: string };
+  | { readonly op: "delete_collection"; readonly collectionId: string }
+  /** Durable but not visible: a commit applies the records, an abort drops them (ADR 0013). */
+  | { readonly op: "stage"; readonly writeId: string; readonly records: readonly DecodedRecord[] }
+  /** `only` absent: every staged record; else just these. */
+  | { readonly op: "commit"; readonly writeId: string; readonly only?: readonly DocRef[] }
+  | { readonly op: "abort"; readonly writeId: string };
 
 export interface DecodedRecord {
   readonly id: string;
@@ -17,6 +22,9 @@ export interface DecodedRecord {
 const UPSERT = 1;
 const DELETE = 2;
 const DELETE_COLLECTION = 3;
+const STAGE = 4;
+const COMMIT = 5;
+const ABORT = 6;
 
 /** `u8 op=1 | u32 count | count × (u32 metaLength | meta JSON | dimensions × f32)`. */
 export function encodeUpsert(records: readonly HotRecord[], dimensions: number): Buffer {
@@ -49,8 +57,33 @@ export function encodeDeleteCollection(collectionId: string): Buffer {
   return tagged(DELETE_COLLECTION, JSON.stringify(collectionId));
 }
 
+/** `u8 op=4 | u32 idLength | write id | the upsert frame of the records`. */
+export function encodeStage(writeId: string, records: readonly HotRecord[], dimensions: number): Buffer {
+  const id = Buffer.from(writeId, "utf8");
+  const head = Buffer.allocUnsafe(5);
+  head.writeUInt8(STAGE, 0);
+  head.writeUInt32LE(id.length, 1);
+  return Buffer.concat([head, id, encodeUpsert(records, dimensions)]);
+}
+
+export function encodeCommit(writeId: string, only?: readonly DocRef[]): Buffer {
+  const refs = only === undefined ? undefined : only.map((r) => [r.collectionId, r.id]);
+  return tagged(COMMIT, JSON.stringify(refs === undefined ? { w: writeId } : { w: writeId, o: refs }));
+}
+
+export function encodeAbort(writeId: string): Buffer {
+  return tagged(ABORT, JSON.stringify({ w: writeId }));
+}
+
 export function decodeEntry(body: Buffer, dimensions: number): LogEntry {
   const op = body.readUInt8(0);
+  if (op === STAGE) {
+    const idLength = body.readUInt32LE(1);
+    const writeId = body.toString("utf8", 5, 5 + idLength);
+    const upsert = decodeEntry(body.subarray(5 + idLength), dimensions);
+    if (upsert.op !== "upsert") throw new Error("a staged write must hold an upsert");
+    return { op: "stage", writeId, records: upsert.records };
+  }
   if (op === UPSERT) {
     const count = body.readUInt32LE(1);
     const records: DecodedRecord[] = [];
@@ -76,6 +109,12 @@ export function decodeEntry(body: Buffer, dimensions: number): LogEntry {
     return { op: "delete", refs: pairs.map(([collectionId, id]) => ({ collectionId, id })) };
   }
   if (op === DELETE_COLLECTION) return { op: "delete_collection", collectionId: json as string };
+  if (op === COMMIT) {
+    const { w, o } = json as { w: string; o?: [string, string][] };
+    const only = o?.map(([collectionId, id]) => ({ collectionId, id }));
+    return only === undefined ? { op: "commit", writeId: w } : { op: "commit", writeId: w, only };
+  }
+  if (op === ABORT) return { op: "abort", writeId: (json as { w: string }).w };
   throw new Error(`unknown log op ${op}`);
 }
 

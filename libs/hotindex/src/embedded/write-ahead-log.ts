@@ -11,6 +11,8 @@ const READ_CHUNK = 8 << 20;
 interface Pending {
   readonly frame: Buffer;
   readonly apply: () => void;
+  /** False for frames whose loss recovery repairs (a commit or abort of a staged write). */
+  readonly sync: boolean;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -49,14 +51,18 @@ export class WriteAheadLog {
     return this.size;
   }
 
-  /** Resolves once the frame is durable and `apply` has run (in log order). */
-  append(body: Buffer, apply: () => void): Promise<void> {
+  /**
+   * Resolves once the frame is durable and `apply` has run (in log order). With `sync: false` the
+   * frame is written but not fsynced on its own account: it survives a crashed process (the page
+   * cache holds it) and becomes durable with the next synced frame; only a crashed machine can lose it.
+   */
+  append(body: Buffer, apply: () => void, options: { readonly sync?: boolean } = {}): Promise<void> {
     const frame = Buffer.allocUnsafe(HEADER + body.length);
     frame.writeUInt32LE(body.length, 0);
     frame.writeUInt32LE(crc32(body), 4);
     body.copy(frame, HEADER);
     return new Promise((resolve, reject) => {
-      this.queue.push({ frame, apply, resolve, reject });
+      this.queue.push({ frame, apply, sync: options.sync ?? true, resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -74,7 +80,7 @@ export class WriteAheadLog {
       const length = buffers.reduce((n, b) => n + b.length, 0);
       try {
         await this.handle.writev(buffers);
-        await this.handle.datasync();
+        if (batch.some((p) => p.sync)) await this.handle.datasync();
       } catch (error) {
         // Cut whatever part of the batch reached the file, so later frames do not follow garbage.
         await this.handle.truncate(this.size).catch(() => undefined);

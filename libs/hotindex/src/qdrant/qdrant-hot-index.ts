@@ -119,30 +119,38 @@ export function openQdrantHotIndex(options: QdrantHotIndexOptions): HotIndex {
           with_vector: false,
         });
 
+  const upsert = async (space: HotSpace, records: readonly HotRecord[]) => {
+    const valid = validateSpace(space);
+    if (!valid.ok) return valid;
+    const checked = validateRecords(space, records);
+    if (!checked.ok) return checked;
+    return run(space, async (name) => {
+      for (let i = 0; i < records.length; i += UPSERT_BATCH) {
+        const points = records.slice(i, i + UPSERT_BATCH).map((r) => ({
+          id: qdrantPointId(space.namespaceId, r.collectionId, r.id),
+          vector: Array.from(r.vector),
+          payload: {
+            [NS]: space.namespaceId,
+            [COLLECTION]: r.collectionId,
+            [ID]: r.id,
+            [NORM]: norm(r.vector),
+            [DOC]: r.payload,
+          },
+        }));
+        await client.upsert(name, { wait: true, points });
+      }
+    });
+  };
+
   return {
     ensureSpace: (space) => run(space, async () => undefined),
-    async upsert(space: HotSpace, records: readonly HotRecord[]) {
-      const valid = validateSpace(space);
-      if (!valid.ok) return valid;
-      const checked = validateRecords(space, records);
-      if (!checked.ok) return checked;
-      return run(space, async (name) => {
-        for (let i = 0; i < records.length; i += UPSERT_BATCH) {
-          const points = records.slice(i, i + UPSERT_BATCH).map((r) => ({
-            id: qdrantPointId(space.namespaceId, r.collectionId, r.id),
-            vector: Array.from(r.vector),
-            payload: {
-              [NS]: space.namespaceId,
-              [COLLECTION]: r.collectionId,
-              [ID]: r.id,
-              [NORM]: norm(r.vector),
-              [DOC]: r.payload,
-            },
-          }));
-          await client.upsert(name, { wait: true, points });
-        }
-      });
-    },
+    upsert,
+    // No log of ours to stage in: the records are written at once (durable and visible), commit and
+    // abort do nothing, and nothing is ever in doubt. ADR 0013 says what that guarantees.
+    stage: (space, _writeId, records) => upsert(space, records),
+    commit: async () => ok(undefined),
+    abort: async () => ok(undefined),
+    staged: async () => ok([]),
     delete: (space, refs) =>
       run(space, async (name) => {
         const found = await existing(name, space, refs);

@@ -6,9 +6,13 @@ import type {
   DocumentVectorEntry,
   DocumentVectors,
   FeatureIndexStats,
+  InDoubtVectors,
+  StagedDocument,
+  StagedVectors,
   VectorHit,
   VectorSearch,
 } from "../../shared/vectors/document-vectors.js";
+import { KeyedLock } from "./keyed-lock.js";
 
 /** One vector space per (namespace, feature URI, dimensions, metric), as the HotIndex port defines it. */
 function spaceOf(namespaceId: string, feature: FeatureRecord): HotSpace {
@@ -22,10 +26,19 @@ function spaceOf(namespaceId: string, feature: FeatureRecord): HotSpace {
 
 /** DocumentVectors over a HotIndex (the embedded index or Qdrant). */
 export function hotIndexVectors(index: HotIndex): DocumentVectors {
+  const locks = new KeyedLock();
   return {
     maxK: MAX_K,
 
-    async write(collection: CollectionRecord, entries: readonly DocumentVectorEntry[]) {
+    async stage(collection: CollectionRecord, writeId: string, entries: readonly DocumentVectorEntry[]) {
+      const spaces: HotSpace[] = [];
+      const abort = async () => {
+        for (const space of spaces) {
+          const aborted = await index.abort(space, writeId);
+          if (!aborted.ok) return aborted;
+        }
+        return ok(undefined);
+      };
       for (const feature of collection.features) {
         const records: HotRecord[] = [];
         for (const entry of entries) {
@@ -39,11 +52,71 @@ export function hotIndexVectors(index: HotIndex): DocumentVectors {
           });
         }
         if (records.length === 0) continue;
-        const written = await index.upsert(spaceOf(collection.namespace_id, feature), records);
-        if (!written.ok) return written;
+        const space = spaceOf(collection.namespace_id, feature);
+        const staged = await index.stage(space, writeId, records);
+        if (!staged.ok) {
+          await abort();
+          return staged;
+        }
+        spaces.push(space);
       }
-      return ok(undefined);
+      const handle: StagedVectors = {
+        async commit(documentIds: readonly string[]) {
+          const only = documentIds.map((id) => ({ collectionId: collection.id, id }));
+          for (const space of spaces) {
+            const committed = await index.commit(space, writeId, only);
+            if (!committed.ok) return committed;
+          }
+          return ok(undefined);
+        },
+        abort,
+      };
+      return ok(handle);
     },
+
+    async inDoubt() {
+      const staged = await index.staged();
+      if (!staged.ok) return staged;
+      const byWrite = new Map<string, { spaces: HotSpace[]; documents: Map<string, StagedDocument> }>();
+      for (const write of staged.value) {
+        let entry = byWrite.get(write.writeId);
+        if (entry === undefined) {
+          entry = { spaces: [], documents: new Map() };
+          byWrite.set(write.writeId, entry);
+        }
+        entry.spaces.push(write.space);
+        for (const ref of write.refs)
+          entry.documents.set(`${ref.collectionId}/${ref.id}`, {
+            collectionId: ref.collectionId,
+            documentId: ref.id,
+          });
+      }
+      return ok(
+        [...byWrite].map(
+          ([writeId, { spaces, documents }]): InDoubtVectors => ({
+            writeId,
+            documents: [...documents.values()],
+            async settle(keep: readonly StagedDocument[]) {
+              const only = keep.map((d) => ({ collectionId: d.collectionId, id: d.documentId }));
+              for (const space of spaces) {
+                const settled =
+                  only.length === 0
+                    ? await index.abort(space, writeId)
+                    : await index.commit(space, writeId, only);
+                if (!settled.ok) return settled;
+              }
+              return ok(undefined);
+            },
+          }),
+        ),
+      );
+    },
+
+    exclusive: <T>(collectionId: string, documentIds: readonly string[], work: () => Promise<T>) =>
+      locks.run(
+        documentIds.map((id) => `${collectionId}/${id}`),
+        work,
+      ),
 
     async read(collection: CollectionRecord, documentId: string, featureUris: readonly string[]) {
       const vectors: StoredVector[] = [];

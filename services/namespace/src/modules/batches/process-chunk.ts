@@ -1,10 +1,21 @@
-import type { DocStoreSession } from "@strata/docstore";
-import { type AppError, err, errorTypeOf, isRetryable, ok, type Result, unavailable } from "@strata/errors";
+import type { DocStoreSession, Versioned } from "@strata/docstore";
+import {
+  type AppError,
+  alreadyExists,
+  err,
+  errorTypeOf,
+  isRetryable,
+  ok,
+  type Result,
+  unavailable,
+} from "@strata/errors";
 import {
   type InsertedDocument,
   insertDocument,
+  planDocument,
   resolveDocumentScope,
-  writeVectors,
+  type WritePlan,
+  writeWithStagedVectors,
 } from "../documents/api.js";
 import { batchFinishedEvent } from "./batch-events.js";
 import { unpackFloat32 } from "./packed-vectors.js";
@@ -37,7 +48,8 @@ export type ChunkOutcome =
  * Writes one chunk's documents, its item errors, the batch counters and — for the last chunk —
  * the final status and its batch.completed/failed event, all in one transaction. The chunk's
  * `done` flag and the batch's version (CAS) make a redelivered or concurrently running chunk a
- * no-op, so no document is written twice and no event is published twice.
+ * no-op, so no document is written twice and no event is published twice. The documents' vectors
+ * are staged before the transaction and committed after it (writeWithStagedVectors).
  *
  * `giveUp` records every item of the chunk as failed without trying it (the work queue dead-lettered
  * the chunk), so the batch still finishes.
@@ -48,60 +60,96 @@ export async function processBatchChunk(
   chunk: number,
   options: { readonly giveUp?: string } = {},
 ): Promise<Result<ChunkOutcome, AppError>> {
-  const result = await ports.store.transaction<ChunkOutcome, AppError>(async (tx) => {
-    const batches = tx.table<BatchRecord>(BATCHES_TABLE);
-    const chunks = tx.table<BatchChunkRecord>(BATCH_CHUNKS_TABLE);
-    const batch = await batches.get(batchId);
-    const stored = await chunks.get(chunkKey(batchId, chunk));
-    if (batch === undefined || stored === undefined || stored.record.done)
-      return ok({ kind: "already_done" });
-    if (isFinalStatus(batch.record.status)) return ok({ kind: "already_done" });
-    const { record } = stored;
-    const written =
-      options.giveUp === undefined
-        ? await writeItems(ports, tx, batch.record, record)
-        : ok(
-            record.items.map((_, i) => ({
-              index: record.first_index + i,
-              error: { type: errorTypeOf("internal"), message: options.giveUp ?? "" },
-            })),
-          );
-    if (!written.ok) return written;
-    const errors = written.value;
-    const failed = errors.length;
-    const succeeded = record.items.length - failed;
-    // A done chunk keeps its errors, not its items: the documents hold them now, and batch reads
-    // (GET /v1/batches/{id} while it runs) then parse kilobytes instead of megabytes of vectors.
-    const chunkSaved = await chunks.replace({ ...record, items: [], done: true, errors }, stored.version);
-    if (!chunkSaved.ok) return err(unavailable(`batch ${batchId} chunk ${chunk} changed meanwhile; retry`));
-    const now = ports.clock();
-    const progressed = progress(batch.record, succeeded, failed, now);
-    const batchSaved = await batches.replace(progressed, batch.version);
-    if (!batchSaved.ok) return err(unavailable(`batch ${batchId} changed meanwhile; retry`));
-    const finished = isFinalStatus(progressed.status);
-    if (finished) await ports.appendEvent(tx, batchFinishedEvent(progressed, now));
-    return ok({ kind: "processed", succeeded, failed, finished });
+  const now = ports.clock();
+  const result = await writeWithStagedVectors<ChunkWork, ChunkOutcome>(ports, {
+    plan: (session, writeId) => planChunk(ports, session, batchId, chunk, options, { now, writeId }),
+    apply: async (tx, work) => {
+      if (work === undefined) return ok({ value: { kind: "already_done" }, written: [] });
+      const { batch, stored, errors, documents } = work;
+      for (const doc of documents) {
+        const inserted = await insertDocument(ports, tx, doc, now);
+        // Taken since the plan (a store without one writer at a time): plan the chunk again.
+        if (!inserted.ok) return err("retry");
+      }
+      const { record } = stored;
+      const failed = errors.length;
+      const succeeded = record.items.length - failed;
+      // A done chunk keeps its errors, not its items: the documents hold them now, and batch reads
+      // (GET /v1/batches/{id} while it runs) then parse kilobytes instead of megabytes of vectors.
+      const chunkSaved = await tx
+        .table<BatchChunkRecord>(BATCH_CHUNKS_TABLE)
+        .replace({ ...record, items: [], done: true, errors }, stored.version);
+      if (!chunkSaved.ok) return err(unavailable(`batch ${batchId} chunk ${chunk} changed meanwhile; retry`));
+      const progressed = progress(batch.record, succeeded, failed, now);
+      const batchSaved = await tx.table<BatchRecord>(BATCHES_TABLE).replace(progressed, batch.version);
+      if (!batchSaved.ok) return err(unavailable(`batch ${batchId} changed meanwhile; retry`));
+      const finished = isFinalStatus(progressed.status);
+      if (finished) await ports.appendEvent(tx, batchFinishedEvent(progressed, now));
+      return ok({
+        value: { kind: "processed", succeeded, failed, finished },
+        written: documents.map((d) => d.record.document_id),
+      });
+    },
   });
   // Each written document appended a document.created event; the last chunk a batch event.
   if (result.ok && result.value.kind === "processed") ports.eventsCommitted();
   return result;
 }
 
-async function writeItems(
+/** What a chunk writes; undefined when it is done already (or its batch is gone or final). */
+type ChunkWork =
+  | {
+      readonly batch: Versioned<BatchRecord>;
+      readonly stored: Versioned<BatchChunkRecord>;
+      readonly errors: readonly BatchItemError[];
+      readonly documents: readonly InsertedDocument[];
+    }
+  | undefined;
+
+/** Reads the chunk and plans its documents (or, with `giveUp`, fails every item). */
+async function planChunk(
   ports: BatchPorts,
-  tx: DocStoreSession,
+  session: DocStoreSession,
+  batchId: string,
+  chunk: number,
+  options: { readonly giveUp?: string },
+  write: { readonly now: Date; readonly writeId: string },
+): Promise<Result<WritePlan<ChunkWork>, AppError>> {
+  const batch = await session.table<BatchRecord>(BATCHES_TABLE).get(batchId);
+  const stored = await session.table<BatchChunkRecord>(BATCH_CHUNKS_TABLE).get(chunkKey(batchId, chunk));
+  if (batch === undefined || stored === undefined || stored.record.done || isFinalStatus(batch.record.status))
+    return ok({ work: undefined, documents: [], basis: null });
+  // Not the batch's version: the chunks of a batch run side by side, each counting into it.
+  const basis = stored.version;
+  if (options.giveUp !== undefined) {
+    const errors = stored.record.items.map((_, i) => ({
+      index: stored.record.first_index + i,
+      error: { type: errorTypeOf("internal"), message: options.giveUp ?? "" },
+    }));
+    return ok({ work: { batch, stored, errors, documents: [] }, documents: [], basis });
+  }
+  const planned = await planItems(ports, session, batch.record, stored.record, write);
+  if (!planned.ok) return planned;
+  const { errors, documents } = planned.value;
+  return ok({ work: { batch, stored, errors, documents }, documents, basis });
+}
+
+async function planItems(
+  ports: BatchPorts,
+  session: DocStoreSession,
   batch: BatchRecord,
   chunk: BatchChunkRecord,
-): Promise<Result<BatchItemError[], AppError>> {
+  write: { readonly now: Date; readonly writeId: string },
+): Promise<Result<{ errors: BatchItemError[]; documents: InsertedDocument[] }, AppError>> {
   const errors: BatchItemError[] = [];
-  const inserted: InsertedDocument[] = [];
+  const documents: InsertedDocument[] = [];
   // Once per chunk, not per item: every item writes to the same namespace and collection.
-  const scope = await resolveDocumentScope(tx, batch.caller, batch.namespace_id, batch.collection_id);
+  const scope = await resolveDocumentScope(session, batch.caller, batch.namespace_id, batch.collection_id);
   for (const [offset, item] of chunk.items.entries()) {
     const index = chunk.first_index + offset;
-    const written = await insertDocument(
+    const planned = await planDocument(
       ports,
-      tx,
+      session,
       batch.caller,
       batch.namespace_id,
       batch.collection_id,
@@ -110,23 +158,26 @@ async function writeItems(
         documentId: item.document_id ?? itemDocumentId(batch.id, index),
         lineage: { batch_id: batch.id, batch_index: index },
       },
+      write,
       scope.ok ? scope.value : undefined,
     );
-    if (!written.ok) {
+    if (!planned.ok) {
       // An infrastructure failure is not the item's fault: roll the chunk back and retry it.
-      if (isRetryable(written.error.kind)) return written;
+      if (isRetryable(planned.error.kind)) return planned;
       errors.push({
         index,
-        error: { type: errorTypeOf(written.error.kind), message: describe(written.error) },
+        error: { type: errorTypeOf(planned.error.kind), message: describe(planned.error) },
       });
+    } else if (documents.some((d) => d.record.id === planned.value.record.id)) {
+      // Two items of one chunk with the same id: the second finds the first taken, as on insert.
+      const { document_id, collection_id } = planned.value.record;
+      const taken = alreadyExists("document", { document_id, collection_id });
+      errors.push({ index, error: { type: errorTypeOf(taken.kind), message: describe(taken) } });
     } else {
-      inserted.push(written.value);
+      documents.push(planned.value);
     }
   }
-  // One durable write of the chunk's vectors before it commits; a redelivered chunk rewrites the
-  // same ids (they are deterministic), so a crash in between leaves nothing twice.
-  const vectors = await writeVectors(ports, inserted);
-  return vectors.ok ? ok(errors) : vectors;
+  return ok({ errors, documents });
 }
 
 function documentInput(item: BatchItem) {

@@ -5,7 +5,7 @@ export {
   type InsertedDocument,
   insertDocument,
   type NewDocumentInput,
-  writeVectors,
+  planDocument,
 } from "./create-document.js";
 export {
   type DeletedPage,
@@ -15,3 +15,4 @@ export { resolveDocumentScope } from "./document-access.js";
 export type { DocumentDeletionCause } from "./document-events.js";
 export { compileDocumentFilter } from "./document-filter.js";
 export type { AclInput, VectorValues } from "./document-input.js";
+export { type WritePlan, writeWithStagedVectors } from "./staged-write.js";

@@ -4,7 +4,6 @@ import { type AppError, err, ok, type Result, type ValidationIssue, validationFa
 import { checkJsonObject, type JsonObject, jsonEqual } from "../../shared/json-value.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { withExtractedFeatures } from "../../shared/vectors/extracted-features.js";
-import { vectorPayload } from "../../shared/vectors/vector-payload.js";
 import type { CollectionRecord } from "../collections/tables.js";
 import { checkTaxonomyLabels } from "../taxonomies/api.js";
 import { findDocument, resolveDocumentScope } from "./document-access.js";
@@ -12,6 +11,7 @@ import { type DocumentField, documentDeletedEvent, documentUpdatedEvent } from "
 import { checkText, checkVectors, type FeatureVectors, METADATA_LIMITS } from "./document-input.js";
 import { labelFields } from "./document-labels.js";
 import type { DocumentPorts } from "./ports.js";
+import { sameVectors, writeWithStagedVectors } from "./staged-write.js";
 import {
   byFeatureUri,
   DOCUMENTS_TABLE,
@@ -47,16 +47,16 @@ export async function updateDocument(
     checkJsonObject(changes.metadata, "body.metadata", issues, METADATA_LIMITS);
   if (changes.text !== undefined) checkText(changes.text, issues);
   if (issues.length > 0) return err(validationFailed(issues));
-  let emitted = false;
+  const now = ports.clock();
+  let changedFields: readonly DocumentField[] = [];
   let removedUris: string[] = [];
   let collectionOfRemoved: CollectionRecord | undefined;
-  const result = await retryOnConflict(() =>
-    ports.store.transaction<DocumentRecord, AppError | Conflict>(async (tx) => {
-      emitted = false;
-      const scope = await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
+  const result = await writeWithStagedVectors<Planned, DocumentRecord>(ports, {
+    plan: async (session, writeId) => {
+      const scope = await resolveDocumentScope(session, caller, namespaceId, collectionIdentifier);
       if (!scope.ok) return scope;
       const collection = scope.value.collection.record;
-      const found = await findDocument(tx, collection, documentId);
+      const found = await findDocument(session, collection, documentId);
       if (!found.ok) return found;
       const { record: current, version } = found.value;
       const problems: ValidationIssue[] = [];
@@ -66,7 +66,7 @@ export async function updateDocument(
       const labels =
         changes.taxonomyLabels === undefined
           ? current.taxonomy_labels
-          : await checkTaxonomyLabels(tx, scope.value.namespace, changes.taxonomyLabels, problems);
+          : await checkTaxonomyLabels(session, scope.value.namespace, changes.taxonomyLabels, problems);
       const text = changes.text === undefined ? current.text : changes.text === "" ? null : changes.text;
       const currentVectors = await ports.vectors.read(collection, current.document_id, current.feature_uris);
       if (!currentVectors.ok) return currentVectors;
@@ -84,8 +84,8 @@ export async function updateDocument(
       if (!sameVectors(vectors, currentVectors.value)) changed.push("features");
       if (text !== current.text) changed.push("text");
       if (!jsonEqual(labels, current.taxonomy_labels)) changed.push("taxonomy_labels");
-      if (changed.length === 0) return ok(current);
-      const now = ports.clock();
+      if (changed.length === 0)
+        return ok({ work: { current, version, changed }, documents: [], basis: version });
       const updated: DocumentRecord = {
         ...current,
         metadata,
@@ -93,27 +93,41 @@ export async function updateDocument(
         text,
         ...labelFields(labels),
         updated_at: now.toISOString(),
+        vector_write_id: writeId,
       };
       // The vectors carry the fields filters run on: rewrite them whenever anything changed.
-      const written = await ports.vectors.write(collection, [
-        { documentId: updated.document_id, vectors, payload: vectorPayload(updated) },
-      ]);
-      if (!written.ok) return written;
+      return ok({
+        work: { current, version, changed, updated, collection },
+        documents: [{ record: updated, collection, vectors }],
+        basis: version,
+      });
+    },
+    apply: async (tx, { current, version, changed, updated, collection }) => {
+      changedFields = changed;
+      if (updated === undefined || collection === undefined) return ok({ value: current, written: [] });
       const replaced = await tx.table<DocumentRecord>(DOCUMENTS_TABLE).replace(updated, version);
-      if (!replaced.ok) return err(CONFLICT);
+      if (!replaced.ok) return err("retry");
       await ports.appendEvent(tx, documentUpdatedEvent(updated, changed, now));
-      emitted = true;
       removedUris = current.feature_uris.filter((uri) => !updated.feature_uris.includes(uri));
       collectionOfRemoved = collection;
-      return ok(updated);
-    }),
-  );
-  if (result.ok && emitted) {
+      return ok({ value: updated, written: [updated.document_id] });
+    },
+  });
+  if (result.ok && changedFields.length > 0) {
     ports.eventsCommitted();
     if (removedUris.length > 0 && collectionOfRemoved !== undefined)
       await forgetVectors(ports, collectionOfRemoved, [documentId], removedUris);
   }
   return result;
+}
+
+/** What an update writes: nothing when no field changed. */
+interface Planned {
+  readonly current: DocumentRecord;
+  readonly version: number;
+  readonly changed: readonly DocumentField[];
+  readonly updated?: DocumentRecord;
+  readonly collection?: CollectionRecord;
 }
 
 /**
@@ -138,20 +152,6 @@ function nextVectors(
   return [...kept, ...extracted].sort(byFeatureUri);
 }
 
-function sameVectors(a: readonly StoredVector[], b: readonly StoredVector[]): boolean {
-  if (a.length !== b.length) return false;
-  return a.every((v, i) => {
-    const w = b[i];
-    // Stored vectors are float32: compare at that precision.
-    return (
-      w !== undefined &&
-      v.feature_uri === w.feature_uri &&
-      v.vector.length === w.vector.length &&
-      v.vector.every((x, j) => Math.fround(x) === Math.fround(w.vector[j] ?? Number.NaN))
-    );
-  });
-}
-
 /**
  * Removes vectors after their document's change committed. A failure leaves an orphan that no
  * search returns (hits are re-read from the document store), so it does not fail the call.
@@ -165,7 +165,25 @@ async function forgetVectors(
   await ports.vectors.remove(collection, documentIds, featureUris);
 }
 
+/** Deletes a document; its vectors go after the commit, before another write of its id begins. */
 export async function deleteDocument(
+  ports: DocumentPorts,
+  caller: Caller,
+  namespaceId: string,
+  collectionIdentifier: string,
+  documentId: string,
+): Promise<Result<DocumentRecord, AppError>> {
+  const allowed = requirePermission(caller, "write");
+  if (!allowed.ok) return allowed;
+  // The lock names the collection by id: a read here, repeated inside the transaction.
+  const scope = await resolveDocumentScope(ports.store, caller, namespaceId, collectionIdentifier);
+  if (!scope.ok) return scope;
+  return ports.vectors.exclusive(scope.value.collection.record.id, [documentId], () =>
+    deleteNow(ports, caller, namespaceId, collectionIdentifier, documentId),
+  );
+}
+
+async function deleteNow(
   ports: DocumentPorts,
   caller: Caller,
   namespaceId: string,

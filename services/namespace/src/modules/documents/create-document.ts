@@ -13,8 +13,6 @@ import { newId } from "@strata/ids";
 import { checkJsonObject, type JsonObject } from "../../shared/json-value.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { withExtractedFeatures } from "../../shared/vectors/extracted-features.js";
-import { vectorPayload } from "../../shared/vectors/vector-payload.js";
-import type { CollectionRecord } from "../collections/tables.js";
 import { checkTaxonomyLabels } from "../taxonomies/api.js";
 import { type DocumentScope, resolveDocumentScope } from "./document-access.js";
 import { documentCreatedEvent } from "./document-events.js";
@@ -29,12 +27,12 @@ import {
 } from "./document-input.js";
 import { labelFields } from "./document-labels.js";
 import type { DocumentPorts } from "./ports.js";
+import { type PlannedDocument, writeWithStagedVectors } from "./staged-write.js";
 import {
   DEFAULT_ACL,
   DOCUMENTS_TABLE,
   type DocumentRecord,
   documentKey,
-  type StoredVector,
   type TaxonomyLabelRecord,
 } from "./tables.js";
 
@@ -53,18 +51,14 @@ export interface NewDocumentInput {
   readonly lineage?: JsonObject | undefined;
 }
 
-/** A document as written: its record and the vectors that went to the vector store. */
-export interface InsertedDocument {
-  readonly record: DocumentRecord;
-  readonly collection: CollectionRecord;
-  readonly vectors: readonly StoredVector[];
-}
+/** A document ready to be written: its record and the vectors that go to the vector store. */
+export type InsertedDocument = PlannedDocument;
 
 /**
  * Writes a document to a collection, after checking everything against the collection (declared
  * features and dimensions, metadata schema) and the namespace's taxonomies. One transaction holds
- * the record and its document.created event; the vectors are made durable in the vector store
- * just before it commits (see DocumentVectors). A refused document leaves nothing behind.
+ * the record and its document.created event; the vectors are staged in the vector store before it
+ * and committed after it (see writeWithStagedVectors). A refused document leaves nothing behind.
  */
 export async function createDocument(
   ports: DocumentPorts,
@@ -73,30 +67,40 @@ export async function createDocument(
   collectionIdentifier: string,
   input: NewDocumentInput,
 ): Promise<Result<DocumentRecord, AppError>> {
-  const result = await ports.store.transaction<DocumentRecord, AppError>(async (tx) => {
-    const inserted = await insertDocument(ports, tx, caller, namespaceId, collectionIdentifier, input);
-    if (!inserted.ok) return inserted;
-    const written = await writeVectors(ports, [inserted.value]);
-    return written.ok ? ok(inserted.value.record) : written;
+  // Chosen once, so that planning again inside the transaction gives the same record.
+  const fixed = { ...input, documentId: input.documentId ?? newId("document") };
+  const now = ports.clock();
+  const result = await writeWithStagedVectors<InsertedDocument, DocumentRecord>(ports, {
+    plan: async (session, writeId) => {
+      const planned = await planDocument(ports, session, caller, namespaceId, collectionIdentifier, fixed, {
+        now,
+        writeId,
+      });
+      return planned.ok ? ok({ work: planned.value, documents: [planned.value], basis: null }) : planned;
+    },
+    apply: async (tx, doc) => {
+      const inserted = await insertDocument(ports, tx, doc, now);
+      return inserted.ok ? ok({ value: doc.record, written: [doc.record.document_id] }) : inserted;
+    },
   });
   if (result.ok) ports.eventsCommitted();
   return result;
 }
 
 /**
- * createDocument inside the caller's transaction (batches write many documents in one), without
- * the vectors: the caller hands every inserted document to `writeVectors` before it commits, and
- * calls `ports.eventsCommitted()` after. A refused document writes nothing, so the transaction
- * may go on with other work.
+ * Checks a new document and builds its record, reading only (the store or a transaction): the
+ * caller stages its vectors and inserts it with `insertDocument`. A document id already taken is a
+ * conflict here, so that a plan that passes names a free id.
  */
-export async function insertDocument(
+export async function planDocument(
   ports: DocumentPorts,
-  tx: DocStoreSession,
+  session: DocStoreSession,
   caller: Caller,
   namespaceId: string,
   collectionIdentifier: string,
   input: NewDocumentInput,
-  /** The namespace and collection, when the caller resolved them already in this transaction. */
+  write: { readonly now: Date; readonly writeId: string },
+  /** The namespace and collection, when the caller resolved them already in this session. */
   resolved?: DocumentScope,
 ): Promise<Result<InsertedDocument, AppError>> {
   const allowed = requirePermission(caller, "write");
@@ -111,17 +115,16 @@ export async function insertDocument(
   const documentId = input.documentId ?? newId("document");
   const scope = resolved
     ? ok(resolved)
-    : await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
+    : await resolveDocumentScope(session, caller, namespaceId, collectionIdentifier);
   if (!scope.ok) return scope;
   const collection = scope.value.collection.record;
   const problems: ValidationIssue[] = [];
   const given = checkVectors(collection, input.features, problems);
   const vectors = withExtractedFeatures(collection, given, input.text, problems);
   problems.push(...ports.metadataValidators.validate(collection, metadata as JsonObject));
-  const labels = await checkTaxonomyLabels(tx, scope.value.namespace, input.taxonomyLabels, problems);
+  const labels = await checkTaxonomyLabels(session, scope.value.namespace, input.taxonomyLabels, problems);
   if (problems.length > 0) return err(validationFailed(problems));
-  const now = ports.clock();
-  const at = now.toISOString();
+  const at = write.now.toISOString();
   const record: DocumentRecord = {
     id: documentKey(collection.id, documentId),
     document_id: documentId,
@@ -138,38 +141,25 @@ export async function insertDocument(
     lineage: input.lineage ?? {},
     created_at: at,
     updated_at: at,
+    vector_write_id: write.writeId,
   };
-  const inserted = await tx.table<DocumentRecord>(DOCUMENTS_TABLE).insert(record);
-  if (!inserted.ok)
+  if ((await session.table<DocumentRecord>(DOCUMENTS_TABLE).get(record.id)) !== undefined)
     return err(alreadyExists("document", { document_id: documentId, collection_id: collection.id }));
-  await ports.appendEvent(tx, documentCreatedEvent(record, now));
   return ok({ record, collection, vectors });
 }
 
-/** Makes the inserted documents' vectors durable and searchable (one write per collection). */
-export async function writeVectors(
+/** Inserts a planned document and its document.created event in the caller's transaction. */
+export async function insertDocument(
   ports: DocumentPorts,
-  documents: readonly InsertedDocument[],
+  tx: DocStoreSession,
+  doc: InsertedDocument,
+  now: Date,
 ): Promise<Result<void, AppError>> {
-  const byCollection = new Map<string, InsertedDocument[]>();
-  for (const doc of documents) {
-    if (doc.vectors.length === 0) continue;
-    const group = byCollection.get(doc.collection.id);
-    if (group === undefined) byCollection.set(doc.collection.id, [doc]);
-    else group.push(doc);
-  }
-  for (const group of byCollection.values()) {
-    const [first] = group;
-    if (first === undefined) continue;
-    const written = await ports.vectors.write(
-      first.collection,
-      group.map((d) => ({
-        documentId: d.record.document_id,
-        vectors: d.vectors,
-        payload: vectorPayload(d.record),
-      })),
+  const inserted = await tx.table<DocumentRecord>(DOCUMENTS_TABLE).insert(doc.record);
+  if (!inserted.ok)
+    return err(
+      alreadyExists("document", { document_id: doc.record.document_id, collection_id: doc.collection.id }),
     );
-    if (!written.ok) return written;
-  }
+  await ports.appendEvent(tx, documentCreatedEvent(doc.record, now));
   return ok(undefined);
 }

@@ -13,5 +13,5 @@ export interface DocumentPorts {
   readonly eventsCommitted: EventsCommitted;
   readonly clock: Clock;
   readonly metadataValidators: Pick<MetadataValidators, "validate">;
-  readonly vectors: Pick<DocumentVectors, "read" | "write" | "remove">;
+  readonly vectors: Pick<DocumentVectors, "read" | "stage" | "inDoubt" | "exclusive" | "remove">;
 }

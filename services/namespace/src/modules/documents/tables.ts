@@ -66,6 +66,11 @@ export interface DocumentRecord extends StoredRecord {
   readonly lineage: JsonObject;
   readonly created_at: string;
   readonly updated_at: string;
+  /**
+   * The staged hot-index write that holds this version's vectors (ADR 0013): after a crash, the
+   * write is kept for this document only if the record still names it. Store-internal.
+   */
+  readonly vector_write_id?: string;
 }
 
 export function documentKey(collectionId: string, documentId: string): string {

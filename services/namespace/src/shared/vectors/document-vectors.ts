@@ -50,23 +50,56 @@ export interface VectorHit {
   readonly score: number;
 }
 
+/** Vectors staged for documents whose transaction has not settled yet (ADR 0013). */
+export interface StagedVectors {
+  /** After the transaction committed: makes the vectors of these documents visible. */
+  commit(documentIds: readonly string[]): Promise<Result<void, AppError>>;
+  /** After it rolled back: drops them. */
+  abort(): Promise<Result<void, AppError>>;
+}
+
+/** A document of a staged write a crash left unsettled. */
+export interface StagedDocument {
+  readonly collectionId: string;
+  readonly documentId: string;
+}
+
+/** A staged write found unsettled at start-up: its documents, and how to settle it. */
+export interface InDoubtVectors {
+  readonly writeId: string;
+  readonly documents: readonly StagedDocument[];
+  /** Makes the vectors of `keep` visible and drops the rest. */
+  settle(keep: readonly StagedDocument[]): Promise<Result<void, AppError>>;
+}
+
 /**
  * The searchable copy of documents' vectors: the hot tier (DESIGN §8). The document store keeps the
  * record of which features a document has (`feature_uris`); the vectors themselves live only here,
  * so a later move to another tier takes them out of this store instead of leaving a copy behind.
  *
- * Writes are idempotent (upsert by collection, document and feature) and made durable before they
- * resolve. Document writes call `write` before their transaction commits and `remove` after it, so
- * a crash in between leaves at worst an orphaned vector, which searches drop when they re-read
- * the hits from the document store — never a committed document without its vector.
+ * Document writes do not hold the store while the index makes vectors durable (ADR 0013): they
+ * `stage` the vectors under a fresh write id before their transaction, name that id in the records
+ * they write, and `commit` (or `abort`) the staged write after it. At start-up, a staged write a
+ * crash left unsettled is kept for exactly the documents whose record names it. Removals happen
+ * after the removing transaction commits; a crash in between leaves an orphan, which searches drop
+ * when they re-read the hits from the document store.
  */
 export interface DocumentVectors {
   /** The most hits one search may ask for (the hot tier's own limit). */
   readonly maxK: number;
-  write(
+  /** Durable but invisible until committed. */
+  stage(
     collection: CollectionRecord,
+    writeId: string,
     entries: readonly DocumentVectorEntry[],
-  ): Promise<Result<void, AppError>>;
+  ): Promise<Result<StagedVectors, AppError>>;
+  /** Staged writes not settled yet (at start-up: those a crash left in doubt). */
+  inDoubt(): Promise<Result<InDoubtVectors[], AppError>>;
+  /**
+   * Runs `work` while no other `exclusive` call for any of these documents of the collection runs
+   * in this process, so that one document's writes commit (and read) its vectors one after another.
+   */
+  exclusive<T>(collectionId: string, documentIds: readonly string[], work: () => Promise<T>): Promise<T>;
   /** The document's stored vectors for these features (those it has), in the order asked. */
   read(
     collection: CollectionRecord,
