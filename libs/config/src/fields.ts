@@ -143,3 +143,10 @@ export function envString(options: { default?: string; minLength?: number } = {}
     return { ok: true, value: raw };
   }, options.default);
 }
+
+/** host:port of a gRPC service (no scheme), as grpc-js client constructors take it. */
+export function envHostPort() {
+  return envString().refine((value) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value), {
+    message: "must be host:port",
+  });
+}

@@ -3,6 +3,7 @@ export {
   envBool,
   envDurationMs,
   envEnum,
+  envHostPort,
   envInt,
   envList,
   envLogLevel,

@@ -1,4 +1,4 @@
-import { type Env, envDurationMs, envPort, envString, loadConfig } from "@strata/config";
+import { type Env, envDurationMs, envHostPort, envPort, envString, loadConfig } from "@strata/config";
 import {
   commonServiceFields,
   resolveStoreLocation,
@@ -9,12 +9,6 @@ import { z } from "zod";
 
 export type { StoreLocation };
 
-/** host:port of a gRPC service (no scheme), as grpc-js client constructors take it. */
-const grpcAddress = () =>
-  envString().refine((value) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value), {
-    message: "must be host:port",
-  });
-
 /** The acl-query service's variables (parse with loadConfig, or build one in a test). */
 export const aclQueryConfigSchema = z.object({
   ACL_QUERY_GRPC_HOST: envString({ default: "127.0.0.1" }),
@@ -24,7 +18,7 @@ export const aclQueryConfigSchema = z.object({
   ACL_QUERY_STORE_URL: storeUrlField(),
   ACL_QUERY_MONGO_DATABASE: envString({ default: "strata_acl_query" }),
   /** The namespace service (collections, documents, search), host:port. */
-  NAMESPACE_GRPC_URL: grpcAddress(),
+  NAMESPACE_GRPC_URL: envHostPort(),
   /** How long one call to the namespace service may take. */
   ACL_QUERY_GRPC_DEADLINE: envDurationMs(10_000),
   ...commonServiceFields,

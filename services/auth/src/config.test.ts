@@ -7,7 +7,7 @@ const TOKEN = "x".repeat(32);
 
 describe("auth config", () => {
   it("applies the documented defaults", () => {
-    const config = loadAuthConfig({ STRATA_INTERNAL_TOKEN: TOKEN });
+    const config = loadAuthConfig({ STRATA_INTERNAL_TOKEN: TOKEN, NAMESPACE_GRPC_URL: "namespace:50052" });
     expect(config).toMatchObject({
       AUTH_GRPC_HOST: "127.0.0.1",
       AUTH_GRPC_PORT: 50051,
@@ -21,6 +21,7 @@ describe("auth config", () => {
   it("reads a MongoDB store and a random port", () => {
     const config = loadAuthConfig({
       STRATA_INTERNAL_TOKEN: TOKEN,
+      NAMESPACE_GRPC_URL: "namespace:50052",
       AUTH_GRPC_PORT: "0",
       AUTH_STORE_URL: "mongodb://db:27017/?replicaSet=rs0",
       AUTH_MONGO_DATABASE: "auth",
@@ -46,6 +47,6 @@ describe("auth config", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const variables = error instanceof ConfigError ? error.issues.map((i) => i.variable).sort() : [];
-    expect(variables).toEqual(["AUTH_GRPC_PORT", "AUTH_STORE_URL", "STRATA_INTERNAL_TOKEN"]);
+    expect(variables).toEqual(["AUTH_GRPC_PORT", "AUTH_STORE_URL", "NAMESPACE_GRPC_URL", "STRATA_INTERNAL_TOKEN"]);
   });
 });

@@ -1,4 +1,4 @@
-import { type Env, envPort, envString, loadConfig } from "@strata/config";
+import { type Env, envHostPort, envPort, envString, loadConfig } from "@strata/config";
 import {
   commonServiceFields,
   resolveStoreLocation,
@@ -19,6 +19,11 @@ export const authConfigSchema = z.object({
   AUTH_MONGO_DATABASE: envString({ default: "strata_auth" }),
   /** When set, the first start on an empty store writes the first admin key here (mode 0600). */
   AUTH_BOOTSTRAP_FILE: envString().optional(),
+  /**
+   * The namespace service: asked whether a namespace is really gone before the keys restricted to
+   * it are revoked on namespace.deleted.
+   */
+  NAMESPACE_GRPC_URL: envHostPort(),
   ...commonServiceFields,
 });
 

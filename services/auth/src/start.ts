@@ -2,6 +2,7 @@ import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
 import { bootstrapFileSink } from "./adapters/bootstrap-file.js";
+import { connectNamespaceExistence } from "./adapters/grpc/namespace-existence.js";
 import { type AuthConfig, storeLocationOf } from "./config.js";
 import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
 import { bootstrapIfEmpty } from "./domain/bootstrap.js";
@@ -53,7 +54,17 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       services: authGrpcServices(ports),
       localCalls: deps.localCalls,
     });
-    const namespaceKeys = await startNamespaceDeletedConsumer({ nc, ports, logger });
+    const namespaces = connectNamespaceExistence({
+      address: config.NAMESPACE_GRPC_URL,
+      internalToken: config.STRATA_INTERNAL_TOKEN,
+      localCalls: deps.localCalls,
+    });
+    const namespaceKeys = await startNamespaceDeletedConsumer({
+      nc,
+      ports,
+      namespaceIsLive: (organizationId, namespaceId) => namespaces.isLive(organizationId, namespaceId),
+      logger,
+    });
     let stopped: Promise<void> | undefined;
     return {
       name: "auth",
@@ -62,7 +73,10 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       ready: runtime.ready,
       // The consumer first: a key change in progress finishes before the store closes.
       stop: () => {
-        stopped ??= namespaceKeys.stop().then(() => runtime.stop(server));
+        stopped ??= namespaceKeys
+          .stop()
+          .then(() => runtime.stop(server))
+          .then(() => namespaces.close());
         return stopped;
       },
     };

@@ -1,6 +1,7 @@
 import {
   type Env,
   envDurationMs,
+  envHostPort,
   envInt,
   envList,
   envLogLevel,
@@ -12,12 +13,6 @@ import {
 } from "@strata/config";
 import { z } from "zod";
 
-/** host:port of a gRPC service (no scheme), as grpc-js client constructors take it. */
-const grpcAddress = () =>
-  envString().refine((value) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value), {
-    message: "must be host:port",
-  });
-
 /** The gateway's variables (parse with loadConfig, or build one in a test). */
 export const gatewayConfigSchema = z.object({
   /** 0.0.0.0 in containers. */
@@ -26,10 +21,10 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_PORT: envPort().optional(),
   /** The platform-wide HTTP port (the embedded launcher sets it). */
   STRATA_HTTP_PORT: envPort(8080),
-  AUTH_GRPC_URL: grpcAddress(),
-  NAMESPACE_GRPC_URL: grpcAddress(),
+  AUTH_GRPC_URL: envHostPort(),
+  NAMESPACE_GRPC_URL: envHostPort(),
   /** The acl-query service (retrievers, alerts). */
-  ACL_QUERY_GRPC_URL: grpcAddress(),
+  ACL_QUERY_GRPC_URL: envHostPort(),
   NATS_URL: envString({ default: "nats://127.0.0.1:4222" }),
   STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }),
   GATEWAY_BODY_LIMIT_BYTES: envInt(1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),

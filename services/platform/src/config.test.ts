@@ -6,7 +6,7 @@ const TOKEN = "t".repeat(40);
 describe("loadPlatformConfig", () => {
   it("defaults to the embedded mode with every service, in dependency order", () => {
     const config = loadPlatformConfig({}, "/srv/app");
-    expect(config.services).toEqual(["auth", "namespace", "acl-query", "gateway"]);
+    expect(config.services).toEqual(["namespace", "auth", "acl-query", "gateway"]);
     expect(config.dataDir).toBe("/srv/app/.strata");
     expect(config.httpPort).toBe(8080);
     expect(config.nats).toEqual({ mode: "embedded" });
@@ -24,7 +24,7 @@ describe("loadPlatformConfig", () => {
 
   it("orders a selection by dependencies whatever order it is written in", () => {
     const config = loadPlatformConfig({ STRATA_SERVICES: "gateway, acl-query,namespace ,auth" });
-    expect(config.services).toEqual(["auth", "namespace", "acl-query", "gateway"]);
+    expect(config.services).toEqual(["namespace", "auth", "acl-query", "gateway"]);
   });
 
   it("rejects an unknown service name", () => {

@@ -23,7 +23,8 @@ export interface NatsCredentials {
 }
 
 /** Every service the launcher can run, in the order it starts them (dependencies first). */
-export const SERVICE_NAMES = ["auth", "namespace", "acl-query", "gateway"] as const;
+// In start order: a service starts after those it calls (auth asks namespace, acl-query reads it).
+export const SERVICE_NAMES = ["namespace", "auth", "acl-query", "gateway"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** The gRPC services other services call, and the variable naming one that runs elsewhere. */
@@ -86,6 +87,7 @@ export const platformConfigSchema = z
       ["gateway", "namespace", "NAMESPACE_GRPC_URL"],
       ["gateway", "acl-query", "ACL_QUERY_GRPC_URL"],
       ["acl-query", "namespace", "NAMESPACE_GRPC_URL"],
+      ["auth", "namespace", "NAMESPACE_GRPC_URL"],
     ];
     const reported = new Set<string>();
     for (const [caller, service, key] of calls) {

@@ -95,6 +95,7 @@ const STARTERS: Record<ServiceName, Starter> = {
         ...sharedEnv(ctx),
         ...grpcBinding(ctx, "AUTH"),
         AUTH_BOOTSTRAP_FILE: ctx.config.bootstrapFile,
+        NAMESPACE_GRPC_URL: addressOf(ctx, "namespace"),
       }),
       logger: ctx.logger,
       nc: ctx.nc,

@@ -36,6 +36,8 @@ export async function startAuthHarness(): Promise<AuthHarness> {
     NATS_URL: nats.url,
     STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
     LOG_LEVEL: "silent",
+    // No namespace service here: nothing in these tests deletes a namespace.
+    NAMESPACE_GRPC_URL: "127.0.0.1:1",
   });
   const logger = createLogger({ service: "auth-test", level: "silent" });
   const start = () => startAuthService({ config, logger, nc });
