@@ -47,6 +47,11 @@ describe("auth config", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const variables = error instanceof ConfigError ? error.issues.map((i) => i.variable).sort() : [];
-    expect(variables).toEqual(["AUTH_GRPC_PORT", "AUTH_STORE_URL", "NAMESPACE_GRPC_URL", "STRATA_INTERNAL_TOKEN"]);
+    expect(variables).toEqual([
+      "AUTH_GRPC_PORT",
+      "AUTH_STORE_URL",
+      "NAMESPACE_GRPC_URL",
+      "STRATA_INTERNAL_TOKEN",
+    ]);
   });
 });
