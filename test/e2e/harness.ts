@@ -29,11 +29,10 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-/** Starts the whole platform in-process on embedded defaults, the way `npm start` does. */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
-  const dir = await tempDir("strata-e2e-");
-  const platform = await startPlatform({
-    STRATA_DATA_DIR: dir.path,
+/** The settings of an in-process test platform on embedded defaults, with its data in `dataDir`. */
+export function testPlatformEnv(dataDir: string): Record<string, string> {
+  return {
+    STRATA_DATA_DIR: dataDir,
     STRATA_HTTP_PORT: "0",
     // With NATS_URL set the platform takes the distributed defaults (50051-50053); test files run
     // in parallel, so every in-process gRPC server takes a free port instead.
@@ -41,8 +40,13 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     NAMESPACE_GRPC_PORT: "0",
     ACL_QUERY_GRPC_PORT: "0",
     LOG_LEVEL: "warn",
-    ...env,
-  });
+  };
+}
+
+/** Starts the whole platform in-process on embedded defaults, the way `npm start` does. */
+export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+  const dir = await tempDir("strata-e2e-");
+  const platform = await startPlatform({ ...testPlatformEnv(dir.path), ...env });
   const url = platform.gatewayUrl;
   if (url === undefined) throw new Error("the platform started no gateway");
   const bootstrap = JSON.parse(await readFile(join(dir.path, "bootstrap.json"), "utf8")) as {

@@ -1,13 +1,16 @@
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DocStore, openSqliteDocStore } from "@strata/docstore";
+import { startPlatform } from "@strata/platform";
+import { tempDir } from "@strata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestPlatform, type TestPlatform, waitUntil } from "./harness.js";
+import { callApi, startTestPlatform, type TestPlatform, testPlatformEnv, waitUntil } from "./harness.js";
 
 /**
  * Deleting a namespace removes its data from every store (DESIGN §6): the namespace service's
  * collections, documents, taxonomies, batches, buckets and object bytes, and acl-query's retrievers
- * and alerts. Checked underneath the API (a deleted namespace answers nothing through it), in the
+ * and alerts, and the hot index's spaces with every byte of their vectors, ids and metadata.
+ * Checked underneath the API (a deleted namespace answers nothing through it), in the
  * stores' own files, with a second namespace's data left whole.
  */
 const URI = "strata://test@v1/embedding";
@@ -180,4 +183,78 @@ describe("deleting a namespace", () => {
     });
     expect((await whoami(both.api_key, kept)).status).toBe(200);
   });
+
+  it("leaves no file or byte of it in the hot index, after a restart too", async () => {
+    // A platform of its own: it is stopped and started again on the same data directory.
+    const dir = await tempDir("strata-e2e-purge-");
+    const env = testPlatformEnv(dir.path);
+    let running = await startPlatform(env);
+    try {
+      const { api_key: key } = JSON.parse(await readFile(join(dir.path, "bootstrap.json"), "utf8")) as {
+        api_key: string;
+      };
+      const call = (method: string, path: string, namespace: string, body?: unknown) =>
+        callApi<Record<string, string>>(running.gatewayUrl ?? "", method, path, {
+          key,
+          namespace,
+          ...(body === undefined ? {} : { body }),
+        });
+      const MARKER = "purge-me-5c1e9b";
+      const documentIds: Record<string, string> = {};
+      for (const namespace of ["ghost", "stays"]) {
+        expect((await call("POST", "/v1/namespaces", namespace, { namespace_name: namespace })).status).toBe(
+          201,
+        );
+        const collection = await call("POST", "/v1/collections", namespace, {
+          collection_name: "items",
+          features: [{ feature_uri: URI, dimensions: 3 }],
+        });
+        expect(collection.status, JSON.stringify(collection.body)).toBe(201);
+        for (let i = 0; i < 3; i++) {
+          const made = await call(
+            "POST",
+            `/v1/collections/${collection.body.collection_id}/documents`,
+            namespace,
+            {
+              metadata: { note: `${MARKER}-${namespace}` },
+              features: { [URI]: [1, i, 0] },
+            },
+          );
+          expect(made.status, JSON.stringify(made.body)).toBe(201);
+          documentIds[namespace] = made.body.document_id ?? "";
+        }
+      }
+      const hotIndex = join(dir.path, "namespace-hot-index");
+      const hotBytes = async () =>
+        (await Promise.all((await filesUnder(hotIndex)).map((f) => readFile(f)))).map((b) =>
+          b.toString("latin1"),
+        );
+      const holding = async (text: string) => (await hotBytes()).filter((b) => b.includes(text)).length;
+      const ghostId = documentIds.ghost ?? "";
+      expect(await holding(`${MARKER}-ghost`)).toBeGreaterThan(0);
+      expect(await holding(ghostId)).toBeGreaterThan(0);
+      const spaces = async () => (await readdir(hotIndex)).filter((name) => name.startsWith("space-"));
+      expect(await spaces()).toHaveLength(2);
+
+      expect((await call("DELETE", "/v1/namespaces/ghost", "ghost")).status).toBe(200);
+      await waitUntil(async () => (await spaces()).length === 1, 20_000);
+      await running.stop();
+      running = await startPlatform(env);
+
+      // After the restart: one space left (the other namespace's), nothing of the deleted one in any file.
+      expect(await spaces()).toHaveLength(1);
+      const [left = ""] = await spaces();
+      const descriptor = JSON.parse(await readFile(join(hotIndex, left, "space.json"), "utf8")) as {
+        namespaceId: string;
+      };
+      const stays = await call("GET", "/v1/namespaces/stays", "stays");
+      expect(descriptor.namespaceId).toBe(stays.body.namespace_id);
+      expect(await holding(`${MARKER}-ghost`)).toBe(0);
+      expect(await holding(ghostId)).toBe(0);
+      expect(await holding(`${MARKER}-stays`)).toBeGreaterThan(0);
+    } finally {
+      await running.stop();
+      await dir.remove();
+    }
+  }, 90_000);
 });

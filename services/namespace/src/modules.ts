@@ -28,7 +28,8 @@ export type ModuleAdapters = NamespacePorts &
 
 /**
  * The modules of the namespace service, in purge order: a deleted namespace's collections (with
- * their documents) go first, then its taxonomies, buckets and batches.
+ * their documents) go first, then its taxonomies, buckets and batches, and last its vector spaces
+ * (the search module drops them, files and all).
  */
 const MODULES: readonly NamespaceModule<ModuleAdapters>[] = [
   namespacesModule,

@@ -116,6 +116,11 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
     }
   };
 
+  const afterCompaction = (removed: number): number => {
+    indexer.wake();
+    return removed;
+  };
+
   const hits = (s: EmbeddedSpace, query: HotSearch): Hit[] =>
     s.search(query).map(({ slot, score }) => ({
       id: s.table.idOf(slot),
@@ -162,16 +167,17 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
         for (const w of s.stagedWrites()) out.push({ space: s.space, writeId: w.writeId, refs: w.refs });
       return ok(out);
     },
+    // A delete may compact the space's log, which renumbers its slots: the graph is rebuilt.
     delete: (space: HotSpace, refs: readonly DocRef[]) =>
       withSpace(
         space,
-        (s) => s.delete(refs),
+        async (s) => afterCompaction(await s.delete(refs)),
         () => 0,
       ),
     deleteWhere: (space, where) =>
       withSpace(
         space,
-        (s) => s.deleteCollection(where.collectionId),
+        async (s) => afterCompaction(await s.deleteCollection(where.collectionId)),
         () => 0,
       ),
     async dropNamespace(namespaceId: string) {
@@ -183,6 +189,13 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
           opened.delete(key);
           await s.close();
           await rm(s.dir, { recursive: true, force: true });
+        }
+        // Spaces not opened here too (a descriptor that failed to load, a directory under another name).
+        for (const entry of await readdir(options.dir, { withFileTypes: true })) {
+          if (!entry.isDirectory() || !entry.name.startsWith("space-")) continue;
+          const dir = join(options.dir, entry.name);
+          const found = await readSpaceDescriptor(dir);
+          if (found?.namespaceId === namespaceId) await rm(dir, { recursive: true, force: true });
         }
         return ok(undefined);
       } catch (error) {

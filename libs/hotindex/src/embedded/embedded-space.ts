@@ -1,6 +1,7 @@
 import type { BoundFilterNode } from "@strata/filter";
 import type { DocRef, HotRecord, HotSearch, HotSpace, SpaceStats, StoredVector } from "../port.js";
 import { FieldIndex } from "./field-index.js";
+import { dropGraphSnapshot } from "./graph-snapshot.js";
 import { GraphState } from "./graph-state.js";
 import type { GraphOptions, HnswGraph } from "./hnsw-graph.js";
 import type { DecodedRecord, LogEntry } from "./log-codec.js";
@@ -13,9 +14,11 @@ import {
   encodeStage,
   encodeUpsert,
 } from "./log-codec.js";
+import type { CompactionOptions, CompactionStep } from "./log-compaction.js";
+import { liveFrames, removeUnfinishedCompaction, rewriteLog } from "./log-compaction.js";
 import type { PlannerOptions, Ranked } from "./space-search.js";
 import { countSpace, searchSpace } from "./space-search.js";
-import { refKey, VectorTable } from "./vector-table.js";
+import { refKey, storedVectors, VectorTable } from "./vector-table.js";
 import { WriteAheadLog } from "./write-ahead-log.js";
 
 export interface SpaceOptions {
@@ -30,11 +33,14 @@ export interface SpaceOptions {
  * from `indexedUpTo` on form the appendable segment, which every search scans exactly.
  */
 export class EmbeddedSpace {
-  readonly table: VectorTable;
-  readonly fields: FieldIndex;
-  readonly graphState: GraphState;
+  // Replaced (not mutated) by a compaction, which renumbers the slots.
+  table: VectorTable;
+  fields: FieldIndex;
+  graphState: GraphState;
   /** Staged writes neither committed nor aborted yet, by write id (ADR 0013). */
-  private readonly staged = new Map<string, readonly DecodedRecord[]>();
+  private staged = new Map<string, readonly DecodedRecord[]>();
+  /** Set while a compaction runs: writes wait for it. */
+  private compacting: Promise<void> | undefined;
 
   private constructor(
     readonly space: HotSpace,
@@ -65,9 +71,8 @@ export class EmbeddedSpace {
 
   static async open(space: HotSpace, dir: string, options: SpaceOptions): Promise<EmbeddedSpace> {
     const s = new EmbeddedSpace(space, dir, options, undefined);
-    s.log = await WriteAheadLog.open(`${dir}/vectors.log`, (body) =>
-      s.apply(decodeEntry(body, space.dimensions)),
-    );
+    removeUnfinishedCompaction(s.logPath);
+    s.log = await WriteAheadLog.open(s.logPath, (body) => s.replay(body));
     s.graphState.restore(dir);
     return s;
   }
@@ -75,14 +80,15 @@ export class EmbeddedSpace {
   async upsert(records: readonly HotRecord[]): Promise<void> {
     if (records.length === 0) return;
     const body = encodeUpsert(records, this.space.dimensions);
-    await this.requireLog().append(body, () => this.apply(decodeEntry(body, this.space.dimensions)));
+    await (await this.writable()).append(body, () => this.replay(body));
   }
 
   /** Logs the records (fsynced) without making them visible; `commit` or `abort` settles them. */
   async stage(writeId: string, records: readonly HotRecord[]): Promise<void> {
+    const log = await this.writable();
     if (this.staged.has(writeId)) throw new Error(`write ${writeId} is already staged`);
     const body = encodeStage(writeId, records, this.space.dimensions);
-    await this.requireLog().append(body, () => this.apply(decodeEntry(body, this.space.dimensions)));
+    await log.append(body, () => this.replay(body));
   }
 
   /**
@@ -90,17 +96,19 @@ export class EmbeddedSpace {
    * own: if it is lost, recovery finds the write staged again and settles it by the document store.
    */
   async commit(writeId: string, only?: readonly DocRef[]): Promise<void> {
+    const log = await this.writable();
     if (!this.staged.has(writeId)) return;
     const body = encodeCommit(writeId, only);
-    await this.requireLog().append(body, () => this.apply(decodeEntry(body, this.space.dimensions)), {
+    await log.append(body, () => this.replay(body), {
       sync: false,
     });
   }
 
   async abort(writeId: string): Promise<void> {
+    const log = await this.writable();
     if (!this.staged.has(writeId)) return;
     const body = encodeAbort(writeId);
-    await this.requireLog().append(body, () => this.apply(decodeEntry(body, this.space.dimensions)), {
+    await log.append(body, () => this.replay(body), {
       sync: false,
     });
   }
@@ -113,22 +121,28 @@ export class EmbeddedSpace {
     }));
   }
 
+  /** Deletes; once dead records outnumber live ones, compacts the log before resolving. */
   async delete(refs: readonly DocRef[]): Promise<number> {
+    const log = await this.writable();
     const present = refs.filter((r) => this.table.slotOf(r.collectionId, r.id) !== undefined);
     if (present.length === 0) return 0;
     let removed = 0;
-    await this.requireLog().append(encodeDelete(present), () => {
+    await log.append(encodeDelete(present), () => {
       removed = this.apply({ op: "delete", refs: present });
     });
+    if (this.table.slotCount - this.table.liveCount >= this.table.liveCount) await this.compact();
     return removed;
   }
 
+  /** Deletes the collection's vectors, then compacts the log so their bytes leave the disk. */
   async deleteCollection(collectionId: string): Promise<number> {
+    const log = await this.writable();
     if (this.table.collectionSize(collectionId) === 0) return 0;
     let removed = 0;
-    await this.requireLog().append(encodeDeleteCollection(collectionId), () => {
+    await log.append(encodeDeleteCollection(collectionId), () => {
       removed = this.apply({ op: "delete_collection", collectionId });
     });
+    await this.compact();
     return removed;
   }
 
@@ -141,18 +155,7 @@ export class EmbeddedSpace {
   }
 
   get(refs: readonly DocRef[]): StoredVector[] {
-    const out: StoredVector[] = [];
-    for (const ref of refs) {
-      const slot = this.table.slotOf(ref.collectionId, ref.id);
-      if (slot === undefined) continue;
-      out.push({
-        id: ref.id,
-        collectionId: ref.collectionId,
-        vector: Float32Array.from(this.table.vector(slot)),
-        payload: this.table.payloadOf(slot),
-      });
-    }
-    return out;
+    return storedVectors(this.table, refs);
   }
 
   stats(): SpaceStats {
@@ -161,7 +164,7 @@ export class EmbeddedSpace {
 
   /** Whether vectors are waiting for the graph (or the graph is being rebuilt). */
   get pending(): boolean {
-    return this.graphState.pending;
+    return this.compacting === undefined && this.graphState.pending;
   }
 
   /** One short synchronous step of background graph work (see GraphState.step). */
@@ -170,12 +173,60 @@ export class EmbeddedSpace {
   }
 
   saveGraphIfWorthIt(minChanges: number): void {
+    // Mid-compaction the graph's slots are those of the old log, which may no longer be on disk.
+    if (this.compacting) return;
     this.graphState.saveIfWorthIt(this.dir, minChanges);
   }
 
+  /**
+   * Rewrites the log with only the live records and unsettled staged writes (ADR 0017), so deleted
+   * vectors, ids and payloads leave the disk; the graph snapshot, which holds vectors too, is
+   * dropped first and rebuilt from the new slots. Writes wait meanwhile; reads go on.
+   */
+  compact(options: CompactionOptions = {}): Promise<void> {
+    if (this.compacting) return this.compacting;
+    const done = this.runCompaction(options).finally(() => {
+      this.compacting = undefined;
+    });
+    this.compacting = done.catch(() => undefined);
+    return done;
+  }
+
+  private async runCompaction(options: CompactionOptions): Promise<void> {
+    await this.requireLog().close();
+    this.log = undefined;
+    let renamed = false;
+    const next = new EmbeddedSpace(this.space, this.dir, this.options, undefined);
+    const onStep = (step: CompactionStep) => {
+      renamed ||= step === "log-renamed";
+      options.onStep?.(step);
+    };
+    try {
+      dropGraphSnapshot(this.dir);
+      onStep("graph-dropped");
+      // Each frame is applied to the new state as it is written: no second pass over the data.
+      const frames = liveFrames(this.table, this.staged, (b) => next.replay(b), options.recordsPerFrame);
+      await rewriteLog(this.logPath, frames, onStep);
+    } finally {
+      if (renamed) {
+        this.table = next.table;
+        this.fields = next.fields;
+        this.graphState = next.graphState;
+        this.staged = next.staged;
+      }
+      this.log = await WriteAheadLog.resume(this.logPath);
+    }
+  }
+
   async close(): Promise<void> {
+    while (this.compacting) await this.compacting;
     await this.log?.close();
     this.log = undefined;
+  }
+
+  /** Applies one frame body of the log. */
+  replay(body: Buffer): void {
+    this.apply(decodeEntry(body, this.space.dimensions));
   }
 
   private apply(entry: LogEntry): number {
@@ -229,6 +280,16 @@ export class EmbeddedSpace {
 
   private unindex(slot: number): void {
     this.graphState.onDeath(slot);
+  }
+
+  private get logPath(): string {
+    return `${this.dir}/vectors.log`;
+  }
+
+  /** The log once no compaction runs. */
+  private async writable(): Promise<WriteAheadLog> {
+    while (this.compacting) await this.compacting;
+    return this.requireLog();
   }
 
   private requireLog(): WriteAheadLog {

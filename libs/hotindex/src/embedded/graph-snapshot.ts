@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { HotSpace } from "../port.js";
 import { fsyncPath, writeFileAtomically } from "./durable-file.js";
@@ -55,5 +55,18 @@ export function loadGraphSnapshot(
     return { graph, snapshot };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Deletes the snapshot: the manifest first (then the directory is fsynced, so no restart can pair
+ * a graph with a log it does not describe), then every graph file. The graph stores its vectors
+ * (half precision), dead ones included, so this is also how deleted vectors leave it.
+ */
+export function dropGraphSnapshot(dir: string): void {
+  rmSync(join(dir, MANIFEST), { force: true });
+  fsyncPath(dir);
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith("graph-") && name.endsWith(".usearch")) rmSync(join(dir, name), { force: true });
   }
 }

@@ -1,3 +1,4 @@
+import type { DocRef, StoredVector } from "../port.js";
 import { norm } from "../scoring.js";
 
 /** Vectors per chunk: chunks avoid re-allocating (and briefly doubling) one huge array on growth. */
@@ -175,4 +176,20 @@ function grow<T extends Float64Array | Uint8Array>(array: T, length: number): T 
   const next = new (array.constructor as new (n: number) => T)(length);
   next.set(array);
   return next;
+}
+
+/** Copies of the vectors (and payloads) of these refs, those present. */
+export function storedVectors(table: VectorTable, refs: readonly DocRef[]): StoredVector[] {
+  const out: StoredVector[] = [];
+  for (const ref of refs) {
+    const slot = table.slotOf(ref.collectionId, ref.id);
+    if (slot === undefined) continue;
+    out.push({
+      id: ref.id,
+      collectionId: ref.collectionId,
+      vector: Float32Array.from(table.vector(slot)),
+      payload: table.payloadOf(slot),
+    });
+  }
+  return out;
 }

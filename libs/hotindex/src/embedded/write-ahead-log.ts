@@ -47,6 +47,13 @@ export class WriteAheadLog {
     return new WriteAheadLog(handle, valid);
   }
 
+  /** Opens a log for appending without replaying it (its frames are already applied: a compaction). */
+  static async resume(path: string): Promise<WriteAheadLog> {
+    const handle = await open(path, "a+");
+    const { size } = await handle.stat();
+    return new WriteAheadLog(handle, size);
+  }
+
   get bytes(): number {
     return this.size;
   }
@@ -57,10 +64,7 @@ export class WriteAheadLog {
    * cache holds it) and becomes durable with the next synced frame; only a crashed machine can lose it.
    */
   append(body: Buffer, apply: () => void, options: { readonly sync?: boolean } = {}): Promise<void> {
-    const frame = Buffer.allocUnsafe(HEADER + body.length);
-    frame.writeUInt32LE(body.length, 0);
-    frame.writeUInt32LE(crc32(body), 4);
-    body.copy(frame, HEADER);
+    const frame = encodeFrame(body);
     return new Promise((resolve, reject) => {
       this.queue.push({ frame, apply, sync: options.sync ?? true, resolve, reject });
       if (!this.writing) void this.drain();
@@ -99,6 +103,15 @@ export class WriteAheadLog {
     }
     this.writing = false;
   }
+}
+
+/** A body with its header: `u32 length | u32 crc32 | body`. */
+export function encodeFrame(body: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(HEADER + body.length);
+  frame.writeUInt32LE(body.length, 0);
+  frame.writeUInt32LE(crc32(body), 4);
+  body.copy(frame, HEADER);
+  return frame;
 }
 
 /** Calls `onFrame` for each intact frame; returns the byte length of the intact prefix. */

@@ -158,6 +158,8 @@ export function hotIndexVectors(index: HotIndex): DocumentVectors {
       return ok(undefined);
     },
 
+    dropNamespace: (namespaceId: string) => index.dropNamespace(namespaceId),
+
     async search(query: VectorSearch): Promise<Result<VectorHit[], AppError>> {
       const hits = await index.search(spaceOf(query.namespaceId, query.feature), {
         vector: query.vector,

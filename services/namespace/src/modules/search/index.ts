@@ -3,6 +3,7 @@ import { searchV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
 import { searchDocumentsHandler } from "./handlers/search-documents.js";
 import type { SearchPorts } from "./ports.js";
+import { purgeVectorSpaces } from "./purge.js";
 
 export const SEARCH_SERVICE_NAME = "strata.namespace.v1.SearchService";
 
@@ -19,4 +20,6 @@ export const searchModule: NamespaceModule<SearchPorts> = {
       } satisfies searchV1.SearchServiceServer,
     },
   ],
+  // Last in the registry's order: the namespace's documents are gone when its spaces are dropped.
+  purge: (ports) => purgeVectorSpaces(ports.vectors),
 };

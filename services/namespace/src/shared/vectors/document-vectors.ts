@@ -113,6 +113,8 @@ export interface DocumentVectors {
   ): Promise<Result<void, AppError>>;
   /** Every vector of the collection, in every space it declares. */
   removeCollection(collection: CollectionRecord): Promise<Result<void, AppError>>;
+  /** Every space of the namespace with whatever is left in it (its files too): a purge's last step. */
+  dropNamespace(namespaceId: string): Promise<Result<void, AppError>>;
   search(query: VectorSearch): Promise<Result<VectorHit[], AppError>>;
   stats(collection: CollectionRecord): Promise<Result<FeatureIndexStats[], AppError>>;
   close(): Promise<void>;
