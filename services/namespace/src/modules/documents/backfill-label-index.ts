@@ -11,8 +11,12 @@ import { type AppError, err, ok, type Result } from "@strata/errors";
 import { labelRows, replaceLabelRows } from "./document-label-index.js";
 import { DOCUMENT_LABELS_BACKFILL_TABLE, DOCUMENTS_TABLE, type DocumentRecord } from "./tables.js";
 
-/** Documents indexed per transaction: a few milliseconds of work between two turns of the loop. */
+/**
+ * Documents read per transaction, and the label rows one writes at most (a document carries up to
+ * 100 labels): some tens of milliseconds of work between two turns of the loop.
+ */
 export const BACKFILL_PAGE_SIZE = 200;
+const PAGE_ROWS = 1_000;
 
 const STATE_ID = "documents";
 
@@ -62,12 +66,19 @@ async function indexNextPage(
     orderBy: [{ field: "id", direction: "asc" }],
     limit: BACKFILL_PAGE_SIZE,
   });
-  for (const { record } of documents) await replaceLabelRows(tx, record, labelRows(record));
-  const next: BackfillState = {
-    id: STATE_ID,
-    after: documents.at(-1)?.record.id ?? after,
-    done: documents.length < BACKFILL_PAGE_SIZE,
-  };
+  let last = after;
+  let count = 0;
+  let rows = 0;
+  for (const { record } of documents) {
+    const labels = labelRows(record);
+    await replaceLabelRows(tx, record, labels);
+    last = record.id;
+    count += 1;
+    rows += labels.length;
+    if (rows >= PAGE_ROWS) break;
+  }
+  const done = documents.length < BACKFILL_PAGE_SIZE && count === documents.length;
+  const next: BackfillState = { id: STATE_ID, after: last, done };
   const saved = state === undefined ? await states.insert(next) : await states.replace(next, state.version);
-  return saved.ok ? ok({ done: next.done, count: documents.length }) : err(CONFLICT);
+  return saved.ok ? ok({ done, count }) : err(CONFLICT);
 }

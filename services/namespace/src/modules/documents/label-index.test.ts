@@ -65,7 +65,29 @@ async function setup() {
     }
     return updated.ok ? true : issuesOf(updated);
   };
-  return { t, admin, taxonomyId, collectionId, labelled, carrying, mayRemove };
+  /** Writes a document as a store of an older version holds it: no label index rows. */
+  const writeOldDocument = async (documentId: string, labels: readonly string[]) => {
+    const at = "2030-01-01T00:00:00.000Z";
+    const record: DocumentRecord = {
+      id: documentKey(collectionId, documentId),
+      document_id: documentId,
+      collection_id: collectionId,
+      namespace_id: t.namespaceId,
+      organization_id: t.organizationId,
+      metadata: {},
+      feature_uris: [],
+      text: null,
+      ...labelFields(labels.map((label) => ({ taxonomy_id: taxonomyId, label }))),
+      _acl: DEFAULT_ACL,
+      tier: "hot",
+      tier_changed_at: at,
+      lineage: {},
+      created_at: at,
+      updated_at: at,
+    };
+    expect((await t.store.table<DocumentRecord>(DOCUMENTS_TABLE).insert(record)).ok).toBe(true);
+  };
+  return { t, admin, taxonomyId, collectionId, labelled, carrying, mayRemove, writeOldDocument };
 }
 
 describe("the label index", () => {
@@ -135,25 +157,8 @@ describe("the label index", () => {
     // A store of an older version: documents with labels, and no index rows.
     const count = BACKFILL_PAGE_SIZE * 2 + 7;
     for (let i = 0; i < count; i++) {
-      const documentId = `old-${String(i).padStart(4, "0")}`;
-      const record: DocumentRecord = {
-        id: documentKey(s.collectionId, documentId),
-        document_id: documentId,
-        collection_id: s.collectionId,
-        namespace_id: s.t.namespaceId,
-        organization_id: s.t.organizationId,
-        metadata: {},
-        feature_uris: [],
-        text: null,
-        ...labelFields(i === count - 1 ? [{ taxonomy_id: s.taxonomyId, label: "l7" }] : []),
-        _acl: DEFAULT_ACL,
-        tier: "hot",
-        tier_changed_at: "2030-01-01T00:00:00.000Z",
-        lineage: {},
-        created_at: "2030-01-01T00:00:00.000Z",
-        updated_at: "2030-01-01T00:00:00.000Z",
-      };
-      expect((await s.t.store.table<DocumentRecord>(DOCUMENTS_TABLE).insert(record)).ok).toBe(true);
+      const labels = i === count - 1 ? ["l7"] : [];
+      await s.writeOldDocument(`old-${String(i).padStart(4, "0")}`, labels);
     }
     // Without its rows the last document's label looks free.
     expect(await s.carrying(["l7"])).toEqual([]);
@@ -178,6 +183,20 @@ describe("the label index", () => {
     expect(await backfillLabelIndex(s.t.ports, { between })).toEqual({ ok: true, value: 0 });
     expect(turns).toBe(1);
     expect(await s.t.store.table(DOCUMENT_LABELS_TABLE).count()).toBe(1);
+  });
+
+  it("writes at most a thousand label rows per page, however many labels documents carry", async () => {
+    const s = await setup();
+    for (let i = 0; i < 25; i++) await s.writeOldDocument(`full-${i}`, LABELS.slice(0, 100));
+    let turns = 0;
+    const between = async () => {
+      turns += 1;
+    };
+    expect(await backfillLabelIndex(s.t.ports, { between })).toEqual({ ok: true, value: 25 });
+    // Ten documents of 100 labels fill a page: pages of 10, 10 and 5.
+    expect(turns).toBe(2);
+    expect(await s.t.store.table(DOCUMENT_LABELS_TABLE).count()).toBe(2_500);
+    expect(await s.carrying(["l99"])).toHaveLength(25);
   });
 
   it("is done at once on a store without documents, and writes since index themselves", async () => {
