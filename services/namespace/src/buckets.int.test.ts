@@ -5,20 +5,13 @@ import { callClientStream, callerMetadata, callUnary, fromGrpcError, openServerS
 import { newId } from "@strata/ids";
 import type { bucketV1 } from "@strata/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NamespaceHarness, startNamespaceHarness } from "./testing/service-harness.js";
+import { adminCaller, type NamespaceHarness, startNamespaceHarness } from "./testing/service-harness.js";
 
 /** BucketService over real gRPC: the streaming calls, their caller checks and error mapping. */
 const MAX = 256 * 1024;
 let h: NamespaceHarness;
 let namespaceId: string;
-const admin: Caller = {
-  organizationId: newId("organization"),
-  keyId: newId("apiKey"),
-  permissions: ["admin"],
-  namespaces: [],
-  roles: [],
-  attributes: {},
-};
+const admin: Caller = adminCaller();
 
 async function* uploadOf(
   key: string,

@@ -1,23 +1,22 @@
 import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
 import type { AnyEventEnvelope } from "@strata/events";
-import { callUnary, type UnaryInvoker } from "@strata/grpc";
+import type { UnaryInvoker } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { collectionV1, documentV1, taxonomyV1 } from "@strata/proto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type NamespaceHarness, readEventStream, startNamespaceHarness } from "./testing/service-harness.js";
+import {
+  adminCaller,
+  callAs,
+  must,
+  type NamespaceHarness,
+  readEventStream,
+  startNamespaceHarness,
+} from "./testing/service-harness.js";
 
 let h: NamespaceHarness;
 let namespaceId = "";
-const ORG = newId("organization");
-const admin: Caller = {
-  organizationId: ORG,
-  keyId: newId("apiKey"),
-  permissions: ["admin"],
-  namespaces: [],
-  roles: [],
-  attributes: {},
-};
+const admin: Caller = adminCaller();
 const TEXT = "strata://text_extractor@v1/text_embedding";
 
 function call<C, Req, Res>(
@@ -26,12 +25,7 @@ function call<C, Req, Res>(
   request: Req,
   caller: Caller = admin,
 ): Promise<Result<Res, AppError>> {
-  return callUnary(method(client).bind(client), request, { caller });
-}
-
-function must<T>(result: Result<T, AppError>): T {
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value;
+  return callAs(caller, client, method, request);
 }
 
 type DocumentEvent = Extract<AnyEventEnvelope, { type: `document.${string}` }>;
@@ -238,7 +232,9 @@ describe("collections, documents and taxonomies over gRPC", () => {
     expect(
       events.every(
         (e) =>
-          e.namespaceid === namespaceId && e.organizationid === ORG && e.data.collection_id === collectionId,
+          e.namespaceid === namespaceId &&
+          e.organizationid === admin.organizationId &&
+          e.data.collection_id === collectionId,
       ),
     ).toBe(true);
     expect(events[2]?.data).toMatchObject({ changed_fields: ["metadata", "text"] });

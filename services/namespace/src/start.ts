@@ -11,6 +11,7 @@ import { objectStoreLocationOf, openObjectStore } from "./adapters/objectstore/o
 import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf } from "./config.js";
 import { startNamespacePurger } from "./consumers/namespace-deleted.js";
 import { unfinishedChunks } from "./modules/batches/read-batch.js";
+import { backfillLabelIndex } from "./modules/documents/backfill-label-index.js";
 import { settleStagedVectors } from "./modules/documents/settle-staged-vectors.js";
 import { namespaceIsLive } from "./modules/namespaces/api.js";
 import { MODULE_TABLE_SPECS, type ModuleAdapters, modulePurgeSteps, moduleServices } from "./modules.js";
@@ -65,6 +66,11 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     const settled = await settleStagedVectors(ports);
     if (!settled.ok) throw new Error(`Settling staged vectors failed: ${settled.error.message}`);
     if (settled.value.kept + settled.value.dropped > 0) logger.info(settled.value, "settled staged vectors");
+    // Before any write too: documents of a store older than the label index get their rows, a page
+    // per turn of the event loop (a no-op once done).
+    const indexed = await backfillLabelIndex(ports);
+    if (!indexed.ok) throw new Error(`Indexing document labels failed: ${indexed.error.message}`);
+    if (indexed.value > 0) logger.info({ documents: indexed.value }, "indexed document labels");
     const server = await startGrpcServer({
       serviceName: "namespace",
       host: config.NAMESPACE_GRPC_HOST,

@@ -1,8 +1,11 @@
 // Helpers for this package's service tests only; not exported from index.ts.
 import * as grpc from "@grpc/grpc-js";
+import type { Caller } from "@strata/access";
 import { connectNats } from "@strata/bus";
 import { loadConfig } from "@strata/config";
-import { clientInterceptors } from "@strata/grpc";
+import type { AppError, Result } from "@strata/errors";
+import { callUnary, clientInterceptors, type UnaryInvoker } from "@strata/grpc";
+import { newId } from "@strata/ids";
 import { createLogger } from "@strata/logger";
 import { bucketV1, collectionV1, documentV1, namespaceV1, taxonomyV1 } from "@strata/proto";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
@@ -67,4 +70,32 @@ export async function startNamespaceHarness(env: Record<string, string> = {}): P
       await dir.remove();
     },
   };
+}
+
+/** An admin of a new organization, as the gateway would pass it. */
+export function adminCaller(): Caller {
+  return {
+    organizationId: newId("organization"),
+    keyId: newId("apiKey"),
+    permissions: ["admin"],
+    namespaces: [],
+    roles: [],
+    attributes: {},
+  };
+}
+
+/** One unary call of `client` on behalf of `caller`, its outcome as a Result. */
+export function callAs<C, Req, Res>(
+  caller: Caller,
+  client: C,
+  method: (client: C) => UnaryInvoker<Req, Res>,
+  request: Req,
+): Promise<Result<Res, AppError>> {
+  return callUnary(method(client).bind(client), request, { caller });
+}
+
+/** The value of a call that must succeed (a failure fails the test with the error). */
+export function must<T>(result: Result<T, AppError>): T {
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value;
 }

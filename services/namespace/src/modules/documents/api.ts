@@ -1,6 +1,7 @@
 // What other modules may use of documents (besides the records in tables.ts): batches write
 // documents through the same checks as a single create, a collection delete removes its documents
-// page by page with their events, search compiles filters like a list does.
+// page by page with their events, search compiles filters like a list does, and a taxonomy change
+// asks the label index which documents carry the labels it removes.
 export {
   type InsertedDocument,
   insertDocument,
@@ -15,4 +16,5 @@ export { resolveDocumentScope } from "./document-access.js";
 export type { DocumentDeletionCause } from "./document-events.js";
 export { compileDocumentFilter } from "./document-filter.js";
 export type { AclInput, VectorValues } from "./document-input.js";
+export { documentsWithLabels, type LabelledDocument } from "./document-label-index.js";
 export { type WritePlan, writeWithStagedVectors } from "./staged-write.js";

@@ -9,6 +9,7 @@ import { checkTaxonomyLabels } from "../taxonomies/api.js";
 import { findDocument, resolveDocumentScope } from "./document-access.js";
 import { type DocumentField, documentDeletedEvent, documentUpdatedEvent } from "./document-events.js";
 import { checkText, checkVectors, type FeatureVectors, METADATA_LIMITS } from "./document-input.js";
+import { indexDocumentLabels } from "./document-label-index.js";
 import { labelFields } from "./document-labels.js";
 import type { DocumentPorts } from "./ports.js";
 import { sameVectors, writeWithStagedVectors } from "./staged-write.js";
@@ -107,6 +108,7 @@ export async function updateDocument(
       if (updated === undefined || collection === undefined) return ok({ value: current, written: [] });
       const replaced = await tx.table<DocumentRecord>(DOCUMENTS_TABLE).replace(updated, version);
       if (!replaced.ok) return err("retry");
+      await indexDocumentLabels(tx, current, updated);
       await ports.appendEvent(tx, documentUpdatedEvent(updated, changed, now));
       removedUris = current.feature_uris.filter((uri) => !updated.feature_uris.includes(uri));
       collectionOfRemoved = collection;
@@ -202,6 +204,7 @@ async function deleteNow(
       if (!found.ok) return found;
       const { record, version } = found.value;
       if (!(await tx.table<DocumentRecord>(DOCUMENTS_TABLE).delete(record.id, version))) return err(CONFLICT);
+      await indexDocumentLabels(tx, record, undefined);
       await ports.appendEvent(tx, documentDeletedEvent(record, "document_deleted", ports.clock()));
       return ok(record);
     }),

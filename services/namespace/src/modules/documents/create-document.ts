@@ -25,6 +25,7 @@ import {
   type FeatureVectors,
   METADATA_LIMITS,
 } from "./document-input.js";
+import { indexDocumentLabels } from "./document-label-index.js";
 import { labelFields } from "./document-labels.js";
 import type { DocumentPorts } from "./ports.js";
 import { type PlannedDocument, writeWithStagedVectors } from "./staged-write.js";
@@ -148,7 +149,7 @@ export async function planDocument(
   return ok({ record, collection, vectors });
 }
 
-/** Inserts a planned document and its document.created event in the caller's transaction. */
+/** Inserts a planned document, its label index rows and its document.created event in `tx`. */
 export async function insertDocument(
   ports: DocumentPorts,
   tx: DocStoreSession,
@@ -160,6 +161,7 @@ export async function insertDocument(
     return err(
       alreadyExists("document", { document_id: doc.record.document_id, collection_id: doc.collection.id }),
     );
+  await indexDocumentLabels(tx, undefined, doc.record);
   await ports.appendEvent(tx, documentCreatedEvent(doc.record, now));
   return ok(undefined);
 }

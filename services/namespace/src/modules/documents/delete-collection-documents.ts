@@ -1,5 +1,6 @@
 import type { DocStoreSession } from "@strata/docstore";
 import { type DocumentDeletionCause, documentDeletedEvent } from "./document-events.js";
+import { indexDocumentLabels } from "./document-label-index.js";
 import type { DocumentPorts } from "./ports.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "./tables.js";
 
@@ -31,6 +32,7 @@ export async function deleteCollectionDocumentsPage(
   for (const { record, version } of documents) {
     // A document changed since the read is left for the next page, never deleted without its event.
     if (!(await table.delete(record.id, version))) continue;
+    await indexDocumentLabels(tx, record, undefined);
     await ports.appendEvent(tx, documentDeletedEvent(record, cause, now));
     deleted += 1;
   }

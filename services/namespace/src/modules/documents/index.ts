@@ -14,7 +14,7 @@ export const DOCUMENT_SERVICE_NAME = "strata.namespace.v1.DocumentService";
 /**
  * Documents of a collection and their vectors. No purge step of its own: every document belongs
  * to a collection, and the collections' purge removes them with their collection (through
- * api.ts), each with its document.deleted event.
+ * api.ts), each with its document.deleted event and its label index rows.
  */
 export const documentsModule: NamespaceModule<DocumentPorts> = {
   name: "documents",

@@ -4,11 +4,25 @@ import type { JsonObject } from "../../shared/json-value.js";
 
 export const DOCUMENTS_TABLE = "documents";
 
+/** Which documents carry which taxonomy label (document-label-index.ts keeps it). */
+export const DOCUMENT_LABELS_TABLE = "document_labels";
+/** Progress of the one-time indexing of documents written before the label index existed. */
+export const DOCUMENT_LABELS_BACKFILL_TABLE = "document_labels_backfill";
+
 export const DOCUMENT_TABLE_SPECS: readonly TableSpec[] = [
   {
     name: DOCUMENTS_TABLE,
     indexes: [{ fields: ["collection_id", "created_at"] }, { fields: ["namespace_id"] }],
   },
+  {
+    name: DOCUMENT_LABELS_TABLE,
+    // The first also serves lookups by (namespace, taxonomy) alone, being its prefix.
+    indexes: [
+      { fields: ["namespace_id", "taxonomy_id", "label"] },
+      { fields: ["collection_id", "document_id"] },
+    ],
+  },
+  { name: DOCUMENT_LABELS_BACKFILL_TABLE },
 ];
 
 export type Tier = TierName;
@@ -56,9 +70,12 @@ export interface DocumentRecord extends StoredRecord {
   readonly feature_uris: readonly string[];
   readonly text: string | null;
   readonly taxonomy_labels: readonly TaxonomyLabelRecord[];
-  /** Derived from taxonomy_labels so a store query can find the documents using a taxonomy. */
+  /**
+   * Derived from taxonomy_labels. No query reads it any more: the label index (document_labels)
+   * answers which documents use a taxonomy. Still written, so every stored record has one shape.
+   */
   readonly taxonomy_ids: readonly string[];
-  /** `<taxonomy_id>/<label>` per label, for the same reason. */
+  /** `<taxonomy_id>/<label>` per label, for the documents' taxonomy filters. */
   readonly taxonomy_terms: readonly string[];
   readonly _acl: DocumentAcl;
   readonly tier: Tier;
@@ -71,6 +88,20 @@ export interface DocumentRecord extends StoredRecord {
    * write is kept for this document only if the record still names it. Store-internal.
    */
   readonly vector_write_id?: string;
+}
+
+/**
+ * One label of one document: the index a taxonomy change reads to learn whether documents still
+ * carry the labels it removes, by indexed lookups instead of a scan of every document.
+ */
+export interface DocumentLabelRecord extends StoredRecord {
+  /** JSON of [collection_id, document_id, taxonomy_id, label]: unique, whatever the label holds. */
+  readonly id: string;
+  readonly namespace_id: string;
+  readonly taxonomy_id: string;
+  readonly label: string;
+  readonly collection_id: string;
+  readonly document_id: string;
 }
 
 export function documentKey(collectionId: string, documentId: string): string {

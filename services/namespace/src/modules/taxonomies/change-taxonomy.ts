@@ -13,11 +13,14 @@ import { checkResourceDescription, checkResourceName } from "@strata/ids";
 import { jsonEqual } from "../../shared/json-value.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import { documentsWithLabels } from "../documents/api.js";
 import type { TaxonomyPorts } from "./ports.js";
 import { TAXONOMIES_TABLE, type TaxonomyRecord } from "./tables.js";
 import { resolveTaxonomy } from "./taxonomy-access.js";
 import { checkTaxonomyNodes, type TaxonomyNodeInput } from "./taxonomy-input.js";
-import { documentsUsingTaxonomy } from "./taxonomy-usage.js";
+
+/** Documents a refused change or delete names (the label index finds them without a document scan). */
+const USERS_NAMED = 5;
 
 export interface TaxonomyChanges {
   readonly taxonomyName?: string | undefined;
@@ -54,7 +57,7 @@ export async function updateTaxonomy(
         const users =
           removed.length === 0
             ? []
-            : await documentsUsingTaxonomy(tx, current.namespace_id, current.id, removed);
+            : await documentsWithLabels(tx, current.namespace_id, current.id, removed, USERS_NAMED);
         if (users.length > 0) {
           return err(
             validationFailed(
@@ -64,6 +67,11 @@ export async function updateTaxonomy(
                   message: "labels that documents carry cannot be removed",
                   type: "label_in_use",
                 },
+                ...users.map((u) => ({
+                  location: `collections.${u.collection_id}.documents.${u.document_id}`,
+                  message: "carries a label this change removes",
+                  type: "label_in_use",
+                })),
               ],
               "Documents carry labels this change removes",
             ),
@@ -105,7 +113,7 @@ export async function deleteTaxonomy(
       const found = await resolveTaxonomy(tx, namespace.value, identifier);
       if (!found.ok) return found;
       const { record, version } = found.value;
-      const users = await documentsUsingTaxonomy(tx, record.namespace_id, record.id);
+      const users = await documentsWithLabels(tx, record.namespace_id, record.id, undefined, USERS_NAMED);
       if (users.length > 0) {
         return err(
           validationFailed(
