@@ -88,8 +88,8 @@ export function killLaunchedPlatforms(): void {
  */
 export interface CrashRig {
   readonly nc: NatsConnection;
-  /** Starts the platform process on the rig's NATS and data directory. */
-  launch(): Promise<PlatformProcess>;
+  /** Starts the platform process on the rig's NATS and data directory (with more variables, if given). */
+  launch(env?: Record<string, string>): Promise<PlatformProcess>;
   /** The admin key the first start wrote to the data directory. */
   adminKey(): Promise<string>;
   close(): Promise<void>;
@@ -102,7 +102,13 @@ export async function startCrashRig(prefix: string): Promise<CrashRig> {
   const internalToken = randomBytes(32).toString("hex");
   return {
     nc,
-    launch: () => launchPlatformProcess({ natsUrl: nats.url, internalToken, dataDir: dataDir.path }),
+    launch: (env) =>
+      launchPlatformProcess({
+        natsUrl: nats.url,
+        internalToken,
+        dataDir: dataDir.path,
+        ...(env ? { env } : {}),
+      }),
     async adminKey() {
       const bootstrap = JSON.parse(await readFile(join(dataDir.path, "bootstrap.json"), "utf8")) as {
         api_key: string;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   apiKeyDisplayStart,
   generateApiKeySecret,
+  idFromSeed,
   idKindOf,
   isId,
   isWellFormedApiKey,
@@ -21,6 +22,14 @@ describe("ids", () => {
   it("never repeats an id", () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => newId("document")));
     expect(ids.size).toBe(10_000);
+  });
+
+  it("draws the same well-formed id from the same seed, and another from another seed or kind", () => {
+    const id = idFromSeed("batch", "token-1");
+    expect(isId("batch", id)).toBe(true);
+    expect(idFromSeed("batch", "token-1")).toBe(id);
+    expect(idFromSeed("batch", "token-2")).not.toBe(id);
+    expect(idFromSeed("document", "token-1").slice(4)).not.toBe(id.slice(4));
   });
 });
 

@@ -5,7 +5,7 @@ export {
   isWellFormedApiKey,
 } from "./api-key-format.js";
 export type { IdKind } from "./prefixes.js";
-export { ID_PREFIXES, idKindOf, isId, newId } from "./prefixes.js";
+export { ID_PREFIXES, idFromSeed, idKindOf, isId, newId } from "./prefixes.js";
 export type { NameIssue } from "./resource-name.js";
 export {
   checkResourceDescription,

@@ -1,4 +1,4 @@
-import { randomFillSync } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 import { base58 } from "@scure/base";
 
 /** The one prefix table (DESIGN §6). Store-internal ids never leave a service. */
@@ -30,6 +30,16 @@ const BASE58_BODY = /^[1-9A-HJ-NP-Za-km-z]{16,32}$/;
 
 export function newId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${base58.encode(randomIdBytes())}`;
+}
+
+/**
+ * An id of the usual shape drawn from `seed` instead of randomness: the same seed always gives the
+ * same id. For a resource that must not be created twice for one request (ADR 0016); the seed must
+ * be unguessable to others, as a random id would be.
+ */
+export function idFromSeed(kind: IdKind, seed: string): string {
+  const digest = createHash("sha256").update(`strata/ids/v1|${kind}|${seed}`, "utf8").digest();
+  return `${ID_PREFIXES[kind]}_${base58.encode(digest.subarray(0, ID_BYTES))}`;
 }
 
 // Ids are made on hot paths (every request gets one), and each small randomBytes() call costs

@@ -131,7 +131,14 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
     backends,
     verifier,
     namespaces,
-    idempotency: { guard: new IdempotencyGuard({ store: deps.idempotencyStore }), logger },
+    idempotency: {
+      guard: new IdempotencyGuard({
+        store: deps.idempotencyStore,
+        pendingLeaseMs: config.idempotencyLeaseMs,
+      }),
+      logger,
+      testOnlyAnswerDelayMs: config.testOnlyIdempotentAnswerDelayMs,
+    },
   };
   registerOpsRoutes(app, { version: GATEWAY_VERSION, registry: metrics.registry, ready: deps.ready });
   registerWhoamiRoute(app, routeDeps);

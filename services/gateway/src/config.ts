@@ -45,6 +45,16 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_NAMESPACE_CACHE_TTL: envDurationMs(30_000),
   /** How long one gRPC call may take before the request answers 503. */
   GATEWAY_GRPC_DEADLINE: envDurationMs(10_000),
+  /**
+   * How long a request with an Idempotency-Key counts as still running: a retry meanwhile gets 409,
+   * a retry after it takes over (the first attempt died with its process; ADR 0016).
+   */
+  GATEWAY_IDEMPOTENCY_LEASE: envDurationMs(60_000),
+  /**
+   * TESTS ONLY (0, the default, turns it off): holds every Idempotency-Key answer this long after
+   * its operation completed, so a crash test can kill the platform between commit and answer.
+   */
+  GATEWAY_TEST_ONLY_IDEMPOTENT_ANSWER_DELAY: envDurationMs(0),
   LOG_LEVEL: envLogLevel("info"),
   OTEL_EXPORTER_OTLP_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
 });
@@ -72,6 +82,8 @@ export interface GatewaySettings {
   readonly authCacheTtlMs: number;
   readonly namespaceCacheTtlMs: number;
   readonly grpcDeadlineMs: number;
+  readonly idempotencyLeaseMs: number;
+  readonly testOnlyIdempotentAnswerDelayMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -91,6 +103,8 @@ export function settingsOf(config: GatewayConfig): GatewaySettings {
     authCacheTtlMs: config.GATEWAY_AUTH_CACHE_TTL,
     namespaceCacheTtlMs: config.GATEWAY_NAMESPACE_CACHE_TTL,
     grpcDeadlineMs: config.GATEWAY_GRPC_DEADLINE,
+    idempotencyLeaseMs: config.GATEWAY_IDEMPOTENCY_LEASE,
+    testOnlyIdempotentAnswerDelayMs: config.GATEWAY_TEST_ONLY_IDEMPOTENT_ANSWER_DELAY,
     logLevel: config.LOG_LEVEL,
   };
 }

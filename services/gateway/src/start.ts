@@ -55,6 +55,12 @@ export async function startGateway(deps: {
     throw error;
   }
   logger.info({ address }, "gateway listening");
+  if (settings.testOnlyIdempotentAnswerDelayMs > 0) {
+    logger.warn(
+      { delay_ms: settings.testOnlyIdempotentAnswerDelayMs },
+      "GATEWAY_TEST_ONLY_IDEMPOTENT_ANSWER_DELAY is set: idempotent answers are held back (tests only)",
+    );
+  }
 
   let stopped: Promise<void> | undefined;
   return {

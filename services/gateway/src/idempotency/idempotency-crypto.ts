@@ -59,6 +59,18 @@ export function storageKeyOf(parts: readonly string[]): string {
   return createHash("sha256").update(parts.join("|"), "utf8").digest("hex");
 }
 
+/**
+ * The token a creating call carries to its service (ADR 0016): the service records it with what it
+ * creates, so a retry finds that instead of creating again. Derived from the storage key and the
+ * body fingerprint: opaque (never the Idempotency-Key itself), per caller, and another body under
+ * the same key (a reuse after the entry expired) is another request.
+ */
+export function requestTokenOf(storageKey: string, fp: string): string {
+  return createHash("sha256")
+    .update(`strata/request-token/v1|${storageKey}|${fp}`, "utf8")
+    .digest("base64url");
+}
+
 export function canonicalJson(value: unknown): string {
   if (value === undefined) return "null";
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";

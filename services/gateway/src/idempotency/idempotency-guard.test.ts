@@ -64,6 +64,32 @@ describe("IdempotencyGuard", () => {
     expect(await guard.begin(request())).toMatchObject({ ok: true, value: { kind: "proceed" } });
   });
 
+  it("gives the attempt that takes over from a dead one the same request token, and others another", async () => {
+    let now = 0;
+    const guard = new IdempotencyGuard({ store: memoryStore(), now: () => now, pendingLeaseMs: 1000 });
+    const tokenOf = async (over: Partial<IdempotentRequest> = {}) => {
+      const decision = await guard.begin(request(over));
+      if (!decision.ok || decision.value.kind !== "proceed") throw new Error("expected proceed");
+      return decision.value.requestToken;
+    };
+    const first = await tokenOf();
+    now = 1500;
+    expect(await tokenOf()).toBe(first);
+    expect(first).toMatch(/^[A-Za-z0-9_-]{16,128}$/);
+    expect(first).not.toContain("abc");
+    const others = [
+      await tokenOf({ idempotencyKey: "abd" }),
+      await tokenOf({ keyId: "key_2" }),
+      await tokenOf({ path: "/v1/namespaces" }),
+    ];
+    expect(new Set([first, ...others]).size).toBe(4);
+    // Another body under the same key (possible once the entry expired) is another request.
+    const guardAfterExpiry = new IdempotencyGuard({ store: memoryStore() });
+    const later = await guardAfterExpiry.begin(request({ body: { name: "other" } }));
+    if (!later.ok || later.value.kind !== "proceed") throw new Error("expected proceed");
+    expect(later.value.requestToken).not.toBe(first);
+  });
+
   it("forgets failed attempts so the retry runs", async () => {
     const guard = new IdempotencyGuard({ store: memoryStore() });
     const first = await guard.begin(request());

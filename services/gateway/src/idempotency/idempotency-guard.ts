@@ -3,6 +3,7 @@ import {
   bodyFingerprint,
   deriveIdempotencyKey,
   open,
+  requestTokenOf,
   type Sealed,
   seal,
   storageKeyOf,
@@ -27,7 +28,16 @@ export interface StoredAnswer {
 
 export type IdempotencyDecision =
   | { readonly kind: "replay"; readonly answer: StoredAnswer }
-  | { readonly kind: "proceed"; finish(answer: StoredAnswer): Promise<void> };
+  | {
+      readonly kind: "proceed";
+      /**
+       * The same for every attempt of this request (same caller, key and body): the service records
+       * it with what it creates, so an attempt that takes over from a dead one gets the first
+       * resource back instead of a second one (ADR 0016).
+       */
+      readonly requestToken: string;
+      finish(answer: StoredAnswer): Promise<void>;
+    };
 
 type Entry =
   | { readonly v: 1; readonly state: "pending"; readonly fp: string; readonly started_at: number }
@@ -40,7 +50,8 @@ const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
  * Idempotency-Key handling: the first request with a key runs and its successful answer is kept
  * (sealed, 24 h); a retry with the same body gets that answer back; the same key with another body
  * is a 422; a duplicate that arrives while the first is still running is a 409. Failed answers are
- * not kept, so a retry after a failure runs again.
+ * not kept, so a retry after a failure runs again. A pending entry whose lease ran out belongs to an
+ * attempt that died with its process; the retry takes over with the same request token.
  */
 export class IdempotencyGuard {
   readonly #store: IdempotencyStore;
@@ -109,6 +120,7 @@ export class IdempotencyGuard {
   #proceed(storageKey: string, cryptoKey: Buffer, fp: string, revision: number): IdempotencyDecision {
     return {
       kind: "proceed",
+      requestToken: requestTokenOf(storageKey, fp),
       finish: async (answer) => {
         if (answer.status >= 200 && answer.status < 300) {
           const sealed = seal(JSON.stringify(answer), cryptoKey, storageKey);

@@ -123,12 +123,13 @@ export function registerBatchRoutes(
       },
     },
     async (request, reply) =>
-      createInNamespace(request, reply, deps, 202, async (scope) => {
+      createInNamespace(request, reply, deps, 202, async (scope, requestToken) => {
         const created = await client.createBatch(
           {
             namespaceId: scope.namespaceId,
             collectionIdentifier: request.params.id,
             documents: request.body.documents.map(batchDocumentToProto),
+            requestToken,
           },
           { ...scope.call, deadlineMs: BATCH_SUBMIT_DEADLINE_MS },
         );

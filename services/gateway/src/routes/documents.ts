@@ -90,12 +90,13 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
       },
     },
     async (request, reply) =>
-      createInNamespace(request, reply, deps, 201, async (scope) => {
+      createInNamespace(request, reply, deps, 201, async (scope, requestToken) => {
         const created = await client.createDocument(
           {
             namespaceId: scope.namespaceId,
             collectionIdentifier: request.params.id,
             ...documentToProto(request.body),
+            requestToken,
           },
           scope.call,
         );

@@ -45,13 +45,16 @@ export async function inNamespace<View>(
 /**
  * Every namespace-scoped create: resolve X-Namespace, run `create` once per Idempotency-Key in that
  * namespace (the same key and body sent to another namespace creates there), answer `status`.
+ * `create` gets the request token, which a service that would otherwise duplicate on a retry after
+ * a crash (an unnamed resource) records with what it creates (ADR 0016); resources with a unique
+ * name need none: the retry gets 409 already_exists.
  */
 export async function createInNamespace<View>(
   request: FastifyRequest,
   reply: FastifyReply,
   deps: RouteDeps,
   status: 201 | 202,
-  create: (scope: Scope) => Promise<Result<View, AppError>>,
+  create: (scope: Scope, requestToken: string | undefined) => Promise<Result<View, AppError>>,
 ): Promise<FastifyReply> {
   const scope = await scopeOf(request, deps);
   if (!scope.ok) return sendAppError(request, reply, scope.error);
@@ -59,8 +62,8 @@ export async function createInNamespace<View>(
     request,
     reply,
     deps.idempotency,
-    async () => {
-      const created = await create(scope.value);
+    async (requestToken) => {
+      const created = await create(scope.value, requestToken);
       return created.ok ? ok({ status, body: created.value }) : created;
     },
     scope.value.namespaceId,

@@ -9,7 +9,7 @@ import { createBatch } from "./create-batch.js";
 import type { BatchChunkRef, BatchPorts } from "./ports.js";
 import { processBatchChunk } from "./process-chunk.js";
 import { getBatch, unfinishedChunks } from "./read-batch.js";
-import { BATCH_CHUNK_SIZE } from "./tables.js";
+import { BATCH_CHUNK_SIZE, BATCHES_TABLE } from "./tables.js";
 
 const TEXT = "strata://text_extractor@v1/text_embedding";
 
@@ -141,5 +141,27 @@ describe("batches", () => {
     if (!made.ok) throw new Error(made.error.message);
     const elsewhere = await getBatch(s.ports, s.admin, s.t.otherNamespaceId, made.value.id);
     expect(kindOf(elsewhere)).toBe("not_found");
+  });
+
+  it("answers a repeated creation with one request token with the first batch, never a second", async () => {
+    const s = await setup();
+    const token = "tok_A1b2C3d4E5f6G7h8I9j0";
+    const docs = [good(0), good(1)];
+    const first = await createBatch(s.ports, s.admin, s.t.namespaceId, s.collectionId, docs, token);
+    if (!first.ok) throw new Error(first.error.message);
+    await processBatchChunk(s.ports, first.value.id, 0);
+    const again = await createBatch(s.ports, s.admin, s.t.namespaceId, "products", docs, token);
+    if (!again.ok) throw new Error(again.error.message);
+    expect(again.value.id).toBe(first.value.id);
+    // The batch as it is now, not a new pending one; nothing enqueued a second time.
+    expect(again.value).toMatchObject({ status: "completed", total: 2, succeeded: 2 });
+    expect(s.queued).toEqual([{ batchId: first.value.id, chunk: 0 }]);
+    expect(await s.t.store.table(BATCHES_TABLE).count()).toBe(1);
+    expect(await s.documentCount()).toBe(2);
+    const other = await createBatch(s.ports, s.admin, s.t.namespaceId, s.collectionId, docs, `${token}x`);
+    if (!other.ok) throw new Error(other.error.message);
+    expect(other.value.id).not.toBe(first.value.id);
+    const bad = await createBatch(s.ports, s.admin, s.t.namespaceId, s.collectionId, docs, "no spaces here!");
+    expect(kindOf(bad)).toBe("validation");
   });
 });

@@ -1,8 +1,18 @@
 import type { Caller } from "@strata/access";
 import { MAX_BATCH_DOCUMENTS } from "@strata/contracts";
-import { type AppError, appError, err, ok, type Result, validationFailed } from "@strata/errors";
-import { newId } from "@strata/ids";
+import {
+  type AppError,
+  alreadyExists,
+  appError,
+  err,
+  ok,
+  type Result,
+  type ValidationIssue,
+  validationFailed,
+} from "@strata/errors";
+import { idFromSeed, newId } from "@strata/ids";
 import { requirePermission } from "../../shared/namespace-access.js";
+import { checkRequestToken, createdBy } from "../../shared/request-token.js";
 import type { NewDocumentInput } from "../documents/api.js";
 import { resolveDocumentScope } from "../documents/api.js";
 import { packFloat32 } from "./packed-vectors.js";
@@ -20,6 +30,8 @@ import {
 /**
  * Stores a batch and all its documents in one transaction, then hands its chunks to the work
  * queue. The documents themselves are checked when their chunk runs: a bad item fails alone.
+ * With a request token the batch's id comes from the token and the batch keeps it: a repeated
+ * creation (a retry after a crash, ADR 0016) answers the batch the first one created.
  */
 export async function createBatch(
   ports: BatchPorts,
@@ -27,16 +39,16 @@ export async function createBatch(
   namespaceId: string,
   collectionIdentifier: string,
   documents: readonly NewDocumentInput[],
+  requestToken?: string,
 ): Promise<Result<BatchRecord, AppError>> {
   const allowed = requirePermission(caller, "write");
   if (!allowed.ok) return allowed;
+  const issues: ValidationIssue[] = [];
   if (documents.length === 0) {
-    return err(
-      validationFailed([
-        { location: "body.documents", message: "Give at least one document", type: "too_small" },
-      ]),
-    );
+    issues.push({ location: "body.documents", message: "Give at least one document", type: "too_small" });
   }
+  checkRequestToken(requestToken, issues);
+  if (issues.length > 0) return err(validationFailed(issues));
   if (documents.length > MAX_BATCH_DOCUMENTS) {
     return err(
       appError(
@@ -46,12 +58,14 @@ export async function createBatch(
       ),
     );
   }
+  const batchId = requestToken === undefined ? newId("batch") : idFromSeed("batch", requestToken);
   const result = await ports.store.transaction<BatchRecord, AppError>(async (tx) => {
     const scope = await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
     if (!scope.ok) return scope;
     const collection = scope.value.collection.record;
+    const earlier = await tx.table<BatchRecord>(BATCHES_TABLE).get(batchId);
+    if (earlier !== undefined) return err(takenBy(earlier.record));
     const at = ports.clock().toISOString();
-    const batchId = newId("batch");
     const chunkCount = Math.ceil(documents.length / BATCH_CHUNK_SIZE);
     const batch: BatchRecord = {
       id: batchId,
@@ -67,8 +81,10 @@ export async function createBatch(
       chunks_done: 0,
       created_at: at,
       updated_at: at,
+      ...(requestToken === undefined ? {} : { request_token: requestToken }),
     };
-    await tx.table<BatchRecord>(BATCHES_TABLE).insert(batch);
+    const inserted = await tx.table<BatchRecord>(BATCHES_TABLE).insert(batch);
+    if (!inserted.ok) return err(takenBy(batch));
     const chunks = tx.table<BatchChunkRecord>(BATCH_CHUNKS_TABLE);
     for (let chunk = 0; chunk < chunkCount; chunk++) {
       const first = chunk * BATCH_CHUNK_SIZE;
@@ -84,9 +100,31 @@ export async function createBatch(
     }
     return ok(batch);
   });
-  if (!result.ok) return result;
+  if (!result.ok)
+    return result.error.kind === "already_exists"
+      ? createdEarlier(ports, batchId, requestToken, result.error)
+      : result;
   await ports.enqueueChunks(chunkRefs(result.value));
   return result;
+}
+
+function takenBy(batch: BatchRecord): AppError {
+  return alreadyExists("batch", { batch_id: batch.id });
+}
+
+/**
+ * The batch an earlier request with the same token created (its chunks were enqueued then, or by
+ * the start-up sweep after a crash), read after the transaction so that a concurrent first attempt
+ * that committed meanwhile is found too. Anything else at that id stays a conflict.
+ */
+async function createdEarlier(
+  ports: BatchPorts,
+  batchId: string,
+  requestToken: string | undefined,
+  conflict: AppError,
+): Promise<Result<BatchRecord, AppError>> {
+  const found = await ports.store.table<BatchRecord>(BATCHES_TABLE).get(batchId);
+  return found !== undefined && createdBy(found.record, requestToken) ? ok(found.record) : err(conflict);
 }
 
 export function chunkRefs(batch: BatchRecord, done: ReadonlySet<number> = new Set()): BatchChunkRef[] {

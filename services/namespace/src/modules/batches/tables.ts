@@ -43,6 +43,8 @@ export interface BatchRecord extends StoredRecord {
   readonly chunks_done: number;
   readonly created_at: string;
   readonly updated_at: string;
+  /** The request token it was created under (ADR 0016): a retry with it answers this batch. */
+  readonly request_token?: string;
 }
 
 /**

@@ -9,9 +9,10 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
-import { newId } from "@strata/ids";
+import { idFromSeed, newId } from "@strata/ids";
 import { checkJsonObject, type JsonObject } from "../../shared/json-value.js";
 import { requirePermission } from "../../shared/namespace-access.js";
+import { checkRequestToken, createdBy } from "../../shared/request-token.js";
 import { withExtractedFeatures } from "../../shared/vectors/extracted-features.js";
 import { checkTaxonomyLabels } from "../taxonomies/api.js";
 import { type DocumentScope, resolveDocumentScope } from "./document-access.js";
@@ -50,6 +51,8 @@ export interface NewDocumentInput {
   readonly acl?: AclInput | undefined;
   /** Where the document came from (a batch records its id); undefined means {}. */
   readonly lineage?: JsonObject | undefined;
+  /** The gateway's request token (ADR 0016): a repeated creation answers the first document. */
+  readonly requestToken?: string | undefined;
 }
 
 /** A document ready to be written: its record and the vectors that go to the vector store. */
@@ -60,6 +63,8 @@ export type InsertedDocument = PlannedDocument;
  * features and dimensions, metadata schema) and the namespace's taxonomies. One transaction holds
  * the record and its document.created event; the vectors are staged in the vector store before it
  * and committed after it (see writeWithStagedVectors). A refused document leaves nothing behind.
+ * Under a request token an unnamed document takes its id from the token, and a creation that
+ * finds the document its token made answers that document.
  */
 export async function createDocument(
   ports: DocumentPorts,
@@ -69,7 +74,9 @@ export async function createDocument(
   input: NewDocumentInput,
 ): Promise<Result<DocumentRecord, AppError>> {
   // Chosen once, so that planning again inside the transaction gives the same record.
-  const fixed = { ...input, documentId: input.documentId ?? newId("document") };
+  const token = input.requestToken;
+  const generated = token === undefined ? newId("document") : idFromSeed("document", token);
+  const fixed = { ...input, documentId: input.documentId ?? generated };
   const now = ports.clock();
   const result = await writeWithStagedVectors<InsertedDocument, DocumentRecord>(ports, {
     plan: async (session, writeId) => {
@@ -85,7 +92,12 @@ export async function createDocument(
     },
   });
   if (result.ok) ports.eventsCommitted();
-  return result;
+  if (result.ok || result.error.kind !== "already_exists" || token === undefined) return result;
+  const scope = await resolveDocumentScope(ports.store, caller, namespaceId, collectionIdentifier);
+  if (!scope.ok) return result;
+  const key = documentKey(scope.value.collection.record.id, fixed.documentId);
+  const earlier = await ports.store.table<DocumentRecord>(DOCUMENTS_TABLE).get(key);
+  return earlier !== undefined && createdBy(earlier.record, token) ? ok(earlier.record) : result;
 }
 
 /**
@@ -111,6 +123,7 @@ export async function planDocument(
   const metadata = input.metadata ?? {};
   checkJsonObject(metadata, "body.metadata", issues, METADATA_LIMITS);
   if (input.text !== undefined) checkText(input.text, issues);
+  checkRequestToken(input.requestToken, issues);
   const acl = input.acl === undefined ? DEFAULT_ACL : checkAcl(input.acl, issues);
   if (issues.length > 0) return err(validationFailed(issues));
   const documentId = input.documentId ?? newId("document");
@@ -143,6 +156,7 @@ export async function planDocument(
     created_at: at,
     updated_at: at,
     vector_write_id: write.writeId,
+    ...(input.requestToken === undefined ? {} : { request_token: input.requestToken }),
   };
   if ((await session.table<DocumentRecord>(DOCUMENTS_TABLE).get(record.id)) !== undefined)
     return err(alreadyExists("document", { document_id: documentId, collection_id: collection.id }));

@@ -88,6 +88,8 @@ export interface DocumentRecord extends StoredRecord {
    * write is kept for this document only if the record still names it. Store-internal.
    */
   readonly vector_write_id?: string;
+  /** The request token it was created under (ADR 0016): a retry with it answers this document. */
+  readonly request_token?: string;
 }
 
 /**

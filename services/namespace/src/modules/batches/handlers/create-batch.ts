@@ -32,6 +32,7 @@ export function createBatchHandler(
       request.namespaceId,
       request.collectionIdentifier,
       documents,
+      request.requestToken,
     );
     return result.ok ? ok({ batch: batchToProto({ batch: result.value, errors: [] }) }) : result;
   };

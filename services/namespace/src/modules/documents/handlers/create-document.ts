@@ -16,6 +16,7 @@ export function createDocumentHandler(
       text: request.text,
       taxonomyLabels: labelsFromProto(request.taxonomyLabels),
       acl: aclFromProto(request.acl),
+      requestToken: request.requestToken,
     });
     return result.ok ? ok({ document: documentToProto(result.value) }) : result;
   };

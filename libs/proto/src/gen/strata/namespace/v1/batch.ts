@@ -134,6 +134,11 @@ export interface CreateBatchRequest {
   collectionIdentifier: string;
   /** 1 to 10,000 documents. */
   documents: BatchDocument[];
+  /**
+   * Opaque, per caller and request (the gateway derives it from the Idempotency-Key entry, ADR
+   * 0016): a second CreateBatch with the same token answers the batch the first one created.
+   */
+  requestToken?: string | undefined;
 }
 
 export interface CreateBatchResponse {
@@ -925,7 +930,7 @@ export const Batch: MessageFns<Batch> = {
 };
 
 function createBaseCreateBatchRequest(): CreateBatchRequest {
-  return { namespaceId: "", collectionIdentifier: "", documents: [] };
+  return { namespaceId: "", collectionIdentifier: "", documents: [], requestToken: undefined };
 }
 
 export const CreateBatchRequest: MessageFns<CreateBatchRequest> = {
@@ -938,6 +943,9 @@ export const CreateBatchRequest: MessageFns<CreateBatchRequest> = {
     }
     for (const v of message.documents) {
       BatchDocument.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.requestToken !== undefined) {
+      writer.uint32(34).string(message.requestToken);
     }
     return writer;
   },
@@ -979,6 +987,14 @@ export const CreateBatchRequest: MessageFns<CreateBatchRequest> = {
             message.documents.push(BatchDocument.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1006,6 +1022,11 @@ export const CreateBatchRequest: MessageFns<CreateBatchRequest> = {
       documents: globalThis.Array.isArray(object?.documents)
         ? object.documents.map((e: any) => BatchDocument.fromJSON(e))
         : [],
+      requestToken: isSet(object.requestToken)
+        ? globalThis.String(object.requestToken)
+        : isSet(object.request_token)
+        ? globalThis.String(object.request_token)
+        : undefined,
     };
   },
 
@@ -1020,6 +1041,9 @@ export const CreateBatchRequest: MessageFns<CreateBatchRequest> = {
     if (message.documents?.length) {
       obj.documents = message.documents.map((e) => BatchDocument.toJSON(e));
     }
+    if (message.requestToken !== undefined) {
+      obj.requestToken = message.requestToken;
+    }
     return obj;
   },
 
@@ -1031,6 +1055,7 @@ export const CreateBatchRequest: MessageFns<CreateBatchRequest> = {
     message.namespaceId = object.namespaceId ?? "";
     message.collectionIdentifier = object.collectionIdentifier ?? "";
     message.documents = object.documents?.map((e) => BatchDocument.fromPartial(e)) || [];
+    message.requestToken = object.requestToken ?? undefined;
     return message;
   },
 };

@@ -130,7 +130,14 @@ export interface CreateDocumentRequest {
   text?: string | undefined;
   taxonomyLabels: TaxonomyLabel[];
   /** Defaults to {owner: null, read: [], write: [], public: true}. */
-  acl?: DocumentAcl | undefined;
+  acl?:
+    | DocumentAcl
+    | undefined;
+  /**
+   * Opaque, per caller and request (the gateway derives it from the Idempotency-Key entry, ADR
+   * 0016): a second CreateDocument with the same token answers the document the first one created.
+   */
+  requestToken?: string | undefined;
 }
 
 export interface CreateDocumentRequest_FeaturesEntry {
@@ -959,6 +966,7 @@ function createBaseCreateDocumentRequest(): CreateDocumentRequest {
     text: undefined,
     taxonomyLabels: [],
     acl: undefined,
+    requestToken: undefined,
   };
 }
 
@@ -987,6 +995,9 @@ export const CreateDocumentRequest: MessageFns<CreateDocumentRequest> = {
     }
     if (message.acl !== undefined) {
       DocumentAcl.encode(message.acl, writer.uint32(66).fork()).join();
+    }
+    if (message.requestToken !== undefined) {
+      writer.uint32(74).string(message.requestToken);
     }
     return writer;
   },
@@ -1071,6 +1082,14 @@ export const CreateDocumentRequest: MessageFns<CreateDocumentRequest> = {
             message.acl = DocumentAcl.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.requestToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1122,6 +1141,11 @@ export const CreateDocumentRequest: MessageFns<CreateDocumentRequest> = {
         ? object.taxonomy_labels.map((e: any) => TaxonomyLabel.fromJSON(e))
         : [],
       acl: isSet(object.acl) ? DocumentAcl.fromJSON(object.acl) : undefined,
+      requestToken: isSet(object.requestToken)
+        ? globalThis.String(object.requestToken)
+        : isSet(object.request_token)
+        ? globalThis.String(object.request_token)
+        : undefined,
     };
   },
 
@@ -1157,6 +1181,9 @@ export const CreateDocumentRequest: MessageFns<CreateDocumentRequest> = {
     if (message.acl !== undefined) {
       obj.acl = DocumentAcl.toJSON(message.acl);
     }
+    if (message.requestToken !== undefined) {
+      obj.requestToken = message.requestToken;
+    }
     return obj;
   },
 
@@ -1181,6 +1208,7 @@ export const CreateDocumentRequest: MessageFns<CreateDocumentRequest> = {
     message.text = object.text ?? undefined;
     message.taxonomyLabels = object.taxonomyLabels?.map((e) => TaxonomyLabel.fromPartial(e)) || [];
     message.acl = (object.acl !== undefined && object.acl !== null) ? DocumentAcl.fromPartial(object.acl) : undefined;
+    message.requestToken = object.requestToken ?? undefined;
     return message;
   },
 };
