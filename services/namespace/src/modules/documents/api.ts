@@ -15,4 +15,5 @@ export { resolveDocumentScope } from "./document-access.js";
 export type { DocumentDeletionCause } from "./document-events.js";
 export { compileDocumentFilter } from "./document-filter.js";
 export type { AclInput, VectorValues } from "./document-input.js";
+export type { PlanSession } from "./plan-reads.js";
 export { type WritePlan, writeWithStagedVectors } from "./staged-write.js";
