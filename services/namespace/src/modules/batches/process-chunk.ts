@@ -1,4 +1,4 @@
-import type { DocStoreSession, Versioned } from "@strata/docstore";
+import type { Versioned } from "@strata/docstore";
 import {
   type AppError,
   alreadyExists,
@@ -12,11 +12,13 @@ import {
 import {
   type InsertedDocument,
   insertDocument,
+  type PlanSession,
   planDocument,
   resolveDocumentScope,
   type WritePlan,
   writeWithStagedVectors,
 } from "../documents/api.js";
+import { DOCUMENTS_TABLE, documentKey } from "../documents/tables.js";
 import { batchFinishedEvent } from "./batch-events.js";
 import { unpackFloat32 } from "./packed-vectors.js";
 import type { BatchPorts } from "./ports.js";
@@ -65,7 +67,10 @@ export async function processBatchChunk(
     plan: (session, writeId) => planChunk(ports, session, batchId, chunk, options, { now, writeId }),
     apply: async (tx, work) => {
       if (work === undefined) return ok({ value: { kind: "already_done" }, written: [] });
-      const { batch, stored, errors, documents } = work;
+      const { stored, errors, documents } = work;
+      // Read here, not in the plan: the batch's other chunks move it as they finish.
+      const batch = await tx.table<BatchRecord>(BATCHES_TABLE).get(batchId);
+      if (batch === undefined || isFinalStatus(batch.record.status)) return err("retry");
       for (const doc of documents) {
         const inserted = await insertDocument(ports, tx, doc, now);
         // Taken since the plan (a store without one writer at a time): plan the chunk again.
@@ -76,10 +81,12 @@ export async function processBatchChunk(
       const succeeded = record.items.length - failed;
       // A done chunk keeps its errors, not its items: the documents hold them now, and batch reads
       // (GET /v1/batches/{id} while it runs) then parse kilobytes instead of megabytes of vectors.
+      // The plan rests on the chunk as it read it: a chunk changed since (done by a redelivery
+      // running beside this one) is planned again.
       const chunkSaved = await tx
         .table<BatchChunkRecord>(BATCH_CHUNKS_TABLE)
         .replace({ ...record, items: [], done: true, errors }, stored.version);
-      if (!chunkSaved.ok) return err(unavailable(`batch ${batchId} chunk ${chunk} changed meanwhile; retry`));
+      if (!chunkSaved.ok) return err("retry");
       const progressed = progress(batch.record, succeeded, failed, now);
       const batchSaved = await tx.table<BatchRecord>(BATCHES_TABLE).replace(progressed, batch.version);
       if (!batchSaved.ok) return err(unavailable(`batch ${batchId} changed meanwhile; retry`));
@@ -99,44 +106,47 @@ export async function processBatchChunk(
 /** What a chunk writes; undefined when it is done already (or its batch is gone or final). */
 type ChunkWork =
   | {
-      readonly batch: Versioned<BatchRecord>;
       readonly stored: Versioned<BatchChunkRecord>;
       readonly errors: readonly BatchItemError[];
       readonly documents: readonly InsertedDocument[];
     }
   | undefined;
 
-/** Reads the chunk and plans its documents (or, with `giveUp`, fails every item). */
+/**
+ * Reads the chunk and plans its documents (or, with `giveUp`, fails every item). The batch and the
+ * chunk are read untracked: the batch's other chunks move the batch as they finish (the
+ * transaction reads it again), and the transaction replaces the chunk by compare-and-set.
+ */
 async function planChunk(
   ports: BatchPorts,
-  session: DocStoreSession,
+  session: PlanSession,
   batchId: string,
   chunk: number,
   options: { readonly giveUp?: string },
   write: { readonly now: Date; readonly writeId: string },
 ): Promise<Result<WritePlan<ChunkWork>, AppError>> {
-  const batch = await session.table<BatchRecord>(BATCHES_TABLE).get(batchId);
-  const stored = await session.table<BatchChunkRecord>(BATCH_CHUNKS_TABLE).get(chunkKey(batchId, chunk));
+  const batch = await session.untracked.table<BatchRecord>(BATCHES_TABLE).get(batchId);
+  const stored = await session.untracked
+    .table<BatchChunkRecord>(BATCH_CHUNKS_TABLE)
+    .get(chunkKey(batchId, chunk));
   if (batch === undefined || stored === undefined || stored.record.done || isFinalStatus(batch.record.status))
-    return ok({ work: undefined, documents: [], basis: null });
-  // Not the batch's version: the chunks of a batch run side by side, each counting into it.
-  const basis = stored.version;
+    return ok({ work: undefined, documents: [] });
   if (options.giveUp !== undefined) {
     const errors = stored.record.items.map((_, i) => ({
       index: stored.record.first_index + i,
       error: { type: errorTypeOf("internal"), message: options.giveUp ?? "" },
     }));
-    return ok({ work: { batch, stored, errors, documents: [] }, documents: [], basis });
+    return ok({ work: { stored, errors, documents: [] }, documents: [] });
   }
   const planned = await planItems(ports, session, batch.record, stored.record, write);
   if (!planned.ok) return planned;
   const { errors, documents } = planned.value;
-  return ok({ work: { batch, stored, errors, documents }, documents, basis });
+  return ok({ work: { stored, errors, documents }, documents });
 }
 
 async function planItems(
   ports: BatchPorts,
-  session: DocStoreSession,
+  session: PlanSession,
   batch: BatchRecord,
   chunk: BatchChunkRecord,
   write: { readonly now: Date; readonly writeId: string },
@@ -145,6 +155,15 @@ async function planItems(
   const documents: InsertedDocument[] = [];
   // Once per chunk, not per item: every item writes to the same namespace and collection.
   const scope = await resolveDocumentScope(session, batch.caller, batch.namespace_id, batch.collection_id);
+  const idOf = (item: BatchItem, index: number) => item.document_id ?? itemDocumentId(batch.id, index);
+  // Whether each id is taken, in one query instead of one read per item.
+  if (scope.ok) {
+    const collectionId = scope.value.collection.record.id;
+    const keys = chunk.items.map((item, offset) =>
+      documentKey(collectionId, idOf(item, chunk.first_index + offset)),
+    );
+    await session.prefetch(DOCUMENTS_TABLE, keys);
+  }
   for (const [offset, item] of chunk.items.entries()) {
     const index = chunk.first_index + offset;
     const planned = await planDocument(
@@ -155,7 +174,7 @@ async function planItems(
       batch.collection_id,
       {
         ...documentInput(item),
-        documentId: item.document_id ?? itemDocumentId(batch.id, index),
+        documentId: idOf(item, index),
         lineage: { batch_id: batch.id, batch_index: index },
       },
       write,

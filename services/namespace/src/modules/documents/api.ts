@@ -17,4 +17,5 @@ export type { DocumentDeletionCause } from "./document-events.js";
 export { compileDocumentFilter } from "./document-filter.js";
 export type { AclInput, VectorValues } from "./document-input.js";
 export { documentsWithLabels, type LabelledDocument } from "./document-label-index.js";
+export type { PlanSession } from "./plan-reads.js";
 export { type WritePlan, writeWithStagedVectors } from "./staged-write.js";

@@ -12,7 +12,7 @@ import { checkText, checkVectors, type FeatureVectors, METADATA_LIMITS } from ".
 import { indexDocumentLabels } from "./document-label-index.js";
 import { labelFields } from "./document-labels.js";
 import type { DocumentPorts } from "./ports.js";
-import { sameVectors, writeWithStagedVectors } from "./staged-write.js";
+import { type StagedWrite, sameVectors, writeWithStagedVectors } from "./staged-write.js";
 import {
   byFeatureUri,
   DOCUMENTS_TABLE,
@@ -52,7 +52,7 @@ export async function updateDocument(
   let changedFields: readonly DocumentField[] = [];
   let removedUris: string[] = [];
   let collectionOfRemoved: CollectionRecord | undefined;
-  const result = await writeWithStagedVectors<Planned, DocumentRecord>(ports, {
+  const write: StagedWrite<Planned, DocumentRecord> = {
     plan: async (session, writeId) => {
       const scope = await resolveDocumentScope(session, caller, namespaceId, collectionIdentifier);
       if (!scope.ok) return scope;
@@ -85,8 +85,7 @@ export async function updateDocument(
       if (!sameVectors(vectors, currentVectors.value)) changed.push("features");
       if (text !== current.text) changed.push("text");
       if (!jsonEqual(labels, current.taxonomy_labels)) changed.push("taxonomy_labels");
-      if (changed.length === 0)
-        return ok({ work: { current, version, changed }, documents: [], basis: version });
+      if (changed.length === 0) return ok({ work: { current, version, changed }, documents: [] });
       const updated: DocumentRecord = {
         ...current,
         metadata,
@@ -100,7 +99,6 @@ export async function updateDocument(
       return ok({
         work: { current, version, changed, updated, collection },
         documents: [{ record: updated, collection, vectors }],
-        basis: version,
       });
     },
     apply: async (tx, { current, version, changed, updated, collection }) => {
@@ -114,7 +112,14 @@ export async function updateDocument(
       collectionOfRemoved = collection;
       return ok({ value: updated, written: [updated.document_id] });
     },
-  });
+  };
+  // The turn names the collection by id: a read here, repeated in each plan.
+  const scope = await resolveDocumentScope(ports.store, caller, namespaceId, collectionIdentifier);
+  if (!scope.ok) return scope;
+  // An update that keeps the vectors reads them: it plans in its document's turn, where no earlier
+  // write's vectors are still on their way to the index (ADR 0013).
+  const turn = { collectionId: scope.value.collection.record.id, documentIds: [documentId] };
+  const result = await writeWithStagedVectors(ports, write, turn);
   if (result.ok && changedFields.length > 0) {
     ports.eventsCommitted();
     if (removedUris.length > 0 && collectionOfRemoved !== undefined)

@@ -73,7 +73,7 @@ export async function createDocument(
   collectionIdentifier: string,
   input: NewDocumentInput,
 ): Promise<Result<DocumentRecord, AppError>> {
-  // Chosen once, so that planning again inside the transaction gives the same record.
+  // Chosen once, so that a write planned again (its basis moved) names the same document.
   const token = input.requestToken;
   const generated = token === undefined ? newId("document") : idFromSeed("document", token);
   const fixed = { ...input, documentId: input.documentId ?? generated };
@@ -84,7 +84,7 @@ export async function createDocument(
         now,
         writeId,
       });
-      return planned.ok ? ok({ work: planned.value, documents: [planned.value], basis: null }) : planned;
+      return planned.ok ? ok({ work: planned.value, documents: [planned.value] }) : planned;
     },
     apply: async (tx, doc) => {
       const inserted = await insertDocument(ports, tx, doc, now);

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { DocStoreSession } from "@strata/docstore";
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
-import { jsonEqual } from "../../shared/json-value.js";
 import type { StagedVectors } from "../../shared/vectors/document-vectors.js";
 import { vectorPayload } from "../../shared/vectors/vector-payload.js";
 import type { CollectionRecord } from "../collections/tables.js";
+import { basisHolds, type PlanBasis, type PlanSession, recordingSession } from "./plan-reads.js";
 import type { DocumentPorts } from "./ports.js";
 import type { DocumentRecord, StoredVector } from "./tables.js";
 
@@ -20,13 +20,14 @@ export interface WritePlan<P> {
   readonly work: P;
   /** The documents whose vectors are staged; their records name the write id. */
   readonly documents: readonly PlannedDocument[];
-  /** What else the plan rests on (the versions it replaces), compared by value. */
-  readonly basis: unknown;
 }
 
 export interface StagedWrite<P, T> {
-  /** Plans the write: once on the store, then again inside the transaction. Reads only. */
-  plan(session: DocStoreSession, writeId: string): Promise<Result<WritePlan<P>, AppError>>;
+  /**
+   * Plans the write on the store, reading only through `session`, which records what it reads
+   * (the plan's basis): the transaction applies the plan only if that still reads the same.
+   */
+  plan(session: PlanSession, writeId: string): Promise<Result<WritePlan<P>, AppError>>;
   /**
    * Writes the plan inside the transaction; `written` names the documents it wrote, whose vectors
    * are committed. `retry` (a compare-and-set lost) runs the whole write again.
@@ -37,41 +38,71 @@ export interface StagedWrite<P, T> {
   ): Promise<Result<{ readonly value: T; readonly written: readonly string[] }, AppError | "retry">>;
 }
 
+/** The documents of one collection whose writes take turns (`DocumentVectors.exclusive`). */
+export interface DocumentTurn {
+  readonly collectionId: string;
+  readonly documentIds: readonly string[];
+}
+
+/** A plan, the write id its records name, and what it read. */
+interface Planned<P> {
+  readonly writeId: string;
+  readonly plan: WritePlan<P>;
+  readonly basis: PlanBasis;
+}
+
 const ATTEMPTS = 5;
 
 /**
  * A write whose documents carry vectors, without holding the store while the hot index fsyncs
- * them (ADR 0013): plan it on the store, take the documents' turn (`exclusive`), stage the planned
- * vectors (the fsync, no store lock held), then in one transaction plan it again and apply it only
- * if the plan is unchanged, and commit the staged vectors after the transaction (abort them if it
- * rolled back). A plan that changed meanwhile, or a lost compare-and-set, is planned again under a
- * new write id.
+ * them (ADR 0013): plan it on the store, recording what it reads, take the documents' turn
+ * (`exclusive`), stage the planned vectors (the fsync, no store lock held), then in one
+ * transaction check that the plan's reads still read the same and apply it, and commit the staged
+ * vectors after the transaction (abort them if it rolled back). A plan whose basis moved meanwhile,
+ * or a lost compare-and-set, is planned again under a new write id.
+ *
+ * `planInTurn`: the turn is taken before the first plan, and every plan is made in it (an update
+ * reads the document's current vectors, which only its turn keeps in step with its record); a plan
+ * naming other documents is retried.
  */
-export async function writeWithStagedVectors<P, T>(
+export function writeWithStagedVectors<P, T>(
   ports: DocumentPorts,
   write: StagedWrite<P, T>,
+  planInTurn?: DocumentTurn,
+): Promise<Result<T, AppError>> {
+  if (planInTurn === undefined) return writeInTurn(ports, write);
+  return ports.vectors.exclusive(planInTurn.collectionId, planInTurn.documentIds, () =>
+    writeInTurn(ports, write, planInTurn),
+  );
+}
+
+async function writeInTurn<P, T>(
+  ports: DocumentPorts,
+  write: StagedWrite<P, T>,
+  heldTurn?: DocumentTurn,
 ): Promise<Result<T, AppError>> {
   let attempts = 0;
   for (;;) {
-    const writeId = randomUUID();
-    const planned = await write.plan(ports.store, writeId);
+    const planned = await planOnce(ports, write);
     if (!planned.ok) return planned;
-    const locked = planned.value.documents;
-    const result = await exclusive(ports, locked, async () => {
-      let current = { writeId, plan: planned.value };
+    const turn = heldTurn ?? turnOf(planned.value.plan.documents);
+    const inTurn = async (): Promise<Result<T, AppError | "retry">> => {
+      let current = planned.value;
       for (;;) {
         attempts++;
-        const done = await stageAndApply(ports, write, current.writeId, current.plan);
+        // Planned again, the write may name documents the turn does not cover (in a turn taken
+        // before the plan: its collection's identifier may name another collection now).
+        if (!covers(turn, current.plan.documents)) return err("retry");
+        const done = await stageAndApply(ports, write, current);
         if (done.ok || done.error !== "retry" || attempts >= ATTEMPTS) return done;
-        // Planned before the lock, the write may have missed an earlier write of its documents;
-        // planned now, under the lock, it sees every one (unless it now names other documents).
-        const id = randomUUID();
-        const again = await write.plan(ports.store, id);
+        // Planned before the turn, the write may have missed an earlier write of its documents;
+        // planned now, in the turn, it sees every one.
+        const again = await planOnce(ports, write);
         if (!again.ok) return again;
-        if (!covers(locked, again.value.documents)) return err("retry" as const);
-        current = { writeId: id, plan: again.value };
+        current = again.value;
       }
-    });
+    };
+    const result = await takeTurn(ports, turn, heldTurn !== undefined, inTurn);
     if (result.ok) return result;
     if (result.error !== "retry") return err(result.error);
     if (attempts >= ATTEMPTS)
@@ -79,41 +110,51 @@ export async function writeWithStagedVectors<P, T>(
   }
 }
 
-function exclusive<R>(
+async function planOnce<P, T>(
   ports: DocumentPorts,
-  documents: readonly PlannedDocument[],
-  work: () => Promise<R>,
-): Promise<R> {
-  const [first] = documents;
-  if (first === undefined) return work();
-  // One collection per write (a document, or a batch chunk).
-  return ports.vectors.exclusive(
-    first.collection.id,
-    documents.map((d) => d.record.document_id),
-    work,
-  );
+  write: StagedWrite<P, T>,
+): Promise<Result<Planned<P>, AppError>> {
+  const writeId = randomUUID();
+  const reads = recordingSession(ports.store);
+  const plan = await write.plan(reads.session, writeId);
+  return plan.ok ? ok({ writeId, plan: plan.value, basis: reads.basis() }) : plan;
 }
 
-/** Whether the lock taken for `locked` also covers the documents of `planned`. */
-function covers(locked: readonly PlannedDocument[], planned: readonly PlannedDocument[]): boolean {
-  const keys = new Set(locked.map((d) => d.record.id));
-  return planned.every((d) => keys.has(d.record.id));
+function takeTurn<R>(
+  ports: DocumentPorts,
+  turn: DocumentTurn,
+  held: boolean,
+  work: () => Promise<R>,
+): Promise<R> {
+  if (held || turn.documentIds.length === 0) return work();
+  return ports.vectors.exclusive(turn.collectionId, turn.documentIds, work);
+}
+
+/** The turn a plan's documents take: one collection per write (a document, or a batch chunk). */
+function turnOf(documents: readonly PlannedDocument[]): DocumentTurn {
+  return {
+    collectionId: documents[0]?.collection.id ?? "",
+    documentIds: documents.map((d) => d.record.document_id),
+  };
+}
+
+/** Whether the turn also covers the documents of `planned`. */
+function covers(turn: DocumentTurn, planned: readonly PlannedDocument[]): boolean {
+  const ids = new Set(turn.documentIds);
+  return planned.every((d) => d.collection.id === turn.collectionId && ids.has(d.record.document_id));
 }
 
 async function stageAndApply<P, T>(
   ports: DocumentPorts,
   write: StagedWrite<P, T>,
-  writeId: string,
-  planned: WritePlan<P>,
+  planned: Planned<P>,
 ): Promise<Result<T, AppError | "retry">> {
-  const staged = await stageAll(ports, writeId, planned.documents);
+  const staged = await stageAll(ports, planned.writeId, planned.plan.documents);
   if (!staged.ok) return staged;
   let written: readonly string[] = [];
   const result = await ports.store.transaction<T, AppError | "retry">(async (tx) => {
-    const again = await write.plan(tx, writeId);
-    if (!again.ok) return again;
-    if (!samePlan(planned, again.value)) return err("retry");
-    const applied = await write.apply(tx, again.value.work);
+    if (!(await basisHolds(tx, planned.basis))) return err("retry");
+    const applied = await write.apply(tx, planned.plan.work);
     if (!applied.ok) return applied;
     written = applied.value.written;
     return ok(applied.value.value);
@@ -168,19 +209,6 @@ async function commitAll(staged: readonly StagedVectors[], documentIds: readonly
 async function abortAll(staged: readonly StagedVectors[]): Promise<void> {
   // A failed abort leaves the vectors staged and invisible; the next start drops them.
   for (const s of staged) await s.abort();
-}
-
-function samePlan<P>(a: WritePlan<P>, b: WritePlan<P>): boolean {
-  if (!jsonEqual(a.basis, b.basis) || a.documents.length !== b.documents.length) return false;
-  return a.documents.every((doc, i) => {
-    const other = b.documents[i];
-    return (
-      other !== undefined &&
-      doc.collection.id === other.collection.id &&
-      jsonEqual(doc.record, other.record) &&
-      sameVectors(doc.vectors, other.vectors)
-    );
-  });
 }
 
 /** Equal vector sets (stored vectors are float32: compared at that precision). */
