@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["libs/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/**/*.test.ts"],
+    // The multi-node cluster test runs on its own (npm run test:cluster): it is not reliable yet.
+    exclude: ["**/node_modules/**", "test/cluster/**"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
