@@ -9,7 +9,7 @@ import { createBatch } from "./create-batch.js";
 import type { BatchChunkRef, BatchPorts } from "./ports.js";
 import { processBatchChunk } from "./process-chunk.js";
 import { getBatch, unfinishedChunks } from "./read-batch.js";
-import { BATCH_CHUNK_SIZE, BATCHES_TABLE } from "./tables.js";
+import { BATCH_CHUNK_ITEMS_TABLE, BATCH_CHUNK_SIZE, BATCH_CHUNKS_TABLE, BATCHES_TABLE } from "./tables.js";
 
 const TEXT = "strata://text_extractor@v1/text_embedding";
 
@@ -163,5 +163,22 @@ describe("batches", () => {
     expect(other.value.id).not.toBe(first.value.id);
     const bad = await createBatch(s.ports, s.admin, s.t.namespaceId, s.collectionId, docs, "no spaces here!");
     expect(kindOf(bad)).toBe("validation");
+  });
+
+  it("keeps a chunk's items apart from its progress, and drops them once the chunk is written", async () => {
+    const s = await setup();
+    const docs = Array.from({ length: BATCH_CHUNK_SIZE + 3 }, (_, i) => good(i));
+    const made = await createBatch(s.ports, s.admin, s.t.namespaceId, "products", docs);
+    if (!made.ok) throw new Error(made.error.message);
+    // What a status read parses: the chunks' progress, not their vectors.
+    const chunks = await s.t.store.table(BATCH_CHUNKS_TABLE).find({ where: { batch_id: made.value.id } });
+    expect(chunks.map((c) => Object.keys(c.record).includes("items"))).toEqual([false, false]);
+    const items = s.t.store.table(BATCH_CHUNK_ITEMS_TABLE);
+    expect(await items.count({ batch_id: made.value.id })).toBe(2);
+    await processBatchChunk(s.ports, made.value.id, 0);
+    expect(await items.count({ batch_id: made.value.id })).toBe(1);
+    await processBatchChunk(s.ports, made.value.id, 1);
+    expect(await items.count({ batch_id: made.value.id })).toBe(0);
+    expect(await s.documentCount()).toBe(docs.length);
   });
 });

@@ -18,9 +18,11 @@ import { resolveDocumentScope } from "../documents/api.js";
 import { packFloat32 } from "./packed-vectors.js";
 import type { BatchChunkRef, BatchPorts } from "./ports.js";
 import {
+  BATCH_CHUNK_ITEMS_TABLE,
   BATCH_CHUNK_SIZE,
   BATCH_CHUNKS_TABLE,
   BATCHES_TABLE,
+  type BatchChunkItemsRecord,
   type BatchChunkRecord,
   type BatchItem,
   type BatchRecord,
@@ -86,17 +88,13 @@ export async function createBatch(
     const inserted = await tx.table<BatchRecord>(BATCHES_TABLE).insert(batch);
     if (!inserted.ok) return err(takenBy(batch));
     const chunks = tx.table<BatchChunkRecord>(BATCH_CHUNKS_TABLE);
+    const chunkItems = tx.table<BatchChunkItemsRecord>(BATCH_CHUNK_ITEMS_TABLE);
     for (let chunk = 0; chunk < chunkCount; chunk++) {
       const first = chunk * BATCH_CHUNK_SIZE;
-      await chunks.insert({
-        id: chunkKey(batchId, chunk),
-        batch_id: batchId,
-        chunk,
-        first_index: first,
-        items: documents.slice(first, first + BATCH_CHUNK_SIZE).map(toItem),
-        done: false,
-        errors: [],
-      });
+      const id = chunkKey(batchId, chunk);
+      await chunks.insert({ id, batch_id: batchId, chunk, first_index: first, done: false, errors: [] });
+      const items = documents.slice(first, first + BATCH_CHUNK_SIZE).map(toItem);
+      await chunkItems.insert({ id, batch_id: batchId, items });
     }
     return ok(batch);
   });

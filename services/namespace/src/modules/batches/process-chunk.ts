@@ -23,8 +23,10 @@ import { batchFinishedEvent } from "./batch-events.js";
 import { unpackFloat32 } from "./packed-vectors.js";
 import type { BatchPorts } from "./ports.js";
 import {
+  BATCH_CHUNK_ITEMS_TABLE,
   BATCH_CHUNKS_TABLE,
   BATCHES_TABLE,
+  type BatchChunkItemsRecord,
   type BatchChunkRecord,
   type BatchItem,
   type BatchItemError,
@@ -67,7 +69,7 @@ export async function processBatchChunk(
     plan: (session, writeId) => planChunk(ports, session, batchId, chunk, options, { now, writeId }),
     apply: async (tx, work) => {
       if (work === undefined) return ok({ value: { kind: "already_done" }, written: [] });
-      const { stored, errors, documents } = work;
+      const { stored, itemCount, errors, documents } = work;
       // Read here, not in the plan: the batch's other chunks move it as they finish.
       const batch = await tx.table<BatchRecord>(BATCHES_TABLE).get(batchId);
       if (batch === undefined || isFinalStatus(batch.record.status)) return err("retry");
@@ -78,15 +80,16 @@ export async function processBatchChunk(
       }
       const { record } = stored;
       const failed = errors.length;
-      const succeeded = record.items.length - failed;
-      // A done chunk keeps its errors, not its items: the documents hold them now, and batch reads
-      // (GET /v1/batches/{id} while it runs) then parse kilobytes instead of megabytes of vectors.
-      // The plan rests on the chunk as it read it: a chunk changed since (done by a redelivery
-      // running beside this one) is planned again.
+      const succeeded = itemCount - failed;
+      // A done chunk keeps its errors, not its items: the documents hold them now. The plan rests
+      // on the chunk as it read it: a chunk changed since (done by a redelivery running beside
+      // this one) is planned again.
+      const { items: _legacyItems, ...progressOnly } = record;
       const chunkSaved = await tx
         .table<BatchChunkRecord>(BATCH_CHUNKS_TABLE)
-        .replace({ ...record, items: [], done: true, errors }, stored.version);
+        .replace({ ...progressOnly, done: true, errors }, stored.version);
       if (!chunkSaved.ok) return err("retry");
+      await tx.table(BATCH_CHUNK_ITEMS_TABLE).delete(record.id);
       const progressed = progress(batch.record, succeeded, failed, now);
       const batchSaved = await tx.table<BatchRecord>(BATCHES_TABLE).replace(progressed, batch.version);
       if (!batchSaved.ok) return err(unavailable(`batch ${batchId} changed meanwhile; retry`));
@@ -107,6 +110,7 @@ export async function processBatchChunk(
 type ChunkWork =
   | {
       readonly stored: Versioned<BatchChunkRecord>;
+      readonly itemCount: number;
       readonly errors: readonly BatchItemError[];
       readonly documents: readonly InsertedDocument[];
     }
@@ -131,24 +135,29 @@ async function planChunk(
     .get(chunkKey(batchId, chunk));
   if (batch === undefined || stored === undefined || stored.record.done || isFinalStatus(batch.record.status))
     return ok({ work: undefined, documents: [] });
+  const kept = await session.untracked
+    .table<BatchChunkItemsRecord>(BATCH_CHUNK_ITEMS_TABLE)
+    .get(stored.record.id);
+  const items = kept?.record.items ?? stored.record.items ?? [];
   if (options.giveUp !== undefined) {
-    const errors = stored.record.items.map((_, i) => ({
+    const errors = items.map((_, i) => ({
       index: stored.record.first_index + i,
       error: { type: errorTypeOf("internal"), message: options.giveUp ?? "" },
     }));
-    return ok({ work: { stored, errors, documents: [] }, documents: [] });
+    return ok({ work: { stored, itemCount: items.length, errors, documents: [] }, documents: [] });
   }
-  const planned = await planItems(ports, session, batch.record, stored.record, write);
+  const planned = await planItems(ports, session, batch.record, stored.record.first_index, items, write);
   if (!planned.ok) return planned;
   const { errors, documents } = planned.value;
-  return ok({ work: { stored, errors, documents }, documents });
+  return ok({ work: { stored, itemCount: items.length, errors, documents }, documents });
 }
 
 async function planItems(
   ports: BatchPorts,
   session: PlanSession,
   batch: BatchRecord,
-  chunk: BatchChunkRecord,
+  firstIndex: number,
+  items: readonly BatchItem[],
   write: { readonly now: Date; readonly writeId: string },
 ): Promise<Result<{ errors: BatchItemError[]; documents: InsertedDocument[] }, AppError>> {
   const errors: BatchItemError[] = [];
@@ -159,13 +168,11 @@ async function planItems(
   // Whether each id is taken, in one query instead of one read per item.
   if (scope.ok) {
     const collectionId = scope.value.collection.record.id;
-    const keys = chunk.items.map((item, offset) =>
-      documentKey(collectionId, idOf(item, chunk.first_index + offset)),
-    );
+    const keys = items.map((item, offset) => documentKey(collectionId, idOf(item, firstIndex + offset)));
     await session.prefetch(DOCUMENTS_TABLE, keys);
   }
-  for (const [offset, item] of chunk.items.entries()) {
-    const index = chunk.first_index + offset;
+  for (const [offset, item] of items.entries()) {
+    const index = firstIndex + offset;
     const planned = await planDocument(
       ports,
       session,

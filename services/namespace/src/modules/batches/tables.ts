@@ -5,10 +5,12 @@ import type { TaxonomyLabelRecord } from "../documents/tables.js";
 
 export const BATCHES_TABLE = "batches";
 export const BATCH_CHUNKS_TABLE = "batch_chunks";
+export const BATCH_CHUNK_ITEMS_TABLE = "batch_chunk_items";
 
 export const BATCH_TABLE_SPECS: readonly TableSpec[] = [
   { name: BATCHES_TABLE, indexes: [{ fields: ["status"] }, { fields: ["namespace_id"] }] },
   { name: BATCH_CHUNKS_TABLE, indexes: [{ fields: ["batch_id", "chunk"] }] },
+  { name: BATCH_CHUNK_ITEMS_TABLE, indexes: [{ fields: ["batch_id"] }] },
 ];
 
 export const BATCH_STATUSES = ["pending", "processing", "completed", "failed"] as const;
@@ -61,6 +63,10 @@ export interface BatchItem {
   readonly acl: AclInput | null;
 }
 
+/**
+ * A chunk's progress, small on purpose: a batch-status read (polled while the batch runs) parses
+ * these, never the megabyte of vectors a chunk carries, which live in BatchChunkItemsRecord.
+ */
 export interface BatchChunkRecord extends StoredRecord {
   /** `<batch_id>/<chunk>` */
   readonly id: string;
@@ -68,9 +74,18 @@ export interface BatchChunkRecord extends StoredRecord {
   readonly chunk: number;
   /** Index of the chunk's first item in the batch. */
   readonly first_index: number;
-  readonly items: readonly BatchItem[];
+  /** Items inline: only in chunks stored before the items moved to their own table. */
+  readonly items?: readonly BatchItem[];
   readonly done: boolean;
   readonly errors: readonly BatchItemError[];
+}
+
+/** The items of a chunk not yet written; deleted in the transaction that marks the chunk done. */
+export interface BatchChunkItemsRecord extends StoredRecord {
+  /** The chunk's id, `<batch_id>/<chunk>`. */
+  readonly id: string;
+  readonly batch_id: string;
+  readonly items: readonly BatchItem[];
 }
 
 export function chunkKey(batchId: string, chunk: number): string {
