@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type TempDir, tempDir } from "@strata/testkit";
+import { freePort, type TempDir, tempDir } from "@strata/testkit";
 import {
   killLaunchedPlatforms,
   launchPlatformProcess,
   type PlatformProcess,
 } from "../e2e/platform-process.js";
-import { freePort } from "./free-port.js";
 
 /** A gateway process that can be crashed and started again on the same port. */
 export interface GatewayProcess {

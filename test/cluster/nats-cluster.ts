@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect as tcpConnect } from "node:net";
-import { tempDir } from "@strata/testkit";
+import { freePort, tempDir } from "@strata/testkit";
 import { connect } from "nats";
-import { freePort } from "./free-port.js";
 
 /** One member of the test cluster: its client URL, and a crash (`kill`) and a `restart` on the same store. */
 export interface NatsNode {

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
+import { freePort, type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callApi, waitUntil } from "./harness.js";
 import { killLaunchedPlatforms, launchPlatformProcess, type PlatformProcess } from "./platform-process.js";
@@ -18,18 +17,6 @@ let gatewayDir: TempDir;
 let services: PlatformProcess;
 let gateway: PlatformProcess;
 let adminKey: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   nats = await startNatsServer();

@@ -1,3 +1,4 @@
+export { freePort } from "./free-port.js";
 export type { NatsServerHandle, NatsServerOptions } from "./nats-server.js";
 export { startNatsServer } from "./nats-server.js";
 export type { TempDir } from "./temp-dir.js";
