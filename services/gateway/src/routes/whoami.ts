@@ -25,6 +25,7 @@ export function registerWhoamiRoute(app: FastifyInstance, deps: RouteDeps): void
       config: { access: "read" },
       schema: {
         tags: ["Identity"],
+        operationId: "whoami",
         summary: "Describe the calling API key (and the X-Namespace it names)",
         security: BEARER,
         headers: namespaceHeaderSchema,
