@@ -12,6 +12,8 @@ export type RouteAccess = "public" | Permission;
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** The body is raw bytes of any media type (object upload): never a 415, nor a 409. */
+    anyContentType?: boolean;
   }
 }
 

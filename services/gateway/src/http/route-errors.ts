@@ -13,7 +13,9 @@ const ALWAYS = [401, 403, 429, 500, 503];
  * (common.ts errorResponses); this onRoute hook, installed before the OpenAPI plugin, keeps only
  * these, so the document claims no 413 for a GET and routes added later follow the same rules.
  */
-export function possibleErrorStatuses(route: Pick<RouteOptions, "method" | "url" | "schema">): number[] {
+export function possibleErrorStatuses(
+  route: Pick<RouteOptions, "method" | "url" | "schema" | "config">,
+): number[] {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const takesBody = methods.some((method) => BODY_METHODS.has(method));
   const schema = route.schema ?? {};
@@ -27,8 +29,9 @@ export function possibleErrorStatuses(route: Pick<RouteOptions, "method" | "url"
   if (takesBody || scoped) statuses.push(400);
   // The named resource or the X-Namespace namespace is not there (or not visible to the key).
   if (named || scoped) statuses.push(404);
-  // A name already taken, or the same Idempotency-Key still in flight.
-  if (takesBody) statuses.push(409, 413, 415);
+  if (takesBody) statuses.push(413);
+  // A name already taken or the same Idempotency-Key still in flight; a body that is not JSON.
+  if (takesBody && route.config?.anyContentType !== true) statuses.push(409, 415);
   if (validated) statuses.push(422);
   return statuses.sort((a, b) => a - b);
 }

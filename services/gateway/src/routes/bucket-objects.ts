@@ -87,7 +87,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
   typed.put(
     "/v1/buckets/:id/objects/*",
     {
-      config: { access: "write" },
+      config: { access: "write", anyContentType: true },
       schema: {
         tags: BUCKET_TAGS,
         operationId: "putObject",

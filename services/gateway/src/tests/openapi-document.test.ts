@@ -77,7 +77,10 @@ describe("the OpenAPI document", () => {
       const possible = new Set([401, 403, 429, 500, 503]);
       if (takesBody || scoped) possible.add(400);
       if (named || scoped) possible.add(404);
-      if (takesBody) for (const s of [409, 413, 415]) possible.add(s);
+      const content = Object.keys((operation.requestBody?.content ?? {}) as Json);
+      if (takesBody) possible.add(413);
+      // Only a JSON body can be of the wrong media type; only JSON creates and updates conflict.
+      if (takesBody && content.includes("application/json")) for (const s of [409, 415]) possible.add(s);
       if (validated) possible.add(422);
       if (!isSecured(operation)) {
         // Public probes: at most readyz's 503 with its own body.
