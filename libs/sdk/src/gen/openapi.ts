@@ -1165,6 +1165,83 @@ export interface components {
             data: components["schemas"]["BucketObject"][];
             next_cursor: string | null;
         };
+        /** @description The error body of a 400: error.type is always BadRequestError */
+        Error400: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "BadRequestError";
+            };
+        };
+        /** @description The error body of a 401: error.type is always UnauthorizedError */
+        Error401: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "UnauthorizedError";
+            };
+        };
+        /** @description The error body of a 403: error.type is always ForbiddenError */
+        Error403: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "ForbiddenError";
+            };
+        };
+        /** @description The error body of a 404: error.type is always NotFoundError */
+        Error404: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "NotFoundError";
+            };
+        };
+        /** @description The error body of a 422: error.type is always ValidationError */
+        Error422: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "ValidationError";
+            };
+        };
+        /** @description The error body of a 429: error.type is always TooManyRequestsError */
+        Error429: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "TooManyRequestsError";
+            };
+        };
+        /** @description The error body of a 500: error.type is always InternalError */
+        Error500: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "InternalError";
+            };
+        };
+        /** @description The error body of a 503: error.type is always ServiceUnavailableError */
+        Error503: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "ServiceUnavailableError";
+            };
+        };
+        /** @description The error body of a 409: error.type is always AlreadyExistsError */
+        Error409: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "AlreadyExistsError";
+            };
+        };
+        /** @description The error body of a 413: error.type is always PayloadTooLargeError */
+        Error413: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "PayloadTooLargeError";
+            };
+        };
+        /** @description The error body of a 415: error.type is always UnsupportedMediaTypeError */
+        Error415: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "UnsupportedMediaTypeError";
+            };
+        };
     };
     responses: {
         /** @description Bad request: malformed JSON, a missing X-Namespace header, or a checksum that does not match */
@@ -1177,7 +1254,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error400"];
             };
         };
         /** @description No API key, or one that is unknown, revoked or expired (with WWW-Authenticate: Bearer) */
@@ -1187,7 +1264,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error401"];
             };
         };
         /** @description The API key lacks the permission this operation needs, or may not use this namespace */
@@ -1200,7 +1277,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error403"];
             };
         };
         /** @description The resource, or the X-Namespace namespace, does not exist or is not visible to this key */
@@ -1213,7 +1290,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error404"];
             };
         };
         /** @description The request failed validation; error.details.validation_errors says where and why */
@@ -1226,7 +1303,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error422"];
             };
         };
         /** @description Too many requests for this key (or failed authentications from this address); see Retry-After */
@@ -1240,7 +1317,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error429"];
             };
         };
         /** @description Internal error: a bug, logged with the request id */
@@ -1253,7 +1330,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error500"];
             };
         };
         /** @description A backing service is unavailable or did not answer in time, or the gateway is stopping */
@@ -1267,7 +1344,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error503"];
             };
         };
         /** @description Conflict: the name is taken, or a request with the same Idempotency-Key is still running */
@@ -1280,7 +1357,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error409"];
             };
         };
         /** @description The request body is larger than this operation's limit */
@@ -1293,7 +1370,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error413"];
             };
         };
         /** @description The Content-Type is not one this operation accepts (application/json) */
@@ -1306,7 +1383,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["Error415"];
             };
         };
     };
@@ -1390,6 +1467,17 @@ export type SchemaUpdateAlertRequest = components['schemas']['UpdateAlertRequest
 export type SchemaCreateBucketRequest = components['schemas']['CreateBucketRequest'];
 export type SchemaBucketPage = components['schemas']['BucketPage'];
 export type SchemaBucketObjectPage = components['schemas']['BucketObjectPage'];
+export type SchemaError400 = components['schemas']['Error400'];
+export type SchemaError401 = components['schemas']['Error401'];
+export type SchemaError403 = components['schemas']['Error403'];
+export type SchemaError404 = components['schemas']['Error404'];
+export type SchemaError422 = components['schemas']['Error422'];
+export type SchemaError429 = components['schemas']['Error429'];
+export type SchemaError500 = components['schemas']['Error500'];
+export type SchemaError503 = components['schemas']['Error503'];
+export type SchemaError409 = components['schemas']['Error409'];
+export type SchemaError413 = components['schemas']['Error413'];
+export type SchemaError415 = components['schemas']['Error415'];
 export type ResponseError400 = components['responses']['Error400'];
 export type ResponseError401 = components['responses']['Error401'];
 export type ResponseError403 = components['responses']['Error403'];

@@ -1,7 +1,11 @@
 // Describes each answer of the OpenAPI document: what the status means and which headers come
 // with it, following what the gateway's hooks really send (errors.ts, rate-limit.ts,
 // idempotent-answer.ts, object-transfer.ts).
+import { ERROR_KINDS, errorTypeOf, httpStatusOf } from "@strata/errors";
 import { type Json, objectAt, operationsOf } from "./openapi-names.js";
+
+/** The one error.type each status carries ("404" → "NotFoundError"). */
+const TYPE_OF_STATUS = new Map(ERROR_KINDS.map((kind) => [String(httpStatusOf(kind)), errorTypeOf(kind)]));
 
 const ERROR_MEANING: Record<string, string> = {
   "400": "Bad request: malformed JSON, a missing X-Namespace header, or a checksum that does not match",
@@ -75,14 +79,35 @@ export function describeResponses(doc: Json): void {
   }
 }
 
-/** The error answers are the same everywhere: one components.responses entry per status. */
+/**
+ * The error answers are the same everywhere: one components.responses entry per status, whose body
+ * is the Error schema with error.type narrowed to that status's one name (a client can switch on it).
+ */
 function shareErrorAnswers(components: Json, responses: Record<string, Json>, secured: boolean): void {
   const shared = objectAt(components, "responses") as Record<string, Json>;
+  const schemas = objectAt(components, "schemas");
   for (const [status, response] of Object.entries(responses)) {
     if (!status.startsWith("4") && !status.startsWith("5")) continue;
-    if (!secured || !isErrorBody(response)) continue;
+    const type = TYPE_OF_STATUS.get(status);
+    if (!secured || !isErrorBody(response) || type === undefined) continue;
     const name = `Error${status}`;
-    shared[name] ??= response;
+    schemas[name] ??= {
+      allOf: [
+        { $ref: "#/components/schemas/Error" },
+        {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: { type: "object", required: ["type"], properties: { type: { const: type } } },
+          },
+        },
+      ],
+      description: `The error body of a ${status}: error.type is always ${type}`,
+    };
+    shared[name] ??= {
+      ...response,
+      content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } },
+    };
     responses[status] = { $ref: `#/components/responses/${name}` };
   }
 }

@@ -98,8 +98,11 @@ describe("the OpenAPI document", () => {
       for (const [status, response] of responsesOf(operation)) {
         if (Number(status) < 400) continue;
         expect(response.content, `${name(where)} ${status}`).toEqual({
-          "application/json": { schema: { $ref: "#/components/schemas/Error" } },
+          "application/json": { schema: { $ref: `#/components/schemas/Error${status}` } },
         });
+        expect(JSON.stringify(schemas()[`Error${status}`]?.allOf)).toContain(
+          '"$ref":"#/components/schemas/Error"',
+        );
       }
     }
     const whoami = operations.find(({ operation }) => operation.operationId === "whoami")?.operation;
