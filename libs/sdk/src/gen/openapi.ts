@@ -1165,13 +1165,6 @@ export interface components {
             data: components["schemas"]["BucketObject"][];
             next_cursor: string | null;
         };
-        /** @description The error body of a 400: error.type is always BadRequestError */
-        Error400: components["schemas"]["Error"] & {
-            error: {
-                /** @constant */
-                type: "BadRequestError";
-            };
-        };
         /** @description The error body of a 401: error.type is always UnauthorizedError */
         Error401: components["schemas"]["Error"] & {
             error: {
@@ -1221,6 +1214,13 @@ export interface components {
                 type: "ServiceUnavailableError";
             };
         };
+        /** @description The error body of a 400: error.type is always BadRequestError */
+        Error400: components["schemas"]["Error"] & {
+            error: {
+                /** @constant */
+                type: "BadRequestError";
+            };
+        };
         /** @description The error body of a 409: error.type is always AlreadyExistsError */
         Error409: components["schemas"]["Error"] & {
             error: {
@@ -1244,19 +1244,6 @@ export interface components {
         };
     };
     responses: {
-        /** @description Bad request: malformed JSON, a missing X-Namespace header, or a checksum that does not match */
-        Error400: {
-            headers: {
-                "X-Request-Id": components["headers"]["XRequestId"];
-                "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
-                "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
-                "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error400"];
-            };
-        };
         /** @description No API key, or one that is unknown, revoked or expired (with WWW-Authenticate: Bearer) */
         Error401: {
             headers: {
@@ -1345,6 +1332,19 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Error503"];
+            };
+        };
+        /** @description Bad request: malformed JSON, a missing X-Namespace header, or a checksum that does not match */
+        Error400: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error400"];
             };
         };
         /** @description Conflict: the name is taken, or a request with the same Idempotency-Key is still running */
@@ -1467,7 +1467,6 @@ export type SchemaUpdateAlertRequest = components['schemas']['UpdateAlertRequest
 export type SchemaCreateBucketRequest = components['schemas']['CreateBucketRequest'];
 export type SchemaBucketPage = components['schemas']['BucketPage'];
 export type SchemaBucketObjectPage = components['schemas']['BucketObjectPage'];
-export type SchemaError400 = components['schemas']['Error400'];
 export type SchemaError401 = components['schemas']['Error401'];
 export type SchemaError403 = components['schemas']['Error403'];
 export type SchemaError404 = components['schemas']['Error404'];
@@ -1475,10 +1474,10 @@ export type SchemaError422 = components['schemas']['Error422'];
 export type SchemaError429 = components['schemas']['Error429'];
 export type SchemaError500 = components['schemas']['Error500'];
 export type SchemaError503 = components['schemas']['Error503'];
+export type SchemaError400 = components['schemas']['Error400'];
 export type SchemaError409 = components['schemas']['Error409'];
 export type SchemaError413 = components['schemas']['Error413'];
 export type SchemaError415 = components['schemas']['Error415'];
-export type ResponseError400 = components['responses']['Error400'];
 export type ResponseError401 = components['responses']['Error401'];
 export type ResponseError403 = components['responses']['Error403'];
 export type ResponseError404 = components['responses']['Error404'];
@@ -1486,6 +1485,7 @@ export type ResponseError422 = components['responses']['Error422'];
 export type ResponseError429 = components['responses']['Error429'];
 export type ResponseError500 = components['responses']['Error500'];
 export type ResponseError503 = components['responses']['Error503'];
+export type ResponseError400 = components['responses']['Error400'];
 export type ResponseError409 = components['responses']['Error409'];
 export type ResponseError413 = components['responses']['Error413'];
 export type ResponseError415 = components['responses']['Error415'];
@@ -1636,7 +1636,6 @@ export interface operations {
                     "application/json": components["schemas"]["WhoamiResponse"];
                 };
             };
-            400: components["responses"]["Error400"];
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];

@@ -26,7 +26,7 @@ export function possibleErrorStatuses(
   );
   const statuses = [...ALWAYS];
   // Malformed JSON, a missing X-Namespace, a checksum that does not match.
-  if (takesBody || scoped) statuses.push(400);
+  if (takesBody || (scoped && route.config?.optionalNamespace !== true)) statuses.push(400);
   // The named resource or the X-Namespace namespace is not there (or not visible to the key).
   if (named || scoped) statuses.push(404);
   if (takesBody) statuses.push(413);

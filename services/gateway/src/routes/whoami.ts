@@ -22,7 +22,7 @@ export function registerWhoamiRoute(app: FastifyInstance, deps: RouteDeps): void
   app.withTypeProvider<ZodTypeProvider>().get(
     "/v1/whoami",
     {
-      config: { access: "read" },
+      config: { access: "read", optionalNamespace: true },
       schema: {
         tags: ["Identity"],
         operationId: "whoami",
