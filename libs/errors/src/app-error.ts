@@ -10,6 +10,8 @@ export const ERROR_KINDS = [
   "already_exists",
   "validation",
   "payload_too_large",
+  "unsupported_media_type",
+  "method_not_allowed",
   "too_many_requests",
   "unavailable",
   "internal",
@@ -69,6 +71,16 @@ export const tooManyRequests = (retryAfterSeconds: number): AppError =>
     { retry_after_seconds: retryAfterSeconds },
     retryAfterSeconds,
   );
+export const unsupportedMediaType = (sent: string, accepted: readonly string[]): AppError =>
+  appError("unsupported_media_type", `Unsupported Content-Type: send ${accepted.join(" or ")}`, {
+    content_type: sent,
+    accepted: [...accepted],
+  });
+export const methodNotAllowed = (method: string, allowed: readonly string[]): AppError =>
+  appError("method_not_allowed", `${method} is not allowed here; use ${allowed.join(", ")}`, {
+    method,
+    allowed: [...allowed],
+  });
 export const unavailable = (message: string): AppError => appError("unavailable", message);
 export const internal = (message = "Internal error"): AppError => appError("internal", message);
 
@@ -86,6 +98,8 @@ export function isRetryable(kind: ErrorKind): boolean {
     case "already_exists":
     case "validation":
     case "payload_too_large":
+    case "unsupported_media_type":
+    case "method_not_allowed":
       return false;
   }
 }

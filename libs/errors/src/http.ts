@@ -1,4 +1,4 @@
-import type { AppError, ErrorKind } from "./app-error.js";
+import { type AppError, ERROR_KINDS, type ErrorKind } from "./app-error.js";
 
 /** The REST error body of DESIGN §5. */
 export interface ErrorBody {
@@ -22,6 +22,10 @@ export function httpStatusOf(kind: ErrorKind): number {
       return 409;
     case "payload_too_large":
       return 413;
+    case "unsupported_media_type":
+      return 415;
+    case "method_not_allowed":
+      return 405;
     case "validation":
       return 422;
     case "too_many_requests":
@@ -47,6 +51,10 @@ export function errorTypeOf(kind: ErrorKind): string {
       return "AlreadyExistsError";
     case "payload_too_large":
       return "PayloadTooLargeError";
+    case "unsupported_media_type":
+      return "UnsupportedMediaTypeError";
+    case "method_not_allowed":
+      return "MethodNotAllowedError";
     case "validation":
       return "ValidationError";
     case "too_many_requests":
@@ -70,3 +78,6 @@ export function toErrorBody(error: AppError, requestId: string): ErrorBody {
     request_id: requestId,
   };
 }
+
+/** Every value of the error body's `type`, in ERROR_KINDS order. */
+export const ERROR_TYPES = ERROR_KINDS.map(errorTypeOf) as [string, ...string[]];

@@ -7,14 +7,16 @@ export {
   forbidden,
   internal,
   isRetryable,
+  methodNotAllowed,
   notFound,
   payloadTooLarge,
   tooManyRequests,
   unauthorized,
   unavailable,
+  unsupportedMediaType,
   validationFailed,
 } from "./app-error.js";
 export type { ErrorBody } from "./http.js";
-export { errorTypeOf, httpStatusOf, toErrorBody } from "./http.js";
+export { ERROR_TYPES, errorTypeOf, httpStatusOf, toErrorBody } from "./http.js";
 export type { Err, Ok, Result } from "./result.js";
 export { err, isOk, ok } from "./result.js";

@@ -22,6 +22,8 @@ describe("toServiceError / fromGrpcError", () => {
       ["already_exists", "ALREADY_EXISTS"],
       ["validation", "INVALID_ARGUMENT"],
       ["payload_too_large", "RESOURCE_EXHAUSTED"],
+      ["unsupported_media_type", "INVALID_ARGUMENT"],
+      ["method_not_allowed", "UNIMPLEMENTED"],
       ["too_many_requests", "RESOURCE_EXHAUSTED"],
       ["unavailable", "UNAVAILABLE"],
       ["internal", "INTERNAL"],

@@ -14,7 +14,10 @@ export function grpcStatusOf(kind: ErrorKind): grpc.status {
   switch (kind) {
     case "bad_request":
     case "validation":
+    case "unsupported_media_type":
       return grpc.status.INVALID_ARGUMENT;
+    case "method_not_allowed":
+      return grpc.status.UNIMPLEMENTED;
     case "unauthorized":
       return grpc.status.UNAUTHENTICATED;
     case "forbidden":

@@ -15,6 +15,7 @@ import { FailedAuthLimiter } from "./http/failed-auth-limiter.js";
 import { createGatewayMetrics, installRequestMetrics } from "./http/metrics.js";
 import { registerDocsPage, registerOpenApi } from "./http/openapi.js";
 import { createRateLimitCheck } from "./http/rate-limit.js";
+import { installRouteErrorRules } from "./http/route-errors.js";
 import { installSpanNaming, tracingServerFactory } from "./http/tracing.js";
 import { IdempotencyGuard } from "./idempotency/idempotency-guard.js";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.js";
@@ -120,6 +121,8 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
     return payload;
   });
   installErrorHandling(app, { logger, bodyLimitBytes: config.bodyLimitBytes });
+  // Before the OpenAPI plugin, whose own onRoute hook must see the trimmed error answers.
+  installRouteErrorRules(app);
   installRequestMetrics(app, metrics);
   installSpanNaming(app);
   const rateLimit = await createRateLimitCheck(app, config.rateLimit);

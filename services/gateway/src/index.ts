@@ -6,5 +6,6 @@ export type { GatewayConfig, GatewaySettings } from "./config.js";
 export { gatewayConfigSchema, loadGatewayConfig, settingsOf } from "./config.js";
 export type { IdempotencyStore } from "./idempotency/idempotency-store.js";
 export { IDEMPOTENCY_BUCKET, openNatsIdempotencyStore } from "./idempotency/idempotency-store.js";
+export { buildOpenApiDocument } from "./openapi-document.js";
 export type { RunningService } from "./start.js";
 export { startGateway } from "./start.js";

@@ -5,9 +5,11 @@ import {
   badRequest,
   httpStatusOf,
   internal,
+  methodNotAllowed,
   notFound,
   payloadTooLarge,
   toErrorBody,
+  unsupportedMediaType,
   type ValidationIssue,
   validationFailed,
 } from "@strata/errors";
@@ -15,6 +17,7 @@ import { newId } from "@strata/ids";
 import type { Logger } from "@strata/logger";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import { trackAllowedMethods } from "./allowed-methods.js";
 import { discardRefusedBody } from "./refused-body.js";
 
 /**
@@ -23,6 +26,10 @@ import { discardRefusedBody } from "./refused-body.js";
  */
 export function sendAppError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   reply.header("x-request-id", request.id);
+  // RFC 9110 §11.6.1: a 401 names the scheme the client should authenticate with.
+  if (error.kind === "unauthorized") reply.header("www-authenticate", 'Bearer realm="strata"');
+  const allowed = error.kind === "method_not_allowed" ? error.details?.allowed : undefined;
+  if (Array.isArray(allowed)) reply.header("allow", allowed.join(", "));
   if (error.retryAfterSeconds !== undefined) {
     reply.header("retry-after", String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   }
@@ -41,10 +48,11 @@ export function installErrorHandling(
   app: FastifyInstance,
   options: { logger: Logger; bodyLimitBytes: number },
 ): void {
+  const allowedMethods = trackAllowedMethods(app);
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     // A route may have its own body limit (the batch route); the message names the one that applied.
     const limit = request.routeOptions.bodyLimit ?? options.bodyLimitBytes;
-    const mapped = appErrorOf(error, limit);
+    const mapped = appErrorOf(error, limit, request.headers["content-type"]);
     if (mapped?.kind === "payload_too_large") {
       // The client may still be sending: let it finish (up to a bound) so it can read the 413.
       await discardRefusedBody(request.raw, limit);
@@ -59,13 +67,25 @@ export function installErrorHandling(
     }
     return sendAppError(request, reply, mapped);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendAppError(request, reply, notFound("route", `${request.method} ${request.url.split("?")[0] ?? ""}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = allowedMethods(path);
+    return sendAppError(
+      request,
+      reply,
+      allowed.length > 0
+        ? methodNotAllowed(request.method, allowed)
+        : notFound("route", `${request.method} ${path}`),
+    );
+  });
 }
 
 /** The client error behind an error fastify raised, or undefined when it is our own failure. */
-export function appErrorOf(error: FastifyError, bodyLimitBytes: number): AppError | undefined {
+export function appErrorOf(
+  error: FastifyError,
+  bodyLimitBytes: number,
+  contentType?: string,
+): AppError | undefined {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? "body";
     return validationFailed(error.validation.flatMap((issue) => issuesOf(where, issue)));
@@ -75,7 +95,7 @@ export function appErrorOf(error: FastifyError, bodyLimitBytes: number): AppErro
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return payloadTooLarge(bodyLimitBytes);
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return badRequest("Unsupported Content-Type: send application/json");
+      return unsupportedMediaType(contentType ?? "", ["application/json"]);
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return badRequest("The request body is not valid JSON");

@@ -2,6 +2,9 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
+import { type Json, nameInlineSchemas } from "./openapi-names.js";
+import { documentObjectRoutes } from "./openapi-objects.js";
+import { describeResponses } from "./openapi-responses.js";
 
 /**
  * OpenAPI 3.1 built by @fastify/swagger from the very zod schemas that validate requests (so the
@@ -21,25 +24,27 @@ export async function registerOpenApi(app: FastifyInstance, options: { version: 
           "`X-Namespace` header (a namespace id or name). Every POST that creates something accepts " +
           "an `Idempotency-Key` header. Errors share one body: `{success:false, status, error:{type, " +
           "message, details}, request_id}`; every answer carries `X-Request-Id`.",
+        license: { name: "Apache-2.0", identifier: "Apache-2.0" },
       },
+      // `npm start` listens here; a deployment serves the same paths under its own origin.
+      servers: [{ url: "http://127.0.0.1:8080", description: "A local platform (npm start)" }],
       components: {
         securitySchemes: {
           bearerAuth: { type: "http", scheme: "bearer", description: "An API key, sk_live_…" },
-        },
-        parameters: {
-          XNamespace: {
-            name: "X-Namespace",
-            in: "header",
-            required: false,
-            description: "Namespace id (ns_…) or name of a namespace-scoped call",
-            schema: { type: "string" },
-          },
         },
       },
       security: [{ bearerAuth: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    // Named components, response descriptions and headers, and the object routes, on top of
+    // what the zod schemas give (see the modules imported above).
+    transformObject: (input) => {
+      const doc = jsonSchemaTransformObject(input) as Json;
+      documentObjectRoutes(doc);
+      nameInlineSchemas(doc);
+      describeResponses(doc);
+      return doc as ReturnType<typeof jsonSchemaTransformObject>;
+    },
   });
 }
 

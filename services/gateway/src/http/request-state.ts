@@ -12,6 +12,10 @@ export type RouteAccess = "public" | Permission;
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** The body is raw bytes of any media type (object upload): never a 415, nor a 409. */
+    anyContentType?: boolean;
+    /** X-Namespace may be left out (whoami): its absence is no 400. */
+    optionalNamespace?: boolean;
   }
 }
 

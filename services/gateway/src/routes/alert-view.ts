@@ -1,6 +1,6 @@
 import type { alertV1 } from "@strata/proto";
 import { z } from "zod";
-import { isoOrNull } from "./common.js";
+import { isoOrNull, timestamp } from "./common.js";
 import { queryView, queryViewSchema } from "./retriever-view.js";
 
 export const alertSchema = z
@@ -13,8 +13,8 @@ export const alertSchema = z
     query: queryViewSchema,
     score_threshold: z.number(),
     active: z.boolean(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
   })
   .meta({ id: "Alert" });
 

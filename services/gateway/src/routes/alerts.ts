@@ -58,6 +58,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "createAlert",
         summary: "Create an alert: new documents near a query publish alert.triggered",
         security: BEARER,
         headers: scopedCreateHeaderSchema,
@@ -88,6 +89,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
   registerListRoute(app, deps, client.listAlerts, {
     path: "/v1/alerts",
     tags: TAGS,
+    operationId: "listAlerts",
     summary: "List the alerts of a namespace",
     item: alertSchema,
     views: (listed) => listed.alerts.map(alertView),
@@ -98,6 +100,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     path: "/v1/alerts/:id",
     noun: "Alert",
     tags: TAGS,
+    operationId: "getAlert",
     summary: "Get an alert by id or name",
     view: alertSchema,
     toView: (found) => alertView(found.alert),
@@ -109,6 +112,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "updateAlert",
         summary: "Change an alert's name, retriever, query, threshold, or pause it",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -144,6 +148,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     path: "/v1/alerts/:id",
     noun: "Alert",
     tags: TAGS,
+    operationId: "deleteAlert",
     summary: "Delete an alert",
     view: alertSchema,
     toView: (deleted) => alertView(deleted.alert),

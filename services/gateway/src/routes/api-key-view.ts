@@ -1,7 +1,7 @@
 import { PERMISSIONS } from "@strata/access";
 import { authV1, permissionFromProto } from "@strata/proto";
 import { z } from "zod";
-import { isoOrNull, stringOrNull } from "./common.js";
+import { isoOrNull, stringOrNull, timestamp } from "./common.js";
 
 export const permissionSchema = z.enum(PERMISSIONS);
 
@@ -13,13 +13,13 @@ export const apiKeySchema = z
     start: z.string().describe("The first characters of the secret, safe to display"),
     permissions: z.array(permissionSchema),
     namespaces: z.array(z.string()).describe("Namespace ids; empty means every namespace"),
-    expires_at: z.string().nullable(),
+    expires_at: timestamp.nullable(),
     principal_id: z.string().nullable(),
     roles: z.array(z.string()),
     attributes: z.record(z.string(), z.unknown()),
     status: z.enum(["active", "revoked", "expired", "unknown"]),
-    created_at: z.string(),
-    revoked_at: z.string().nullable(),
+    created_at: timestamp,
+    revoked_at: timestamp.nullable(),
     rotated_to: z.string().nullable(),
   })
   .meta({ id: "ApiKey" });

@@ -71,6 +71,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       config: { access: "admin" },
       schema: {
         tags: TAGS,
+        operationId: "createApiKey",
         summary: "Create an API key",
         security: BEARER,
         headers: idempotencyHeaderSchema,
@@ -120,6 +121,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       config: { access: "admin" },
       schema: {
         tags: TAGS,
+        operationId: "listApiKeys",
         summary: "List API keys",
         security: BEARER,
         querystring: listQuerySchema,
@@ -142,6 +144,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       config: { access: "admin" },
       schema: {
         tags: TAGS,
+        operationId: "getApiKey",
         summary: "Get an API key",
         security: BEARER,
         params: idParamsSchema,
@@ -166,6 +169,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       config: { access: "admin" },
       schema: {
         tags: TAGS,
+        operationId: "revokeApiKey",
         summary: "Revoke an API key",
         description: "The key stops working at every gateway within a second.",
         security: BEARER,
@@ -193,6 +197,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       config: { access: "admin" },
       schema: {
         tags: TAGS,
+        operationId: "rotateApiKey",
         summary: "Rotate an API key",
         description: "Issues a replacement key; the old one keeps working for overlap_seconds.",
         security: BEARER,

@@ -4,7 +4,7 @@ import { batchV1 } from "@strata/proto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { errorResponses, isoOrNull, namespaceHeaderSchema } from "./common.js";
+import { errorResponses, isoOrNull, namespaceHeaderSchema, timestamp } from "./common.js";
 import { createDocumentBody, documentToProto } from "./documents.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import { createInNamespace, identifierParams, inNamespace, scopedCreateHeaderSchema } from "./scoped-call.js";
@@ -53,8 +53,8 @@ const batchSchema = z
         error: z.object({ type: z.string(), message: z.string() }),
       }),
     ),
-    created_at: z.string().nullable(),
-    updated_at: z.string().nullable(),
+    created_at: timestamp.nullable(),
+    updated_at: timestamp.nullable(),
   })
   .meta({ id: "Batch" });
 
@@ -114,6 +114,7 @@ export function registerBatchRoutes(
       bodyLimit: options.bodyLimitBytes,
       schema: {
         tags: TAGS,
+        operationId: "createBatch",
         summary: "Ingest up to 10,000 documents; answers at once, GET /v1/batches/{id} shows progress",
         security: BEARER,
         headers: scopedCreateHeaderSchema,
@@ -145,6 +146,7 @@ export function registerBatchRoutes(
       config: { access: "read" },
       schema: {
         tags: TAGS,
+        operationId: "getBatch",
         summary: "A batch's status, counters and per-item errors",
         security: BEARER,
         headers: namespaceHeaderSchema,

@@ -87,9 +87,10 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
   typed.put(
     "/v1/buckets/:id/objects/*",
     {
-      config: { access: "write" },
+      config: { access: "write", anyContentType: true },
       schema: {
         tags: BUCKET_TAGS,
+        operationId: "putObject",
         summary: "Upload an object (the request body is its bytes; replaces an object with the same key)",
         security: BEARER,
         headers: putHeaders,
@@ -130,6 +131,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
       config: { access: "read", swagger: { exposeHeadRoute: true } },
       schema: {
         tags: BUCKET_TAGS,
+        operationId: "headObject",
         summary: "An object's headers, without its bytes",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -158,6 +160,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
       config: { access: "read" },
       schema: {
         tags: BUCKET_TAGS,
+        operationId: "getObject",
         summary: "Download an object's bytes",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -186,6 +189,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
       config: { access: "read" },
       schema: {
         tags: BUCKET_TAGS,
+        operationId: "listObjects",
         summary: "List a bucket's objects in key order",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -221,6 +225,7 @@ function registerObjectRoutes(app: FastifyInstance, deps: RouteDeps): void {
       config: { access: "write" },
       schema: {
         tags: BUCKET_TAGS,
+        operationId: "deleteObject",
         summary: "Delete an object",
         security: BEARER,
         headers: namespaceHeaderSchema,

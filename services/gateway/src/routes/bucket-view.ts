@@ -1,6 +1,6 @@
 import type { bucketV1 } from "@strata/proto";
 import { z } from "zod";
-import { isoOrNull } from "./common.js";
+import { isoOrNull, timestamp } from "./common.js";
 
 export const bucketSchema = z
   .object({
@@ -8,8 +8,8 @@ export const bucketSchema = z
     namespace_id: z.string(),
     bucket_name: z.string(),
     description: z.string(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
   })
   .meta({ id: "Bucket" });
 
@@ -24,7 +24,7 @@ export const objectSchema = z
     content_type: z.string(),
     sha256: z.string().describe("Lowercase hex SHA-256 of the bytes"),
     etag: z.string().describe("The ETag header's value, without quotes"),
-    created_at: z.string(),
+    created_at: timestamp,
   })
   .meta({ id: "BucketObject" });
 

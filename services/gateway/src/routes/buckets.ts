@@ -28,6 +28,7 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
       config: { access: "write" },
       schema: {
         tags: BUCKET_TAGS,
+        operationId: "createBucket",
         summary: "Create a bucket",
         security: BEARER,
         headers: scopedCreateHeaderSchema,
@@ -54,6 +55,7 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
   registerListRoute(app, deps, client.listBuckets, {
     path: "/v1/buckets",
     tags: BUCKET_TAGS,
+    operationId: "listBuckets",
     summary: "List the buckets of a namespace",
     item: bucketSchema,
     views: (listed) => listed.buckets.map(bucketView),
@@ -64,6 +66,7 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
     path: "/v1/buckets/:id",
     noun: "Bucket",
     tags: BUCKET_TAGS,
+    operationId: "getBucket",
     summary: "Get a bucket by id or name",
     view: bucketSchema,
     toView: (found) => bucketView(found.bucket),
@@ -74,6 +77,7 @@ export function registerBucketRoutes(app: FastifyInstance, deps: RouteDeps): voi
     path: "/v1/buckets/:id",
     noun: "Bucket",
     tags: BUCKET_TAGS,
+    operationId: "deleteBucket",
     summary: "Delete a bucket and every object in it",
     view: bucketSchema,
     toView: (deleted) => bucketView(deleted.bucket),

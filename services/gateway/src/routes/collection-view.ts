@@ -1,7 +1,7 @@
 import { METRICS, type MetricName } from "@strata/contracts";
 import { type collectionV1, metricFromProto, metricToProto } from "@strata/proto";
 import { z } from "zod";
-import { isoOrNull } from "./common.js";
+import { isoOrNull, timestamp } from "./common.js";
 
 export const featureSpecSchema = z
   .object({ feature_uri: z.string(), dimensions: z.number().int(), metric: z.enum(METRICS) })
@@ -16,8 +16,8 @@ export const collectionSchema = z
     features: z.array(featureSpecSchema),
     metadata_schema: z.record(z.string(), z.unknown()).nullable(),
     indexed_fields: z.array(z.string()),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
   })
   .meta({ id: "Collection" });
 

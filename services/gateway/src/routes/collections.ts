@@ -69,6 +69,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "createCollection",
         summary: "Create a collection",
         security: BEARER,
         headers: scopedCreateHeaderSchema,
@@ -98,6 +99,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
   registerListRoute(app, deps, client.listCollections, {
     path: "/v1/collections",
     tags: TAGS,
+    operationId: "listCollections",
     summary: "List the collections of a namespace",
     item: collectionSchema,
     views: (listed) => listed.collections.map(collectionView),
@@ -108,6 +110,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
     path: "/v1/collections/:id",
     noun: "Collection",
     tags: TAGS,
+    operationId: "getCollection",
     summary: "Get a collection by id or name",
     view: collectionWithIndexSchema,
     toView: (found) => ({
@@ -126,6 +129,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "updateCollection",
         summary: "Rename a collection, add features, or change its schema or indexed fields",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -162,6 +166,7 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: RouteDeps):
     path: "/v1/collections/:id",
     noun: "Collection",
     tags: TAGS,
+    operationId: "deleteCollection",
     summary: "Delete a collection and every document in it",
     view: deletedSchema,
     toView: (deleted) => ({

@@ -1,4 +1,5 @@
 import { MAX_JSON_DEPTH } from "@strata/contracts";
+import { ERROR_TYPES } from "@strata/errors";
 import { z } from "zod";
 
 /** The DESIGN §5 error body, documented on every route. */
@@ -7,7 +8,7 @@ export const errorBodySchema = z
     success: z.literal(false),
     status: z.number().int(),
     error: z.object({
-      type: z.string(),
+      type: z.enum(ERROR_TYPES).describe("What went wrong, one name per HTTP status"),
       message: z.string(),
       details: z.record(z.string(), z.unknown()).nullable(),
     }),
@@ -15,7 +16,10 @@ export const errorBodySchema = z
   })
   .meta({ id: "Error" });
 
-/** Error answers every authenticated route can give. */
+/**
+ * Every error answer an authenticated route may give. Each route lists them all; the rules in
+ * http/route-errors.ts keep only those its shape can really produce (no 413 without a body …).
+ */
 export const errorResponses = {
   400: errorBodySchema,
   401: errorBodySchema,
@@ -23,6 +27,7 @@ export const errorResponses = {
   404: errorBodySchema,
   409: errorBodySchema,
   413: errorBodySchema,
+  415: errorBodySchema,
   422: errorBodySchema,
   429: errorBodySchema,
   500: errorBodySchema,
@@ -36,6 +41,9 @@ export const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`1 to ${MAX_PAGE_SIZE}`),
   cursor: z.string().min(1).max(1024).optional().describe("next_cursor of the previous page"),
 });
+
+/** An RFC 3339 timestamp as the answers write it (toISOString); documented as date-time. */
+export const timestamp = z.string().meta({ format: "date-time" });
 
 export function listResponseSchema<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() });

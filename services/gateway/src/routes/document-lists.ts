@@ -76,6 +76,7 @@ export function registerDocumentListRoutes(app: FastifyInstance, deps: RouteDeps
       config: { access: "read" },
       schema: {
         tags: TAGS,
+        operationId: "listDocuments",
         summary: "List the documents of a collection, newest first",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -104,6 +105,7 @@ export function registerDocumentListRoutes(app: FastifyInstance, deps: RouteDeps
       config: { access: "read" },
       schema: {
         tags: TAGS,
+        operationId: "filterDocuments",
         summary: "List the documents of a collection matching a filter, newest first",
         security: BEARER,
         headers: namespaceHeaderSchema,

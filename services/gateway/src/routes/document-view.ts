@@ -7,7 +7,7 @@ import {
 } from "@strata/contracts";
 import { type documentV1, tierFromProto } from "@strata/proto";
 import { z } from "zod";
-import { isoOrNull, jsonObjectSchema } from "./common.js";
+import { isoOrNull, jsonObjectSchema, timestamp } from "./common.js";
 
 const MAX_FEATURES = 64;
 
@@ -60,10 +60,10 @@ export const documentSchema = z
     taxonomy_labels: z.array(z.object({ taxonomy_id: z.string(), label: z.string() })),
     _acl: aclSchema,
     tier: z.enum(TIERS),
-    tier_changed_at: z.string().nullable(),
+    tier_changed_at: timestamp.nullable(),
     lineage: z.record(z.string(), z.unknown()).nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
   })
   .meta({ id: "Document" });
 

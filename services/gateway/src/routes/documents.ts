@@ -81,6 +81,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "createDocument",
         summary: "Create a document",
         security: BEARER,
         headers: scopedCreateHeaderSchema,
@@ -110,6 +111,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
       config: { access: "read" },
       schema: {
         tags: TAGS,
+        operationId: "getDocument",
         summary: "Get a document",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -142,6 +144,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "updateDocument",
         summary: "Replace some fields of a document (each given field as a whole)",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -179,6 +182,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: RouteDeps): v
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "deleteDocument",
         summary: "Delete a document",
         security: BEARER,
         headers: namespaceHeaderSchema,

@@ -21,6 +21,8 @@ export interface IdentifiedRoute<View extends z.ZodType, Res> {
   /** What `:id` names, for the parameter's description: "Collection", "Bucket", … */
   readonly noun: string;
   readonly tags: string[];
+  /** The OpenAPI operationId, camelCase: what a generated client names the call. */
+  readonly operationId: string;
   readonly summary: string;
   readonly view: View;
   /** The answer's view of the RPC's response. */
@@ -44,6 +46,7 @@ export function registerIdentifiedRoute<View extends z.ZodType, Res>(
     config: { access: route.method === "GET" ? "read" : "write" },
     schema: {
       tags: route.tags,
+      operationId: route.operationId,
       summary: route.summary,
       security: BEARER,
       headers: namespaceHeaderSchema,

@@ -24,6 +24,8 @@ export interface NamespacePageRequest {
 export interface ListRoute<Item extends z.ZodType, Res> {
   readonly path: string;
   readonly tags: string[];
+  /** The OpenAPI operationId, camelCase: what a generated client names the call. */
+  readonly operationId: string;
   readonly summary: string;
   readonly item: Item;
   /** The views of one page's resources. */
@@ -47,6 +49,7 @@ export function registerListRoute<Item extends z.ZodType, Res extends { readonly
       config: { access: "read" },
       schema: {
         tags: route.tags,
+        operationId: route.operationId,
         summary: route.summary,
         security: BEARER,
         headers: namespaceHeaderSchema,

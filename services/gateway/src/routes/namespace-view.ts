@@ -1,6 +1,6 @@
 import type { namespaceV1 } from "@strata/proto";
 import { z } from "zod";
-import { isoOrNull } from "./common.js";
+import { isoOrNull, timestamp } from "./common.js";
 
 export const namespaceSchema = z
   .object({
@@ -8,8 +8,8 @@ export const namespaceSchema = z
     namespace_name: z.string(),
     description: z.string(),
     organization_id: z.string(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
   })
   .meta({ id: "Namespace" });
 

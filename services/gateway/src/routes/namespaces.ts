@@ -42,6 +42,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: RouteDeps): 
       config: { access: "admin" },
       schema: {
         tags: TAGS,
+        operationId: "createNamespace",
         summary: "Create a namespace",
         security: BEARER,
         headers: idempotencyHeaderSchema,
@@ -68,6 +69,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: RouteDeps): 
       config: { access: "read" },
       schema: {
         tags: TAGS,
+        operationId: "listNamespaces",
         summary: "List namespaces",
         security: BEARER,
         querystring: listQuerySchema,
@@ -93,6 +95,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: RouteDeps): 
       config: { access: "read" },
       schema: {
         tags: TAGS,
+        operationId: "getNamespace",
         summary: "Get a namespace by id or name",
         security: BEARER,
         params: idOrNameParams,
@@ -117,6 +120,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: RouteDeps): 
       config: { access: "admin" },
       schema: {
         tags: TAGS,
+        operationId: "updateNamespace",
         summary: "Rename a namespace or change its description",
         security: BEARER,
         params: idOrNameParams,
@@ -149,6 +153,7 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: RouteDeps): 
       config: { access: "admin" },
       schema: {
         tags: TAGS,
+        operationId: "deleteNamespace",
         summary: "Delete a namespace and everything in it",
         security: BEARER,
         params: idOrNameParams,

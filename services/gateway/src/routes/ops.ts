@@ -27,7 +27,13 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     "/healthz",
     {
       config: PUBLIC,
-      schema: { tags: TAGS, summary: "The process is up", security: [], response: { 200: statusSchema } },
+      schema: {
+        tags: TAGS,
+        operationId: "getHealth",
+        summary: "The process is up",
+        security: [],
+        response: { 200: statusSchema },
+      },
     },
     async () => ({ status: "ok" }),
   );
@@ -38,6 +44,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
       config: PUBLIC,
       schema: {
         tags: TAGS,
+        operationId: "getReadiness",
         summary: "NATS is connected and the auth and namespace services answer SERVING",
         security: [],
         response: { 200: readySchema, 503: readySchema },
@@ -49,23 +56,28 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     },
   );
 
-  const doc = (summary: string) => ({ tags: TAGS, summary, security: [] });
+  const doc = (operationId: string, summary: string) => ({ tags: TAGS, operationId, summary, security: [] });
   app.get(
     "/metrics",
-    { config: PUBLIC, schema: doc("Prometheus metrics (text format)") },
+    { config: PUBLIC, schema: doc("getMetrics", "Prometheus metrics (text format)") },
     async (_request, reply) => {
       const text = await deps.registry.metrics();
       return reply.type(deps.registry.contentType).send(text);
     },
   );
 
-  app.get("/v1/openapi.json", { config: PUBLIC, schema: doc("This OpenAPI 3.1 document") }, async () =>
-    app.swagger(),
+  app.get(
+    "/v1/openapi.json",
+    { config: PUBLIC, schema: doc("getOpenApiDocument", "This OpenAPI 3.1 document") },
+    async () => app.swagger(),
   );
 
   app.get(
     "/v1/asyncapi.json",
-    { config: PUBLIC, schema: doc("AsyncAPI 3.0 document of the domain events on NATS") },
+    {
+      config: PUBLIC,
+      schema: doc("getAsyncApiDocument", "AsyncAPI 3.0 document of the domain events on NATS"),
+    },
     async () => asyncApiDocument(deps.version),
   );
 }

@@ -1,7 +1,7 @@
 import { isTierName, MAX_DIMENSIONS, MAX_QUERY_TEXT_LENGTH, TIERS } from "@strata/contracts";
 import type { retrieverV1 } from "@strata/proto";
 import { z } from "zod";
-import { isoOrNull } from "./common.js";
+import { isoOrNull, timestamp } from "./common.js";
 
 export const retrieverSchema = z
   .object({
@@ -14,8 +14,8 @@ export const retrieverSchema = z
     top_k: z.number().int(),
     filters: z.record(z.string(), z.unknown()).nullable(),
     score_threshold: z.number().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
   })
   .meta({ id: "Retriever" });
 

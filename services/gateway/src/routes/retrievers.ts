@@ -83,6 +83,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "createRetriever",
         summary: "Create a retriever: a saved search over one feature of some collections",
         security: BEARER,
         headers: scopedCreateHeaderSchema,
@@ -114,6 +115,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
   registerListRoute(app, deps, client.listRetrievers, {
     path: "/v1/retrievers",
     tags: TAGS,
+    operationId: "listRetrievers",
     summary: "List the retrievers of a namespace",
     item: retrieverSchema,
     views: (listed) => listed.retrievers.map(retrieverView),
@@ -124,6 +126,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     path: "/v1/retrievers/:id",
     noun: "Retriever",
     tags: TAGS,
+    operationId: "getRetriever",
     summary: "Get a retriever by id or name",
     view: retrieverSchema,
     toView: (found) => retrieverView(found.retriever),
@@ -135,6 +138,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "updateRetriever",
         summary: "Change a retriever's name, collections, feature, top_k, filters or threshold",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -174,6 +178,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
     path: "/v1/retrievers/:id",
     noun: "Retriever",
     tags: TAGS,
+    operationId: "deleteRetriever",
     summary: "Delete a retriever and its alerts",
     view: deletedSchema,
     toView: (deleted) => ({ ...retrieverView(deleted.retriever), deleted_alerts: deleted.deletedAlerts }),
@@ -185,6 +190,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
       config: { access: "read" },
       schema: {
         tags: TAGS,
+        operationId: "executeRetriever",
         summary: "Run a retriever: the nearest documents to a vector, a document or a text",
         security: BEARER,
         headers: namespaceHeaderSchema,

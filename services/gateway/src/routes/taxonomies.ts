@@ -51,6 +51,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "createTaxonomy",
         summary: "Create a taxonomy",
         security: BEARER,
         headers: scopedCreateHeaderSchema,
@@ -78,6 +79,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
   registerListRoute(app, deps, client.listTaxonomies, {
     path: "/v1/taxonomies",
     tags: TAGS,
+    operationId: "listTaxonomies",
     summary: "List the taxonomies of a namespace",
     item: taxonomySchema,
     views: (listed) => listed.taxonomies.map(taxonomyView),
@@ -88,6 +90,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
     path: "/v1/taxonomies/:id",
     noun: "Taxonomy",
     tags: TAGS,
+    operationId: "getTaxonomy",
     summary: "Get a taxonomy by id or name",
     view: taxonomySchema,
     toView: (found) => taxonomyView(found.taxonomy),
@@ -99,6 +102,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
       config: { access: "write" },
       schema: {
         tags: TAGS,
+        operationId: "updateTaxonomy",
         summary: "Rename a taxonomy or replace its nodes",
         security: BEARER,
         headers: namespaceHeaderSchema,
@@ -131,6 +135,7 @@ export function registerTaxonomyRoutes(app: FastifyInstance, deps: RouteDeps): v
     path: "/v1/taxonomies/:id",
     noun: "Taxonomy",
     tags: TAGS,
+    operationId: "deleteTaxonomy",
     summary: "Delete a taxonomy (refused while documents carry its labels)",
     view: taxonomySchema,
     toView: (deleted) => taxonomyView(deleted.taxonomy),

@@ -1,6 +1,6 @@
 import type { taxonomyV1 } from "@strata/proto";
 import { z } from "zod";
-import { isoOrNull } from "./common.js";
+import { isoOrNull, timestamp } from "./common.js";
 
 export const taxonomySchema = z
   .object({
@@ -11,8 +11,8 @@ export const taxonomySchema = z
     nodes: z.array(
       z.object({ label: z.string(), parent: z.string().nullable().describe("null for a root") }),
     ),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
   })
   .meta({ id: "Taxonomy" });
 

@@ -22,9 +22,10 @@ export function registerWhoamiRoute(app: FastifyInstance, deps: RouteDeps): void
   app.withTypeProvider<ZodTypeProvider>().get(
     "/v1/whoami",
     {
-      config: { access: "read" },
+      config: { access: "read", optionalNamespace: true },
       schema: {
         tags: ["Identity"],
+        operationId: "whoami",
         summary: "Describe the calling API key (and the X-Namespace it names)",
         security: BEARER,
         headers: namespaceHeaderSchema,

@@ -23,19 +23,22 @@ describe("bad input never reaches a 5xx", () => {
     expectError(answer, 400);
   });
 
-  it("a body that is not JSON is a 400", async () => {
+  it("a body sent as another media type than JSON is a 415 naming what is accepted", async () => {
     const text = await h.request("POST", "/v1/namespaces", {
       key: admin,
       headers: { "content-type": "text/plain" },
       rawBody: "namespace_name=x",
     });
-    expectError(text, 400);
+    expect(expectError(text, 415).details).toEqual({
+      content_type: "text/plain",
+      accepted: ["application/json"],
+    });
     const form = await h.request("POST", "/v1/namespaces", {
       key: admin,
       headers: { "content-type": "application/x-www-form-urlencoded" },
       rawBody: "namespace_name=x",
     });
-    expectError(form, 400);
+    expectError(form, 415);
   });
 
   it("prototype poisoning is refused as a 400", async () => {
@@ -123,9 +126,9 @@ describe("bad input never reaches a 5xx", () => {
     expect(page.json).toMatchObject({ data: [expect.objectContaining({ key_id: expect.any(String) })] });
   });
 
-  it("unknown routes and methods are 404 in the common shape", async () => {
+  it("unknown routes are 404 and wrong methods 405, in the common shape", async () => {
     expectError(await h.request("GET", "/v1/nothing-here"), 404);
-    expectError(await h.request("PUT", "/v1/namespaces", { key: admin, body: {} }), 404);
+    expectError(await h.request("PUT", "/v1/namespaces", { key: admin, body: {} }), 405);
     expectError(await h.request("GET", "/"), 404);
   });
 

@@ -7,8 +7,10 @@ const TYPES: Record<number, string> = {
   401: "UnauthorizedError",
   403: "ForbiddenError",
   404: "NotFoundError",
+  405: "MethodNotAllowedError",
   409: "AlreadyExistsError",
   413: "PayloadTooLargeError",
+  415: "UnsupportedMediaTypeError",
   422: "ValidationError",
   429: "TooManyRequestsError",
   500: "InternalError",
@@ -36,6 +38,8 @@ export function expectError(
   expect(body.error.type).toBe(TYPES[status]);
   expect(typeof body.error.message).toBe("string");
   expect(typeof body.error.details).toBe("object"); // an object or null
+  // RFC 9110 §11.6.1: every 401 names the scheme to authenticate with.
+  if (status === 401) expect(answer.headers.get("www-authenticate")).toMatch(/^Bearer\b/);
   // Never a stack trace or an internal message.
   expect(answer.text).not.toMatch(/\bat .+\.(ts|js):\d+|FST_|Error: |node_modules/);
   return {

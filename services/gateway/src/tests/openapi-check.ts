@@ -26,8 +26,11 @@ export function checkOpenApiDocument(doc: unknown): string[] {
       if (operation.responses === undefined || Object.keys(operation.responses).length === 0) {
         problems.push(`${method} ${path}: no responses`);
       }
-      for (const [code, response] of Object.entries(operation.responses ?? {})) {
-        if (typeof (response as { description?: unknown }).description !== "string") {
+      for (const [code, answer] of Object.entries(operation.responses ?? {})) {
+        // A shared answer (components.responses) is checked where it is defined.
+        const ref = (answer as { $ref?: unknown }).$ref;
+        const response = typeof ref === "string" ? lookup(root, ref) : answer;
+        if (typeof (response as { description?: unknown } | undefined)?.description !== "string") {
           problems.push(`${method} ${path} ${code}: response without description`);
         }
       }
@@ -63,12 +66,16 @@ function collectRefs(value: unknown, found: string[] = []): string[] {
 }
 
 function resolves(root: Record<string, unknown>, ref: string): boolean {
-  if (!ref.startsWith("#/")) return false;
+  return lookup(root, ref) !== undefined;
+}
+
+function lookup(root: Record<string, unknown>, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
   let node: unknown = root;
   for (const part of ref.slice(2).split("/")) {
     const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (typeof node !== "object" || node === null || !(key in node)) return false;
+    if (typeof node !== "object" || node === null || !(key in node)) return undefined;
     node = (node as Record<string, unknown>)[key];
   }
-  return true;
+  return node;
 }

@@ -114,19 +114,19 @@ describe("operations endpoints", () => {
         "GET /v1/buckets/{id}",
         "DELETE /v1/buckets/{id}",
         "GET /v1/buckets/{id}/objects",
-        "PUT /v1/buckets/{id}/objects/{*}",
-        "GET /v1/buckets/{id}/objects/{*}",
-        "HEAD /v1/buckets/{id}/objects/{*}",
-        "DELETE /v1/buckets/{id}/objects/{*}",
+        "PUT /v1/buckets/{id}/objects/{key}",
+        "GET /v1/buckets/{id}/objects/{key}",
+        "HEAD /v1/buckets/{id}/objects/{key}",
+        "DELETE /v1/buckets/{id}/objects/{key}",
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     const whoamiHeaders = doc.paths["/v1/whoami"]?.get?.parameters?.filter((p) => p.in === "header") ?? [];
     expect(whoamiHeaders.map((p) => p.name.toLowerCase())).toContain("x-namespace");
     expect(doc.paths["/healthz"]?.get?.security).toEqual([]);
-    // An object's download is its bytes, not JSON.
-    const download = doc.paths["/v1/buckets/{id}/objects/{*}"]?.get?.responses?.["200"]?.content ?? {};
-    expect(Object.keys(download)).toEqual(["application/octet-stream"]);
+    // An object's download is its bytes under their stored Content-Type, not JSON.
+    const download = doc.paths["/v1/buckets/{id}/objects/{key}"]?.get?.responses?.["200"]?.content ?? {};
+    expect(Object.keys(download)).toEqual(["*/*"]);
   });
 
   it("/docs is a readable page whose assets are served here, not from a CDN", async () => {

@@ -1,0 +1,12 @@
+export type { BatchWait } from "./batches.js";
+export { BatchWaitTimeout } from "./batches.js";
+export type { Schemas, StrataApi, StrataClient, StrataClientOptions } from "./client.js";
+export { createStrataClient } from "./client.js";
+export type { Answer, ErrorBody, ErrorType } from "./errors.js";
+export { StrataError, unwrap } from "./errors.js";
+export type { components, operations, paths } from "./gen/openapi.js";
+export type { Download, UploadBody, UploadOptions } from "./objects.js";
+export type { Page } from "./pagination.js";
+export { collect, paginate } from "./pagination.js";
+export type { RetryPolicy } from "./retry.js";
+export { DEFAULT_RETRY, isRepeatable, retryingFetch } from "./retry.js";
