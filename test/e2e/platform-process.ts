@@ -46,6 +46,7 @@ export async function launchPlatformProcess(options: PlatformProcessOptions): Pr
       ...(options.internalToken === undefined ? {} : { STRATA_INTERNAL_TOKEN: options.internalToken }),
       STRATA_DATA_DIR: options.dataDir,
       STRATA_HTTP_PORT: "0",
+      STRATA_METRICS_PORT: "0",
       AUTH_GRPC_PORT: "0",
       NAMESPACE_GRPC_PORT: "0",
       ACL_QUERY_GRPC_PORT: "0",
