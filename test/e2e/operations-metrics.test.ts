@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { OUTBOX_TABLE, type OutboxRecord } from "@strata/bus";
+import { openSqliteDocStore } from "@strata/docstore";
 import { type Platform, startPlatform } from "@strata/platform";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { connect, type NatsConnection } from "nats";
@@ -164,6 +166,35 @@ describe("the metrics listener", () => {
     for (const service of ["namespace", "auth", "acl-query"]) {
       expect(sampleValue(text, "strata_outbox_backlog_rows", { service }), service).toBeGreaterThanOrEqual(0);
       expect(sampleValue(text, "strata_outbox_oldest_event_age_seconds", { service }), service).toBeDefined();
+    }
+  });
+});
+
+describe("the outbox backlog", () => {
+  it("shows an event that cannot be published as backlog with its age, and none once it is gone", async () => {
+    // An event for a subject no stream takes: the relay's publish fails and the row stays.
+    const store = openSqliteDocStore({ path: join(dir.path, "auth.db") });
+    try {
+      const appendedAt = new Date(Date.now() - 90_000);
+      const row: OutboxRecord = {
+        id: "evt_unroutable",
+        subject: "strata.unrouted.metrics-test",
+        envelope: "{}",
+        created_at: appendedAt.toISOString(),
+        seq: appendedAt.getTime() * 1000,
+      };
+      expect((await store.table<OutboxRecord>(OUTBOX_TABLE).insert(row)).ok).toBe(true);
+      const stuck = await scrape();
+      expect(sampleValue(stuck, "strata_outbox_backlog_rows", { service: "auth" })).toBe(1);
+      expect(
+        sampleValue(stuck, "strata_outbox_oldest_event_age_seconds", { service: "auth" }),
+      ).toBeGreaterThanOrEqual(90);
+      await store.table(OUTBOX_TABLE).delete(row.id);
+      const cleared = await scrape();
+      expect(sampleValue(cleared, "strata_outbox_backlog_rows", { service: "auth" })).toBe(0);
+      expect(sampleValue(cleared, "strata_outbox_oldest_event_age_seconds", { service: "auth" })).toBe(0);
+    } finally {
+      await store.close();
     }
   });
 });
