@@ -59,6 +59,24 @@ afterAll(async () => {
 });
 
 describe("the metrics listener", () => {
+  it("refuses to start a second process on a metrics port already taken, naming the variable", async () => {
+    const other = await tempDir("strata-metrics-taken-");
+    try {
+      await expect(
+        startPlatform({
+          ...testPlatformEnv(other.path),
+          NATS_URL: nats.url,
+          STRATA_INTERNAL_TOKEN: randomBytes(32).toString("hex"),
+          STRATA_METRICS_HOST: "127.0.0.1",
+          STRATA_METRICS_PORT: new URL(platform.metricsUrl).port,
+          LOG_LEVEL: "silent",
+        }),
+      ).rejects.toThrow(/STRATA_METRICS_PORT.*EADDRINUSE/);
+    } finally {
+      await other.remove();
+    }
+  });
+
   it("is a separate port: the public API answers 404 for /metrics", async () => {
     expect(new URL(platform.metricsUrl).port).not.toBe(new URL(gatewayUrl).port);
     const answer = await callApi(gatewayUrl, "GET", "/metrics");

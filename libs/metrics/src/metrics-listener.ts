@@ -66,7 +66,9 @@ export async function startMetricsListener(options: MetricsListenerOptions): Pro
 function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once("error", (e) =>
-      reject(new Error(`Cannot open the metrics listener on ${host}:${port}: ${e.message}`)),
+      reject(
+        new Error(`Cannot open the metrics listener (STRATA_METRICS_PORT) on ${host}:${port}: ${e.message}`),
+      ),
     );
     server.listen(port, host, () => resolve(server.address() as AddressInfo));
   });

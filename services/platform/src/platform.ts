@@ -70,6 +70,13 @@ export async function startPlatform(
   const metrics = createProcessMetrics();
 
   try {
+    // First: a port already taken fails the start before anything else is started.
+    metricsListener = await startMetricsListener({
+      registry: metrics.registry,
+      ...config.metrics,
+      readiness: () => processReadiness(started.map((s) => s.service)),
+    });
+    logger.info({ url: metricsListener.url }, "metrics listening (/metrics, /readyz)");
     const nats = await openNats(config, logger);
     natsChild = nats.child;
     const natsUrl = nats.url;
@@ -102,13 +109,6 @@ export async function startPlatform(
       byName.set(name, service);
       logger.info({ started: name, grpc: service.grpcAddress, http: service.httpUrl }, "service started");
     }
-
-    metricsListener = await startMetricsListener({
-      registry: metrics.registry,
-      ...config.metrics,
-      readiness: () => processReadiness(started.map((s) => s.service)),
-    });
-    logger.info({ url: metricsListener.url }, "metrics listening (/metrics, /readyz)");
 
     // Only where auth runs: another container's file is not on this machine.
     const bootstrapFile =
