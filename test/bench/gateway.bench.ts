@@ -118,6 +118,7 @@ async function benchGateway(): Promise<GatewayFigures> {
   const platform = await startPlatform({
     STRATA_DATA_DIR: dataDir,
     STRATA_HTTP_PORT: "0",
+    STRATA_METRICS_PORT: "0",
     LOG_LEVEL: "warn",
     // The benchmark measures throughput, not the per-key limit.
     GATEWAY_RATE_LIMIT_MAX: "100000000",

@@ -39,13 +39,14 @@ const pct = (sorted: readonly number[], p: number) =>
 interface Platform {
   readonly child: ChildProcess;
   readonly url: string;
+  readonly metricsUrl: string;
   readonly apiKey: string;
   readonly http: ReturnType<typeof httpClient>;
 }
 
 async function startPlatformProcess(dataDir: string): Promise<Platform> {
   const profile = process.env.BENCH_CPU_PROF;
-  const { child, url } = await launchPlatformProcess({
+  const { child, url, metricsUrl } = await launchPlatformProcess({
     dataDir,
     env: { GATEWAY_RATE_LIMIT_MAX: "100000000" },
     nodeArgs: [
@@ -57,7 +58,7 @@ async function startPlatformProcess(dataDir: string): Promise<Platform> {
   const { api_key: apiKey } = JSON.parse(await readFile(join(dataDir, "bootstrap.json"), "utf8")) as {
     api_key: string;
   };
-  return { child, url, apiKey, http: httpClient(url) };
+  return { child, url, metricsUrl, apiKey, http: httpClient(url) };
 }
 
 async function residentBytes(pid: number): Promise<number> {
@@ -68,11 +69,11 @@ async function residentBytes(pid: number): Promise<number> {
 
 /**
  * Where the platform's resident memory sits: V8's heap (used and reserved) and the memory V8 counts
- * outside it (Buffers, typed arrays) from the gateway's /metrics (the embedded platform is one
- * process), and the anonymous vs file-backed split of the process's pages.
+ * outside it (Buffers, typed arrays) from the platform's metrics listener (the embedded platform
+ * is one process), and the anonymous vs file-backed split of the process's pages.
  */
 async function memoryBreakdown(platform: Platform): Promise<Record<string, number>> {
-  const { text } = await platform.http.request("GET", "/metrics", {});
+  const text = await (await fetch(`${platform.metricsUrl}/metrics`)).text();
   const gauge = (name: string) =>
     Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
   const smaps = await readFile(`/proc/${platform.child.pid}/smaps_rollup`, "utf8");

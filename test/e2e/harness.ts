@@ -18,6 +18,8 @@ export interface CallOptions {
 
 export interface TestPlatform {
   readonly url: string;
+  /** The metrics listener: `${metricsUrl}/metrics` and `/readyz`. */
+  readonly metricsUrl: string;
   readonly dataDir: string;
   readonly adminKey: string;
   readonly organizationId: string;
@@ -34,6 +36,7 @@ export function testPlatformEnv(dataDir: string): Record<string, string> {
   return {
     STRATA_DATA_DIR: dataDir,
     STRATA_HTTP_PORT: "0",
+    STRATA_METRICS_PORT: "0",
     // With NATS_URL set the platform takes the distributed defaults (50051-50053); test files run
     // in parallel, so every in-process gRPC server takes a free port instead.
     AUTH_GRPC_PORT: "0",
@@ -55,6 +58,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
   };
   return {
     url,
+    metricsUrl: platform.metricsUrl,
     dataDir: dir.path,
     adminKey: bootstrap.api_key,
     organizationId: bootstrap.organization_id,

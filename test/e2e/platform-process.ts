@@ -16,6 +16,8 @@ export interface PlatformProcess {
   readonly child: ChildProcess;
   /** The gateway's URL; empty when this process runs no gateway. */
   readonly url: string;
+  /** The metrics listener (STRATA_METRICS_PORT): `${metricsUrl}/metrics` and `/readyz`. */
+  readonly metricsUrl: string;
   readonly exited: Promise<unknown>;
 }
 
@@ -46,6 +48,7 @@ export async function launchPlatformProcess(options: PlatformProcessOptions): Pr
       ...(options.internalToken === undefined ? {} : { STRATA_INTERNAL_TOKEN: options.internalToken }),
       STRATA_DATA_DIR: options.dataDir,
       STRATA_HTTP_PORT: "0",
+      STRATA_METRICS_PORT: "0",
       AUTH_GRPC_PORT: "0",
       NAMESPACE_GRPC_PORT: "0",
       ACL_QUERY_GRPC_PORT: "0",
@@ -57,22 +60,24 @@ export async function launchPlatformProcess(options: PlatformProcessOptions): Pr
   });
   launched.push(child);
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
+  const output = await new Promise<string>((resolve, reject) => {
+    let seen = "";
     const timer = setTimeout(
-      () => reject(new Error(`the platform did not start: ${output}`)),
+      () => reject(new Error(`the platform did not start: ${seen}`)),
       options.startTimeoutMs ?? 60_000,
     );
     child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      // The launcher prints the gateway's URL (when it runs one) before its last start-up line.
-      if (!output.includes("Ctrl-C")) return;
+      seen += chunk.toString("utf8");
+      // The launcher prints the gateway's and the metrics URLs before its last start-up line.
+      if (!seen.includes("Ctrl-C")) return;
       clearTimeout(timer);
-      resolve(/REST API:\s+(http:\/\/\S+)/.exec(output)?.[1] ?? "");
+      resolve(seen);
     });
-    child.once("exit", (code) => reject(new Error(`platform exited with ${code}: ${output}`)));
+    child.once("exit", (code) => reject(new Error(`platform exited with ${code}: ${seen}`)));
   });
-  return { child, url, exited };
+  const url = /REST API:\s+(http:\/\/\S+)/.exec(output)?.[1] ?? "";
+  const metricsUrl = /Metrics:\s+(http:\/\/\S+)\/metrics/.exec(output)?.[1] ?? "";
+  return { child, url, metricsUrl, exited };
 }
 
 /** Kills every platform process a test launched and has not seen exit, so none outlives the run. */

@@ -97,4 +97,22 @@ describe("gateway and services in separate processes", () => {
     );
     expect(elapsed).toBeLessThan(1000);
   }, 60_000);
+
+  it("each process serves its own metrics and readiness, on all interfaces in the distributed mode", async () => {
+    for (const running of [services, gateway])
+      expect(running.metricsUrl).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    const scrape = async (running: PlatformProcess) => (await fetch(`${running.metricsUrl}/metrics`)).text();
+    const [servicesText, gatewayText] = [await scrape(services), await scrape(gateway)];
+    expect(servicesText).toMatch(/^strata_grpc_server_calls_total\{service="namespace",[^}]*\} [1-9]/m);
+    expect(servicesText).toMatch(/^strata_outbox_backlog_rows\{service="auth"\} \d+$/m);
+    expect(servicesText).not.toContain("strata_http_requests_total{");
+    expect(gatewayText).toMatch(/^strata_http_requests_total\{[^}]*\} [1-9]/m);
+    expect(gatewayText).not.toContain("strata_grpc_server_calls_total{");
+    const ready = await fetch(`${services.metricsUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: "ready",
+      checks: { "auth.store": true, "namespace.store": true, "acl-query.nats": true },
+    });
+  });
 });

@@ -19,6 +19,17 @@ export interface Delivery {
   readonly subject: string;
 }
 
+/**
+ * Told which durables run in this process and what they dead-letter (metrics). A port so the bus
+ * needs no metrics library; the platform's @strata/metrics implements it and reads each durable's
+ * pending and redelivered counts from JetStream when scraped.
+ */
+export interface ConsumerObserver {
+  consumerStarted(stream: string, durable: string): void;
+  consumerStopped(durable: string): void;
+  deadLettered(durable: string): void;
+}
+
 export interface ConsumerHandle {
   /** Stops taking messages and waits for the handlers in flight (their heartbeats go on). */
   stop(): Promise<void>;
@@ -57,6 +68,8 @@ export interface ConsumerSettings {
    * doubles per attempt; default 1 s → 60 s.
    */
   readonly retryBackoff?: Backoff;
+  /** The process's metrics; none: nothing is counted. */
+  readonly observer?: ConsumerObserver;
 }
 
 /** What a face adds to the engine: where to read, and what one message means. */
@@ -82,6 +95,7 @@ export interface EngineContext extends EngineFace {
   readonly maxDeliver: number;
   readonly deadLetterSubject: string;
   readonly retryBackoff: Backoff;
+  readonly observer: ConsumerObserver | undefined;
   /** True once stop() was called: a dead letter that keeps failing is then left for later. */
   stopping(): boolean;
 }
@@ -127,8 +141,10 @@ export async function startConsumerEngine(
     maxDeliver,
     deadLetterSubject: settings.deadLetterSubject ?? deadLetterSubjectFor(settings.durable),
     retryBackoff: settings.retryBackoff ?? { initialMs: 1_000, maxMs: 60_000 },
+    observer: settings.observer,
     stopping: () => stopping,
   };
+  settings.observer?.consumerStarted(face.stream, settings.durable);
   const inFlight = new Set<Promise<void>>();
   logConsumerStatus(messages, settings.logger, settings.durable);
   const loop = (async () => {
@@ -156,6 +172,7 @@ export async function startConsumerEngine(
       stopping = true;
       await messages.close();
       await loop;
+      settings.observer?.consumerStopped(settings.durable);
     },
   };
 }

@@ -5,15 +5,21 @@ export { subscribeToAllInstances } from "./broadcast-subscriber.js";
 export type { BusLogger } from "./bus-logger.js";
 export type { ConnectNatsOptions } from "./connect.js";
 export { connectNats } from "./connect.js";
-export type { ConsumerHandle, ConsumerOutcome, ConsumerSettings, Delivery } from "./consumer-engine.js";
+export type {
+  ConsumerHandle,
+  ConsumerObserver,
+  ConsumerOutcome,
+  ConsumerSettings,
+  Delivery,
+} from "./consumer-engine.js";
 export type { EventConsumerOptions } from "./event-consumer.js";
 export { startEventConsumer } from "./event-consumer.js";
 export type { InboxRecord } from "./inbox.js";
 export { INBOX_TABLE, INBOX_TABLE_SPEC, processOnce } from "./inbox.js";
 export type { InboxPruner, InboxPrunerOptions } from "./inbox-pruner.js";
 export { eventStreamMaxAgeMs, startInboxPruner } from "./inbox-pruner.js";
-export type { AppendToOutbox, OutboxRecord } from "./outbox.js";
-export { createOutboxAppender, OUTBOX_TABLE, OUTBOX_TABLE_SPEC } from "./outbox.js";
+export type { AppendToOutbox, OutboxBacklog, OutboxRecord } from "./outbox.js";
+export { createOutboxAppender, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, readOutboxBacklog } from "./outbox.js";
 export type { OutboxRelayOptions } from "./outbox-relay.js";
 export { OutboxRelay } from "./outbox-relay.js";
 export type { EventStreamOptions } from "./streams.js";

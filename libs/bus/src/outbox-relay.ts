@@ -1,8 +1,9 @@
 import type { DocStore } from "@strata/docstore";
-import { headers, type JetStreamClient, type MsgHdrs, type NatsConnection } from "nats";
+import type { JetStreamClient, NatsConnection } from "nats";
 import { type Backoff, backoffDelay } from "./backoff.js";
 import { type BusLogger, describeError } from "./bus-logger.js";
 import { OUTBOX_TABLE, type OutboxRecord } from "./outbox.js";
+import { tracePublish } from "./relay-tracing.js";
 
 export interface OutboxRelayOptions {
   readonly store: DocStore;
@@ -104,13 +105,21 @@ export class OutboxRelay {
       if (rows.length === 0) return "drained";
       const timeout = this.#options.publishTimeoutMs ?? 5000;
       const acks = await Promise.allSettled(
-        rows.map(({ record }) =>
-          this.#js.publish(record.subject, this.#encoder.encode(record.envelope), {
-            msgID: record.id,
-            headers: traceHeaders(record),
-            timeout,
-          }),
-        ),
+        rows.map(async ({ record }) => {
+          const traced = tracePublish(record);
+          try {
+            const ack = await this.#js.publish(record.subject, this.#encoder.encode(record.envelope), {
+              msgID: record.id,
+              ...(traced.headers === undefined ? {} : { headers: traced.headers }),
+              timeout,
+            });
+            traced.end();
+            return ack;
+          } catch (e) {
+            traced.end(e);
+            throw e;
+          }
+        }),
       );
       const published: string[] = [];
       let firstFailure: unknown;
@@ -154,12 +163,4 @@ export class OutboxRelay {
       };
     });
   }
-}
-
-function traceHeaders(record: OutboxRecord): MsgHdrs | undefined {
-  if (record.traceparent === undefined) return undefined;
-  const h = headers();
-  h.set("traceparent", record.traceparent);
-  if (record.tracestate !== undefined) h.set("tracestate", record.tracestate);
-  return h;
 }

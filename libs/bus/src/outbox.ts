@@ -53,3 +53,20 @@ export function createOutboxAppender(): AppendToOutbox {
     if (!inserted.ok) throw new Error(`event ${event.id} is already in the outbox`);
   };
 }
+
+/** What waits in an outbox: the operator's "are events leaving?" figure. */
+export interface OutboxBacklog {
+  readonly rows: number;
+  /** When the oldest unpublished event was appended; undefined when the outbox is empty. */
+  readonly oldestCreatedAt: Date | undefined;
+}
+
+export async function readOutboxBacklog(store: DocStoreSession): Promise<OutboxBacklog> {
+  const table = store.table<OutboxRecord>(OUTBOX_TABLE);
+  const [rows, oldest] = await Promise.all([
+    table.count(),
+    table.find({ orderBy: [{ field: "seq", direction: "asc" }], limit: 1 }),
+  ]);
+  const first = oldest[0]?.record.created_at;
+  return { rows, oldestCreatedAt: first === undefined ? undefined : new Date(first) };
+}

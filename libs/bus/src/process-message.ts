@@ -64,6 +64,7 @@ async function giveUp(p: EngineContext, m: JsMsg, reason: string): Promise<void>
     const failure = await deadLetter(p, m, reason);
     if (failure === undefined) {
       m.term();
+      p.observer?.deadLettered(p.durable);
       p.logger.warn(
         { durable: p.durable, subject: m.subject, seq: m.info.streamSequence, reason },
         "message dead-lettered",

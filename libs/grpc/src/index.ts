@@ -30,6 +30,7 @@ export type {
 export { resultClient } from "./result-client.js";
 export type { GrpcServerOptions, GrpcServiceRegistration, RunningGrpcServer } from "./server.js";
 export { DEFAULT_SHUTDOWN_GRACE_MS, SERVER_CHANNEL_OPTIONS, startGrpcServer } from "./server.js";
+export type { GrpcCallObserver } from "./server-wrapper.js";
 export type { ClientStreamInvoker, OpenedServerStream, ServerStreamInvoker } from "./streaming-calls.js";
 export { callClientStream, openServerStream } from "./streaming-calls.js";
 export type { ClientStreamHandlerWithCaller, ServerStreamHandlerWithCaller } from "./streaming-handlers.js";

@@ -8,6 +8,15 @@ import { HANDLER_EXCEPTION, internalFailure } from "./handlers.js";
 import type { InternalTokenVerifier } from "./internal-auth.js";
 
 /**
+ * Told about every answered call (metrics). A port so this lib needs no metrics library; the
+ * platform's @strata/metrics implements it.
+ */
+export interface GrpcCallObserver {
+  /** `rpc` is `<package.Service>/<Method>`; `code` the gRPC status code answered. */
+  callFinished(rpc: string, code: grpc.status, seconds: number): void;
+}
+
+/**
  * Wraps every handler of a service: internal-token check, a SERVER span named
  * `<package.Service>/<Method>` parented on the caller's `traceparent`, and failure logging. Done by
  * wrapping handlers rather than with a server interceptor so the handler itself runs inside the
@@ -18,6 +27,7 @@ export function wrapImplementation(
   implementation: grpc.UntypedServiceImplementation,
   verifier: InternalTokenVerifier,
   logger: Logger,
+  observer?: GrpcCallObserver,
 ): grpc.UntypedServiceImplementation {
   const wrapped: grpc.UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
@@ -25,7 +35,7 @@ export function wrapImplementation(
     // A missing handler is answered UNIMPLEMENTED by grpc-js itself.
     if (handler === undefined) continue;
     // Bound as grpc-js does, so class-based implementations keep their `this`.
-    wrapped[name] = wrapHandler(method, handler.bind(implementation), verifier, logger);
+    wrapped[name] = wrapHandler(method, handler.bind(implementation), verifier, logger, observer);
   }
   return wrapped;
 }
@@ -35,9 +45,10 @@ function wrapHandler(
   handler: grpc.UntypedHandleCall,
   verifier: InternalTokenVerifier,
   logger: Logger,
+  observer: GrpcCallObserver | undefined,
 ): grpc.UntypedHandleCall {
   const rpc = method.path.replace(/^\//, "");
-  const observe = (call: SurfaceCall) => startObservation(rpc, call, verifier, logger);
+  const observe = (call: SurfaceCall) => startObservation(rpc, call, verifier, logger, observer);
 
   if (!method.requestStream) {
     if (!method.responseStream) {
@@ -108,9 +119,12 @@ function startObservation(
   call: SurfaceCall,
   verifier: InternalTokenVerifier,
   logger: Logger,
+  observer: GrpcCallObserver | undefined,
 ): Observation | undefined {
+  const startedAt = performance.now();
   if (!verifier.verify(call.metadata)) {
     logger.warn({ rpc, peer: call.getPeer() }, "gRPC call rejected: missing or invalid internal token");
+    observer?.callFinished(rpc, grpc.status.UNAUTHENTICATED, (performance.now() - startedAt) / 1000);
     return undefined;
   }
   const parent = extractTraceContext(traceCarrier(call.metadata));
@@ -128,7 +142,8 @@ function startObservation(
   const end = (status: Partial<grpc.StatusObject> | null): void => {
     if (ended) return;
     ended = true;
-    settleSpan(span, rpc, status, logger);
+    const code = settleSpan(span, rpc, status, logger);
+    observer?.callFinished(rpc, code, (performance.now() - startedAt) / 1000);
   };
   return {
     run(fn, onThrow) {
@@ -159,7 +174,7 @@ function settleSpan(
   rpc: string,
   status: Partial<grpc.StatusObject> | null,
   logger: Logger,
-): void {
+): grpc.status {
   const code = status === null ? grpc.status.OK : (status.code ?? grpc.status.UNKNOWN);
   span.setAttribute("rpc.grpc.status_code", code);
   if (status !== null) {
@@ -177,6 +192,7 @@ function settleSpan(
     }
   }
   span.end();
+  return code;
 }
 
 /** Server-side error codes per the OpenTelemetry gRPC conventions. */

@@ -4,7 +4,7 @@ import { HealthImplementation, type ServingStatus } from "grpc-health-check";
 import { InternalTokenVerifier } from "./internal-auth.js";
 import { MAX_MESSAGE_BYTES } from "./limits.js";
 import type { LocalServices } from "./local-calls.js";
-import { wrapImplementation } from "./server-wrapper.js";
+import { type GrpcCallObserver, wrapImplementation } from "./server-wrapper.js";
 
 export interface GrpcServiceRegistration {
   /** Full proto service name, e.g. "strata.auth.v1.AuthService"; also its health-check name. */
@@ -25,6 +25,8 @@ export interface GrpcServerOptions {
   readonly logger: Logger;
   /** The process's registry of local servers (local-calls.ts): this server's unary methods join it. */
   readonly localCalls?: LocalServices;
+  /** Told about every answered call, local ones included (the process's metrics). */
+  readonly callObserver?: GrpcCallObserver;
 }
 
 export interface RunningGrpcServer {
@@ -67,7 +69,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   health.addToServer(server);
   const wrapped = options.services.map((service) => ({
     definition: service.definition,
-    implementation: wrapImplementation(service.definition, service.implementation, verifier, logger),
+    implementation: wrapImplementation(
+      service.definition,
+      service.implementation,
+      verifier,
+      logger,
+      options.callObserver,
+    ),
   }));
   for (const { definition, implementation } of wrapped) server.addService(definition, implementation);
 

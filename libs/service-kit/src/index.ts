@@ -1,5 +1,7 @@
+export type { ServiceMetrics } from "@strata/metrics";
 export type { NatsConnection } from "nats";
 export { commonServiceFields } from "./common-config.js";
+export { natsReachable } from "./nats-reachable.js";
 export { openServiceStore } from "./open-service-store.js";
 export { readEventStream } from "./read-event-stream.js";
 export type { RunningService } from "./running-service.js";

@@ -11,7 +11,9 @@ import {
 } from "@strata/bus";
 import type { DocStore, TableSpec } from "@strata/docstore";
 import type { Logger } from "@strata/logger";
+import type { ServiceMetrics } from "@strata/metrics";
 import type { NatsConnection } from "nats";
+import { natsReachable } from "./nats-reachable.js";
 import { openServiceStore } from "./open-service-store.js";
 import type { StoreLocation } from "./store-location.js";
 
@@ -28,6 +30,8 @@ export interface ServiceRuntimeOptions {
   readonly logger: Logger;
   /** Between two inbox prunings; default one hour (tests shorten it). */
   readonly inboxPruneIntervalMs?: number;
+  /** The process's metrics (the launcher's): the outbox backlog is reported while the runtime runs. */
+  readonly metrics?: ServiceMetrics;
 }
 
 /** What `stop` needs of the service's gRPC server (RunningGrpcServer fits). */
@@ -45,6 +49,8 @@ export interface ServiceRuntime {
   readonly eventsCommitted: () => void;
   /** NATS connected and the store answering. */
   ready(): Promise<boolean>;
+  /** The same, per dependency: `{ nats, store }`, for a /readyz that names what is not ready. */
+  readiness(): Promise<Record<string, boolean>>;
   /**
    * Stops in the order that loses nothing: the server first (no new calls, those in flight
    * finish and may still append events), then the relay (publishes what is pending), then the
@@ -54,6 +60,8 @@ export interface ServiceRuntime {
   /** For a start that failed after the runtime was up: releases it, keeping the original error. */
   abort(): Promise<void>;
 }
+
+const READY_CHECK_TIMEOUT_MS = 1_000;
 
 /**
  * Opens the store, ensures its tables and the event stream, starts the outbox relay. When one of
@@ -86,18 +94,28 @@ export async function startServiceRuntime(options: ServiceRuntimeOptions): Promi
       });
     }
     const startedPruner = pruner;
+    const unwatchOutbox = options.metrics?.watchOutbox(store);
+    const readiness = async () => {
+      const [natsUp, storeUp] = await Promise.all([
+        natsReachable(nc, READY_CHECK_TIMEOUT_MS),
+        store.ping().catch(() => false),
+      ]);
+      return { nats: natsUp, store: storeUp };
+    };
     let stopped: Promise<void> | undefined;
     return {
       store,
       relay: startedRelay,
       appendEvent: createOutboxAppender(),
       eventsCommitted: () => startedRelay.notify(),
-      ready: async () => !nc.isClosed() && (await store.ping()),
+      ready: async () => Object.values(await readiness()).every(Boolean),
+      readiness,
       stop: (server) => {
         stopped ??= (async () => {
           await server.shutdown();
           await startedRelay.stop();
           await startedPruner?.stop();
+          unwatchOutbox?.();
           await store.close();
         })();
         return stopped;

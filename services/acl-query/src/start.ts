@@ -1,7 +1,12 @@
 import { processOnce } from "@strata/bus";
 import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
-import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
+import {
+  type NatsConnection,
+  type RunningService,
+  type ServiceMetrics,
+  startServiceRuntime,
+} from "@strata/service-kit";
 import { connectNamespaceData } from "./adapters/grpc/namespace-data-client.js";
 import { type AclQueryConfig, storeLocationOf } from "./config.js";
 import { startDocumentCreatedConsumer } from "./consumers/document-created.js";
@@ -20,6 +25,8 @@ export interface AclQueryServiceDeps {
   readonly clock?: () => Date;
   /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
   readonly localCalls?: LocalServices;
+  /** The launcher's metrics for this service; none: nothing is measured. */
+  readonly metrics?: ServiceMetrics;
 }
 
 export interface RunningAclQueryService extends RunningService {
@@ -36,6 +43,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
     inbox: true,
     nc,
     logger,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
   const namespaceData = connectNamespaceData({
     address: config.NAMESPACE_GRPC_URL,
@@ -60,16 +68,19 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
       logger,
       services: aclQueryGrpcServices(ports),
       localCalls: deps.localCalls,
+      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
+    const observer = deps.metrics === undefined ? {} : { observer: deps.metrics.consumers };
     const consumers = [
-      await startDocumentCreatedConsumer({ nc, ports, logger }),
-      await startNamespaceDeletedConsumer({ nc, ports, logger }),
+      await startDocumentCreatedConsumer({ nc, ports, logger, ...observer }),
+      await startNamespaceDeletedConsumer({ nc, ports, logger, ...observer }),
     ];
     let stopped: Promise<void> | undefined;
     return {
       name: "acl-query",
       grpcAddress: server.address,
       ready: runtime.ready,
+      readiness: runtime.readiness,
       stop: () => {
         // The consumers first: an evaluation in progress commits its events before the store closes.
         stopped ??= Promise.all(consumers.map((c) => c.stop()))

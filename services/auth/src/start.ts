@@ -1,6 +1,11 @@
 import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
-import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
+import {
+  type NatsConnection,
+  type RunningService,
+  type ServiceMetrics,
+  startServiceRuntime,
+} from "@strata/service-kit";
 import { bootstrapFileSink } from "./adapters/bootstrap-file.js";
 import { connectNamespaceExistence } from "./adapters/grpc/namespace-existence.js";
 import { type AuthConfig, storeLocationOf } from "./config.js";
@@ -20,6 +25,8 @@ export interface AuthServiceDeps {
   readonly clock?: () => Date;
   /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
   readonly localCalls?: LocalServices;
+  /** The launcher's metrics for this service; none: nothing is measured. */
+  readonly metrics?: ServiceMetrics;
 }
 
 export interface RunningAuthService extends RunningService {
@@ -36,6 +43,7 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
     tableSpecs: AUTH_TABLE_SPECS,
     nc,
     logger,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
   try {
     const ports: AuthPorts = {
@@ -53,6 +61,7 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       logger,
       services: authGrpcServices(ports),
       localCalls: deps.localCalls,
+      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
     const namespaces = connectNamespaceExistence({
       address: config.NAMESPACE_GRPC_URL,
@@ -64,6 +73,7 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       ports,
       namespaceIsLive: (organizationId, namespaceId) => namespaces.isLive(organizationId, namespaceId),
       logger,
+      ...(deps.metrics === undefined ? {} : { observer: deps.metrics.consumers }),
     });
     let stopped: Promise<void> | undefined;
     return {
@@ -71,6 +81,7 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       grpcAddress: server.address,
       bootstrap,
       ready: runtime.ready,
+      readiness: runtime.readiness,
       // The consumer first: a key change in progress finishes before the store closes.
       stop: () => {
         stopped ??= namespaceKeys

@@ -5,6 +5,7 @@ import { newId } from "@strata/ids";
 import type { Logger } from "@strata/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Registry } from "prom-client";
 import { ApiKeyVerifier } from "./auth/api-key-verifier.js";
 import { callerFromKey } from "./auth/caller-from-key.js";
 import type { Backends } from "./backends/backends.js";
@@ -44,12 +45,16 @@ export interface GatewayAppDeps {
   readonly idempotencyStore: IdempotencyStore;
   /** Readiness of what lies outside the gateway (NATS, the services). */
   readonly ready: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
+  /** Where the HTTP metrics go: the process's registry, served on the metrics port (not here). */
+  readonly metricsRegistry?: Registry;
 }
 
 export interface GatewayApp {
   readonly app: FastifyInstance;
   readonly verifier: ApiKeyVerifier;
   readonly namespaces: NamespaceResolver;
+  /** Holds the gateway's HTTP and auth-cache metrics. */
+  readonly metricsRegistry: Registry;
   /** From now on new requests get 503 while those in flight finish (graceful stop). */
   beginShutdown(): void;
 }
@@ -62,7 +67,7 @@ export interface GatewayApp {
 export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp> {
   const { logger, backends } = deps;
   const config = settingsOf(deps.config);
-  const metrics = createGatewayMetrics();
+  const metrics = createGatewayMetrics(deps.metricsRegistry);
   const verifier = new ApiKeyVerifier({
     ttlMs: config.authCacheTtlMs,
     onLookup: metrics.countAuthLookup,
@@ -143,7 +148,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
       testOnlyAnswerDelayMs: config.testOnlyIdempotentAnswerDelayMs,
     },
   };
-  registerOpsRoutes(app, { version: GATEWAY_VERSION, registry: metrics.registry, ready: deps.ready });
+  registerOpsRoutes(app, { version: GATEWAY_VERSION, ready: deps.ready });
   registerWhoamiRoute(app, routeDeps);
   registerApiKeyRoutes(app, routeDeps);
   registerNamespaceRoutes(app, routeDeps);
@@ -162,6 +167,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
     app,
     verifier,
     namespaces,
+    metricsRegistry: metrics.registry,
     beginShutdown: () => {
       closing = true;
     },

@@ -2,6 +2,7 @@ import { ensureEventStream } from "@strata/bus";
 import type { LocalServices } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
+import type { Registry } from "prom-client";
 import { buildGatewayApp } from "./app.js";
 import { connectBackends } from "./backends/backends.js";
 import { subscribeCacheInvalidation } from "./cache-invalidation.js";
@@ -14,6 +15,7 @@ export interface RunningService {
   readonly grpcAddress?: string;
   readonly httpUrl?: string;
   ready(): Promise<boolean>;
+  readiness?(): Promise<Record<string, boolean>>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,8 @@ export async function startGateway(deps: {
   nc: NatsConnection;
   /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
   localCalls?: LocalServices;
+  /** The process's metrics registry (the launcher's); none: the gateway keeps its own. */
+  metricsRegistry?: Registry;
 }): Promise<RunningService & { httpUrl: string }> {
   const { config, nc } = deps;
   const settings = settingsOf(config);
@@ -33,13 +37,22 @@ export async function startGateway(deps: {
   const idempotencyStore = await openNatsIdempotencyStore(nc);
   const backends = connectBackends({ ...settings, localCalls: deps.localCalls });
   const readiness = async () => {
-    const [natsUp, servicesUp] = await Promise.all([
+    const [natsUp, services] = await Promise.all([
       natsConnected(nc, READY_CHECK_TIMEOUT_MS),
-      backends.healthy(READY_CHECK_TIMEOUT_MS),
+      backends.health(READY_CHECK_TIMEOUT_MS),
     ]);
-    return { ready: natsUp && servicesUp, checks: { nats: natsUp, services: servicesUp } };
+    // Each dependency by name, so a 503 says which one is not ready.
+    const checks: Record<string, boolean> = { nats: natsUp, ...services };
+    return { ready: Object.values(checks).every(Boolean), checks };
   };
-  const gateway = await buildGatewayApp({ config, logger, backends, idempotencyStore, ready: readiness });
+  const gateway = await buildGatewayApp({
+    config,
+    logger,
+    backends,
+    idempotencyStore,
+    ready: readiness,
+    ...(deps.metricsRegistry === undefined ? {} : { metricsRegistry: deps.metricsRegistry }),
+  });
   const invalidation = await subscribeCacheInvalidation({
     nc,
     logger,
@@ -67,6 +80,7 @@ export async function startGateway(deps: {
     name: "gateway",
     httpUrl: address,
     ready: async () => (await readiness()).ready,
+    readiness: async () => (await readiness()).checks,
     stop() {
       stopped ??= (async () => {
         // New requests get 503 at once; app.close() waits for those in flight, then the channels go.

@@ -1,8 +1,13 @@
 import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import type { ObjectStore } from "@strata/objectstore";
-import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
-import { openDocumentVectors } from "./adapters/hot-index/open-vectors.js";
+import {
+  type NatsConnection,
+  type RunningService,
+  type ServiceMetrics,
+  startServiceRuntime,
+} from "@strata/service-kit";
+import { type OpenedDocumentVectors, openDocumentVectors } from "./adapters/hot-index/open-vectors.js";
 import { batchChunkPublisher } from "./adapters/nats/batch-work-queue.js";
 import { startBatchWorker } from "./adapters/nats/batch-worker.js";
 import { ensureBatchWorkStream } from "./adapters/nats/work-stream.js";
@@ -16,7 +21,6 @@ import { settleStagedVectors } from "./modules/documents/settle-staged-vectors.j
 import { namespaceIsLive } from "./modules/namespaces/api.js";
 import { MODULE_TABLE_SPECS, type ModuleAdapters, modulePurgeSteps, moduleServices } from "./modules.js";
 import { MetadataValidators } from "./shared/metadata-validators.js";
-import type { DocumentVectors } from "./shared/vectors/document-vectors.js";
 
 export type { NatsConnection };
 
@@ -28,6 +32,8 @@ export interface NamespaceServiceDeps {
   readonly clock?: () => Date;
   /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
   readonly localCalls?: LocalServices;
+  /** The launcher's metrics for this service; none: nothing is measured. */
+  readonly metrics?: ServiceMetrics;
 }
 
 export interface RunningNamespaceService extends RunningService {
@@ -42,8 +48,9 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     tableSpecs: MODULE_TABLE_SPECS,
     nc,
     logger,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
-  let vectors: DocumentVectors | undefined;
+  let vectors: OpenedDocumentVectors | undefined;
   let objects: ObjectStore | undefined;
   try {
     await ensureBatchWorkStream(nc);
@@ -79,14 +86,25 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       logger,
       services: moduleServices(ports),
       localCalls: deps.localCalls,
+      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
-    const worker = await startBatchWorker({ nc, ports, logger });
+    const { metrics } = deps;
+    const observer = metrics === undefined ? {} : { observer: metrics.consumers };
+    const worker = await startBatchWorker({
+      nc,
+      ports,
+      logger,
+      ...observer,
+      ...(metrics === undefined ? {} : { chunks: metrics.batches }),
+    });
     const purger = await startNamespacePurger({
       nc,
       steps: modulePurgeSteps(ports),
       isLive: (namespaceId) => namespaceIsLive(runtime.store, namespaceId),
       logger,
+      ...observer,
     });
+    const unwatchHotIndex = metrics?.watchHotIndex(() => hotVectors.waitingForGraph());
     // A crash between a batch's commit and its enqueue left chunks that no message names.
     await ports.enqueueChunks(await unfinishedChunks(ports));
     let stopped: Promise<void> | undefined;
@@ -94,8 +112,10 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       name: "namespace",
       grpcAddress: server.address,
       ready: runtime.ready,
+      readiness: runtime.readiness,
       stop: () => {
         // The consumers first: a chunk or a purge in progress finishes before the store closes.
+        unwatchHotIndex?.();
         stopped ??= Promise.all([worker.stop(), purger.stop()])
           .then(() => runtime.stop(server))
           .then(() => hotVectors.close())

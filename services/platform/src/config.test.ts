@@ -14,6 +14,17 @@ describe("loadPlatformConfig", () => {
     expect(config.otlpEndpoint).toBeUndefined();
   });
 
+  it("serves metrics on 9464, loopback only when embedded and on every interface when distributed", () => {
+    expect(loadPlatformConfig({}).metrics).toEqual({ host: "127.0.0.1", port: 9464 });
+    const distributed = { NATS_URL: "nats://nats:4222", STRATA_INTERNAL_TOKEN: TOKEN };
+    expect(loadPlatformConfig(distributed).metrics).toEqual({ host: "0.0.0.0", port: 9464 });
+    expect(
+      loadPlatformConfig({ ...distributed, STRATA_METRICS_HOST: "10.0.0.5", STRATA_METRICS_PORT: "9100" })
+        .metrics,
+    ).toEqual({ host: "10.0.0.5", port: 9100 });
+    expect(() => loadPlatformConfig({ STRATA_METRICS_PORT: "70000" })).toThrow(/STRATA_METRICS_PORT/);
+  });
+
   it("generates a fresh internal token per process in the embedded mode", () => {
     const a = loadPlatformConfig({});
     const b = loadPlatformConfig({});

@@ -48,6 +48,10 @@ export const platformConfigSchema = z
     STRATA_SERVICES: serviceList,
     STRATA_DATA_DIR: envString({ default: ".strata" }),
     STRATA_HTTP_PORT: envPort(8080),
+    /** The operator's port: /metrics and /readyz, never on the public API port. 0 picks a free one. */
+    STRATA_METRICS_PORT: envPort(9464),
+    /** Default: 127.0.0.1 embedded (this machine only), 0.0.0.0 distributed (Prometheus scrapes each container). */
+    STRATA_METRICS_HOST: envString().optional(),
     NATS_URL: envString().optional(),
     /** Distributed mode: this process's NATS user and password (embedded: generated per data dir). */
     NATS_USER: envString().optional(),
@@ -108,6 +112,8 @@ export interface PlatformConfig {
   /** Absolute; everything the embedded mode keeps lives under it. */
   readonly dataDir: string;
   readonly httpPort: number;
+  /** Where /metrics and /readyz are served for this process. */
+  readonly metrics: { readonly host: string; readonly port: number };
   /** Embedded: the launcher runs nats-server itself. External: NATS_URL, a server or cluster. */
   readonly nats:
     | { readonly mode: "embedded" }
@@ -139,6 +145,10 @@ export function loadPlatformConfig(env: Env = process.env, cwd: string = process
     services: c.STRATA_SERVICES,
     dataDir,
     httpPort: c.STRATA_HTTP_PORT,
+    metrics: {
+      host: c.STRATA_METRICS_HOST ?? (c.NATS_URL === undefined ? "127.0.0.1" : "0.0.0.0"),
+      port: c.STRATA_METRICS_PORT,
+    },
     nats:
       c.NATS_URL === undefined
         ? { mode: "embedded" }

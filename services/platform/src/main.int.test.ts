@@ -27,6 +27,8 @@ describe("main.ts as a process (what npm start runs)", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const out = await waitForOutput(child, /Ctrl-C/, 60_000);
     expect(out).toMatch(/REST API: {2}http:\/\/127\.0\.0\.1:\d+/);
+    // Embedded: the metrics listener is on loopback only.
+    expect(out).toMatch(/Metrics: {3}http:\/\/127\.0\.0\.1:\d+\/metrics/);
     expect(out).toContain(`${join(dataDir, "bootstrap.json")}`);
     expect(out).not.toMatch(/sk_live_/);
 

@@ -23,6 +23,7 @@ function announce(platform: Platform): void {
   if (platform.gatewayUrl !== undefined) {
     say(`  REST API:  ${platform.gatewayUrl}   (docs: ${platform.gatewayUrl}/docs)`);
   }
+  say(`  Metrics:   ${platform.metricsUrl}/metrics   (readiness: ${platform.metricsUrl}/readyz)`);
   if (platform.bootstrapFile !== undefined) {
     const shown = displayPath(platform.bootstrapFile);
     say(

@@ -37,7 +37,7 @@ describe("the embedded NATS requires the services' credentials", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "strata-nats-auth-"));
-    env = { STRATA_DATA_DIR: dir, STRATA_HTTP_PORT: "0", LOG_LEVEL: "silent" };
+    env = { STRATA_DATA_DIR: dir, STRATA_HTTP_PORT: "0", STRATA_METRICS_PORT: "0", LOG_LEVEL: "silent" };
     platform = await startPlatform(env);
     adminKey = (JSON.parse(await readFile(join(dir, "bootstrap.json"), "utf8")) as { api_key: string })
       .api_key;

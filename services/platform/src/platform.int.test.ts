@@ -48,7 +48,7 @@ describe("startPlatform, embedded mode (as npm start runs it)", () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "strata-platform-"));
-    env = { STRATA_DATA_DIR: dataDir, STRATA_HTTP_PORT: "0", LOG_LEVEL: "warn" };
+    env = { STRATA_DATA_DIR: dataDir, STRATA_HTTP_PORT: "0", STRATA_METRICS_PORT: "0", LOG_LEVEL: "warn" };
   });
   afterAll(async () => {
     await running?.stop();

@@ -2,11 +2,13 @@ import { existsSync } from "node:fs";
 import { connectNats, ensureEventStream } from "@strata/bus";
 import { LocalServices } from "@strata/grpc";
 import { createLogger, type Logger } from "@strata/logger";
+import { createProcessMetrics, type MetricsListener, startMetricsListener } from "@strata/metrics";
 import { initTelemetry, type Telemetry } from "@strata/telemetry";
 import { type Env, loadPlatformConfig, type PlatformConfig, type ServiceName } from "./config.js";
 import { secureDataDir } from "./data-dir.js";
 import { openNats } from "./embedded-nats.js";
 import type { NatsChild } from "./nats-child.js";
+import { processReadiness } from "./process-readiness.js";
 import { type NatsConnection, type RunningService, startService } from "./service-starters.js";
 
 export interface StartPlatformOptions {
@@ -19,6 +21,8 @@ export interface StartPlatformOptions {
 export interface Platform {
   /** Present when the gateway runs in this process. */
   readonly gatewayUrl?: string;
+  /** The operator's listener (STRATA_METRICS_PORT): `${metricsUrl}/metrics` and `/readyz`. */
+  readonly metricsUrl: string;
   /** The NATS the services connect to (embedded: the child's; it requires each service's user). */
   readonly natsUrl: string;
   /** The first admin key's file (`<data dir>/bootstrap.json`) when auth runs here and it exists; never logged. */
@@ -54,14 +58,25 @@ export async function startPlatform(
 
   const started: Started[] = [];
   let natsChild: NatsChild | undefined;
+  let metricsListener: MetricsListener | undefined;
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    await attempt(logger, "close the metrics listener", async () => metricsListener?.close());
     await stopAll(started, natsChild, telemetry, logger);
   };
+  // One registry for every service of this process, each series labelled by its service.
+  const metrics = createProcessMetrics();
 
   try {
+    // First: a port already taken fails the start before anything else is started.
+    metricsListener = await startMetricsListener({
+      registry: metrics.registry,
+      ...config.metrics,
+      readiness: () => processReadiness(started.map((s) => s.service)),
+    });
+    logger.info({ url: metricsListener.url }, "metrics listening (/metrics, /readyz)");
     const nats = await openNats(config, logger);
     natsChild = nats.child;
     const natsUrl = nats.url;
@@ -85,6 +100,7 @@ export async function startPlatform(
         nc,
         started: byName,
         localCalls,
+        metrics: metrics.forService(name, nc),
       }).catch(async (e: unknown) => {
         await nc.close();
         throw e;
@@ -101,6 +117,7 @@ export async function startPlatform(
     return {
       ...(gatewayUrl === undefined ? {} : { gatewayUrl }),
       natsUrl,
+      metricsUrl: metricsListener.url,
       ...(bootstrapFile === undefined ? {} : { bootstrapFile }),
       bootstrappedNow: byName.get("auth")?.bootstrap !== undefined,
       config,

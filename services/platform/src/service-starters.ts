@@ -2,6 +2,7 @@ import type { connectNats } from "@strata/bus";
 import { ConfigError, type Env } from "@strata/config";
 import type { LocalServices } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
+import type { ServiceMetrics } from "@strata/metrics";
 import type { z } from "zod";
 import type { PlatformConfig, RemoteService, ServiceName } from "./config.js";
 
@@ -15,6 +16,8 @@ export interface RunningService {
   /** auth only: set when this start created the first organization (the key is in `file`). */
   readonly bootstrap?: { readonly organizationId: string; readonly file: string } | undefined;
   ready(): Promise<boolean>;
+  /** Each dependency's state by name (nats, store, a backing service); for /readyz. */
+  readiness?(): Promise<Record<string, boolean>>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export interface StartContext {
   readonly started: ReadonlyMap<ServiceName, RunningService>;
   /** The platform's registry of its gRPC servers (ADR 0010); undefined when STRATA_LOCAL_CALLS=false. */
   readonly localCalls: LocalServices | undefined;
+  /** This service's share of the process's metrics (served on STRATA_METRICS_PORT). */
+  readonly metrics: ServiceMetrics;
 }
 
 /**
@@ -100,6 +105,7 @@ const STARTERS: Record<ServiceName, Starter> = {
       logger: ctx.logger,
       nc: ctx.nc,
       localCalls: ctx.localCalls,
+      metrics: ctx.metrics,
     });
   },
   namespace: async (ctx) => {
@@ -112,6 +118,7 @@ const STARTERS: Record<ServiceName, Starter> = {
       logger: ctx.logger,
       nc: ctx.nc,
       localCalls: ctx.localCalls,
+      metrics: ctx.metrics,
     });
   },
   "acl-query": async (ctx) => {
@@ -125,6 +132,7 @@ const STARTERS: Record<ServiceName, Starter> = {
       logger: ctx.logger,
       nc: ctx.nc,
       localCalls: ctx.localCalls,
+      metrics: ctx.metrics,
     });
   },
   gateway: async (ctx) => {
@@ -140,6 +148,7 @@ const STARTERS: Record<ServiceName, Starter> = {
       logger: ctx.logger,
       nc: ctx.nc,
       localCalls: ctx.localCalls,
+      metricsRegistry: ctx.metrics.registry,
     });
   },
 };

@@ -28,25 +28,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** NATS is connected and the auth and namespace services answer SERVING */
+        /** NATS is connected and every backing service answers SERVING; each named in checks */
         get: operations["getReadiness"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Prometheus metrics (text format) */
-        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1551,25 +1534,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GetReadiness503Response"];
                 };
-            };
-        };
-    };
-    getMetrics: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };

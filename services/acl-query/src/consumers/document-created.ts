@@ -1,4 +1,9 @@
-import { type ConsumerHandle, type ConsumerOutcome, startEventConsumer } from "@strata/bus";
+import {
+  type ConsumerHandle,
+  type ConsumerObserver,
+  type ConsumerOutcome,
+  startEventConsumer,
+} from "@strata/bus";
 import { isRetryable } from "@strata/errors";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
@@ -17,10 +22,13 @@ export function startDocumentCreatedConsumer(options: {
   readonly nc: NatsConnection;
   readonly ports: AclQueryPorts;
   readonly logger: Logger;
+  /** The process's metrics: this durable's backlog and dead letters. */
+  readonly observer?: ConsumerObserver;
 }): Promise<ConsumerHandle> {
   const { ports, logger } = options;
   return startEventConsumer("document.created", {
     nc: options.nc,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
     durable: DOCUMENT_CREATED_DURABLE,
     startAt: "new",
     logger,

@@ -1,4 +1,9 @@
-import { type ConsumerHandle, type ConsumerOutcome, startEventConsumer } from "@strata/bus";
+import {
+  type ConsumerHandle,
+  type ConsumerObserver,
+  type ConsumerOutcome,
+  startEventConsumer,
+} from "@strata/bus";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
 import type { AclQueryPorts } from "../domain/ports.js";
@@ -15,10 +20,13 @@ export function startNamespaceDeletedConsumer(options: {
   readonly nc: NatsConnection;
   readonly ports: AclQueryPorts;
   readonly logger: Logger;
+  /** The process's metrics: this durable's backlog and dead letters. */
+  readonly observer?: ConsumerObserver;
 }): Promise<ConsumerHandle> {
   const { ports, logger } = options;
   return startEventConsumer("namespace.deleted", {
     nc: options.nc,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
     durable: NAMESPACE_PURGE_DURABLE,
     startAt: "all",
     logger,

@@ -1,4 +1,9 @@
-import { type ConsumerHandle, type ConsumerOutcome, startEventConsumer } from "@strata/bus";
+import {
+  type ConsumerHandle,
+  type ConsumerObserver,
+  type ConsumerOutcome,
+  startEventConsumer,
+} from "@strata/bus";
 import { type AppError, isRetryable, type Result } from "@strata/errors";
 import type { EventEnvelope } from "@strata/events";
 import type { Logger } from "@strata/logger";
@@ -51,10 +56,11 @@ export async function handleNamespaceDeleted(
 }
 
 export function startNamespaceDeletedConsumer(
-  options: NamespaceDeletedDeps & { readonly nc: NatsConnection },
+  options: NamespaceDeletedDeps & { readonly nc: NatsConnection; readonly observer?: ConsumerObserver },
 ): Promise<ConsumerHandle> {
   return startEventConsumer("namespace.deleted", {
     nc: options.nc,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
     durable: NAMESPACE_KEYS_DURABLE,
     startAt: "all",
     logger: options.logger,

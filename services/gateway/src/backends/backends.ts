@@ -45,8 +45,8 @@ export interface Backends {
   // Retrievers and alerts live in the acl-query service, one channel for both.
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
-  /** grpc.health.v1 of every service says SERVING. */
-  healthy(timeoutMs: number): Promise<boolean>;
+  /** Whether grpc.health.v1 of each service says SERVING, by service name. */
+  health(timeoutMs: number): Promise<Record<"auth" | "namespace" | "acl-query", boolean>>;
   close(): void;
 }
 
@@ -95,13 +95,13 @@ export function connectBackends(options: BackendOptions): Backends {
       alertV1.AlertServiceService,
       defaults,
     ),
-    async healthy(timeoutMs) {
-      const answers = await Promise.all([
+    async health(timeoutMs) {
+      const [authUp, namespaceUp, aclQueryUp] = await Promise.all([
         isServing(auth, timeoutMs),
         isServing(namespace, timeoutMs),
         isServing(retriever, timeoutMs),
       ]);
-      return answers.every(Boolean);
+      return { auth: authUp, namespace: namespaceUp, "acl-query": aclQueryUp };
     },
     close() {
       auth.close();

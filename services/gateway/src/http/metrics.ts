@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, Histogram, Registry } from "prom-client";
 import type { AuthCacheResult } from "../auth/api-key-verifier.js";
 
 export interface GatewayMetrics {
@@ -8,15 +8,15 @@ export interface GatewayMetrics {
 }
 
 /**
- * A registry per gateway instance (not prom-client's global one), so the embedded mode and tests
- * can run several gateways in one process without "metric already registered" clashes.
+ * The gateway's metrics in `registry`: the process's (the launcher's, with every service's metrics
+ * and the process figures, served on STRATA_METRICS_PORT), or a registry of its own. Never
+ * prom-client's global one, so tests can run several gateways in one process without "metric
+ * already registered" clashes.
  */
-export function createGatewayMetrics(): GatewayMetrics & {
+export function createGatewayMetrics(registry: Registry = new Registry()): GatewayMetrics & {
   requests: Counter<string>;
   durations: Histogram<string>;
 } {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   const labelNames = ["method", "route", "status"] as const;
   const requests = new Counter({
     name: "strata_http_requests_total",

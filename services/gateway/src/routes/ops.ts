@@ -1,13 +1,11 @@
 import { asyncApiDocument } from "@strata/events";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import type { Registry } from "prom-client";
 import { z } from "zod";
 
 export interface OpsDeps {
   readonly version: string;
-  readonly registry: Registry;
-  /** NATS connected and both gRPC services SERVING. */
+  /** NATS connected and every backing gRPC service SERVING, each by name. */
   readonly ready: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
 }
 
@@ -19,7 +17,10 @@ const readySchema = z.object({
 const PUBLIC = { access: "public" } as const;
 const TAGS = ["Operations"];
 
-/** Probes, metrics and the machine-readable API documents: public, no key needed. */
+/**
+ * Probes and the machine-readable API documents: public, no key needed. Metrics are not here: they
+ * are served on the metrics port (STRATA_METRICS_PORT), away from the public API.
+ */
 export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
@@ -45,7 +46,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
       schema: {
         tags: TAGS,
         operationId: "getReadiness",
-        summary: "NATS is connected and the auth and namespace services answer SERVING",
+        summary: "NATS is connected and every backing service answers SERVING; each named in checks",
         security: [],
         response: { 200: readySchema, 503: readySchema },
       },
@@ -57,15 +58,6 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
   );
 
   const doc = (operationId: string, summary: string) => ({ tags: TAGS, operationId, summary, security: [] });
-  app.get(
-    "/metrics",
-    { config: PUBLIC, schema: doc("getMetrics", "Prometheus metrics (text format)") },
-    async (_request, reply) => {
-      const text = await deps.registry.metrics();
-      return reply.type(deps.registry.contentType).send(text);
-    },
-  );
-
   app.get(
     "/v1/openapi.json",
     { config: PUBLIC, schema: doc("getOpenApiDocument", "This OpenAPI 3.1 document") },

@@ -4,6 +4,7 @@ import { generateInternalToken, type RunningGrpcServer, startGrpcServer } from "
 import { createLogger } from "@strata/logger";
 import { type NatsServerHandle, startNatsServer } from "@strata/testkit";
 import type { NatsConnection } from "nats";
+import { Registry } from "prom-client";
 import { loadGatewayConfig } from "../config.js";
 import { type RunningService, startGateway } from "../start.js";
 import { authServiceRegistration, FakeAuthState } from "./fake-auth-service.js";
@@ -35,6 +36,8 @@ export interface Harness {
   readonly authServer: RunningGrpcServer;
   readonly namespaceServer: RunningGrpcServer;
   readonly gateway: RunningService & { httpUrl: string };
+  /** Where the gateway puts its metrics (the platform serves its registry on the metrics port). */
+  readonly metricsRegistry: Registry;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer>;
   stop(): Promise<void>;
 }
@@ -68,7 +71,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     GATEWAY_GRPC_DEADLINE: "3s",
     ...env,
   });
-  const gateway = await startGateway({ config, logger, nc });
+  const metricsRegistry = new Registry();
+  const gateway = await startGateway({ config, logger, nc, metricsRegistry });
   const url = gateway.httpUrl;
 
   return {
@@ -80,6 +84,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     authServer,
     namespaceServer,
     gateway,
+    metricsRegistry,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;

@@ -160,7 +160,7 @@ describe("bad input never reaches a 5xx", () => {
       h.request("GET", "/healthz"),
       h.request("GET", "/v1/whoami", { key: admin }),
       h.request("GET", "/v1/whoami"),
-      h.request("GET", "/metrics"),
+      h.request("GET", "/readyz"),
       h.request("GET", "/v1/openapi.json"),
     ]);
     const ids = answers.map((a) => a.headers.get("x-request-id"));

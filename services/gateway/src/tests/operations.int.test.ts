@@ -16,18 +16,19 @@ describe("operations endpoints", () => {
     expect((await h.request("GET", "/healthz")).json).toEqual({ status: "ok" });
     const ready = await h.request("GET", "/readyz");
     expect(ready.status, ready.text).toBe(200);
-    expect(ready.json).toEqual({ status: "ready", checks: { nats: true, services: true } });
+    expect(ready.json).toEqual({
+      status: "ready",
+      checks: { nats: true, auth: true, namespace: true, "acl-query": true },
+    });
     expect(await h.gateway.ready()).toBe(true);
   });
 
-  it("/metrics exposes process, request and auth-cache metrics", async () => {
+  it("/metrics is not served on the public port; request and auth-cache metrics go to the registry", async () => {
+    expectError(await h.request("GET", "/metrics"), 404);
     const { secret } = h.auth.addKey({ organizationId: "org_ops", permissions: ["read"] });
     await h.request("GET", "/v1/whoami", { key: secret });
     await h.request("GET", "/v1/whoami", { key: secret });
-    const answer = await h.request("GET", "/metrics");
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get("content-type")).toMatch(/^text\/plain/);
-    expect(answer.text).toContain("process_cpu_user_seconds_total");
+    const answer = { text: await h.metricsRegistry.metrics() };
     expect(answer.text).toMatch(
       /strata_http_requests_total\{method="GET",route="\/v1\/whoami",status="200"\} [1-9]/,
     );
@@ -66,7 +67,6 @@ describe("operations endpoints", () => {
       [
         "GET /healthz",
         "GET /readyz",
-        "GET /metrics",
         "GET /v1/openapi.json",
         "GET /v1/asyncapi.json",
         "GET /v1/whoami",
@@ -154,7 +154,10 @@ describe("operations endpoints", () => {
     await h.namespaceServer.shutdown(0);
     const answer = await h.request("GET", "/readyz");
     expect(answer.status).toBe(503);
-    expect(answer.json).toMatchObject({ status: "not_ready", checks: { nats: true, services: false } });
+    expect(answer.json).toMatchObject({
+      status: "not_ready",
+      checks: { nats: true, auth: true, namespace: false },
+    });
     expect(await h.gateway.ready()).toBe(false);
     // And a call that needs it is a 503 too.
     const { secret } = h.auth.addKey({ organizationId: "org_ops", permissions: ["read"] });

@@ -1,4 +1,9 @@
-import { type ConsumerHandle, type ConsumerOutcome, startEventConsumer } from "@strata/bus";
+import {
+  type ConsumerHandle,
+  type ConsumerObserver,
+  type ConsumerOutcome,
+  startEventConsumer,
+} from "@strata/bus";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
 import { purgeNamespace } from "../modules/namespaces/purge-namespace.js";
@@ -20,10 +25,13 @@ export function startNamespacePurger(options: {
   /** Asked before purging: a namespace whose record still exists is never purged. */
   readonly isLive: (namespaceId: string) => Promise<boolean>;
   readonly logger: Logger;
+  /** The process's metrics: this durable's backlog and dead letters. */
+  readonly observer?: ConsumerObserver;
 }): Promise<ConsumerHandle> {
   const { steps, logger } = options;
   return startEventConsumer("namespace.deleted", {
     nc: options.nc,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
     durable: NAMESPACE_PURGE_DURABLE,
     startAt: "all",
     // A purge takes a while; heartbeats keep it, so a crashed replica's purge resumes 30 s later.

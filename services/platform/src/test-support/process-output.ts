@@ -41,6 +41,7 @@ export function launchMain(dataDir: string, umask = "022"): ChildProcess {
         PATH: process.env.PATH ?? "",
         STRATA_DATA_DIR: dataDir,
         STRATA_HTTP_PORT: "0",
+        STRATA_METRICS_PORT: "0",
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "pipe", "inherit"],

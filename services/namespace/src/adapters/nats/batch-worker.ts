@@ -1,4 +1,9 @@
-import { type ConsumerHandle, type ConsumerOutcome, startWorkQueueConsumer } from "@strata/bus";
+import {
+  type ConsumerHandle,
+  type ConsumerObserver,
+  type ConsumerOutcome,
+  startWorkQueueConsumer,
+} from "@strata/bus";
 import { isRetryable } from "@strata/errors";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "@strata/service-kit";
@@ -14,6 +19,12 @@ export interface BatchWorkerOptions {
   readonly nc: NatsConnection;
   readonly ports: BatchPorts;
   readonly logger: Logger;
+  /** The process's metrics: this durable's backlog and dead letters. */
+  readonly observer?: ConsumerObserver;
+  /** The process's metrics: documents written and the time each chunk took. */
+  readonly chunks?: {
+    chunkWritten(documents: { succeeded: number; failed: number }, seconds: number): void;
+  };
   /** How soon a chunk held by a crashed replica is delivered again; default 30 s (heartbeats cover slow chunks). */
   readonly ackWaitMs?: number;
   /** Attempts before a chunk is given up (its items fail) and dead-lettered; default 5. */
@@ -30,6 +41,7 @@ export function startBatchWorker(options: BatchWorkerOptions): Promise<ConsumerH
   const { logger, ports } = options;
   return startWorkQueueConsumer({
     nc: options.nc,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
     logger,
     durable: BATCH_WORKER_DURABLE,
     stream: BATCH_WORK_STREAM,
@@ -40,8 +52,15 @@ export function startBatchWorker(options: BatchWorkerOptions): Promise<ConsumerH
     retryBackoff: { initialMs: 500, maxMs: 30_000 },
     decode: decodeChunkRef,
     handler: async (ref, { attempt }): Promise<ConsumerOutcome> => {
+      const startedAt = performance.now();
       const result = await processBatchChunk(ports, ref.batchId, ref.chunk);
-      if (result.ok) return { action: "ack" };
+      if (result.ok) {
+        if (result.value.kind === "processed") {
+          const { succeeded, failed } = result.value;
+          options.chunks?.chunkWritten({ succeeded, failed }, (performance.now() - startedAt) / 1000);
+        }
+        return { action: "ack" };
+      }
       logger.warn(
         { batch_id: ref.batchId, chunk: ref.chunk, attempt, reason: result.error.message },
         "batch chunk retried",

@@ -1,0 +1,38 @@
+import * as grpc from "@grpc/grpc-js";
+import type { GrpcCallObserver } from "@strata/grpc";
+import { Counter, Histogram, type Registry } from "prom-client";
+
+export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** strata_grpc_server_calls_total and strata_grpc_server_duration_seconds, per service and method. */
+export class GrpcServerMetrics {
+  readonly #calls: Counter<string>;
+  readonly #durations: Histogram<string>;
+
+  constructor(registry: Registry) {
+    this.#calls = new Counter({
+      name: "strata_grpc_server_calls_total",
+      help: "gRPC calls answered, by method and status code (local in-process calls included)",
+      labelNames: ["service", "grpc_service", "grpc_method", "code"],
+      registers: [registry],
+    });
+    this.#durations = new Histogram({
+      name: "strata_grpc_server_duration_seconds",
+      help: "Time from receiving a gRPC call to answering it",
+      labelNames: ["service", "grpc_service", "grpc_method"],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+  }
+
+  observerFor(service: string): GrpcCallObserver {
+    return {
+      callFinished: (rpc, code, seconds) => {
+        const [grpcService = rpc, method = ""] = rpc.split("/");
+        const labels = { service, grpc_service: grpcService, grpc_method: method };
+        this.#calls.inc({ ...labels, code: grpc.status[code] ?? String(code) });
+        this.#durations.observe(labels, seconds);
+      },
+    };
+  }
+}
