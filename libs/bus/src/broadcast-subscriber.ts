@@ -1,6 +1,6 @@
 import { context } from "@opentelemetry/api";
 import { type AnyEventEnvelope, EVENTS_STREAM, parseEvent } from "@strata/events";
-import { DeliverPolicy, type NatsConnection } from "nats";
+import { ConsumerEvents, type ConsumerMessages, DeliverPolicy, type NatsConnection } from "nats";
 import { type BusLogger, describeError } from "./bus-logger.js";
 import { logConsumerStatus } from "./consumer-status.js";
 import { contextFromHeaders } from "./trace-headers.js";
@@ -11,7 +11,18 @@ export interface BroadcastOptions {
   readonly filterSubject: string;
   readonly handler: (event: AnyEventEnvelope) => void | Promise<void>;
   readonly logger: BusLogger;
+  /**
+   * Called when the feed may have a gap (the server's heartbeats stopped: its node died, or this
+   * connection dropped), and `onResumed` once the consumer answers again. A cache that must never
+   * outlive an invalidation stops trusting itself in between.
+   */
+  readonly onGap?: () => void;
+  readonly onResumed?: () => void;
+  /** The server's idle heartbeat; two missed ones are a gap. Default 300 ms. */
+  readonly heartbeatMs?: number;
 }
+
+const PROBE_INTERVAL_MS = 250;
 
 export interface BroadcastHandle {
   stop(): Promise<void>;
@@ -30,8 +41,10 @@ export async function subscribeToAllInstances(options: BroadcastOptions): Promis
     filterSubjects: options.filterSubject,
     deliver_policy: DeliverPolicy.New,
   });
-  const messages = await consumer.consume();
+  // A short pull expiry and heartbeat: a silent feed is noticed within about two heartbeats.
+  const messages = await consumer.consume({ expires: 1_000, idle_heartbeat: options.heartbeatMs ?? 300 });
   logConsumerStatus(messages, options.logger, `broadcast ${options.filterSubject}`);
+  const gaps = watchForGaps(messages, () => consumer.info(false), options);
   const loop = (async () => {
     try {
       for await (const m of messages) {
@@ -61,9 +74,54 @@ export async function subscribeToAllInstances(options: BroadcastOptions): Promis
     async stop() {
       if (!stopped) {
         stopped = true;
+        gaps.stop();
         await messages.close();
       }
       await loop;
+    },
+  };
+}
+
+/**
+ * Reports a gap when the client misses the server's heartbeats, then probes the consumer until
+ * the server answers for it again (the ordered consumer recreates itself from the last sequence it
+ * saw, so what was published meanwhile still arrives) and reports the feed resumed.
+ */
+function watchForGaps(
+  messages: ConsumerMessages,
+  probe: () => Promise<unknown>,
+  options: Pick<BroadcastOptions, "onGap" | "onResumed">,
+): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const startProbing = (): void => {
+    if (timer !== undefined || stopped) return;
+    timer = setInterval(() => {
+      probe().then(
+        () => {
+          if (timer === undefined) return;
+          clearInterval(timer);
+          timer = undefined;
+          options.onResumed?.();
+        },
+        () => undefined,
+      );
+    }, PROBE_INTERVAL_MS);
+  };
+  if (options.onGap !== undefined) {
+    void (async () => {
+      for await (const status of await messages.status()) {
+        if (status.type !== ConsumerEvents.HeartbeatsMissed) continue;
+        options.onGap?.();
+        startProbing();
+      }
+    })().catch(() => undefined);
+  }
+  return {
+    stop() {
+      stopped = true;
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
     },
   };
 }

@@ -26,6 +26,21 @@ export async function subscribeCacheInvalidation(deps: {
 }): Promise<{ stop(): Promise<void> }> {
   const handler = (event: AnyEventEnvelope): void => applyInvalidation(event, deps);
   const handles: BroadcastHandle[] = [];
+  // Feeds that may have missed events: while any has, nothing cached is trusted.
+  const gapped = new Set<EventType>();
+  const onGap = (type: EventType) => () => {
+    if (gapped.size === 0) deps.logger.warn({ type }, "cache invalidation feed silent: caches suspended");
+    gapped.add(type);
+    deps.verifier.suspendCache();
+    deps.namespaces.invalidateAll();
+  };
+  const onResumed = (type: EventType) => () => {
+    gapped.delete(type);
+    if (gapped.size > 0) return;
+    deps.namespaces.invalidateAll();
+    deps.verifier.resumeCache();
+    deps.logger.info("cache invalidation feed live again: caches resumed");
+  };
   try {
     for (const type of WATCHED) {
       handles.push(
@@ -34,6 +49,8 @@ export async function subscribeCacheInvalidation(deps: {
           filterSubject: subjectFilterFor(type),
           handler,
           logger: deps.logger,
+          onGap: onGap(type),
+          onResumed: onResumed(type),
         }),
       );
     }

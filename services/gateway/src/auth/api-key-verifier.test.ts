@@ -56,6 +56,23 @@ describe("ApiKeyVerifier", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("asks the service for every key while the invalidation feed may have a gap, and caches again after", async () => {
+    const secret = generateApiKeySecret();
+    const answers = new Map<string, VerifiedKey | null>([[secret, { caller: caller("key_a") }]]);
+    const { verifier, calls } = setup(answers);
+    await verifier.verifySecret(secret);
+    verifier.suspendCache();
+    // Revoked while the feed was silent: refused at once, no stale cache entry served.
+    answers.set(secret, null);
+    expect(await verifier.verifySecret(secret)).toMatchObject({ ok: false });
+    expect(await verifier.verifySecret(secret)).toMatchObject({ ok: false });
+    expect(calls).toHaveLength(3);
+    verifier.resumeCache();
+    await verifier.verifySecret(secret);
+    await verifier.verifySecret(secret);
+    expect(calls).toHaveLength(4);
+  });
+
   it("does not cache an answer that was in flight while an invalidation arrived", async () => {
     const secret = generateApiKeySecret();
     let release: () => void = () => undefined;

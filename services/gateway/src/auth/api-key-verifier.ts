@@ -43,6 +43,8 @@ export class ApiKeyVerifier {
   readonly #hashesByKeyId = new Map<string, Set<string>>();
   readonly #now: () => number;
   #epoch = 0;
+  /** While the invalidation feed may have a gap, every key is asked of the auth service. */
+  #suspended = false;
 
   constructor(options: ApiKeyVerifierOptions) {
     this.#options = options;
@@ -72,7 +74,7 @@ export class ApiKeyVerifier {
 
   async verifySecret(secret: string): Promise<Result<VerifiedKey, AppError>> {
     const hash = createHash("sha256").update(secret, "utf8").digest("base64url");
-    const cached = this.#cache.get(hash, this.#now());
+    const cached = this.#suspended ? undefined : this.#cache.get(hash, this.#now());
     if (cached !== undefined) {
       this.#options.onLookup?.(cached.kind === "valid" ? "hit" : "negative_hit");
       return cached.kind === "valid" ? ok(cached.key) : err(INVALID_KEY);
@@ -86,7 +88,7 @@ export class ApiKeyVerifier {
     if (key !== null && key.expiresAt !== undefined && key.expiresAt.getTime() <= now) {
       return err(INVALID_KEY);
     }
-    if (epoch === this.#epoch) this.#remember(hash, key, now);
+    if (epoch === this.#epoch && !this.#suspended) this.#remember(hash, key, now);
     return key === null ? err(INVALID_KEY) : ok(key);
   }
 
@@ -104,6 +106,22 @@ export class ApiKeyVerifier {
     this.#epoch += 1;
     this.#cache.clear();
     this.#hashesByKeyId.clear();
+  }
+
+  /**
+   * The invalidation feed may have missed events (its NATS node died, the connection dropped):
+   * forget everything and ask the auth service for every key until `resumeCache`, so a key revoked
+   * meanwhile is refused at once instead of when the feed comes back.
+   */
+  suspendCache(): void {
+    this.#suspended = true;
+    this.invalidateAll();
+  }
+
+  /** The feed is live again: cache from now on (answers still in flight are not cached). */
+  resumeCache(): void {
+    this.#suspended = false;
+    this.#epoch += 1;
   }
 
   #remember(hash: string, key: VerifiedKey | null, now: number): void {
