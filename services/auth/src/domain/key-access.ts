@@ -24,7 +24,7 @@ export function canSeeKey(caller: Caller, key: ApiKeyRecord): boolean {
   return key.namespaces.length > 0 && key.namespaces.every((ns) => caller.namespaces.includes(ns));
 }
 
-const RANK: Record<Permission, number> = { read: 1, write: 2, admin: 3 };
+const RANK: Record<Permission, number> = { read: 1, write: 2, admin: 3, "acl:impersonate": 0 };
 
 function highestRank(permissions: readonly Permission[]): number {
   return Math.max(0, ...permissions.map((p) => RANK[p]));
@@ -38,6 +38,13 @@ function highestRank(permissions: readonly Permission[]): number {
 export function grantWithinCaller(caller: Caller, wanted: ValidKeyInput): Result<ValidKeyInput, AppError> {
   if (highestRank(wanted.permissions) > highestRank(caller.permissions)) {
     return err(forbidden("A key cannot have more permissions than the key that creates it"));
+  }
+  // Acting for any principal is beyond every end-user key; an org key passes it on only if it holds it.
+  if (wanted.permissions.includes("acl:impersonate") && !hasPermission(caller, "acl:impersonate")) {
+    return err(forbidden("A key cannot have acl:impersonate unless the key that creates it has it"));
+  }
+  if (wanted.permissions.includes("acl:impersonate") && wanted.principalId !== null) {
+    return err(forbidden("A key bound to a principal cannot have acl:impersonate"));
   }
   if (caller.namespaces.length > 0) {
     if (wanted.namespaces.length === 0) {
