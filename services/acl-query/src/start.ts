@@ -4,8 +4,10 @@ import type { Logger } from "@strata/logger";
 import { type NatsConnection, type RunningService, startServiceRuntime } from "@strata/service-kit";
 import { connectNamespaceData } from "./adapters/grpc/namespace-data-client.js";
 import { type AclQueryConfig, storeLocationOf } from "./config.js";
+import { startAclInvalidation } from "./consumers/acl-invalidation.js";
 import { startDocumentCreatedConsumer } from "./consumers/document-created.js";
 import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
+import { VisibilityCache } from "./domain/acl/visibility-cache.js";
 import type { AclQueryPorts } from "./domain/ports.js";
 import { ACL_QUERY_TABLE_SPECS } from "./domain/tables.js";
 import { aclQueryGrpcServices } from "./server.js";
@@ -43,6 +45,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
     deadlineMs: config.ACL_QUERY_GRPC_DEADLINE,
     localCalls: deps.localCalls,
   });
+  const visibility = new VisibilityCache();
   try {
     const ports: AclQueryPorts = {
       store: runtime.store,
@@ -58,12 +61,13 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
       port: config.ACL_QUERY_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
       logger,
-      services: aclQueryGrpcServices(ports),
+      services: aclQueryGrpcServices(ports, visibility),
       localCalls: deps.localCalls,
     });
     const consumers = [
       await startDocumentCreatedConsumer({ nc, ports, logger }),
       await startNamespaceDeletedConsumer({ nc, ports, logger }),
+      await startAclInvalidation({ nc, cache: visibility, logger }),
     ];
     let stopped: Promise<void> | undefined;
     return {

@@ -4,6 +4,8 @@ import type { FilterJson } from "@strata/filter";
 
 export const RETRIEVERS_TABLE = "retrievers";
 export const ALERTS_TABLE = "alerts";
+/** Document ACL rules (ADR 0018). */
+export const ACL_RULES_TABLE = "acl_rules";
 
 export const ACL_QUERY_TABLE_SPECS: readonly TableSpec[] = [
   {
@@ -22,7 +24,30 @@ export const ACL_QUERY_TABLE_SPECS: readonly TableSpec[] = [
       { fields: ["retriever_id"] },
     ],
   },
+  {
+    name: ACL_RULES_TABLE,
+    indexes: [
+      { fields: ["namespace_id", "rule_name"], unique: true },
+      { fields: ["namespace_id", "created_at"] },
+    ],
+  },
 ];
+
+export type AclEffect = "allow" | "deny";
+
+/** A rule is plain data: the manifest export writes it out as stored. */
+export interface AclRuleRecord extends StoredRecord {
+  readonly id: string;
+  readonly organization_id: string;
+  readonly namespace_id: string;
+  readonly rule_name: string;
+  readonly effect: AclEffect;
+  /** The filter language's JSON form, normalised by toFilterJson; may reference $user.*. */
+  readonly condition: FilterJson;
+  readonly collection_ids: readonly string[];
+  readonly created_at: string;
+  readonly updated_at: string;
+}
 
 export interface RetrieverRecord extends StoredRecord {
   readonly id: string;
