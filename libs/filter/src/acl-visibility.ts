@@ -32,6 +32,7 @@ export function aclGrantees(caller: CallerContext): Literal[] {
 /**
  * The one filter that decides which documents a principal sees (DESIGN §7):
  * (public OR caller ∈ read OR a caller role ∈ read OR an allow rule matches) AND no deny rule matches.
+ * The owner counts as a reader: a document's owner always sees it unless a deny rule says otherwise.
  * Rules are bound as part of the whole filter, so a `$user.…` reference that cannot be resolved
  * narrows it (an allow rule grants nothing, a deny rule denies). No principal: nothing is visible.
  */
@@ -46,6 +47,7 @@ export function compileVisibility(rules: readonly AclRuleSpec[], caller: CallerC
         );
   const allowed = or<never>(
     { kind: "condition", field: ACL_FIELDS.public, operator: "eq", value: true },
+    { kind: "condition", field: ACL_FIELDS.owner, operator: "eq", value: caller.principalId },
     { kind: "condition", field: ACL_FIELDS.read, operator: "in", value: aclGrantees(caller) },
   ) as FilterNode;
   const allows = rules.filter((r) => r.effect === "allow").map(scoped);
