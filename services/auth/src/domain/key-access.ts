@@ -39,9 +39,15 @@ export function grantWithinCaller(caller: Caller, wanted: ValidKeyInput): Result
   if (highestRank(wanted.permissions) > highestRank(caller.permissions)) {
     return err(forbidden("A key cannot have more permissions than the key that creates it"));
   }
-  // Acting for any principal is beyond every end-user key; an org key passes it on only if it holds it.
-  if (wanted.permissions.includes("acl:impersonate") && !hasPermission(caller, "acl:impersonate")) {
-    return err(forbidden("A key cannot have acl:impersonate unless the key that creates it has it"));
+  // Acting for any principal is beyond every end-user key; an org key grants it if it holds it or
+  // is an admin key (which could create principals and keys for them anyway).
+  const mayGrantImpersonation =
+    caller.principalId === undefined &&
+    (hasPermission(caller, "acl:impersonate") || hasPermission(caller, "admin"));
+  if (wanted.permissions.includes("acl:impersonate") && !mayGrantImpersonation) {
+    return err(
+      forbidden("Only an organization admin key, or one holding acl:impersonate, grants acl:impersonate"),
+    );
   }
   if (wanted.permissions.includes("acl:impersonate") && wanted.principalId !== null) {
     return err(forbidden("A key bound to a principal cannot have acl:impersonate"));

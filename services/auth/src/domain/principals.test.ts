@@ -90,11 +90,18 @@ describe("principals", () => {
     expect(after.valid && after.key).toMatchObject({ roles: [], attributes: { d: "y" } });
   });
 
-  it("lets only a key holding acl:impersonate grant it, and never to a bound key", async () => {
+  it("lets only org admin or impersonating keys grant acl:impersonate, and never to a bound key", async () => {
     const { t, admin } = await withOrg();
     const base = { name: "imp", namespaces: [], roles: [] };
-    const refused = await createKey(t.ports, admin, { ...base, permissions: ["read", "acl:impersonate"] });
+    const writer = { ...admin, permissions: ["write"] as const };
+    const refused = await createKey(t.ports, writer, { ...base, permissions: ["acl:impersonate"] });
     expect(refused.ok ? undefined : refused.error.kind).toBe("forbidden");
+    const endUser = { ...admin, principalId: "alice" };
+    const alsoRefused = await createKey(t.ports, endUser, {
+      ...base,
+      permissions: ["read", "acl:impersonate"],
+    });
+    expect(alsoRefused.ok ? undefined : alsoRefused.error.kind).toBe("forbidden");
     const impersonator = { ...admin, permissions: ["admin", "acl:impersonate"] as const };
     const granted = await createKey(t.ports, impersonator, {
       ...base,

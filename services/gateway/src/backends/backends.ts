@@ -7,6 +7,7 @@ import {
   resultClient,
 } from "@strata/grpc";
 import {
+  aclV1,
   alertV1,
   authV1,
   batchV1,
@@ -45,6 +46,8 @@ export interface Backends {
   // Retrievers and alerts live in the acl-query service, one channel for both.
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
+  /** ACL rules and the compiled visibility filters (ADR 0018). */
+  readonly acl: ResultClient<typeof aclV1.AclServiceService>;
   /** grpc.health.v1 of every service says SERVING. */
   healthy(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -95,6 +98,7 @@ export function connectBackends(options: BackendOptions): Backends {
       alertV1.AlertServiceService,
       defaults,
     ),
+    acl: resultClient(onChannelOf(retriever, options.aclQueryGrpcAddress), aclV1.AclServiceService, defaults),
     async healthy(timeoutMs) {
       const answers = await Promise.all([
         isServing(auth, timeoutMs),
