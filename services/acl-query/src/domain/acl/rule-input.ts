@@ -1,5 +1,5 @@
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
-import { type FilterJson, parseFilter, toFilterJson } from "@strata/filter";
+import { type FilterJson, filterFields, parseFilter, toFilterJson } from "@strata/filter";
 import { isId } from "@strata/ids";
 import type { AclEffect } from "../tables.js";
 
@@ -44,8 +44,19 @@ export function checkRuleFields(input: RuleFields, required: boolean): Result<Va
   }
   if (input.condition !== undefined || required) {
     const parsed = parseFilter(input.condition, { location: "body.condition" });
-    if (parsed.ok) out.condition = toFilterJson(parsed.value);
-    else issues.push(...validationIssuesOf(parsed.error));
+    if (parsed.ok) {
+      out.condition = toFilterJson(parsed.value);
+      // Taxonomy filters are expanded per collection by the namespace service; a rule is compiled
+      // without it, so it names stored fields only.
+      const taxonomyField = filterFields(parsed.value).find((f) => f.startsWith("taxonomies."));
+      if (taxonomyField !== undefined) {
+        issues.push({
+          location: "body.condition",
+          message: `${taxonomyField}: ACL rules cannot use taxonomy filters; use metadata fields`,
+          type: "unsupported_filter",
+        });
+      }
+    } else issues.push(...validationIssuesOf(parsed.error));
   }
   if (input.collectionIds !== undefined) {
     const ids = [...new Set(input.collectionIds)];
