@@ -1,9 +1,10 @@
 import { MAX_PRINCIPAL_LENGTH } from "@strata/contracts";
 import type { ValidationIssue } from "@strata/errors";
 
-export const MAX_PRINCIPAL_ROLES = 50;
+import { ATTRIBUTES_MAX_BYTES, MAX_ROLES } from "./key-input.js";
+
+// A principal holds roles and attributes under the same bounds as a key.
 const ROLE_MAX = 100;
-const ATTRIBUTES_MAX_BYTES = 4096;
 // Principal ids appear in `_acl` lists beside `role:<name>` entries, so they cannot start with "role:".
 const ROLE_PREFIX = "role:";
 
@@ -24,10 +25,10 @@ export function checkPrincipalId(
 }
 
 export function checkRoles(roles: readonly string[], issues: ValidationIssue[]): readonly string[] {
-  if (roles.length > MAX_PRINCIPAL_ROLES) {
+  if (roles.length > MAX_ROLES) {
     issues.push({
       location: "body.roles",
-      message: `at most ${MAX_PRINCIPAL_ROLES} roles`,
+      message: `at most ${MAX_ROLES} roles`,
       type: "too_many",
     });
   }

@@ -1,7 +1,7 @@
 import type { BoundFilterNode } from "@strata/filter";
 
 /** Compiled filters kept per namespace; past this many a namespace's entries start over. */
-const MAX_ENTRIES_PER_NAMESPACE = 10_000;
+const ENTRIES_PER_NAMESPACE_BEFORE_RESET = 8_192;
 
 /**
  * Compiled visibility filters, by namespace and caller (principal id, roles, attributes: what the
@@ -26,7 +26,7 @@ export class VisibilityCache {
   set(namespaceId: string, callerKey: string, filter: BoundFilterNode, epoch: string): void {
     if (epoch !== this.epoch(namespaceId)) return;
     let entries = this.#entries.get(namespaceId);
-    if (entries === undefined || entries.size >= MAX_ENTRIES_PER_NAMESPACE) {
+    if (entries === undefined || entries.size >= ENTRIES_PER_NAMESPACE_BEFORE_RESET) {
       entries = new Map();
       this.#entries.set(namespaceId, entries);
     }
