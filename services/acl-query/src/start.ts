@@ -7,6 +7,7 @@ import { type AclQueryConfig, storeLocationOf } from "./config.js";
 import { startAclInvalidation } from "./consumers/acl-invalidation.js";
 import { startDocumentCreatedConsumer } from "./consumers/document-created.js";
 import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
+import { startPrincipalChangedConsumers } from "./consumers/principal-changed.js";
 import { VisibilityCache } from "./domain/acl/visibility-cache.js";
 import type { AclQueryPorts } from "./domain/ports.js";
 import { ACL_QUERY_TABLE_SPECS } from "./domain/tables.js";
@@ -68,6 +69,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
       await startDocumentCreatedConsumer({ nc, ports, logger }),
       await startNamespaceDeletedConsumer({ nc, ports, logger }),
       await startAclInvalidation({ nc, cache: visibility, logger }),
+      ...(await startPrincipalChangedConsumers({ nc, ports, logger })),
     ];
     let stopped: Promise<void> | undefined;
     return {

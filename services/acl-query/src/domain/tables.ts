@@ -78,6 +78,12 @@ export type AlertQueryRecord =
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "document"; readonly document_id: string; readonly collection_id: string };
 
+export interface AlertPrincipal {
+  readonly principal_id: string;
+  readonly roles: readonly string[];
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
 export interface AlertRecord extends StoredRecord {
   readonly id: string;
   readonly organization_id: string;
@@ -90,6 +96,11 @@ export interface AlertRecord extends StoredRecord {
   readonly query_vector: readonly number[];
   readonly score_threshold: number;
   readonly active: boolean;
+  /**
+   * Set when an end-user key created the alert: it is evaluated for this principal, so it triggers
+   * only on documents the principal may see (ADR 0018). Roles and attributes follow principal events.
+   */
+  readonly principal?: AlertPrincipal;
   readonly created_at: string;
   readonly updated_at: string;
 }
