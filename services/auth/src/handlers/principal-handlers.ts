@@ -29,7 +29,7 @@ const answer = (p: PrincipalRecord) => ok({ principal: principalToProto(p) });
 
 export function createPrincipalHandler(
   ports: AuthPorts,
-): Handler<authV1.CreatePrincipalRequest, authV1.PrincipalResponse> {
+): Handler<authV1.CreatePrincipalRequest, authV1.CreatePrincipalResponse> {
   return async (request, { caller }) => {
     const result = await createPrincipal(ports, caller, {
       principalId: request.principalId,
@@ -42,7 +42,7 @@ export function createPrincipalHandler(
 
 export function getPrincipalHandler(
   ports: AuthPorts,
-): Handler<authV1.GetPrincipalRequest, authV1.PrincipalResponse> {
+): Handler<authV1.GetPrincipalRequest, authV1.GetPrincipalResponse> {
   return async (request, { caller }) => {
     const result = await getPrincipal(ports, caller, request.principalId);
     return result.ok ? answer(result.value) : result;
@@ -51,7 +51,7 @@ export function getPrincipalHandler(
 
 export function deletePrincipalHandler(
   ports: AuthPorts,
-): Handler<authV1.GetPrincipalRequest, authV1.PrincipalResponse> {
+): Handler<authV1.DeletePrincipalRequest, authV1.DeletePrincipalResponse> {
   return async (request, { caller }) => {
     const result = await deletePrincipal(ports, caller, request.principalId);
     return result.ok ? answer(result.value) : result;
@@ -60,7 +60,7 @@ export function deletePrincipalHandler(
 
 export function updatePrincipalHandler(
   ports: AuthPorts,
-): Handler<authV1.UpdatePrincipalRequest, authV1.PrincipalResponse> {
+): Handler<authV1.UpdatePrincipalRequest, authV1.UpdatePrincipalResponse> {
   return async (request, { caller }) => {
     const result = await updatePrincipal(ports, caller, request.principalId, {
       roles: request.setRoles ? request.roles : undefined,

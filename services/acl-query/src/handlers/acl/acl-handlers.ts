@@ -25,7 +25,10 @@ export function ruleToProto(rule: AclRuleRecord): aclV1.AclRule {
 const answer = (rule: AclRuleRecord) => ok({ rule: ruleToProto(rule) });
 
 export function aclHandlers(ports: AclQueryPorts, cache: VisibilityCache) {
-  const create: Handler<aclV1.CreateAclRuleRequest, aclV1.AclRuleResponse> = async (request, { caller }) => {
+  const create: Handler<aclV1.CreateAclRuleRequest, aclV1.CreateAclRuleResponse> = async (
+    request,
+    { caller },
+  ) => {
     const result = await createRule(ports, caller, request.namespaceId, {
       ruleName: request.ruleName,
       effect: request.effect,
@@ -34,15 +37,21 @@ export function aclHandlers(ports: AclQueryPorts, cache: VisibilityCache) {
     });
     return result.ok ? answer(result.value) : result;
   };
-  const get: Handler<aclV1.GetAclRuleRequest, aclV1.AclRuleResponse> = async (request, { caller }) => {
+  const get: Handler<aclV1.GetAclRuleRequest, aclV1.GetAclRuleResponse> = async (request, { caller }) => {
     const result = await getRule(ports, caller, request.namespaceId, request.rule);
     return result.ok ? answer(result.value) : result;
   };
-  const remove: Handler<aclV1.GetAclRuleRequest, aclV1.AclRuleResponse> = async (request, { caller }) => {
+  const remove: Handler<aclV1.DeleteAclRuleRequest, aclV1.DeleteAclRuleResponse> = async (
+    request,
+    { caller },
+  ) => {
     const result = await deleteRule(ports, caller, request.namespaceId, request.rule);
     return result.ok ? answer(result.value) : result;
   };
-  const update: Handler<aclV1.UpdateAclRuleRequest, aclV1.AclRuleResponse> = async (request, { caller }) => {
+  const update: Handler<aclV1.UpdateAclRuleRequest, aclV1.UpdateAclRuleResponse> = async (
+    request,
+    { caller },
+  ) => {
     const result = await updateRule(ports, caller, request.namespaceId, request.rule, {
       ruleName: request.ruleName,
       effect: request.effect,

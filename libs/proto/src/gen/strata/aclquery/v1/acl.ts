@@ -55,7 +55,24 @@ export interface GetAclRuleRequest {
   rule: string;
 }
 
-export interface AclRuleResponse {
+export interface CreateAclRuleResponse {
+  rule?: AclRule | undefined;
+}
+
+export interface GetAclRuleResponse {
+  rule?: AclRule | undefined;
+}
+
+export interface UpdateAclRuleResponse {
+  rule?: AclRule | undefined;
+}
+
+export interface DeleteAclRuleRequest {
+  namespaceId: string;
+  rule: string;
+}
+
+export interface DeleteAclRuleResponse {
   rule?: AclRule | undefined;
 }
 
@@ -537,19 +554,19 @@ export const GetAclRuleRequest: MessageFns<GetAclRuleRequest> = {
   },
 };
 
-function createBaseAclRuleResponse(): AclRuleResponse {
+function createBaseCreateAclRuleResponse(): CreateAclRuleResponse {
   return { rule: undefined };
 }
 
-export const AclRuleResponse: MessageFns<AclRuleResponse> = {
-  encode(message: AclRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const CreateAclRuleResponse: MessageFns<CreateAclRuleResponse> = {
+  encode(message: CreateAclRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.rule !== undefined) {
       AclRule.encode(message.rule, writer.uint32(10).fork()).join();
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): AclRuleResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateAclRuleResponse {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -558,7 +575,7 @@ export const AclRuleResponse: MessageFns<AclRuleResponse> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseAclRuleResponse();
+      const message = createBaseCreateAclRuleResponse();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -582,11 +599,11 @@ export const AclRuleResponse: MessageFns<AclRuleResponse> = {
     }
   },
 
-  fromJSON(object: any): AclRuleResponse {
+  fromJSON(object: any): CreateAclRuleResponse {
     return { rule: isSet(object.rule) ? AclRule.fromJSON(object.rule) : undefined };
   },
 
-  toJSON(message: AclRuleResponse): unknown {
+  toJSON(message: CreateAclRuleResponse): unknown {
     const obj: any = {};
     if (message.rule !== undefined) {
       obj.rule = AclRule.toJSON(message.rule);
@@ -594,11 +611,301 @@ export const AclRuleResponse: MessageFns<AclRuleResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AclRuleResponse>, I>>(base?: I): AclRuleResponse {
-    return AclRuleResponse.fromPartial(base ?? ({} as any));
+  create<I extends Exact<DeepPartial<CreateAclRuleResponse>, I>>(base?: I): CreateAclRuleResponse {
+    return CreateAclRuleResponse.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<AclRuleResponse>, I>>(object: I): AclRuleResponse {
-    const message = createBaseAclRuleResponse();
+  fromPartial<I extends Exact<DeepPartial<CreateAclRuleResponse>, I>>(object: I): CreateAclRuleResponse {
+    const message = createBaseCreateAclRuleResponse();
+    message.rule = (object.rule !== undefined && object.rule !== null) ? AclRule.fromPartial(object.rule) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetAclRuleResponse(): GetAclRuleResponse {
+  return { rule: undefined };
+}
+
+export const GetAclRuleResponse: MessageFns<GetAclRuleResponse> = {
+  encode(message: GetAclRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      AclRule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAclRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAclRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = AclRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAclRuleResponse {
+    return { rule: isSet(object.rule) ? AclRule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: GetAclRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = AclRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAclRuleResponse>, I>>(base?: I): GetAclRuleResponse {
+    return GetAclRuleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAclRuleResponse>, I>>(object: I): GetAclRuleResponse {
+    const message = createBaseGetAclRuleResponse();
+    message.rule = (object.rule !== undefined && object.rule !== null) ? AclRule.fromPartial(object.rule) : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateAclRuleResponse(): UpdateAclRuleResponse {
+  return { rule: undefined };
+}
+
+export const UpdateAclRuleResponse: MessageFns<UpdateAclRuleResponse> = {
+  encode(message: UpdateAclRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      AclRule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateAclRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateAclRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = AclRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateAclRuleResponse {
+    return { rule: isSet(object.rule) ? AclRule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: UpdateAclRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = AclRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateAclRuleResponse>, I>>(base?: I): UpdateAclRuleResponse {
+    return UpdateAclRuleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateAclRuleResponse>, I>>(object: I): UpdateAclRuleResponse {
+    const message = createBaseUpdateAclRuleResponse();
+    message.rule = (object.rule !== undefined && object.rule !== null) ? AclRule.fromPartial(object.rule) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteAclRuleRequest(): DeleteAclRuleRequest {
+  return { namespaceId: "", rule: "" };
+}
+
+export const DeleteAclRuleRequest: MessageFns<DeleteAclRuleRequest> = {
+  encode(message: DeleteAclRuleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespaceId !== "") {
+      writer.uint32(10).string(message.namespaceId);
+    }
+    if (message.rule !== "") {
+      writer.uint32(18).string(message.rule);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteAclRuleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteAclRuleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespaceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rule = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteAclRuleRequest {
+    return {
+      namespaceId: isSet(object.namespaceId)
+        ? globalThis.String(object.namespaceId)
+        : isSet(object.namespace_id)
+        ? globalThis.String(object.namespace_id)
+        : "",
+      rule: isSet(object.rule) ? globalThis.String(object.rule) : "",
+    };
+  },
+
+  toJSON(message: DeleteAclRuleRequest): unknown {
+    const obj: any = {};
+    if (message.namespaceId !== "") {
+      obj.namespaceId = message.namespaceId;
+    }
+    if (message.rule !== "") {
+      obj.rule = message.rule;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteAclRuleRequest>, I>>(base?: I): DeleteAclRuleRequest {
+    return DeleteAclRuleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteAclRuleRequest>, I>>(object: I): DeleteAclRuleRequest {
+    const message = createBaseDeleteAclRuleRequest();
+    message.namespaceId = object.namespaceId ?? "";
+    message.rule = object.rule ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteAclRuleResponse(): DeleteAclRuleResponse {
+  return { rule: undefined };
+}
+
+export const DeleteAclRuleResponse: MessageFns<DeleteAclRuleResponse> = {
+  encode(message: DeleteAclRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      AclRule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteAclRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteAclRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = AclRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteAclRuleResponse {
+    return { rule: isSet(object.rule) ? AclRule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: DeleteAclRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = AclRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteAclRuleResponse>, I>>(base?: I): DeleteAclRuleResponse {
+    return DeleteAclRuleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteAclRuleResponse>, I>>(object: I): DeleteAclRuleResponse {
+    const message = createBaseDeleteAclRuleResponse();
     message.rule = (object.rule !== undefined && object.rule !== null) ? AclRule.fromPartial(object.rule) : undefined;
     return message;
   },
@@ -1140,8 +1447,9 @@ export const AclServiceService = {
     responseStream: false as const,
     requestSerialize: (value: CreateAclRuleRequest): Buffer => Buffer.from(CreateAclRuleRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): CreateAclRuleRequest => CreateAclRuleRequest.decode(value),
-    responseSerialize: (value: AclRuleResponse): Buffer => Buffer.from(AclRuleResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): AclRuleResponse => AclRuleResponse.decode(value),
+    responseSerialize: (value: CreateAclRuleResponse): Buffer =>
+      Buffer.from(CreateAclRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateAclRuleResponse => CreateAclRuleResponse.decode(value),
   },
   getAclRule: {
     path: "/strata.aclquery.v1.AclService/GetAclRule" as const,
@@ -1149,8 +1457,8 @@ export const AclServiceService = {
     responseStream: false as const,
     requestSerialize: (value: GetAclRuleRequest): Buffer => Buffer.from(GetAclRuleRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): GetAclRuleRequest => GetAclRuleRequest.decode(value),
-    responseSerialize: (value: AclRuleResponse): Buffer => Buffer.from(AclRuleResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): AclRuleResponse => AclRuleResponse.decode(value),
+    responseSerialize: (value: GetAclRuleResponse): Buffer => Buffer.from(GetAclRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetAclRuleResponse => GetAclRuleResponse.decode(value),
   },
   listAclRules: {
     path: "/strata.aclquery.v1.AclService/ListAclRules" as const,
@@ -1168,17 +1476,19 @@ export const AclServiceService = {
     responseStream: false as const,
     requestSerialize: (value: UpdateAclRuleRequest): Buffer => Buffer.from(UpdateAclRuleRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): UpdateAclRuleRequest => UpdateAclRuleRequest.decode(value),
-    responseSerialize: (value: AclRuleResponse): Buffer => Buffer.from(AclRuleResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): AclRuleResponse => AclRuleResponse.decode(value),
+    responseSerialize: (value: UpdateAclRuleResponse): Buffer =>
+      Buffer.from(UpdateAclRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateAclRuleResponse => UpdateAclRuleResponse.decode(value),
   },
   deleteAclRule: {
     path: "/strata.aclquery.v1.AclService/DeleteAclRule" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: GetAclRuleRequest): Buffer => Buffer.from(GetAclRuleRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): GetAclRuleRequest => GetAclRuleRequest.decode(value),
-    responseSerialize: (value: AclRuleResponse): Buffer => Buffer.from(AclRuleResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): AclRuleResponse => AclRuleResponse.decode(value),
+    requestSerialize: (value: DeleteAclRuleRequest): Buffer => Buffer.from(DeleteAclRuleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteAclRuleRequest => DeleteAclRuleRequest.decode(value),
+    responseSerialize: (value: DeleteAclRuleResponse): Buffer =>
+      Buffer.from(DeleteAclRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteAclRuleResponse => DeleteAclRuleResponse.decode(value),
   },
   /** The caller's compiled visibility filter in a namespace (the caller must act for a principal). */
   compileVisibility: {
@@ -1195,11 +1505,11 @@ export const AclServiceService = {
 } as const;
 
 export interface AclServiceServer extends UntypedServiceImplementation {
-  createAclRule: handleUnaryCall<CreateAclRuleRequest, AclRuleResponse>;
-  getAclRule: handleUnaryCall<GetAclRuleRequest, AclRuleResponse>;
+  createAclRule: handleUnaryCall<CreateAclRuleRequest, CreateAclRuleResponse>;
+  getAclRule: handleUnaryCall<GetAclRuleRequest, GetAclRuleResponse>;
   listAclRules: handleUnaryCall<ListAclRulesRequest, ListAclRulesResponse>;
-  updateAclRule: handleUnaryCall<UpdateAclRuleRequest, AclRuleResponse>;
-  deleteAclRule: handleUnaryCall<GetAclRuleRequest, AclRuleResponse>;
+  updateAclRule: handleUnaryCall<UpdateAclRuleRequest, UpdateAclRuleResponse>;
+  deleteAclRule: handleUnaryCall<DeleteAclRuleRequest, DeleteAclRuleResponse>;
   /** The caller's compiled visibility filter in a namespace (the caller must act for a principal). */
   compileVisibility: handleUnaryCall<CompileVisibilityRequest, CompileVisibilityResponse>;
 }
@@ -1207,33 +1517,33 @@ export interface AclServiceServer extends UntypedServiceImplementation {
 export interface AclServiceClient extends Client {
   createAclRule(
     request: CreateAclRuleRequest,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: CreateAclRuleResponse) => void,
   ): ClientUnaryCall;
   createAclRule(
     request: CreateAclRuleRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: CreateAclRuleResponse) => void,
   ): ClientUnaryCall;
   createAclRule(
     request: CreateAclRuleRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: CreateAclRuleResponse) => void,
   ): ClientUnaryCall;
   getAclRule(
     request: GetAclRuleRequest,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: GetAclRuleResponse) => void,
   ): ClientUnaryCall;
   getAclRule(
     request: GetAclRuleRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: GetAclRuleResponse) => void,
   ): ClientUnaryCall;
   getAclRule(
     request: GetAclRuleRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: GetAclRuleResponse) => void,
   ): ClientUnaryCall;
   listAclRules(
     request: ListAclRulesRequest,
@@ -1252,33 +1562,33 @@ export interface AclServiceClient extends Client {
   ): ClientUnaryCall;
   updateAclRule(
     request: UpdateAclRuleRequest,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: UpdateAclRuleResponse) => void,
   ): ClientUnaryCall;
   updateAclRule(
     request: UpdateAclRuleRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: UpdateAclRuleResponse) => void,
   ): ClientUnaryCall;
   updateAclRule(
     request: UpdateAclRuleRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: UpdateAclRuleResponse) => void,
   ): ClientUnaryCall;
   deleteAclRule(
-    request: GetAclRuleRequest,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    request: DeleteAclRuleRequest,
+    callback: (error: ServiceError | null, response: DeleteAclRuleResponse) => void,
   ): ClientUnaryCall;
   deleteAclRule(
-    request: GetAclRuleRequest,
+    request: DeleteAclRuleRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: DeleteAclRuleResponse) => void,
   ): ClientUnaryCall;
   deleteAclRule(
-    request: GetAclRuleRequest,
+    request: DeleteAclRuleRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: AclRuleResponse) => void,
+    callback: (error: ServiceError | null, response: DeleteAclRuleResponse) => void,
   ): ClientUnaryCall;
   /** The caller's compiled visibility filter in a namespace (the caller must act for a principal). */
   compileVisibility(

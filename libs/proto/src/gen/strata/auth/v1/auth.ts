@@ -245,7 +245,23 @@ export interface GetPrincipalRequest {
   principalId: string;
 }
 
-export interface PrincipalResponse {
+export interface CreatePrincipalResponse {
+  principal?: Principal | undefined;
+}
+
+export interface GetPrincipalResponse {
+  principal?: Principal | undefined;
+}
+
+export interface UpdatePrincipalResponse {
+  principal?: Principal | undefined;
+}
+
+export interface DeletePrincipalRequest {
+  principalId: string;
+}
+
+export interface DeletePrincipalResponse {
   principal?: Principal | undefined;
 }
 
@@ -2335,19 +2351,19 @@ export const GetPrincipalRequest: MessageFns<GetPrincipalRequest> = {
   },
 };
 
-function createBasePrincipalResponse(): PrincipalResponse {
+function createBaseCreatePrincipalResponse(): CreatePrincipalResponse {
   return { principal: undefined };
 }
 
-export const PrincipalResponse: MessageFns<PrincipalResponse> = {
-  encode(message: PrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const CreatePrincipalResponse: MessageFns<CreatePrincipalResponse> = {
+  encode(message: CreatePrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.principal !== undefined) {
       Principal.encode(message.principal, writer.uint32(10).fork()).join();
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): PrincipalResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): CreatePrincipalResponse {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -2356,7 +2372,7 @@ export const PrincipalResponse: MessageFns<PrincipalResponse> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBasePrincipalResponse();
+      const message = createBaseCreatePrincipalResponse();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -2380,11 +2396,11 @@ export const PrincipalResponse: MessageFns<PrincipalResponse> = {
     }
   },
 
-  fromJSON(object: any): PrincipalResponse {
+  fromJSON(object: any): CreatePrincipalResponse {
     return { principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined };
   },
 
-  toJSON(message: PrincipalResponse): unknown {
+  toJSON(message: CreatePrincipalResponse): unknown {
     const obj: any = {};
     if (message.principal !== undefined) {
       obj.principal = Principal.toJSON(message.principal);
@@ -2392,11 +2408,291 @@ export const PrincipalResponse: MessageFns<PrincipalResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PrincipalResponse>, I>>(base?: I): PrincipalResponse {
-    return PrincipalResponse.fromPartial(base ?? ({} as any));
+  create<I extends Exact<DeepPartial<CreatePrincipalResponse>, I>>(base?: I): CreatePrincipalResponse {
+    return CreatePrincipalResponse.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<PrincipalResponse>, I>>(object: I): PrincipalResponse {
-    const message = createBasePrincipalResponse();
+  fromPartial<I extends Exact<DeepPartial<CreatePrincipalResponse>, I>>(object: I): CreatePrincipalResponse {
+    const message = createBaseCreatePrincipalResponse();
+    message.principal = (object.principal !== undefined && object.principal !== null)
+      ? Principal.fromPartial(object.principal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetPrincipalResponse(): GetPrincipalResponse {
+  return { principal: undefined };
+}
+
+export const GetPrincipalResponse: MessageFns<GetPrincipalResponse> = {
+  encode(message: GetPrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPrincipalResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPrincipalResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = Principal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPrincipalResponse {
+    return { principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined };
+  },
+
+  toJSON(message: GetPrincipalResponse): unknown {
+    const obj: any = {};
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPrincipalResponse>, I>>(base?: I): GetPrincipalResponse {
+    return GetPrincipalResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPrincipalResponse>, I>>(object: I): GetPrincipalResponse {
+    const message = createBaseGetPrincipalResponse();
+    message.principal = (object.principal !== undefined && object.principal !== null)
+      ? Principal.fromPartial(object.principal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdatePrincipalResponse(): UpdatePrincipalResponse {
+  return { principal: undefined };
+}
+
+export const UpdatePrincipalResponse: MessageFns<UpdatePrincipalResponse> = {
+  encode(message: UpdatePrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePrincipalResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePrincipalResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = Principal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePrincipalResponse {
+    return { principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined };
+  },
+
+  toJSON(message: UpdatePrincipalResponse): unknown {
+    const obj: any = {};
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePrincipalResponse>, I>>(base?: I): UpdatePrincipalResponse {
+    return UpdatePrincipalResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePrincipalResponse>, I>>(object: I): UpdatePrincipalResponse {
+    const message = createBaseUpdatePrincipalResponse();
+    message.principal = (object.principal !== undefined && object.principal !== null)
+      ? Principal.fromPartial(object.principal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeletePrincipalRequest(): DeletePrincipalRequest {
+  return { principalId: "" };
+}
+
+export const DeletePrincipalRequest: MessageFns<DeletePrincipalRequest> = {
+  encode(message: DeletePrincipalRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principalId !== "") {
+      writer.uint32(10).string(message.principalId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeletePrincipalRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeletePrincipalRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principalId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeletePrincipalRequest {
+    return {
+      principalId: isSet(object.principalId)
+        ? globalThis.String(object.principalId)
+        : isSet(object.principal_id)
+        ? globalThis.String(object.principal_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeletePrincipalRequest): unknown {
+    const obj: any = {};
+    if (message.principalId !== "") {
+      obj.principalId = message.principalId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeletePrincipalRequest>, I>>(base?: I): DeletePrincipalRequest {
+    return DeletePrincipalRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeletePrincipalRequest>, I>>(object: I): DeletePrincipalRequest {
+    const message = createBaseDeletePrincipalRequest();
+    message.principalId = object.principalId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeletePrincipalResponse(): DeletePrincipalResponse {
+  return { principal: undefined };
+}
+
+export const DeletePrincipalResponse: MessageFns<DeletePrincipalResponse> = {
+  encode(message: DeletePrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeletePrincipalResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeletePrincipalResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = Principal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeletePrincipalResponse {
+    return { principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined };
+  },
+
+  toJSON(message: DeletePrincipalResponse): unknown {
+    const obj: any = {};
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeletePrincipalResponse>, I>>(base?: I): DeletePrincipalResponse {
+    return DeletePrincipalResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeletePrincipalResponse>, I>>(object: I): DeletePrincipalResponse {
+    const message = createBaseDeletePrincipalResponse();
     message.principal = (object.principal !== undefined && object.principal !== null)
       ? Principal.fromPartial(object.principal)
       : undefined;
@@ -2966,8 +3262,9 @@ export const AuthServiceService = {
     requestSerialize: (value: CreatePrincipalRequest): Buffer =>
       Buffer.from(CreatePrincipalRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): CreatePrincipalRequest => CreatePrincipalRequest.decode(value),
-    responseSerialize: (value: PrincipalResponse): Buffer => Buffer.from(PrincipalResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): PrincipalResponse => PrincipalResponse.decode(value),
+    responseSerialize: (value: CreatePrincipalResponse): Buffer =>
+      Buffer.from(CreatePrincipalResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreatePrincipalResponse => CreatePrincipalResponse.decode(value),
   },
   getPrincipal: {
     path: "/strata.auth.v1.AuthService/GetPrincipal" as const,
@@ -2975,8 +3272,9 @@ export const AuthServiceService = {
     responseStream: false as const,
     requestSerialize: (value: GetPrincipalRequest): Buffer => Buffer.from(GetPrincipalRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): GetPrincipalRequest => GetPrincipalRequest.decode(value),
-    responseSerialize: (value: PrincipalResponse): Buffer => Buffer.from(PrincipalResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): PrincipalResponse => PrincipalResponse.decode(value),
+    responseSerialize: (value: GetPrincipalResponse): Buffer =>
+      Buffer.from(GetPrincipalResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPrincipalResponse => GetPrincipalResponse.decode(value),
   },
   listPrincipals: {
     path: "/strata.auth.v1.AuthService/ListPrincipals" as const,
@@ -2996,17 +3294,20 @@ export const AuthServiceService = {
     requestSerialize: (value: UpdatePrincipalRequest): Buffer =>
       Buffer.from(UpdatePrincipalRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): UpdatePrincipalRequest => UpdatePrincipalRequest.decode(value),
-    responseSerialize: (value: PrincipalResponse): Buffer => Buffer.from(PrincipalResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): PrincipalResponse => PrincipalResponse.decode(value),
+    responseSerialize: (value: UpdatePrincipalResponse): Buffer =>
+      Buffer.from(UpdatePrincipalResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdatePrincipalResponse => UpdatePrincipalResponse.decode(value),
   },
   deletePrincipal: {
     path: "/strata.auth.v1.AuthService/DeletePrincipal" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: GetPrincipalRequest): Buffer => Buffer.from(GetPrincipalRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): GetPrincipalRequest => GetPrincipalRequest.decode(value),
-    responseSerialize: (value: PrincipalResponse): Buffer => Buffer.from(PrincipalResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): PrincipalResponse => PrincipalResponse.decode(value),
+    requestSerialize: (value: DeletePrincipalRequest): Buffer =>
+      Buffer.from(DeletePrincipalRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeletePrincipalRequest => DeletePrincipalRequest.decode(value),
+    responseSerialize: (value: DeletePrincipalResponse): Buffer =>
+      Buffer.from(DeletePrincipalResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeletePrincipalResponse => DeletePrincipalResponse.decode(value),
   },
   /**
    * The gateway's lookup for X-Principal (internal token only, like VerifyKey): the principal of
@@ -3036,11 +3337,11 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
   /** Checks a presented secret. Answers the same way for an unknown, revoked and expired key. */
   verifyKey: handleUnaryCall<VerifyKeyRequest, VerifyKeyResponse>;
   /** Principals: the end users of a customer's application (ADR 0018). */
-  createPrincipal: handleUnaryCall<CreatePrincipalRequest, PrincipalResponse>;
-  getPrincipal: handleUnaryCall<GetPrincipalRequest, PrincipalResponse>;
+  createPrincipal: handleUnaryCall<CreatePrincipalRequest, CreatePrincipalResponse>;
+  getPrincipal: handleUnaryCall<GetPrincipalRequest, GetPrincipalResponse>;
   listPrincipals: handleUnaryCall<ListPrincipalsRequest, ListPrincipalsResponse>;
-  updatePrincipal: handleUnaryCall<UpdatePrincipalRequest, PrincipalResponse>;
-  deletePrincipal: handleUnaryCall<GetPrincipalRequest, PrincipalResponse>;
+  updatePrincipal: handleUnaryCall<UpdatePrincipalRequest, UpdatePrincipalResponse>;
+  deletePrincipal: handleUnaryCall<DeletePrincipalRequest, DeletePrincipalResponse>;
   /**
    * The gateway's lookup for X-Principal (internal token only, like VerifyKey): the principal of
    * an organization, or found = false.
@@ -3159,33 +3460,33 @@ export interface AuthServiceClient extends Client {
   /** Principals: the end users of a customer's application (ADR 0018). */
   createPrincipal(
     request: CreatePrincipalRequest,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: CreatePrincipalResponse) => void,
   ): ClientUnaryCall;
   createPrincipal(
     request: CreatePrincipalRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: CreatePrincipalResponse) => void,
   ): ClientUnaryCall;
   createPrincipal(
     request: CreatePrincipalRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: CreatePrincipalResponse) => void,
   ): ClientUnaryCall;
   getPrincipal(
     request: GetPrincipalRequest,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: GetPrincipalResponse) => void,
   ): ClientUnaryCall;
   getPrincipal(
     request: GetPrincipalRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: GetPrincipalResponse) => void,
   ): ClientUnaryCall;
   getPrincipal(
     request: GetPrincipalRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: GetPrincipalResponse) => void,
   ): ClientUnaryCall;
   listPrincipals(
     request: ListPrincipalsRequest,
@@ -3204,33 +3505,33 @@ export interface AuthServiceClient extends Client {
   ): ClientUnaryCall;
   updatePrincipal(
     request: UpdatePrincipalRequest,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: UpdatePrincipalResponse) => void,
   ): ClientUnaryCall;
   updatePrincipal(
     request: UpdatePrincipalRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: UpdatePrincipalResponse) => void,
   ): ClientUnaryCall;
   updatePrincipal(
     request: UpdatePrincipalRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: UpdatePrincipalResponse) => void,
   ): ClientUnaryCall;
   deletePrincipal(
-    request: GetPrincipalRequest,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    request: DeletePrincipalRequest,
+    callback: (error: ServiceError | null, response: DeletePrincipalResponse) => void,
   ): ClientUnaryCall;
   deletePrincipal(
-    request: GetPrincipalRequest,
+    request: DeletePrincipalRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: DeletePrincipalResponse) => void,
   ): ClientUnaryCall;
   deletePrincipal(
-    request: GetPrincipalRequest,
+    request: DeletePrincipalRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: PrincipalResponse) => void,
+    callback: (error: ServiceError | null, response: DeletePrincipalResponse) => void,
   ): ClientUnaryCall;
   /**
    * The gateway's lookup for X-Principal (internal token only, like VerifyKey): the principal of
