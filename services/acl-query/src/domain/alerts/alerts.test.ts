@@ -139,7 +139,7 @@ describe("alerts", () => {
     const names = async (id: string) => {
       const fired = await evaluateAlerts(t.ports, created(id));
       return fired.ok && fired.value.kind === "evaluated"
-        ? fired.value.triggered.map((m) => m.alert.alert_name)
+        ? fired.value.triggered.map((m) => m.alert.alert_name).sort()
         : [];
     };
     expect(await names("sales-news")).toEqual(["mine", "org"]);
