@@ -136,7 +136,7 @@ describe("documents", () => {
       feature_uris: [URI],
       text: "hello",
       taxonomy_labels: [],
-      _acl: { owner: null, read: [], write: [], public: true },
+      _acl: { owner: null, read: [], write: [], public: false },
       tier: "hot",
     });
     expect(first.body.features).toBeUndefined();
@@ -227,18 +227,17 @@ describe("documents", () => {
 });
 
 describe("document ACLs", () => {
-  it("are public unless an owner or a reader is named (decided by the namespace service), or public is given", async () => {
+  it("are not public unless public is given (decided by the namespace service, ADR 0018)", async () => {
     const made = await platform.call<Collection>("POST", "/v1/collections", {
       namespace: namespaceId,
       body: { collection_name: "acl-defaults", features: [{ feature_uri: URI, dimensions: 2 }] },
     });
     expect(made.status).toBe(201);
     const cases: Array<[Record<string, unknown> | undefined, boolean]> = [
-      [undefined, true],
-      [{ write: ["role:editor"] }, true],
+      [undefined, false],
+      [{ write: ["role:editor"] }, false],
       [{ owner: "user_1" }, false],
       [{ read: ["user_2"] }, false],
-      // Readers given, even none, restrict the document as before the default moved.
       [{ read: [] }, false],
       [{ owner: "user_1", public: true }, true],
       [{ public: false }, false],

@@ -1,2 +1,2 @@
-export type { Caller, Permission } from "./caller.js";
-export { canReachNamespace, hasPermission, PERMISSIONS } from "./caller.js";
+export type { AclVisibility, Caller, Permission, RankedPermission } from "./caller.js";
+export { actsForPrincipal, canReachNamespace, hasPermission, PERMISSIONS } from "./caller.js";

@@ -10,7 +10,7 @@ import { z } from "zod";
 const isoTime = z.iso.datetime({ offset: true });
 const permission = z.enum(PERMISSIONS);
 const tier = z.enum(TIERS);
-const documentField = z.enum(["metadata", "features", "text", "taxonomy_labels"]);
+const documentField = z.enum(["metadata", "features", "text", "taxonomy_labels", "acl"]);
 /** Names a document: its id is unique only within its collection. */
 const documentRef = {
   document_id: z.string(),
@@ -18,6 +18,25 @@ const documentRef = {
   namespace_id: z.string(),
   organization_id: z.string(),
   tier,
+};
+
+/** A principal as auth stores it: the end user of a customer's application. */
+const principalState = {
+  principal_id: z.string(),
+  organization_id: z.string(),
+  roles: z.array(z.string()),
+  attributes: z.record(z.string(), z.unknown()),
+};
+
+/** An ACL rule as acl-query stores it. */
+const aclRuleState = {
+  rule_id: z.string(),
+  rule_name: z.string(),
+  namespace_id: z.string(),
+  organization_id: z.string(),
+  effect: z.enum(["allow", "deny"]),
+  condition: z.unknown().describe("The filter language's JSON form; may reference $user.*"),
+  collection_ids: z.array(z.string()).describe("Empty means every collection of the namespace"),
 };
 
 /** The outcome of a document batch: published once, when its last chunk is processed. */
@@ -68,6 +87,22 @@ export const eventCatalog = {
       replaced_by: z.string(),
       expires_at: isoTime,
     }),
+  },
+  "principal.created": {
+    scope: "organization",
+    summary: "A principal (an end user of the organization's application) was created.",
+    data: z.object(principalState),
+  },
+  "principal.updated": {
+    scope: "organization",
+    summary:
+      "A principal's roles or attributes changed; compiled ACL filters and cached keys for it are dropped.",
+    data: z.object(principalState),
+  },
+  "principal.deleted": {
+    scope: "organization",
+    summary: "A principal was deleted; keys bound to it act with no roles or attributes.",
+    data: z.object(principalState),
   },
   "namespace.created": {
     scope: "namespace",
@@ -128,6 +163,21 @@ export const eventCatalog = {
     scope: "namespace",
     summary: "A document batch finished with every item refused (see GET /v1/batches/{id} for the errors).",
     data: z.object(batchSummary),
+  },
+  "acl_rule.created": {
+    scope: "namespace",
+    summary: "A document ACL rule was created in a namespace.",
+    data: z.object(aclRuleState),
+  },
+  "acl_rule.updated": {
+    scope: "namespace",
+    summary: "A document ACL rule changed; every compiled filter of its namespace is dropped.",
+    data: z.object(aclRuleState),
+  },
+  "acl_rule.deleted": {
+    scope: "namespace",
+    summary: "A document ACL rule was deleted.",
+    data: z.object(aclRuleState),
   },
   "alert.triggered": {
     scope: "namespace",

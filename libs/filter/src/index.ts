@@ -1,3 +1,12 @@
+export type { AclRuleSpec } from "./acl-visibility.js";
+export {
+  ACL_FIELDS,
+  aclGrantees,
+  compileVisibility,
+  compileWriteAccess,
+  ROLE_ENTRY_PREFIX,
+  readBoundFilter,
+} from "./acl-visibility.js";
 export type {
   BoundCondition,
   BoundFilterNode,

@@ -16,6 +16,7 @@ const callerSchema = z.object({
   principalId: z.string().optional(),
   roles: z.array(z.string()),
   attributes: z.record(z.string(), z.unknown()),
+  visibility: z.object({ namespaceId: z.string(), filter: z.unknown() }).optional(),
 });
 
 export function encodeCaller(caller: Caller): string {

@@ -83,6 +83,9 @@ export function createChannelOptions(): Partial<grpc.ClientOptions> {
     // Reconnect quickly after a service restarts (defaults back off up to 120 s).
     "grpc.initial_reconnect_backoff_ms": 200,
     "grpc.max_reconnect_backoff_ms": 5_000,
+    // The caller travels in metadata with its compiled ACL filter (ADR 0018), which can pass
+    // grpc-js's 8 KiB default for a principal with many roles in a namespace with many rules.
+    "grpc.max_metadata_size": 256 * 1024,
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
   };

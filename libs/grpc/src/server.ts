@@ -48,6 +48,9 @@ export const SERVER_CHANNEL_OPTIONS: grpc.ServerOptions = {
   // Clients ping idle channels (createChannelOptions); accept that instead of answering GOAWAY.
   "grpc.keepalive_permit_without_calls": 1,
   "grpc.http2.min_ping_interval_without_data_ms": 10_000,
+  // The caller travels in metadata with its compiled ACL filter (ADR 0018), which can pass
+  // grpc-js's 8 KiB default for a principal with many roles in a namespace with many rules.
+  "grpc.max_metadata_size": 256 * 1024,
   "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
   "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
 };

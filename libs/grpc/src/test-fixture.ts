@@ -41,6 +41,12 @@ function fakeAuthService(aborted: { value: boolean }): authV1.AuthServiceServer 
       callback(null, authV1.ListKeysResponse.fromPartial({ nextCursor: typeof this.verifyKey }));
     },
     revokeKey: unary(async () => ok(authV1.RevokeKeyResponse.fromPartial({}))),
+    createPrincipal: unary(async () => ok({})),
+    getPrincipal: unary(async () => ok({})),
+    listPrincipals: unary(async () => ok({ principals: [], nextCursor: "" })),
+    updatePrincipal: unary(async () => ok({})),
+    deletePrincipal: unary(async () => ok({})),
+    resolvePrincipal: unary(async () => ok({ found: false })),
     rotateKey: unary(async () => ok(authV1.RotateKeyResponse.fromPartial({}))),
     // Echoes the caller so tests see what the server decoded.
     getKey: unaryWithCaller(async (request: authV1.GetKeyRequest, context) =>

@@ -24,6 +24,7 @@ const PERMISSION_TO_PROTO: Readonly<Record<Permission, ProtoPermission>> = {
   read: ProtoPermission.PERMISSION_READ,
   write: ProtoPermission.PERMISSION_WRITE,
   admin: ProtoPermission.PERMISSION_ADMIN,
+  "acl:impersonate": ProtoPermission.PERMISSION_ACL_IMPERSONATE,
 };
 
 export function metricToProto(name: MetricName): DistanceMetric {

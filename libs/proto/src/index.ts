@@ -8,6 +8,7 @@ export {
   tierFromProto,
   tierToProto,
 } from "./enum-names.js";
+export * as aclV1 from "./gen/strata/aclquery/v1/acl.js";
 export * as alertV1 from "./gen/strata/aclquery/v1/alert.js";
 export * as retrieverV1 from "./gen/strata/aclquery/v1/retriever.js";
 export * as authV1 from "./gen/strata/auth/v1/auth.js";

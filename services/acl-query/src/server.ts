@@ -1,6 +1,8 @@
 import { type GrpcServiceRegistration, unaryWithCaller } from "@strata/grpc";
-import { alertV1, retrieverV1 } from "@strata/proto";
+import { aclV1, alertV1, retrieverV1 } from "@strata/proto";
+import type { VisibilityCache } from "./domain/acl/visibility-cache.js";
 import type { AclQueryPorts } from "./domain/ports.js";
+import { aclHandlers } from "./handlers/acl/acl-handlers.js";
 import { createAlertHandler } from "./handlers/alerts/create-alert.js";
 import { deleteAlertHandler } from "./handlers/alerts/delete-alert.js";
 import { getAlertHandler } from "./handlers/alerts/get-alert.js";
@@ -15,6 +17,19 @@ import { updateRetrieverHandler } from "./handlers/retrievers/update-retriever.j
 
 export const RETRIEVER_SERVICE_NAME = "strata.aclquery.v1.RetrieverService";
 export const ALERT_SERVICE_NAME = "strata.aclquery.v1.AlertService";
+export const ACL_SERVICE_NAME = "strata.aclquery.v1.AclService";
+
+export function buildAclService(ports: AclQueryPorts, cache: VisibilityCache): aclV1.AclServiceServer {
+  const h = aclHandlers(ports, cache);
+  return {
+    createAclRule: unaryWithCaller(h.create),
+    getAclRule: unaryWithCaller(h.get),
+    listAclRules: unaryWithCaller(h.list),
+    updateAclRule: unaryWithCaller(h.update),
+    deleteAclRule: unaryWithCaller(h.remove),
+    compileVisibility: unaryWithCaller(h.compile),
+  };
+}
 
 export function buildRetrieverService(ports: AclQueryPorts): retrieverV1.RetrieverServiceServer {
   return {
@@ -38,7 +53,10 @@ export function buildAlertService(ports: AclQueryPorts): alertV1.AlertServiceSer
 }
 
 /** What the acl-query gRPC server serves (grpc.health.v1 is added by startGrpcServer). */
-export function aclQueryGrpcServices(ports: AclQueryPorts): GrpcServiceRegistration[] {
+export function aclQueryGrpcServices(
+  ports: AclQueryPorts,
+  cache: VisibilityCache,
+): GrpcServiceRegistration[] {
   return [
     {
       name: RETRIEVER_SERVICE_NAME,
@@ -49,6 +67,11 @@ export function aclQueryGrpcServices(ports: AclQueryPorts): GrpcServiceRegistrat
       name: ALERT_SERVICE_NAME,
       definition: alertV1.AlertServiceService,
       implementation: buildAlertService(ports),
+    },
+    {
+      name: ACL_SERVICE_NAME,
+      definition: aclV1.AclServiceService,
+      implementation: buildAclService(ports, cache),
     },
   ];
 }

@@ -9,8 +9,11 @@ import {
 } from "@strata/service-kit";
 import { connectNamespaceData } from "./adapters/grpc/namespace-data-client.js";
 import { type AclQueryConfig, storeLocationOf } from "./config.js";
+import { startAclInvalidation } from "./consumers/acl-invalidation.js";
 import { startDocumentCreatedConsumer } from "./consumers/document-created.js";
 import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
+import { startPrincipalChangedConsumers } from "./consumers/principal-changed.js";
+import { VisibilityCache } from "./domain/acl/visibility-cache.js";
 import type { AclQueryPorts } from "./domain/ports.js";
 import { ACL_QUERY_TABLE_SPECS } from "./domain/tables.js";
 import { aclQueryGrpcServices } from "./server.js";
@@ -51,6 +54,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
     deadlineMs: config.ACL_QUERY_GRPC_DEADLINE,
     localCalls: deps.localCalls,
   });
+  const visibility = new VisibilityCache();
   try {
     const ports: AclQueryPorts = {
       store: runtime.store,
@@ -66,7 +70,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
       port: config.ACL_QUERY_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
       logger,
-      services: aclQueryGrpcServices(ports),
+      services: aclQueryGrpcServices(ports, visibility),
       localCalls: deps.localCalls,
       ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
@@ -74,6 +78,8 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
     const consumers = [
       await startDocumentCreatedConsumer({ nc, ports, logger, ...observer }),
       await startNamespaceDeletedConsumer({ nc, ports, logger, ...observer }),
+      await startAclInvalidation({ nc, cache: visibility, logger, ...observer }),
+      ...(await startPrincipalChangedConsumers({ nc, ports, logger, ...observer })),
     ];
     let stopped: Promise<void> | undefined;
     return {

@@ -5,6 +5,14 @@ import { createKeyHandler } from "./handlers/create-key.js";
 import { createOrganizationHandler } from "./handlers/create-organization.js";
 import { getKeyHandler } from "./handlers/get-key.js";
 import { listKeysHandler } from "./handlers/list-keys.js";
+import {
+  createPrincipalHandler,
+  deletePrincipalHandler,
+  getPrincipalHandler,
+  listPrincipalsHandler,
+  resolvePrincipalHandler,
+  updatePrincipalHandler,
+} from "./handlers/principal-handlers.js";
 import { revokeKeyHandler } from "./handlers/revoke-key.js";
 import { rotateKeyHandler } from "./handlers/rotate-key.js";
 import { verifyKeyHandler } from "./handlers/verify-key.js";
@@ -20,6 +28,12 @@ export function buildAuthService(ports: AuthPorts): authV1.AuthServiceServer {
     revokeKey: unaryWithCaller(revokeKeyHandler(ports)),
     rotateKey: unaryWithCaller(rotateKeyHandler(ports)),
     verifyKey: unary(verifyKeyHandler(ports)),
+    createPrincipal: unaryWithCaller(createPrincipalHandler(ports)),
+    getPrincipal: unaryWithCaller(getPrincipalHandler(ports)),
+    listPrincipals: unaryWithCaller(listPrincipalsHandler(ports)),
+    updatePrincipal: unaryWithCaller(updatePrincipalHandler(ports)),
+    deletePrincipal: unaryWithCaller(deletePrincipalHandler(ports)),
+    resolvePrincipal: unary(resolvePrincipalHandler(ports)),
   };
 }
 

@@ -21,16 +21,19 @@ import { installSpanNaming, tracingServerFactory } from "./http/tracing.js";
 import { IdempotencyGuard } from "./idempotency/idempotency-guard.js";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.js";
 import { type Namespace, NamespaceResolver } from "./namespaces/namespace-resolver.js";
+import { registerAclRuleRoutes } from "./routes/acl-rules.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
 import { registerBatchRoutes } from "./routes/batches.js";
 import { registerBucketObjectRoutes } from "./routes/bucket-objects.js";
 import { registerBucketRoutes } from "./routes/buckets.js";
 import { registerCollectionRoutes } from "./routes/collections.js";
+import { registerDocumentAclRoutes } from "./routes/document-acl.js";
 import { registerDocumentListRoutes } from "./routes/document-lists.js";
 import { registerDocumentRoutes } from "./routes/documents.js";
 import { registerNamespaceRoutes } from "./routes/namespaces.js";
 import { registerOpsRoutes } from "./routes/ops.js";
+import { registerPrincipalRoutes } from "./routes/principals.js";
 import { registerRetrieverRoutes } from "./routes/retrievers.js";
 import type { RouteDeps } from "./routes/route-deps.js";
 import { registerTaxonomyRoutes } from "./routes/taxonomies.js";
@@ -132,7 +135,22 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   installSpanNaming(app);
   const rateLimit = await createRateLimitCheck(app, config.rateLimit);
   const failedAuth = new FailedAuthLimiter(config.failedAuthLimit);
-  installAuthentication(app, { verifier, rateLimit, failedAuth });
+  installAuthentication(app, {
+    verifier,
+    rateLimit,
+    failedAuth,
+    resolvePrincipal: async (organizationId, principalId) => {
+      const answer = await backends.auth.resolvePrincipal({ organizationId, principalId }, {});
+      if (!answer.ok) return answer;
+      const principal = answer.value.principal;
+      if (!answer.value.found || principal === undefined) return ok(undefined);
+      return ok({
+        principalId: principal.principalId,
+        roles: principal.roles,
+        attributes: principal.attributes ?? {},
+      });
+    },
+  });
 
   await registerOpenApi(app, { version: GATEWAY_VERSION });
   const routeDeps: RouteDeps = {
@@ -155,6 +173,9 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerCollectionRoutes(app, routeDeps);
   registerDocumentRoutes(app, routeDeps);
   registerDocumentListRoutes(app, routeDeps);
+  registerDocumentAclRoutes(app, routeDeps);
+  registerPrincipalRoutes(app, routeDeps);
+  registerAclRuleRoutes(app, routeDeps);
   registerBatchRoutes(app, routeDeps, { bodyLimitBytes: config.batchBodyLimitBytes });
   registerTaxonomyRoutes(app, routeDeps);
   registerRetrieverRoutes(app, routeDeps);

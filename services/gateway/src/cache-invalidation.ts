@@ -10,6 +10,8 @@ const WATCHED: readonly EventType[] = [
   "api_key.rotated",
   "namespace.updated",
   "namespace.deleted",
+  "principal.updated",
+  "principal.deleted",
 ];
 
 /**
@@ -78,8 +80,12 @@ export function applyInvalidation(
     case "namespace.deleted":
       deps.namespaces.invalidate(event.data.namespace_id);
       return;
-    case "api_key.created":
-    case "namespace.created":
+    case "principal.updated":
+    case "principal.deleted":
+      // Bound keys act with the principal's roles and attributes, read when the key is verified.
+      deps.verifier.invalidatePrincipal(event.data.organization_id, event.data.principal_id);
+      return;
+    default:
       return;
   }
 }

@@ -138,7 +138,7 @@ describe("collections, documents and taxonomies over gRPC", () => {
       features: {},
       featureUris: [TEXT],
       text: "red shoe",
-      acl: { read: [], write: [], public: true },
+      acl: { read: [], write: [], public: false },
       tier: documentV1.Tier.TIER_HOT,
       lineage: {},
     });

@@ -21,13 +21,13 @@ const events = (...entities: string[]): string[] => entities.map((entity) => `st
  * A forged `namespace.deleted` needs the namespace service's own credentials.
  */
 export const NATS_PERMISSIONS: Readonly<Record<ServiceName, NatsPermissions>> = {
-  auth: { publish: [...COMMON_PUBLISH, ...events("api_key")], subscribe: COMMON_SUBSCRIBE },
+  auth: { publish: [...COMMON_PUBLISH, ...events("api_key", "principal")], subscribe: COMMON_SUBSCRIBE },
   namespace: {
     // The batch work queue (STRATA_WORK_BATCHES) is the namespace service's own.
     publish: [...COMMON_PUBLISH, ...events("namespace", "document", "batch"), "strata.work.batch.>"],
     subscribe: COMMON_SUBSCRIBE,
   },
-  "acl-query": { publish: [...COMMON_PUBLISH, ...events("alert")], subscribe: COMMON_SUBSCRIBE },
+  "acl-query": { publish: [...COMMON_PUBLISH, ...events("alert", "acl_rule")], subscribe: COMMON_SUBSCRIBE },
   // The gateway publishes no events; it writes Idempotency-Key answers to its KV bucket.
   gateway: { publish: [...COMMON_PUBLISH, "$KV.strata_idempotency.>"], subscribe: COMMON_SUBSCRIBE },
 };

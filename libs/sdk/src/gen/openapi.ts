@@ -276,6 +276,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/collections/{id}/documents/{doc}/acl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace a document's ACL
+         * @description Only the document's owner or an organization key may. A document the caller cannot see answers 404, as a missing one does.
+         */
+        put: operations["replaceDocumentAcl"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/principals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List principals */
+        get: operations["listPrincipals"];
+        put?: never;
+        /**
+         * Create a principal
+         * @description An end user of your application, with roles and attributes that ACL rules can use.
+         */
+        post: operations["createPrincipal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/principals/{principal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a principal */
+        get: operations["getPrincipal"];
+        put?: never;
+        post?: never;
+        /** Delete a principal */
+        delete: operations["deletePrincipal"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a principal's roles or attributes
+         * @description Each given field is replaced whole. Takes effect on every gateway within a second.
+         */
+        patch: operations["updatePrincipal"];
+        trace?: never;
+    };
+    "/v1/acl/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List ACL rules */
+        get: operations["listAclRules"];
+        put?: never;
+        /**
+         * Create an ACL rule
+         * @description Takes effect on every replica within a second.
+         */
+        post: operations["createAclRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acl/rules/{rule}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an ACL rule */
+        get: operations["getAclRule"];
+        put?: never;
+        post?: never;
+        /** Delete an ACL rule */
+        delete: operations["deleteAclRule"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an ACL rule
+         * @description Each given field is replaced whole. Takes effect on every replica within a second.
+         */
+        patch: operations["updateAclRule"];
+        trace?: never;
+    };
     "/v1/collections/{id}/documents/batch": {
         parameters: {
             query?: never;
@@ -515,9 +621,45 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CreateAclRuleRequestInput: {
+            rule_name: string;
+            /** @enum {string} */
+            effect: "allow" | "deny";
+            /** @description A filter (the retriever filter language); may reference $user.id, $user.roles, $user.attributes.<name> */
+            condition: {
+                [key: string]: unknown;
+            };
+            /** @description Collection ids (col_…); empty: all */
+            collection_ids?: string[];
+        };
+        UpdateAclRuleRequestInput: {
+            rule_name?: string;
+            /** @enum {string} */
+            effect?: "allow" | "deny";
+            /** @description A filter (the retriever filter language); may reference $user.id, $user.roles, $user.attributes.<name> */
+            condition?: {
+                [key: string]: unknown;
+            };
+            /** @description Collection ids (col_…); empty: all */
+            collection_ids?: string[];
+        };
         TaxonomyLabelInput: {
             taxonomy_id: string;
             label: string;
+        };
+        CreatePrincipalRequestInput: {
+            /** @description The id your application gives its end user */
+            principal_id: string;
+            roles?: string[];
+            attributes?: {
+                [key: string]: unknown;
+            };
+        };
+        UpdatePrincipalRequestInput: {
+            roles?: string[];
+            attributes?: {
+                [key: string]: unknown;
+            };
         };
         Error: {
             /** @constant */
@@ -535,6 +677,18 @@ export interface components {
                 } | null;
             };
             request_id: string;
+        };
+        AclRule: {
+            rule_id: string;
+            rule_name: string;
+            /** @enum {string} */
+            effect: "allow" | "deny";
+            condition: {
+                [key: string]: unknown;
+            };
+            collection_ids: string[];
+            created_at: string;
+            updated_at: string;
         };
         Retriever: {
             retriever_id: string;
@@ -593,7 +747,7 @@ export interface components {
             name: string;
             /** @description The first characters of the secret, safe to display */
             start: string;
-            permissions: ("read" | "write" | "admin")[];
+            permissions: ("read" | "write" | "admin" | "acl:impersonate")[];
             /** @description Namespace ids; empty means every namespace */
             namespaces: string[];
             expires_at: string | null;
@@ -615,7 +769,7 @@ export interface components {
             name: string;
             /** @description The first characters of the secret, safe to display */
             start: string;
-            permissions: ("read" | "write" | "admin")[];
+            permissions: ("read" | "write" | "admin" | "acl:impersonate")[];
             /** @description Namespace ids; empty means every namespace */
             namespaces: string[];
             expires_at: string | null;
@@ -639,7 +793,7 @@ export interface components {
             name: string;
             /** @description The first characters of the secret, safe to display */
             start: string;
-            permissions: ("read" | "write" | "admin")[];
+            permissions: ("read" | "write" | "admin" | "acl:impersonate")[];
             /** @description Namespace ids; empty means every namespace */
             namespaces: string[];
             expires_at: string | null;
@@ -810,6 +964,15 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        Principal: {
+            principal_id: string;
+            roles: string[];
+            attributes: {
+                [key: string]: unknown;
+            };
+            created_at: string;
+            updated_at: string;
+        };
         DeletedRetriever: {
             retriever_id: string;
             namespace_id: string;
@@ -864,7 +1027,7 @@ export interface components {
         WhoamiResponse: {
             organization_id: string;
             key_id: string;
-            permissions: ("read" | "write" | "admin")[];
+            permissions: ("read" | "write" | "admin" | "acl:impersonate")[];
             /** @description Namespace ids the key is limited to; empty means all */
             namespaces: string[];
             principal_id: string | null;
@@ -873,7 +1036,7 @@ export interface components {
         };
         CreateApiKeyRequest: {
             name: string;
-            permissions: ("read" | "write" | "admin")[];
+            permissions: ("read" | "write" | "admin" | "acl:impersonate")[];
             /** @description Namespace ids or names */
             namespaces?: string[];
             /** Format: date-time */
@@ -960,7 +1123,7 @@ export interface components {
             };
             text?: string;
             taxonomy_labels?: components["schemas"]["TaxonomyLabelInput"][];
-            /** @description public defaults to true only when neither owner nor read is given */
+            /** @description public defaults to false: org keys see the document, principals only through its ACL or a rule */
             _acl?: {
                 owner?: string;
                 read?: string[];
@@ -994,6 +1157,21 @@ export interface components {
             cursor?: string;
             include_features?: boolean;
         };
+        /** @description public defaults to false: org keys see the document, principals only through its ACL or a rule */
+        ReplaceDocumentAclRequest: {
+            owner?: string;
+            read?: string[];
+            write?: string[];
+            public?: boolean;
+        };
+        PrincipalPage: {
+            data: components["schemas"]["Principal"][];
+            next_cursor: string | null;
+        };
+        AclRulePage: {
+            data: components["schemas"]["AclRule"][];
+            next_cursor: string | null;
+        };
         CreateBatchRequest: {
             /** @description 1 to 10000 documents, each shaped like a create-document body */
             documents: {
@@ -1008,7 +1186,7 @@ export interface components {
                 };
                 text?: string;
                 taxonomy_labels?: components["schemas"]["TaxonomyLabelInput"][];
-                /** @description public defaults to true only when neither owner nor read is given */
+                /** @description public defaults to false: org keys see the document, principals only through its ACL or a rule */
                 _acl?: {
                     owner?: string;
                     read?: string[];
@@ -1396,8 +1574,13 @@ export interface components {
     };
     pathItems: never;
 }
+export type SchemaCreateAclRuleRequestInput = components['schemas']['CreateAclRuleRequestInput'];
+export type SchemaUpdateAclRuleRequestInput = components['schemas']['UpdateAclRuleRequestInput'];
 export type SchemaTaxonomyLabelInput = components['schemas']['TaxonomyLabelInput'];
+export type SchemaCreatePrincipalRequestInput = components['schemas']['CreatePrincipalRequestInput'];
+export type SchemaUpdatePrincipalRequestInput = components['schemas']['UpdatePrincipalRequestInput'];
 export type SchemaError = components['schemas']['Error'];
+export type SchemaAclRule = components['schemas']['AclRule'];
 export type SchemaRetriever = components['schemas']['Retriever'];
 export type SchemaRetrieverQuery = components['schemas']['RetrieverQuery'];
 export type SchemaRetrieverResult = components['schemas']['RetrieverResult'];
@@ -1417,6 +1600,7 @@ export type SchemaCollection = components['schemas']['Collection'];
 export type SchemaCollectionWithIndex = components['schemas']['CollectionWithIndex'];
 export type SchemaDeletedCollection = components['schemas']['DeletedCollection'];
 export type SchemaNamespace = components['schemas']['Namespace'];
+export type SchemaPrincipal = components['schemas']['Principal'];
 export type SchemaDeletedRetriever = components['schemas']['DeletedRetriever'];
 export type SchemaTaxonomy = components['schemas']['Taxonomy'];
 export type SchemaGetHealthResponse = components['schemas']['GetHealthResponse'];
@@ -1436,6 +1620,9 @@ export type SchemaCreateDocumentRequest = components['schemas']['CreateDocumentR
 export type SchemaDocumentPage = components['schemas']['DocumentPage'];
 export type SchemaUpdateDocumentRequest = components['schemas']['UpdateDocumentRequest'];
 export type SchemaFilterDocumentsRequest = components['schemas']['FilterDocumentsRequest'];
+export type SchemaReplaceDocumentAclRequest = components['schemas']['ReplaceDocumentAclRequest'];
+export type SchemaPrincipalPage = components['schemas']['PrincipalPage'];
+export type SchemaAclRulePage = components['schemas']['AclRulePage'];
 export type SchemaCreateBatchRequest = components['schemas']['CreateBatchRequest'];
 export type SchemaCreateTaxonomyRequest = components['schemas']['CreateTaxonomyRequest'];
 export type SchemaTaxonomyPage = components['schemas']['TaxonomyPage'];
@@ -2455,6 +2642,418 @@ export interface operations {
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    replaceDocumentAcl: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path: {
+                /** @description Collection id or name */
+                id: string;
+                /** @description Document id */
+                doc: string;
+            };
+            cookie?: never;
+        };
+        /** @description public defaults to false: org keys see the document, principals only through its ACL or a rule */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceDocumentAclRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listPrincipals: {
+        parameters: {
+            query?: {
+                /** @description 1 to 100 */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrincipalPage"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    createPrincipal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first answer (kept 24 h) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePrincipalRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Principal"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getPrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id your application gives its end user */
+                principal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Principal"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deletePrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id your application gives its end user */
+                principal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Principal"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    updatePrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id your application gives its end user */
+                principal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePrincipalRequestInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Principal"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listAclRules: {
+        parameters: {
+            query?: {
+                /** @description 1 to 100 */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AclRulePage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    createAclRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+                /** @description Retrying with the same key and body returns the first answer (kept 24 h) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAclRuleRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AclRule"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getAclRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path: {
+                /** @description Rule id (rul_…) or name */
+                rule: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AclRule"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteAclRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path: {
+                /** @description Rule id (rul_…) or name */
+                rule: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AclRule"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    updateAclRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path: {
+                /** @description Rule id (rul_…) or name */
+                rule: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAclRuleRequestInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AclRule"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
             503: components["responses"]["Error503"];
         };
     };

@@ -4,6 +4,8 @@ import type { FilterJson } from "@strata/filter";
 
 export const RETRIEVERS_TABLE = "retrievers";
 export const ALERTS_TABLE = "alerts";
+/** Document ACL rules (ADR 0018). */
+export const ACL_RULES_TABLE = "acl_rules";
 
 export const ACL_QUERY_TABLE_SPECS: readonly TableSpec[] = [
   {
@@ -22,7 +24,30 @@ export const ACL_QUERY_TABLE_SPECS: readonly TableSpec[] = [
       { fields: ["retriever_id"] },
     ],
   },
+  {
+    name: ACL_RULES_TABLE,
+    indexes: [
+      { fields: ["namespace_id", "rule_name"], unique: true },
+      { fields: ["namespace_id", "created_at"] },
+    ],
+  },
 ];
+
+export type AclEffect = "allow" | "deny";
+
+/** A rule is plain data: the manifest export writes it out as stored. */
+export interface AclRuleRecord extends StoredRecord {
+  readonly id: string;
+  readonly organization_id: string;
+  readonly namespace_id: string;
+  readonly rule_name: string;
+  readonly effect: AclEffect;
+  /** The filter language's JSON form, normalised by toFilterJson; may reference $user.*. */
+  readonly condition: FilterJson;
+  readonly collection_ids: readonly string[];
+  readonly created_at: string;
+  readonly updated_at: string;
+}
 
 export interface RetrieverRecord extends StoredRecord {
   readonly id: string;
@@ -53,6 +78,12 @@ export type AlertQueryRecord =
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "document"; readonly document_id: string; readonly collection_id: string };
 
+export interface AlertPrincipal {
+  readonly principal_id: string;
+  readonly roles: readonly string[];
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
 export interface AlertRecord extends StoredRecord {
   readonly id: string;
   readonly organization_id: string;
@@ -65,6 +96,11 @@ export interface AlertRecord extends StoredRecord {
   readonly query_vector: readonly number[];
   readonly score_threshold: number;
   readonly active: boolean;
+  /**
+   * Set when an end-user key created the alert: it is evaluated for this principal, so it triggers
+   * only on documents the principal may see (ADR 0018). Roles and attributes follow principal events.
+   */
+  readonly principal?: AlertPrincipal;
   readonly created_at: string;
   readonly updated_at: string;
 }

@@ -3,7 +3,7 @@ import { INBOX_TABLE_SPEC, processOnce } from "@strata/bus";
 
 import type { Caller } from "@strata/access";
 import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
-import { asBound, parseFilter, toPredicate } from "@strata/filter";
+import { asBound, evaluate, MATCH_NOTHING, parseFilter, readBoundFilter, toPredicate } from "@strata/filter";
 import { exactScore } from "@strata/hotindex/scoring";
 import { createTestCaller, createTestRuntime, type TestRuntime } from "@strata/service-kit/testing";
 import type {
@@ -89,10 +89,24 @@ export class MemoryNamespaceData implements NamespaceData {
     if (filter !== undefined && !filter.ok) return filter;
     const bound = filter === undefined ? undefined : asBound(filter.value);
     const matches = bound === undefined ? () => true : toPredicate(bound);
+    // As the namespace service does: a principal caller sees what its compiled filter lets through.
+    const visibility =
+      caller.principalId === undefined
+        ? undefined
+        : (readBoundFilter(caller.visibility?.filter) ?? MATCH_NOTHING);
     const hits = this.documents
       .filter((d) => d.namespaceId === request.namespaceId && request.collectionIds.includes(d.collectionId))
       .filter((d) => !request.excludeDocumentIds.includes(d.documentId))
       .filter((d) => matches({ document_id: d.documentId, metadata: d.metadata, tier: d.tier }))
+      .filter(
+        (d) =>
+          visibility === undefined ||
+          evaluate(visibility, {
+            document_id: d.documentId,
+            collection_id: d.collectionId,
+            metadata: d.metadata,
+          }),
+      )
       .flatMap((d) => {
         const vector = d.features[request.featureUri];
         if (vector === undefined) return [];

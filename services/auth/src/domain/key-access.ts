@@ -24,7 +24,7 @@ export function canSeeKey(caller: Caller, key: ApiKeyRecord): boolean {
   return key.namespaces.length > 0 && key.namespaces.every((ns) => caller.namespaces.includes(ns));
 }
 
-const RANK: Record<Permission, number> = { read: 1, write: 2, admin: 3 };
+const RANK: Record<Permission, number> = { read: 1, write: 2, admin: 3, "acl:impersonate": 0 };
 
 function highestRank(permissions: readonly Permission[]): number {
   return Math.max(0, ...permissions.map((p) => RANK[p]));
@@ -38,6 +38,19 @@ function highestRank(permissions: readonly Permission[]): number {
 export function grantWithinCaller(caller: Caller, wanted: ValidKeyInput): Result<ValidKeyInput, AppError> {
   if (highestRank(wanted.permissions) > highestRank(caller.permissions)) {
     return err(forbidden("A key cannot have more permissions than the key that creates it"));
+  }
+  // Acting for any principal is beyond every end-user key; an org key grants it if it holds it or
+  // is an admin key (which could create principals and keys for them anyway).
+  const mayGrantImpersonation =
+    caller.principalId === undefined &&
+    (hasPermission(caller, "acl:impersonate") || hasPermission(caller, "admin"));
+  if (wanted.permissions.includes("acl:impersonate") && !mayGrantImpersonation) {
+    return err(
+      forbidden("Only an organization admin key, or one holding acl:impersonate, grants acl:impersonate"),
+    );
+  }
+  if (wanted.permissions.includes("acl:impersonate") && wanted.principalId !== null) {
+    return err(forbidden("A key bound to a principal cannot have acl:impersonate"));
   }
   if (caller.namespaces.length > 0) {
     if (wanted.namespaces.length === 0) {

@@ -26,9 +26,9 @@ export interface ValidKeyInput {
 
 export const KEY_NAME_MAX = 100;
 const MAX_NAMESPACES = 100;
-const MAX_ROLES = 50;
+export const MAX_ROLES = 50;
 const ROLE_MAX = 100;
-const ATTRIBUTES_MAX_BYTES = 4096;
+export const ATTRIBUTES_MAX_BYTES = 4096;
 
 export function validateKeyName(name: string, issues: ValidationIssue[]): void {
   if (name.trim().length === 0) {

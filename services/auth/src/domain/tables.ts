@@ -5,6 +5,8 @@ export const ORGANIZATIONS_TABLE = "organizations";
 export const API_KEYS_TABLE = "api_keys";
 /** One row, written with the bootstrap organization: makes first-start bootstrap safe across replicas. */
 export const AUTH_META_TABLE = "auth_meta";
+/** Principals: the end users of an organization's application (ADR 0018). */
+export const PRINCIPALS_TABLE = "principals";
 
 export const AUTH_TABLE_SPECS: readonly TableSpec[] = [
   { name: ORGANIZATIONS_TABLE, indexes: [{ fields: ["created_at"] }] },
@@ -17,7 +19,23 @@ export const AUTH_TABLE_SPECS: readonly TableSpec[] = [
     ],
   },
   { name: AUTH_META_TABLE },
+  { name: PRINCIPALS_TABLE, indexes: [{ fields: ["organization_id", "created_at"] }] },
 ];
+
+/** Keyed `<organization_id>/<principal_id>`: principal ids are the customer's, unique per organization. */
+export interface PrincipalRecord extends StoredRecord {
+  readonly id: string;
+  readonly organization_id: string;
+  readonly principal_id: string;
+  readonly roles: readonly string[];
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export function principalKey(organizationId: string, principalId: string): string {
+  return `${organizationId}/${principalId}`;
+}
 
 export interface OrganizationRecord extends StoredRecord {
   readonly id: string;

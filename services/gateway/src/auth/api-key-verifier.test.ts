@@ -73,6 +73,28 @@ describe("ApiKeyVerifier", () => {
     expect(calls).toHaveLength(4);
   });
 
+  it("drops the cached answers of every key bound to a principal on invalidatePrincipal", async () => {
+    const [alice1, alice2, bob] = [generateApiKeySecret(), generateApiKeySecret(), generateApiKeySecret()];
+    const bound = (keyId: string, principalId: string, roles: string[]): VerifiedKey => ({
+      caller: { ...caller(keyId), principalId, roles },
+    });
+    const answers = new Map<string, VerifiedKey | null>([
+      [alice1, bound("key_a1", "alice", ["analyst"])],
+      [alice2, bound("key_a2", "alice", ["analyst"])],
+      [bob, bound("key_b", "bob", ["analyst"])],
+    ]);
+    const { verifier, calls } = setup(answers);
+    for (const secret of [alice1, alice2, bob]) await verifier.verifySecret(secret);
+    answers.set(alice1, bound("key_a1", "alice", []));
+    answers.set(alice2, bound("key_a2", "alice", []));
+    verifier.invalidatePrincipal("org_1", "alice");
+    for (const secret of [alice1, alice2, bob]) await verifier.verifySecret(secret);
+    // Alice's two keys are asked again and come back without the role; Bob's answer stays cached.
+    expect(calls).toEqual([alice1, alice2, bob, alice1, alice2]);
+    const again = await verifier.verifySecret(alice1);
+    expect(again.ok && again.value.caller.roles).toEqual([]);
+  });
+
   it("does not cache an answer that was in flight while an invalidation arrived", async () => {
     const secret = generateApiKeySecret();
     let release: () => void = () => undefined;

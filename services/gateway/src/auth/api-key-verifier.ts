@@ -41,6 +41,8 @@ export class ApiKeyVerifier {
   readonly #options: ApiKeyVerifierOptions;
   readonly #cache: BoundedTtlCache<CacheEntry>;
   readonly #hashesByKeyId = new Map<string, Set<string>>();
+  /** Key ids cached per `<organization>/<principal>`: a principal change drops its keys' answers. */
+  readonly #keyIdsByPrincipal = new Map<string, Set<string>>();
   readonly #now: () => number;
   #epoch = 0;
   /** While the invalidation feed may have a gap, every key is asked of the auth service. */
@@ -101,11 +103,20 @@ export class ApiKeyVerifier {
     this.#hashesByKeyId.delete(keyId);
   }
 
+  /** Drops the cached answers of every key bound to a principal whose roles or attributes changed. */
+  invalidatePrincipal(organizationId: string, principalId: string): void {
+    this.#epoch += 1;
+    const principal = `${organizationId}/${principalId}`;
+    for (const keyId of this.#keyIdsByPrincipal.get(principal) ?? []) this.invalidateKey(keyId);
+    this.#keyIdsByPrincipal.delete(principal);
+  }
+
   /** Drops everything, e.g. after a gap in the event feed when invalidations may have been missed. */
   invalidateAll(): void {
     this.#epoch += 1;
     this.#cache.clear();
     this.#hashesByKeyId.clear();
+    this.#keyIdsByPrincipal.clear();
   }
 
   /**
@@ -136,6 +147,13 @@ export class ApiKeyVerifier {
     const hashes = this.#hashesByKeyId.get(keyId) ?? new Set<string>();
     hashes.add(hash);
     this.#hashesByKeyId.set(keyId, hashes);
+    const { organizationId, principalId } = key.caller;
+    if (principalId !== undefined) {
+      const principal = `${organizationId}/${principalId}`;
+      const keyIds = this.#keyIdsByPrincipal.get(principal) ?? new Set<string>();
+      keyIds.add(keyId);
+      this.#keyIdsByPrincipal.set(principal, keyIds);
+    }
   }
 }
 

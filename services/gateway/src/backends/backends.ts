@@ -7,6 +7,7 @@ import {
   resultClient,
 } from "@strata/grpc";
 import {
+  aclV1,
   alertV1,
   authV1,
   batchV1,
@@ -47,6 +48,8 @@ export interface Backends {
   readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
   /** Whether grpc.health.v1 of each service says SERVING, by service name. */
   health(timeoutMs: number): Promise<Record<"auth" | "namespace" | "acl-query", boolean>>;
+  /** ACL rules and the compiled visibility filters (ADR 0018). */
+  readonly acl: ResultClient<typeof aclV1.AclServiceService>;
   close(): void;
 }
 
@@ -95,6 +98,7 @@ export function connectBackends(options: BackendOptions): Backends {
       alertV1.AlertServiceService,
       defaults,
     ),
+    acl: resultClient(onChannelOf(retriever, options.aclQueryGrpcAddress), aclV1.AclServiceService, defaults),
     async health(timeoutMs) {
       const [authUp, namespaceUp, aclQueryUp] = await Promise.all([
         isServing(auth, timeoutMs),

@@ -3,6 +3,7 @@ import { type AppError, forbidden, tooManyRequests } from "@strata/errors";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiKeyVerifier } from "../auth/api-key-verifier.js";
 import { bearerSecret } from "../auth/api-key-verifier.js";
+import { actingCaller, PRINCIPAL_HEADER, type ResolvePrincipal } from "./act-for-principal.js";
 import { sendAppError } from "./errors.js";
 import type { FailedAuthLimiter } from "./failed-auth-limiter.js";
 import { setAuthState } from "./request-state.js";
@@ -20,7 +21,12 @@ export type RateLimitCheck = (
  */
 export function installAuthentication(
   app: FastifyInstance,
-  deps: { verifier: ApiKeyVerifier; rateLimit: RateLimitCheck; failedAuth: FailedAuthLimiter },
+  deps: {
+    verifier: ApiKeyVerifier;
+    rateLimit: RateLimitCheck;
+    failedAuth: FailedAuthLimiter;
+    resolvePrincipal: ResolvePrincipal;
+  },
 ): void {
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config.access;
@@ -34,7 +40,13 @@ export function installAuthentication(
       if (verified.error.kind === "unauthorized") deps.failedAuth.recordFailure(request.ip);
       return reject(request, reply, verified.error);
     }
-    const caller = verified.value;
+    const acting = await actingCaller(
+      verified.value,
+      request.headers[PRINCIPAL_HEADER],
+      deps.resolvePrincipal,
+    );
+    if (!acting.ok) return reject(request, reply, acting.error);
+    const caller = acting.value;
     setAuthState(request, { caller, secret: bearerSecret(request.headers.authorization) ?? "" });
     const limit = await deps.rateLimit(request, reply);
     if (!limit.allowed) return reject(request, reply, tooManyRequests(limit.retryAfterSeconds));

@@ -33,7 +33,7 @@ import { BEARER, type RouteDeps } from "./route-deps.js";
 
 const createKeyBody = z.strictObject({
   name: z.string().min(1).max(200),
-  permissions: z.array(permissionSchema).min(1).max(3),
+  permissions: z.array(permissionSchema).min(1).max(4),
   namespaces: z.array(z.string().min(1).max(256)).max(100).optional().describe("Namespace ids or names"),
   expires_at: z.iso.datetime({ offset: true }).optional(),
   principal_id: z.string().min(1).max(200).optional(),

@@ -89,3 +89,10 @@ function withinDepth(value: unknown, depth: number): boolean {
 export const jsonObjectSchema = z
   .record(z.string(), z.unknown())
   .refine((value) => withinDepth(value, 0), { message: `Nested deeper than ${MAX_JSON_DEPTH} levels` });
+
+/** Only the error answers a route can really give, for its OpenAPI description. */
+export function errorsOf<S extends keyof typeof errorResponses>(
+  ...statuses: S[]
+): Pick<typeof errorResponses, S> {
+  return Object.fromEntries(statuses.map((s) => [s, errorBodySchema])) as Pick<typeof errorResponses, S>;
+}

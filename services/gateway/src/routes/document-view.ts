@@ -34,7 +34,7 @@ export const aclInputSchema = z
     write: z.array(principal).max(MAX_ACL_ENTRIES).optional(),
     public: z.boolean().optional(),
   })
-  .describe("public defaults to true only when neither owner nor read is given");
+  .describe("public defaults to false: org keys see the document, principals only through its ACL or a rule");
 
 const aclSchema = z
   .object({

@@ -21,10 +21,27 @@ export interface Scope {
 export async function scopeOf(request: FastifyRequest, deps: RouteDeps): Promise<Result<Scope, AppError>> {
   const namespace = await requestNamespace(request, deps.namespaces);
   if (!namespace.ok) return namespace;
-  return ok({
-    namespaceId: namespace.value.namespaceId,
-    call: { caller: callerOf(request), trace: traceContextOf(request) },
-  });
+  const namespaceId = namespace.value.namespaceId;
+  const trace = traceContextOf(request);
+  const caller = await withVisibility(callerOf(request), namespaceId, deps, trace);
+  return caller.ok ? ok({ namespaceId, call: { caller: caller.value, trace } }) : caller;
+}
+
+/**
+ * A principal caller carries its compiled visibility filter for the namespace (ADR 0018), from
+ * acl-query (which caches it), so every service that reads documents runs the same filter inside
+ * its own store or index query. An org key acting for nobody carries none and sees everything.
+ */
+async function withVisibility(
+  caller: Caller,
+  namespaceId: string,
+  deps: RouteDeps,
+  trace: Context | undefined,
+): Promise<Result<Caller, AppError>> {
+  if (caller.principalId === undefined) return ok(caller);
+  const compiled = await deps.backends.acl.compileVisibility({ namespaceId }, { caller, trace });
+  if (!compiled.ok) return compiled;
+  return ok({ ...caller, visibility: { namespaceId, filter: compiled.value.filter ?? {} } });
 }
 
 /**

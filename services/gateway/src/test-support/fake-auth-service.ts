@@ -72,6 +72,12 @@ export class FakeAuthState {
   implementation(): authV1.AuthServiceServer {
     return {
       createOrganization: unary(async () => err(appError("forbidden", "not in this fake"))),
+      createPrincipal: unary(async () => err(appError("forbidden", "not in this fake"))),
+      getPrincipal: unary(async () => err(appError("forbidden", "not in this fake"))),
+      listPrincipals: unary(async () => err(appError("forbidden", "not in this fake"))),
+      updatePrincipal: unary(async () => err(appError("forbidden", "not in this fake"))),
+      deletePrincipal: unary(async () => err(appError("forbidden", "not in this fake"))),
+      resolvePrincipal: unary(async () => ok({ found: false })),
       verifyKey: unary(async (request: authV1.VerifyKeyRequest) => {
         await this.#enter("verifyKey");
         this.verifyCalls += 1;

@@ -1,4 +1,7 @@
 // Helpers for this package's tests of collections, documents and taxonomies; not exported.
+import { join } from "node:path";
+import { OUTBOX_TABLE_SPEC } from "@strata/bus";
+import { openSqliteDocStore } from "@strata/docstore";
 import { openEmbeddedHotIndex } from "@strata/hotindex";
 import { newId } from "@strata/ids";
 import { tempDir } from "@strata/testkit";
@@ -25,8 +28,10 @@ export interface TestData extends TestNamespaces {
   readonly otherNamespaceId: string;
 }
 
-export async function testData(): Promise<TestData> {
-  const base = await testNamespaces();
+/** `sqlite`: the documents live in a real SQLite store (a file of the test's own) instead of memory. */
+export async function testData(options: { readonly sqlite?: boolean } = {}): Promise<TestData> {
+  const memory = await testNamespaces();
+  const base = options.sqlite ? await onSqlite(memory) : memory;
   for (const spec of MODULE_TABLE_SPECS) await base.store.ensureTable(spec);
   // The real embedded hot index, in a directory of its own that goes when the test ends.
   const dir = await tempDir("namespace-vectors");
@@ -62,4 +67,15 @@ export function issuesOf(result: {
   return Array.isArray(issues)
     ? issues.map((i: { location: string; type: string }) => `${i.location}: ${i.type}`)
     : [];
+}
+
+async function onSqlite(memory: TestNamespaces): Promise<TestNamespaces> {
+  const dir = await tempDir("namespace-store");
+  const store = openSqliteDocStore({ path: join(dir.path, "store.db") });
+  onTestFinished(async () => {
+    await store.close();
+    await dir.remove();
+  });
+  await store.ensureTable(OUTBOX_TABLE_SPEC);
+  return { ...memory, store, ports: { ...memory.ports, store } };
 }

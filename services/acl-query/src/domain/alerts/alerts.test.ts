@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { createRule } from "../acl/rules.js";
 import { deleteRetriever, updateRetriever } from "../retrievers/change-retriever.js";
 import { createRetriever } from "../retrievers/create-retriever.js";
 import { callerOf, documentOf, NS, ORG, type TestAclQuery, testAclQuery } from "../test-support.js";
+import { followPrincipal } from "./alert-principals.js";
 import { deleteAlert, updateAlert } from "./change-alert.js";
 import { createAlert, type NewAlertInput } from "./create-alert.js";
 import { evaluateAlerts } from "./evaluate-alerts.js";
@@ -112,6 +114,46 @@ describe("alerts", () => {
     expect(!short.ok && short.error.kind).toBe("validation");
     const threshold = await createAlert(t.ports, admin, NS, alertInput({ scoreThreshold: Number.NaN }));
     expect(!threshold.ok && threshold.error.kind).toBe("validation");
+  });
+
+  it("evaluates an end user's alert for its principal: only documents it may see (ADR 0018)", async () => {
+    const t = await setup();
+    const rule = await createRule(t.ports, admin, NS, {
+      ruleName: "same-department",
+      effect: "allow",
+      condition: {
+        AND: [{ field: "metadata.department", operator: "eq", value: "$user.attributes.department" }],
+      },
+    });
+    expect(rule.ok).toBe(true);
+    const alice = callerOf({
+      permissions: ["write"],
+      principalId: "alice",
+      attributes: { department: "sales" },
+    });
+    expect((await createAlert(t.ports, alice, NS, alertInput({ alertName: "mine" }))).ok).toBe(true);
+    expect((await createAlert(t.ports, admin, NS, alertInput({ alertName: "org" }))).ok).toBe(true);
+    const news = (department: string) => ({ category: "news", department });
+    t.data.addDocument(documentOf(COL, "sales-news", { [URI]: [1, 0.1, 0] }, news("sales")));
+    t.data.addDocument(documentOf(COL, "hr-news", { [URI]: [1, 0.1, 0] }, news("hr")));
+    const names = async (id: string) => {
+      const fired = await evaluateAlerts(t.ports, created(id));
+      return fired.ok && fired.value.kind === "evaluated"
+        ? fired.value.triggered.map((m) => m.alert.alert_name).sort()
+        : [];
+    };
+    expect(await names("sales-news")).toEqual(["mine", "org"]);
+    expect(await names("hr-news")).toEqual(["org"]);
+    // The principal moves to hr: its alert follows (principal.updated).
+    const moved = await followPrincipal(t.store, {
+      organizationId: ORG,
+      principalId: "alice",
+      roles: [],
+      attributes: { department: "hr" },
+    });
+    expect(moved).toBe(1);
+    t.data.addDocument(documentOf(COL, "hr-news-2", { [URI]: [1, 0.1, 0] }, news("hr")));
+    expect(await names("hr-news-2")).toEqual(["mine", "org"]);
   });
 
   it("fires for a matching new document once, and not for others", async () => {

@@ -72,6 +72,15 @@ export async function createAlert(
     query_vector: query.value.queryVector,
     score_threshold: input.scoreThreshold,
     active: input.active ?? true,
+    ...(caller.principalId === undefined
+      ? {}
+      : {
+          principal: {
+            principal_id: caller.principalId,
+            roles: [...caller.roles],
+            attributes: { ...caller.attributes },
+          },
+        }),
     created_at: now,
     updated_at: now,
   };

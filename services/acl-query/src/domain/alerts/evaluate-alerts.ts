@@ -1,9 +1,16 @@
 import type { Caller } from "@strata/access";
 import { type AppError, err, isRetryable, ok, type Result } from "@strata/errors";
 import type { EventData } from "@strata/events";
-import type { FilterJson } from "@strata/filter";
+import { compileVisibility, type FilterJson, MATCH_NOTHING } from "@strata/filter";
+import { namespaceRules } from "../acl/compile-caller-visibility.js";
 import type { AclQueryPorts } from "../ports.js";
-import { ALERTS_TABLE, type AlertRecord, RETRIEVERS_TABLE, type RetrieverRecord } from "../tables.js";
+import {
+  ALERTS_TABLE,
+  type AlertPrincipal,
+  type AlertRecord,
+  RETRIEVERS_TABLE,
+  type RetrieverRecord,
+} from "../tables.js";
 import { type AlertMatch, alertTriggeredEvent } from "./alert-events.js";
 
 /** The inbox consumer name: each document.created event is evaluated once. */
@@ -48,7 +55,9 @@ export async function evaluateAlerts(
   for (const { record: alert } of alerts) {
     const retriever = retrievers.get(alert.retriever_id);
     if (retriever === undefined || !retriever.collection_ids.includes(data.collection_id)) continue;
-    const hits = await ports.namespaceData.search(reader, {
+    const alertReader =
+      alert.principal === undefined ? reader : await principalReader(ports, reader, alert.principal);
+    const hits = await ports.namespaceData.search(alertReader, {
       namespaceId: data.namespace_id,
       collectionIds: [data.collection_id],
       featureUri: retriever.feature_uri,
@@ -112,4 +121,25 @@ export function internalReader(organizationId: string, namespaceId: string): Cal
     roles: [],
     attributes: {},
   };
+}
+
+/**
+ * The reader of an alert an end user created: the principal, with its visibility filter compiled
+ * from the namespace's rules now, so the namespace's search shows it only what it may see.
+ */
+async function principalReader(
+  ports: Pick<AclQueryPorts, "store">,
+  reader: Caller,
+  principal: AlertPrincipal,
+): Promise<Caller> {
+  const namespaceId = reader.namespaces[0] ?? "";
+  const caller = {
+    ...reader,
+    principalId: principal.principal_id,
+    roles: [...principal.roles],
+    attributes: { ...principal.attributes },
+  };
+  const rules = await namespaceRules(ports, reader.organizationId, namespaceId);
+  const filter = rules === undefined ? MATCH_NOTHING : compileVisibility(rules, caller);
+  return { ...caller, visibility: { namespaceId, filter } };
 }

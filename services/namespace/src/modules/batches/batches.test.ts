@@ -44,6 +44,20 @@ const good = (i: number): NewDocumentInput => ({
 const wrongDimension: NewDocumentInput = { features: { [TEXT]: [1, 2] }, taxonomyLabels: [] };
 
 describe("batches", () => {
+  it("shows an end user its own batches only, documents its own, another's as missing (ADR 0018)", async () => {
+    const s = await setup();
+    const alice = callerOf(s.t.organizationId, { permissions: ["write"], principalId: "alice" });
+    const bob = callerOf(s.t.organizationId, { permissions: ["write"], principalId: "bob" });
+    const made = await createBatch(s.ports, alice, s.t.namespaceId, "products", [good(1)]);
+    if (!made.ok) throw new Error(made.error.message);
+    for (const ref of s.queued) await processBatchChunk(s.ports, ref.batchId, ref.chunk);
+    expect((await getBatch(s.ports, alice, s.t.namespaceId, made.value.id)).ok).toBe(true);
+    expect((await getBatch(s.ports, s.admin, s.t.namespaceId, made.value.id)).ok).toBe(true);
+    expect(kindOf(await getBatch(s.ports, bob, s.t.namespaceId, made.value.id))).toBe("not_found");
+    const [stored] = await s.t.store.table<{ id: string; _acl: unknown }>(DOCUMENTS_TABLE).find();
+    expect(stored?.record._acl).toEqual({ owner: "alice", read: ["alice"], write: ["alice"], public: false });
+  });
+
   it("stores a batch as pending and enqueues one message per chunk", async () => {
     const s = await setup();
     const docs = Array.from({ length: BATCH_CHUNK_SIZE + 3 }, (_, i) => good(i));

@@ -30,7 +30,11 @@ export async function getBatch(
   const namespace = await resolveNamespaceScope(ports.store, caller, namespaceId);
   if (!namespace.ok) return namespace;
   const found = await ports.store.table<BatchRecord>(BATCHES_TABLE).get(batchId);
-  if (found === undefined || found.record.namespace_id !== namespace.value.id) {
+  // An end user sees its own batches only (their items are its documents); another's answers as a
+  // missing one (ADR 0018). Org keys acting for nobody see every batch of the namespace.
+  const othersBatch =
+    caller.principalId !== undefined && found?.record.caller.principalId !== caller.principalId;
+  if (found === undefined || found.record.namespace_id !== namespace.value.id || othersBatch) {
     return err(notFound("batch", batchId));
   }
   const chunks = await ports.store.table<BatchChunkRecord>(BATCH_CHUNKS_TABLE).find({

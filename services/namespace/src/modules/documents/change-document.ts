@@ -6,9 +6,16 @@ import { requirePermission } from "../../shared/namespace-access.js";
 import { withExtractedFeatures } from "../../shared/vectors/extracted-features.js";
 import type { CollectionRecord } from "../collections/tables.js";
 import { checkTaxonomyLabels } from "../taxonomies/api.js";
-import { findDocument, resolveDocumentScope } from "./document-access.js";
+import { findAccessibleDocument, resolveDocumentScope } from "./document-access.js";
 import { type DocumentField, documentDeletedEvent, documentUpdatedEvent } from "./document-events.js";
-import { checkText, checkVectors, type FeatureVectors, METADATA_LIMITS } from "./document-input.js";
+import {
+  type AclInput,
+  checkAcl,
+  checkText,
+  checkVectors,
+  type FeatureVectors,
+  METADATA_LIMITS,
+} from "./document-input.js";
 import { indexDocumentLabels } from "./document-label-index.js";
 import { labelFields } from "./document-labels.js";
 import type { DocumentPorts } from "./ports.js";
@@ -31,6 +38,8 @@ export interface DocumentChanges {
   readonly features?: FeatureVectors | undefined;
   readonly text?: string | undefined;
   readonly taxonomyLabels?: readonly TaxonomyLabelRecord[] | undefined;
+  /** The new ACL, whole (PUT …/acl): only the owner or an org key may change it. */
+  readonly acl?: AclInput | undefined;
 }
 
 export async function updateDocument(
@@ -47,6 +56,7 @@ export async function updateDocument(
   if (changes.metadata !== undefined)
     checkJsonObject(changes.metadata, "body.metadata", issues, METADATA_LIMITS);
   if (changes.text !== undefined) checkText(changes.text, issues);
+  const acl = changes.acl === undefined ? undefined : checkAcl(changes.acl, issues);
   if (issues.length > 0) return err(validationFailed(issues));
   const now = ports.clock();
   let changedFields: readonly DocumentField[] = [];
@@ -57,7 +67,8 @@ export async function updateDocument(
       const scope = await resolveDocumentScope(session, caller, namespaceId, collectionIdentifier);
       if (!scope.ok) return scope;
       const collection = scope.value.collection.record;
-      const found = await findDocument(session, collection, documentId);
+      const need = changes.acl === undefined ? "write" : "acl";
+      const found = await findAccessibleDocument(session, caller, collection, documentId, need);
       if (!found.ok) return found;
       const { record: current, version } = found.value;
       const problems: ValidationIssue[] = [];
@@ -85,6 +96,7 @@ export async function updateDocument(
       if (!sameVectors(vectors, currentVectors.value)) changed.push("features");
       if (text !== current.text) changed.push("text");
       if (!jsonEqual(labels, current.taxonomy_labels)) changed.push("taxonomy_labels");
+      if (acl !== undefined && !jsonEqual(acl, current._acl)) changed.push("acl");
       if (changed.length === 0) return ok({ work: { current, version, changed }, documents: [] });
       const updated: DocumentRecord = {
         ...current,
@@ -92,6 +104,7 @@ export async function updateDocument(
         feature_uris: vectors.map((f) => f.feature_uri),
         text,
         ...labelFields(labels),
+        _acl: acl ?? current._acl,
         updated_at: now.toISOString(),
         vector_write_id: writeId,
       };
@@ -205,7 +218,7 @@ async function deleteNow(
       const scope = await resolveDocumentScope(tx, caller, namespaceId, collectionIdentifier);
       if (!scope.ok) return scope;
       collection = scope.value.collection.record;
-      const found = await findDocument(tx, collection, documentId);
+      const found = await findAccessibleDocument(tx, caller, collection, documentId, "write");
       if (!found.ok) return found;
       const { record, version } = found.value;
       if (!(await tx.table<DocumentRecord>(DOCUMENTS_TABLE).delete(record.id, version))) return err(CONFLICT);

@@ -33,6 +33,7 @@ import { type PlannedDocument, writeWithStagedVectors } from "./staged-write.js"
 import {
   DEFAULT_ACL,
   DOCUMENTS_TABLE,
+  type DocumentAcl,
   type DocumentRecord,
   documentKey,
   type TaxonomyLabelRecord,
@@ -47,7 +48,7 @@ export interface NewDocumentInput {
   readonly features: FeatureVectors;
   readonly text?: string | undefined;
   readonly taxonomyLabels: readonly TaxonomyLabelRecord[];
-  /** Undefined means {owner: null, read: [], write: [], public: true}. */
+  /** Undefined: see `aclOnCreate` (the creating principal's own, or org-keys-only). */
   readonly acl?: AclInput | undefined;
   /** Where the document came from (a batch records its id); undefined means {}. */
   readonly lineage?: JsonObject | undefined;
@@ -124,7 +125,7 @@ export async function planDocument(
   checkJsonObject(metadata, "body.metadata", issues, METADATA_LIMITS);
   if (input.text !== undefined) checkText(input.text, issues);
   checkRequestToken(input.requestToken, issues);
-  const acl = input.acl === undefined ? DEFAULT_ACL : checkAcl(input.acl, issues);
+  const acl = aclOnCreate(caller, input.acl === undefined ? undefined : checkAcl(input.acl, issues));
   if (issues.length > 0) return err(validationFailed(issues));
   const documentId = input.documentId ?? newId("document");
   const scope = resolved
@@ -178,4 +179,21 @@ export async function insertDocument(
   await indexDocumentLabels(tx, undefined, doc.record);
   await ports.appendEvent(tx, documentCreatedEvent(doc.record, now));
   return ok(undefined);
+}
+
+/**
+ * The ACL a new document gets (ADR 0018). An end-user key's document is its principal's: owner,
+ * reader and writer, whatever else the `_acl` given adds (the owner is always the creator). An org
+ * key's document without `_acl` is for org keys only (not public).
+ */
+function aclOnCreate(caller: Caller, given: DocumentAcl | undefined): DocumentAcl {
+  const principal = caller.principalId;
+  if (principal === undefined) return given ?? DEFAULT_ACL;
+  const acl = given ?? { ...DEFAULT_ACL };
+  return {
+    owner: principal,
+    read: acl.read.includes(principal) ? acl.read : [principal, ...acl.read],
+    write: acl.write.includes(principal) ? acl.write : [principal, ...acl.write],
+    public: acl.public,
+  };
 }

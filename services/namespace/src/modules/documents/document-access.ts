@@ -1,6 +1,7 @@
 import type { Caller } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
-import { type AppError, err, notFound, ok, type Result } from "@strata/errors";
+import { type AppError, err, forbidden, notFound, ok, type Result } from "@strata/errors";
+import { canChangeAcl, canSee, canWrite } from "../../shared/document-visibility.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { resolveCollection } from "../collections/api.js";
 import type { CollectionRecord } from "../collections/tables.js";
@@ -47,4 +48,32 @@ export async function findDocument(
     return err(notFound("document", documentId));
   }
   return ok(found);
+}
+
+/** What a call does with a document: read it, change it (write access), or change its ACL (owner). */
+export type DocumentNeed = "read" | "write" | "acl";
+
+/**
+ * A document of this collection the caller may use. One the caller's ACL filter hides answers
+ * exactly as a missing one (the same not_found, after the same single lookup); one it sees but may
+ * not change answers forbidden.
+ */
+export async function findAccessibleDocument(
+  session: DocStoreSession,
+  caller: Caller,
+  collection: CollectionRecord,
+  documentId: string,
+  need: DocumentNeed,
+): Promise<Result<Versioned<DocumentRecord>, AppError>> {
+  const found = await findDocument(session, collection, documentId);
+  if (!found.ok) return found;
+  const record = found.value.record;
+  if (!canSee(caller, collection.namespace_id, record)) return err(notFound("document", documentId));
+  if (need === "write" && !canWrite(caller, record)) {
+    return err(forbidden("This principal may not change the document (not its owner, not in _acl.write)"));
+  }
+  if (need === "acl" && !canChangeAcl(caller, record)) {
+    return err(forbidden("Only the document's owner or an organization key changes its ACL"));
+  }
+  return found;
 }

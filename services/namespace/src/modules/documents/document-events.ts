@@ -1,7 +1,7 @@
 import { buildEvent, type EventEnvelope } from "@strata/events";
 import type { DocumentRecord } from "./tables.js";
 
-export type DocumentField = "metadata" | "features" | "text" | "taxonomy_labels";
+export type DocumentField = "metadata" | "features" | "text" | "taxonomy_labels" | "acl";
 
 function origin(doc: DocumentRecord, time: Date) {
   return {

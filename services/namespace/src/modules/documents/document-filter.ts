@@ -1,6 +1,7 @@
 import type { DocStoreSession, Where } from "@strata/docstore";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import {
+  ACL_FIELDS,
   type BoundFilterNode,
   bindCaller,
   type CallerContext,
@@ -71,6 +72,8 @@ export function documentStoreWhere(
 ): Result<Where, AppError> {
   const arrayFields = arrayFieldsOf(collection.metadata_schema, collection.indexed_fields);
   arrayFields.add(TAXONOMY_TERMS_FIELD);
+  arrayFields.add(ACL_FIELDS.read);
+  arrayFields.add(ACL_FIELDS.write);
   return toDocStoreWhere(filter, { arrayFields });
 }
 

@@ -122,11 +122,11 @@ export interface AclInput {
   readonly owner?: string | null | undefined;
   readonly read: readonly string[];
   readonly write: readonly string[];
-  /** Undefined: public unless an owner or a reader is named. */
+  /** Undefined: not public (visible to org keys, and to principals the ACL or a rule lets in). */
   readonly public?: boolean | undefined;
 }
 
-/** The stored ACL; enforcement is acl-query's (a later issue). */
+/** The stored ACL, as given; enforced by the compiled visibility filter (ADR 0018). */
 export function checkAcl(acl: AclInput, issues: ValidationIssue[], location = "body._acl"): DocumentAcl {
   const principal = (value: string) => value.length >= 1 && value.length <= MAX_PRINCIPAL_LENGTH;
   if (acl.owner !== undefined && acl.owner !== null && !principal(acl.owner)) {
@@ -146,13 +146,10 @@ export function checkAcl(acl: AclInput, issues: ValidationIssue[], location = "b
       });
     }
   }
-  const owner = acl.owner ?? null;
-  // A document given an owner or readers is meant to be restricted unless said otherwise.
-  const restricted = owner !== null || acl.read.length > 0;
   return {
-    owner,
+    owner: acl.owner ?? null,
     read: [...new Set(acl.read)],
     write: [...new Set(acl.write)],
-    public: acl.public ?? !restricted,
+    public: acl.public ?? false,
   };
 }

@@ -84,7 +84,7 @@ describe("createDocument", () => {
       feature_uris: [IMAGE, TEXT],
       text: "red shoe",
       taxonomy_labels: [{ taxonomy_id: taxonomyId, label: "shoe" }],
-      _acl: { owner: null, read: [], write: [], public: true },
+      _acl: { owner: null, read: [], write: [], public: false },
       tier: "hot",
       tier_changed_at: t.now().toISOString(),
       lineage: {},
@@ -158,12 +158,12 @@ describe("createDocument", () => {
     expect(await documentEvents(t)).toEqual([]);
   });
 
-  it("decides the ACL default: public unless an owner or a reader is named, or public is given", async () => {
+  it("decides the ACL default: not public unless public is given (ADR 0018)", async () => {
     const { t, admin } = await setup();
     const cases: Array<[NewDocumentInput["acl"], boolean]> = [
-      [undefined, true],
-      [{ read: [], write: [] }, true],
-      [{ read: [], write: ["role:editor"] }, true],
+      [undefined, false],
+      [{ read: [], write: [] }, false],
+      [{ read: [], write: ["role:editor"] }, false],
       [{ owner: "user_1", read: [], write: [] }, false],
       [{ read: ["user_2"], write: [] }, false],
       [{ owner: "user_1", read: [], write: [], public: true }, true],

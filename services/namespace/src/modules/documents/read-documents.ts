@@ -1,9 +1,10 @@
 import type { Caller } from "@strata/access";
 import { listPage, type Where } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
+import { visibilityFilter } from "../../shared/document-visibility.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { DATA_LIST_LIMIT_MAX, isValidListLimit } from "../../shared/namespace-scope.js";
-import { findDocument, resolveDocumentScope } from "./document-access.js";
+import { findAccessibleDocument, resolveDocumentScope } from "./document-access.js";
 import { compileDocumentFilter, documentStoreWhere } from "./document-filter.js";
 import type { DocumentPorts } from "./ports.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "./tables.js";
@@ -19,7 +20,13 @@ export async function getDocument(
   if (!allowed.ok) return allowed;
   const scope = await resolveDocumentScope(ports.store, caller, namespaceId, collectionIdentifier);
   if (!scope.ok) return scope;
-  const found = await findDocument(ports.store, scope.value.collection.record, documentId);
+  const found = await findAccessibleDocument(
+    ports.store,
+    caller,
+    scope.value.collection.record,
+    documentId,
+    "read",
+  );
   return found.ok ? ok(found.value.record) : found;
 }
 
@@ -62,6 +69,13 @@ export async function listDocuments(
     );
     if (!filter.ok) return filter;
     const where = documentStoreWhere(filter.value, collection);
+    if (!where.ok) return where;
+    conditions.push(where.value);
+  }
+  // The ACL filter is part of the store query, so pages and cursors never see hidden documents.
+  const visibility = visibilityFilter(caller, collection.namespace_id);
+  if (visibility !== undefined) {
+    const where = documentStoreWhere(visibility, collection);
     if (!where.ok) return where;
     conditions.push(where.value);
   }

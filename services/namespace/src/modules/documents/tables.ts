@@ -51,7 +51,8 @@ export interface DocumentAcl {
   readonly public: boolean;
 }
 
-export const DEFAULT_ACL: DocumentAcl = { owner: null, read: [], write: [], public: true };
+/** An org key's document without `_acl`: org keys see it, principals only through a rule (ADR 0018). */
+export const DEFAULT_ACL: DocumentAcl = { owner: null, read: [], write: [], public: false };
 
 /**
  * A document. Its id is unique only within its collection, so the store key is

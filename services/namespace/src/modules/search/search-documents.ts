@@ -1,7 +1,8 @@
 import type { Caller } from "@strata/access";
 import { MAX_RETRIEVER_COLLECTIONS, parseFeatureUri } from "@strata/contracts";
 import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
-import type { BoundFilterNode } from "@strata/filter";
+import { and, type BoundFilterNode } from "@strata/filter";
+import { canSee, visibilityFilter } from "../../shared/document-visibility.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { resolveCollection } from "../collections/api.js";
@@ -69,6 +70,10 @@ export async function searchDocuments(
     if (!compiled.ok) return compiled;
     filter = compiled.value;
   }
+  // The caller's ACL filter runs inside the index with the retriever's (ADR 0018): the top-k is
+  // taken among visible documents only, so a selective ACL costs no recall.
+  const visibility = visibilityFilter(caller, namespace.value.id);
+  if (visibility !== undefined) filter = filter === undefined ? visibility : and<never>(filter, visibility);
   const excluded = new Set(request.excludeDocumentIds ?? []);
   const hits = await ports.vectors.search({
     namespaceId: namespace.value.id,
@@ -89,7 +94,10 @@ export async function searchDocuments(
     if (
       found === undefined ||
       found.record.namespace_id !== namespace.value.id ||
-      found.record.tier !== "hot"
+      found.record.tier !== "hot" ||
+      // The final top-k is re-checked against the record itself: an ACL changed after the vector
+      // was written (or a payload behind its record) never shows a hidden document.
+      !canSee(caller, namespace.value.id, found.record)
     )
       continue;
     results.push({ document: found.record, score: hit.score, sourceTier: "hot" });

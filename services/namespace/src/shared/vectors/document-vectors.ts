@@ -11,6 +11,14 @@ import type { StoredVector, Tier } from "../../modules/documents/tables.js";
 // A type, not an interface: the index takes it as a plain JSON record.
 export type VectorPayload = {
   readonly document_id: string;
+  readonly collection_id: string;
+  /** What the compiled ACL filter reads inside the index (ADR 0018). */
+  readonly _acl: {
+    readonly owner: string | null;
+    readonly read: readonly string[];
+    readonly write: readonly string[];
+    readonly public: boolean;
+  };
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly taxonomy_terms: readonly string[];
   readonly tier: Tier;

@@ -4,7 +4,7 @@ import type { documentV1 } from "@strata/proto";
 import { readDocumentVectors } from "../../../shared/vectors/read-vectors.js";
 import { updateDocument } from "../change-document.js";
 import type { DocumentPorts } from "../ports.js";
-import { documentToProto, labelsFromProto, vectorsFromProto } from "./document-mapping.js";
+import { aclFromProto, documentToProto, labelsFromProto, vectorsFromProto } from "./document-mapping.js";
 
 export function updateDocumentHandler(
   ports: DocumentPorts,
@@ -22,6 +22,7 @@ export function updateDocumentHandler(
         text: request.text,
         taxonomyLabels:
           request.taxonomyLabels === undefined ? undefined : labelsFromProto(request.taxonomyLabels.labels),
+        acl: aclFromProto(request.acl),
       },
     );
     if (!result.ok) return result;

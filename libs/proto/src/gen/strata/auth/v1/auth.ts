@@ -30,6 +30,8 @@ export enum Permission {
   PERMISSION_READ = 1,
   PERMISSION_WRITE = 2,
   PERMISSION_ADMIN = 3,
+  /** PERMISSION_ACL_IMPERSONATE - Lets an org key act for a principal by sending X-Principal; implies nothing else. */
+  PERMISSION_ACL_IMPERSONATE = 4,
   UNRECOGNIZED = -1,
 }
 
@@ -47,6 +49,9 @@ export function permissionFromJSON(object: any): Permission {
     case 3:
     case "PERMISSION_ADMIN":
       return Permission.PERMISSION_ADMIN;
+    case 4:
+    case "PERMISSION_ACL_IMPERSONATE":
+      return Permission.PERMISSION_ACL_IMPERSONATE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -64,6 +69,8 @@ export function permissionToJSON(object: Permission): string {
       return "PERMISSION_WRITE";
     case Permission.PERMISSION_ADMIN:
       return "PERMISSION_ADMIN";
+    case Permission.PERMISSION_ACL_IMPERSONATE:
+      return "PERMISSION_ACL_IMPERSONATE";
     case Permission.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -217,6 +224,74 @@ export interface VerifyKeyResponse {
   valid: boolean;
   /** Present when valid. */
   key?: ApiKey | undefined;
+}
+
+export interface Principal {
+  principalId: string;
+  organizationId: string;
+  roles: string[];
+  attributes?: { [key: string]: any } | undefined;
+  createdAt?: Date | undefined;
+  updatedAt?: Date | undefined;
+}
+
+export interface CreatePrincipalRequest {
+  principalId: string;
+  roles: string[];
+  attributes?: { [key: string]: any } | undefined;
+}
+
+export interface GetPrincipalRequest {
+  principalId: string;
+}
+
+export interface CreatePrincipalResponse {
+  principal?: Principal | undefined;
+}
+
+export interface GetPrincipalResponse {
+  principal?: Principal | undefined;
+}
+
+export interface UpdatePrincipalResponse {
+  principal?: Principal | undefined;
+}
+
+export interface DeletePrincipalRequest {
+  principalId: string;
+}
+
+export interface DeletePrincipalResponse {
+  principal?: Principal | undefined;
+}
+
+export interface ListPrincipalsRequest {
+  limit: number;
+  cursor: string;
+}
+
+export interface ListPrincipalsResponse {
+  principals: Principal[];
+  nextCursor: string;
+}
+
+export interface UpdatePrincipalRequest {
+  principalId: string;
+  /** Replaced when set. */
+  setRoles: boolean;
+  roles: string[];
+  /** Replaced when present. */
+  attributes?: { [key: string]: any } | undefined;
+}
+
+export interface ResolvePrincipalRequest {
+  organizationId: string;
+  principalId: string;
+}
+
+export interface ResolvePrincipalResponse {
+  found: boolean;
+  principal?: Principal | undefined;
 }
 
 function createBaseApiKey(): ApiKey {
@@ -1926,6 +2001,1186 @@ export const VerifyKeyResponse: MessageFns<VerifyKeyResponse> = {
   },
 };
 
+function createBasePrincipal(): Principal {
+  return {
+    principalId: "",
+    organizationId: "",
+    roles: [],
+    attributes: undefined,
+    createdAt: undefined,
+    updatedAt: undefined,
+  };
+}
+
+export const Principal: MessageFns<Principal> = {
+  encode(message: Principal, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principalId !== "") {
+      writer.uint32(10).string(message.principalId);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(18).string(message.organizationId);
+    }
+    for (const v of message.roles) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.attributes !== undefined) {
+      Struct.encode(Struct.wrap(message.attributes), writer.uint32(34).fork()).join();
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(42).fork()).join();
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Principal {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePrincipal();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principalId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.roles.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.attributes = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Principal {
+    return {
+      principalId: isSet(object.principalId)
+        ? globalThis.String(object.principalId)
+        : isSet(object.principal_id)
+        ? globalThis.String(object.principal_id)
+        : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => globalThis.String(e)) : [],
+      attributes: isObject(object.attributes) ? object.attributes : undefined,
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Principal): unknown {
+    const obj: any = {};
+    if (message.principalId !== "") {
+      obj.principalId = message.principalId;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.roles?.length) {
+      obj.roles = message.roles;
+    }
+    if (message.attributes !== undefined) {
+      obj.attributes = message.attributes;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Principal>, I>>(base?: I): Principal {
+    return Principal.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Principal>, I>>(object: I): Principal {
+    const message = createBasePrincipal();
+    message.principalId = object.principalId ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.roles = object.roles?.map((e) => e) || [];
+    message.attributes = object.attributes ?? undefined;
+    message.createdAt = object.createdAt ?? undefined;
+    message.updatedAt = object.updatedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreatePrincipalRequest(): CreatePrincipalRequest {
+  return { principalId: "", roles: [], attributes: undefined };
+}
+
+export const CreatePrincipalRequest: MessageFns<CreatePrincipalRequest> = {
+  encode(message: CreatePrincipalRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principalId !== "") {
+      writer.uint32(10).string(message.principalId);
+    }
+    for (const v of message.roles) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.attributes !== undefined) {
+      Struct.encode(Struct.wrap(message.attributes), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreatePrincipalRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreatePrincipalRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principalId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.roles.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.attributes = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreatePrincipalRequest {
+    return {
+      principalId: isSet(object.principalId)
+        ? globalThis.String(object.principalId)
+        : isSet(object.principal_id)
+        ? globalThis.String(object.principal_id)
+        : "",
+      roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => globalThis.String(e)) : [],
+      attributes: isObject(object.attributes) ? object.attributes : undefined,
+    };
+  },
+
+  toJSON(message: CreatePrincipalRequest): unknown {
+    const obj: any = {};
+    if (message.principalId !== "") {
+      obj.principalId = message.principalId;
+    }
+    if (message.roles?.length) {
+      obj.roles = message.roles;
+    }
+    if (message.attributes !== undefined) {
+      obj.attributes = message.attributes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreatePrincipalRequest>, I>>(base?: I): CreatePrincipalRequest {
+    return CreatePrincipalRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreatePrincipalRequest>, I>>(object: I): CreatePrincipalRequest {
+    const message = createBaseCreatePrincipalRequest();
+    message.principalId = object.principalId ?? "";
+    message.roles = object.roles?.map((e) => e) || [];
+    message.attributes = object.attributes ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetPrincipalRequest(): GetPrincipalRequest {
+  return { principalId: "" };
+}
+
+export const GetPrincipalRequest: MessageFns<GetPrincipalRequest> = {
+  encode(message: GetPrincipalRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principalId !== "") {
+      writer.uint32(10).string(message.principalId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPrincipalRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPrincipalRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principalId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPrincipalRequest {
+    return {
+      principalId: isSet(object.principalId)
+        ? globalThis.String(object.principalId)
+        : isSet(object.principal_id)
+        ? globalThis.String(object.principal_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetPrincipalRequest): unknown {
+    const obj: any = {};
+    if (message.principalId !== "") {
+      obj.principalId = message.principalId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPrincipalRequest>, I>>(base?: I): GetPrincipalRequest {
+    return GetPrincipalRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPrincipalRequest>, I>>(object: I): GetPrincipalRequest {
+    const message = createBaseGetPrincipalRequest();
+    message.principalId = object.principalId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreatePrincipalResponse(): CreatePrincipalResponse {
+  return { principal: undefined };
+}
+
+export const CreatePrincipalResponse: MessageFns<CreatePrincipalResponse> = {
+  encode(message: CreatePrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreatePrincipalResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreatePrincipalResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = Principal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreatePrincipalResponse {
+    return { principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined };
+  },
+
+  toJSON(message: CreatePrincipalResponse): unknown {
+    const obj: any = {};
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreatePrincipalResponse>, I>>(base?: I): CreatePrincipalResponse {
+    return CreatePrincipalResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreatePrincipalResponse>, I>>(object: I): CreatePrincipalResponse {
+    const message = createBaseCreatePrincipalResponse();
+    message.principal = (object.principal !== undefined && object.principal !== null)
+      ? Principal.fromPartial(object.principal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetPrincipalResponse(): GetPrincipalResponse {
+  return { principal: undefined };
+}
+
+export const GetPrincipalResponse: MessageFns<GetPrincipalResponse> = {
+  encode(message: GetPrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPrincipalResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPrincipalResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = Principal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPrincipalResponse {
+    return { principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined };
+  },
+
+  toJSON(message: GetPrincipalResponse): unknown {
+    const obj: any = {};
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPrincipalResponse>, I>>(base?: I): GetPrincipalResponse {
+    return GetPrincipalResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPrincipalResponse>, I>>(object: I): GetPrincipalResponse {
+    const message = createBaseGetPrincipalResponse();
+    message.principal = (object.principal !== undefined && object.principal !== null)
+      ? Principal.fromPartial(object.principal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdatePrincipalResponse(): UpdatePrincipalResponse {
+  return { principal: undefined };
+}
+
+export const UpdatePrincipalResponse: MessageFns<UpdatePrincipalResponse> = {
+  encode(message: UpdatePrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePrincipalResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePrincipalResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = Principal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePrincipalResponse {
+    return { principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined };
+  },
+
+  toJSON(message: UpdatePrincipalResponse): unknown {
+    const obj: any = {};
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePrincipalResponse>, I>>(base?: I): UpdatePrincipalResponse {
+    return UpdatePrincipalResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePrincipalResponse>, I>>(object: I): UpdatePrincipalResponse {
+    const message = createBaseUpdatePrincipalResponse();
+    message.principal = (object.principal !== undefined && object.principal !== null)
+      ? Principal.fromPartial(object.principal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeletePrincipalRequest(): DeletePrincipalRequest {
+  return { principalId: "" };
+}
+
+export const DeletePrincipalRequest: MessageFns<DeletePrincipalRequest> = {
+  encode(message: DeletePrincipalRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principalId !== "") {
+      writer.uint32(10).string(message.principalId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeletePrincipalRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeletePrincipalRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principalId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeletePrincipalRequest {
+    return {
+      principalId: isSet(object.principalId)
+        ? globalThis.String(object.principalId)
+        : isSet(object.principal_id)
+        ? globalThis.String(object.principal_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeletePrincipalRequest): unknown {
+    const obj: any = {};
+    if (message.principalId !== "") {
+      obj.principalId = message.principalId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeletePrincipalRequest>, I>>(base?: I): DeletePrincipalRequest {
+    return DeletePrincipalRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeletePrincipalRequest>, I>>(object: I): DeletePrincipalRequest {
+    const message = createBaseDeletePrincipalRequest();
+    message.principalId = object.principalId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeletePrincipalResponse(): DeletePrincipalResponse {
+  return { principal: undefined };
+}
+
+export const DeletePrincipalResponse: MessageFns<DeletePrincipalResponse> = {
+  encode(message: DeletePrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeletePrincipalResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeletePrincipalResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = Principal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeletePrincipalResponse {
+    return { principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined };
+  },
+
+  toJSON(message: DeletePrincipalResponse): unknown {
+    const obj: any = {};
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeletePrincipalResponse>, I>>(base?: I): DeletePrincipalResponse {
+    return DeletePrincipalResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeletePrincipalResponse>, I>>(object: I): DeletePrincipalResponse {
+    const message = createBaseDeletePrincipalResponse();
+    message.principal = (object.principal !== undefined && object.principal !== null)
+      ? Principal.fromPartial(object.principal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListPrincipalsRequest(): ListPrincipalsRequest {
+  return { limit: 0, cursor: "" };
+}
+
+export const ListPrincipalsRequest: MessageFns<ListPrincipalsRequest> = {
+  encode(message: ListPrincipalsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.limit !== 0) {
+      writer.uint32(8).int32(message.limit);
+    }
+    if (message.cursor !== "") {
+      writer.uint32(18).string(message.cursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPrincipalsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPrincipalsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPrincipalsRequest {
+    return {
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+    };
+  },
+
+  toJSON(message: ListPrincipalsRequest): unknown {
+    const obj: any = {};
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPrincipalsRequest>, I>>(base?: I): ListPrincipalsRequest {
+    return ListPrincipalsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPrincipalsRequest>, I>>(object: I): ListPrincipalsRequest {
+    const message = createBaseListPrincipalsRequest();
+    message.limit = object.limit ?? 0;
+    message.cursor = object.cursor ?? "";
+    return message;
+  },
+};
+
+function createBaseListPrincipalsResponse(): ListPrincipalsResponse {
+  return { principals: [], nextCursor: "" };
+}
+
+export const ListPrincipalsResponse: MessageFns<ListPrincipalsResponse> = {
+  encode(message: ListPrincipalsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.principals) {
+      Principal.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextCursor !== "") {
+      writer.uint32(18).string(message.nextCursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPrincipalsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPrincipalsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principals.push(Principal.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextCursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPrincipalsResponse {
+    return {
+      principals: globalThis.Array.isArray(object?.principals)
+        ? object.principals.map((e: any) => Principal.fromJSON(e))
+        : [],
+      nextCursor: isSet(object.nextCursor)
+        ? globalThis.String(object.nextCursor)
+        : isSet(object.next_cursor)
+        ? globalThis.String(object.next_cursor)
+        : "",
+    };
+  },
+
+  toJSON(message: ListPrincipalsResponse): unknown {
+    const obj: any = {};
+    if (message.principals?.length) {
+      obj.principals = message.principals.map((e) => Principal.toJSON(e));
+    }
+    if (message.nextCursor !== "") {
+      obj.nextCursor = message.nextCursor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPrincipalsResponse>, I>>(base?: I): ListPrincipalsResponse {
+    return ListPrincipalsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPrincipalsResponse>, I>>(object: I): ListPrincipalsResponse {
+    const message = createBaseListPrincipalsResponse();
+    message.principals = object.principals?.map((e) => Principal.fromPartial(e)) || [];
+    message.nextCursor = object.nextCursor ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdatePrincipalRequest(): UpdatePrincipalRequest {
+  return { principalId: "", setRoles: false, roles: [], attributes: undefined };
+}
+
+export const UpdatePrincipalRequest: MessageFns<UpdatePrincipalRequest> = {
+  encode(message: UpdatePrincipalRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principalId !== "") {
+      writer.uint32(10).string(message.principalId);
+    }
+    if (message.setRoles !== false) {
+      writer.uint32(16).bool(message.setRoles);
+    }
+    for (const v of message.roles) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.attributes !== undefined) {
+      Struct.encode(Struct.wrap(message.attributes), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePrincipalRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePrincipalRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principalId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.setRoles = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.roles.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.attributes = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePrincipalRequest {
+    return {
+      principalId: isSet(object.principalId)
+        ? globalThis.String(object.principalId)
+        : isSet(object.principal_id)
+        ? globalThis.String(object.principal_id)
+        : "",
+      setRoles: isSet(object.setRoles)
+        ? globalThis.Boolean(object.setRoles)
+        : isSet(object.set_roles)
+        ? globalThis.Boolean(object.set_roles)
+        : false,
+      roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => globalThis.String(e)) : [],
+      attributes: isObject(object.attributes) ? object.attributes : undefined,
+    };
+  },
+
+  toJSON(message: UpdatePrincipalRequest): unknown {
+    const obj: any = {};
+    if (message.principalId !== "") {
+      obj.principalId = message.principalId;
+    }
+    if (message.setRoles !== false) {
+      obj.setRoles = message.setRoles;
+    }
+    if (message.roles?.length) {
+      obj.roles = message.roles;
+    }
+    if (message.attributes !== undefined) {
+      obj.attributes = message.attributes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePrincipalRequest>, I>>(base?: I): UpdatePrincipalRequest {
+    return UpdatePrincipalRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePrincipalRequest>, I>>(object: I): UpdatePrincipalRequest {
+    const message = createBaseUpdatePrincipalRequest();
+    message.principalId = object.principalId ?? "";
+    message.setRoles = object.setRoles ?? false;
+    message.roles = object.roles?.map((e) => e) || [];
+    message.attributes = object.attributes ?? undefined;
+    return message;
+  },
+};
+
+function createBaseResolvePrincipalRequest(): ResolvePrincipalRequest {
+  return { organizationId: "", principalId: "" };
+}
+
+export const ResolvePrincipalRequest: MessageFns<ResolvePrincipalRequest> = {
+  encode(message: ResolvePrincipalRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.organizationId !== "") {
+      writer.uint32(10).string(message.organizationId);
+    }
+    if (message.principalId !== "") {
+      writer.uint32(18).string(message.principalId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolvePrincipalRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolvePrincipalRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principalId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolvePrincipalRequest {
+    return {
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      principalId: isSet(object.principalId)
+        ? globalThis.String(object.principalId)
+        : isSet(object.principal_id)
+        ? globalThis.String(object.principal_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ResolvePrincipalRequest): unknown {
+    const obj: any = {};
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.principalId !== "") {
+      obj.principalId = message.principalId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolvePrincipalRequest>, I>>(base?: I): ResolvePrincipalRequest {
+    return ResolvePrincipalRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolvePrincipalRequest>, I>>(object: I): ResolvePrincipalRequest {
+    const message = createBaseResolvePrincipalRequest();
+    message.organizationId = object.organizationId ?? "";
+    message.principalId = object.principalId ?? "";
+    return message;
+  },
+};
+
+function createBaseResolvePrincipalResponse(): ResolvePrincipalResponse {
+  return { found: false, principal: undefined };
+}
+
+export const ResolvePrincipalResponse: MessageFns<ResolvePrincipalResponse> = {
+  encode(message: ResolvePrincipalResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.found !== false) {
+      writer.uint32(8).bool(message.found);
+    }
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolvePrincipalResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolvePrincipalResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.found = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = Principal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolvePrincipalResponse {
+    return {
+      found: isSet(object.found) ? globalThis.Boolean(object.found) : false,
+      principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined,
+    };
+  },
+
+  toJSON(message: ResolvePrincipalResponse): unknown {
+    const obj: any = {};
+    if (message.found !== false) {
+      obj.found = message.found;
+    }
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolvePrincipalResponse>, I>>(base?: I): ResolvePrincipalResponse {
+    return ResolvePrincipalResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolvePrincipalResponse>, I>>(object: I): ResolvePrincipalResponse {
+    const message = createBaseResolvePrincipalResponse();
+    message.found = object.found ?? false;
+    message.principal = (object.principal !== undefined && object.principal !== null)
+      ? Principal.fromPartial(object.principal)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * AuthService owns organizations and API keys. Every call except VerifyKey acts for the caller
  * that the gateway verified and passed in the `x-strata-caller` metadata entry.
@@ -1999,6 +3254,76 @@ export const AuthServiceService = {
     responseSerialize: (value: VerifyKeyResponse): Buffer => Buffer.from(VerifyKeyResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): VerifyKeyResponse => VerifyKeyResponse.decode(value),
   },
+  /** Principals: the end users of a customer's application (ADR 0018). */
+  createPrincipal: {
+    path: "/strata.auth.v1.AuthService/CreatePrincipal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreatePrincipalRequest): Buffer =>
+      Buffer.from(CreatePrincipalRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreatePrincipalRequest => CreatePrincipalRequest.decode(value),
+    responseSerialize: (value: CreatePrincipalResponse): Buffer =>
+      Buffer.from(CreatePrincipalResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreatePrincipalResponse => CreatePrincipalResponse.decode(value),
+  },
+  getPrincipal: {
+    path: "/strata.auth.v1.AuthService/GetPrincipal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPrincipalRequest): Buffer => Buffer.from(GetPrincipalRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPrincipalRequest => GetPrincipalRequest.decode(value),
+    responseSerialize: (value: GetPrincipalResponse): Buffer =>
+      Buffer.from(GetPrincipalResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPrincipalResponse => GetPrincipalResponse.decode(value),
+  },
+  listPrincipals: {
+    path: "/strata.auth.v1.AuthService/ListPrincipals" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPrincipalsRequest): Buffer =>
+      Buffer.from(ListPrincipalsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPrincipalsRequest => ListPrincipalsRequest.decode(value),
+    responseSerialize: (value: ListPrincipalsResponse): Buffer =>
+      Buffer.from(ListPrincipalsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPrincipalsResponse => ListPrincipalsResponse.decode(value),
+  },
+  updatePrincipal: {
+    path: "/strata.auth.v1.AuthService/UpdatePrincipal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdatePrincipalRequest): Buffer =>
+      Buffer.from(UpdatePrincipalRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdatePrincipalRequest => UpdatePrincipalRequest.decode(value),
+    responseSerialize: (value: UpdatePrincipalResponse): Buffer =>
+      Buffer.from(UpdatePrincipalResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdatePrincipalResponse => UpdatePrincipalResponse.decode(value),
+  },
+  deletePrincipal: {
+    path: "/strata.auth.v1.AuthService/DeletePrincipal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeletePrincipalRequest): Buffer =>
+      Buffer.from(DeletePrincipalRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeletePrincipalRequest => DeletePrincipalRequest.decode(value),
+    responseSerialize: (value: DeletePrincipalResponse): Buffer =>
+      Buffer.from(DeletePrincipalResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeletePrincipalResponse => DeletePrincipalResponse.decode(value),
+  },
+  /**
+   * The gateway's lookup for X-Principal (internal token only, like VerifyKey): the principal of
+   * an organization, or found = false.
+   */
+  resolvePrincipal: {
+    path: "/strata.auth.v1.AuthService/ResolvePrincipal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResolvePrincipalRequest): Buffer =>
+      Buffer.from(ResolvePrincipalRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResolvePrincipalRequest => ResolvePrincipalRequest.decode(value),
+    responseSerialize: (value: ResolvePrincipalResponse): Buffer =>
+      Buffer.from(ResolvePrincipalResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResolvePrincipalResponse => ResolvePrincipalResponse.decode(value),
+  },
 } as const;
 
 export interface AuthServiceServer extends UntypedServiceImplementation {
@@ -2011,6 +3336,17 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
   rotateKey: handleUnaryCall<RotateKeyRequest, RotateKeyResponse>;
   /** Checks a presented secret. Answers the same way for an unknown, revoked and expired key. */
   verifyKey: handleUnaryCall<VerifyKeyRequest, VerifyKeyResponse>;
+  /** Principals: the end users of a customer's application (ADR 0018). */
+  createPrincipal: handleUnaryCall<CreatePrincipalRequest, CreatePrincipalResponse>;
+  getPrincipal: handleUnaryCall<GetPrincipalRequest, GetPrincipalResponse>;
+  listPrincipals: handleUnaryCall<ListPrincipalsRequest, ListPrincipalsResponse>;
+  updatePrincipal: handleUnaryCall<UpdatePrincipalRequest, UpdatePrincipalResponse>;
+  deletePrincipal: handleUnaryCall<DeletePrincipalRequest, DeletePrincipalResponse>;
+  /**
+   * The gateway's lookup for X-Principal (internal token only, like VerifyKey): the principal of
+   * an organization, or found = false.
+   */
+  resolvePrincipal: handleUnaryCall<ResolvePrincipalRequest, ResolvePrincipalResponse>;
 }
 
 export interface AuthServiceClient extends Client {
@@ -2120,6 +3456,101 @@ export interface AuthServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VerifyKeyResponse) => void,
+  ): ClientUnaryCall;
+  /** Principals: the end users of a customer's application (ADR 0018). */
+  createPrincipal(
+    request: CreatePrincipalRequest,
+    callback: (error: ServiceError | null, response: CreatePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  createPrincipal(
+    request: CreatePrincipalRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreatePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  createPrincipal(
+    request: CreatePrincipalRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreatePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  getPrincipal(
+    request: GetPrincipalRequest,
+    callback: (error: ServiceError | null, response: GetPrincipalResponse) => void,
+  ): ClientUnaryCall;
+  getPrincipal(
+    request: GetPrincipalRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetPrincipalResponse) => void,
+  ): ClientUnaryCall;
+  getPrincipal(
+    request: GetPrincipalRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetPrincipalResponse) => void,
+  ): ClientUnaryCall;
+  listPrincipals(
+    request: ListPrincipalsRequest,
+    callback: (error: ServiceError | null, response: ListPrincipalsResponse) => void,
+  ): ClientUnaryCall;
+  listPrincipals(
+    request: ListPrincipalsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPrincipalsResponse) => void,
+  ): ClientUnaryCall;
+  listPrincipals(
+    request: ListPrincipalsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPrincipalsResponse) => void,
+  ): ClientUnaryCall;
+  updatePrincipal(
+    request: UpdatePrincipalRequest,
+    callback: (error: ServiceError | null, response: UpdatePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  updatePrincipal(
+    request: UpdatePrincipalRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdatePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  updatePrincipal(
+    request: UpdatePrincipalRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdatePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  deletePrincipal(
+    request: DeletePrincipalRequest,
+    callback: (error: ServiceError | null, response: DeletePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  deletePrincipal(
+    request: DeletePrincipalRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeletePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  deletePrincipal(
+    request: DeletePrincipalRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeletePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The gateway's lookup for X-Principal (internal token only, like VerifyKey): the principal of
+   * an organization, or found = false.
+   */
+  resolvePrincipal(
+    request: ResolvePrincipalRequest,
+    callback: (error: ServiceError | null, response: ResolvePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  resolvePrincipal(
+    request: ResolvePrincipalRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResolvePrincipalResponse) => void,
+  ): ClientUnaryCall;
+  resolvePrincipal(
+    request: ResolvePrincipalRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResolvePrincipalResponse) => void,
   ): ClientUnaryCall;
 }
 

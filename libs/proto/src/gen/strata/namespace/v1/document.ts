@@ -189,6 +189,8 @@ export interface UpdateDocumentRequest {
   text?: string | undefined;
   taxonomyLabels?: TaxonomyLabelList | undefined;
   includeFeatures: boolean;
+  /** Replaces the ACL (PUT …/acl): only the document's owner or an org key may (ADR 0018). */
+  acl?: DocumentAcl | undefined;
 }
 
 export interface UpdateDocumentResponse {
@@ -1840,6 +1842,7 @@ function createBaseUpdateDocumentRequest(): UpdateDocumentRequest {
     text: undefined,
     taxonomyLabels: undefined,
     includeFeatures: false,
+    acl: undefined,
   };
 }
 
@@ -1868,6 +1871,9 @@ export const UpdateDocumentRequest: MessageFns<UpdateDocumentRequest> = {
     }
     if (message.includeFeatures !== false) {
       writer.uint32(64).bool(message.includeFeatures);
+    }
+    if (message.acl !== undefined) {
+      DocumentAcl.encode(message.acl, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1949,6 +1955,14 @@ export const UpdateDocumentRequest: MessageFns<UpdateDocumentRequest> = {
             message.includeFeatures = reader.bool();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.acl = DocumentAcl.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1991,6 +2005,7 @@ export const UpdateDocumentRequest: MessageFns<UpdateDocumentRequest> = {
         : isSet(object.include_features)
         ? globalThis.Boolean(object.include_features)
         : false,
+      acl: isSet(object.acl) ? DocumentAcl.fromJSON(object.acl) : undefined,
     };
   },
 
@@ -2020,6 +2035,9 @@ export const UpdateDocumentRequest: MessageFns<UpdateDocumentRequest> = {
     if (message.includeFeatures !== false) {
       obj.includeFeatures = message.includeFeatures;
     }
+    if (message.acl !== undefined) {
+      obj.acl = DocumentAcl.toJSON(message.acl);
+    }
     return obj;
   },
 
@@ -2040,6 +2058,7 @@ export const UpdateDocumentRequest: MessageFns<UpdateDocumentRequest> = {
       ? TaxonomyLabelList.fromPartial(object.taxonomyLabels)
       : undefined;
     message.includeFeatures = object.includeFeatures ?? false;
+    message.acl = (object.acl !== undefined && object.acl !== null) ? DocumentAcl.fromPartial(object.acl) : undefined;
     return message;
   },
 };
