@@ -621,45 +621,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        CreateAclRuleRequestInput: {
-            rule_name: string;
-            /** @enum {string} */
-            effect: "allow" | "deny";
-            /** @description A filter (the retriever filter language); may reference $user.id, $user.roles, $user.attributes.<name> */
-            condition: {
-                [key: string]: unknown;
-            };
-            /** @description Collection ids (col_…); empty: all */
-            collection_ids?: string[];
-        };
-        UpdateAclRuleRequestInput: {
-            rule_name?: string;
-            /** @enum {string} */
-            effect?: "allow" | "deny";
-            /** @description A filter (the retriever filter language); may reference $user.id, $user.roles, $user.attributes.<name> */
-            condition?: {
-                [key: string]: unknown;
-            };
-            /** @description Collection ids (col_…); empty: all */
-            collection_ids?: string[];
-        };
         TaxonomyLabelInput: {
             taxonomy_id: string;
             label: string;
-        };
-        CreatePrincipalRequestInput: {
-            /** @description The id your application gives its end user */
-            principal_id: string;
-            roles?: string[];
-            attributes?: {
-                [key: string]: unknown;
-            };
-        };
-        UpdatePrincipalRequestInput: {
-            roles?: string[];
-            attributes?: {
-                [key: string]: unknown;
-            };
         };
         Error: {
             /** @constant */
@@ -687,7 +651,9 @@ export interface components {
                 [key: string]: unknown;
             };
             collection_ids: string[];
+            /** Format: date-time */
             created_at: string;
+            /** Format: date-time */
             updated_at: string;
         };
         Retriever: {
@@ -970,7 +936,9 @@ export interface components {
             attributes: {
                 [key: string]: unknown;
             };
+            /** Format: date-time */
             created_at: string;
+            /** Format: date-time */
             updated_at: string;
         };
         DeletedRetriever: {
@@ -1164,13 +1132,49 @@ export interface components {
             write?: string[];
             public?: boolean;
         };
+        CreatePrincipalRequest: {
+            /** @description The id your application gives its end user */
+            principal_id: string;
+            roles?: string[];
+            attributes?: {
+                [key: string]: unknown;
+            };
+        };
         PrincipalPage: {
             data: components["schemas"]["Principal"][];
             next_cursor: string | null;
         };
+        UpdatePrincipalRequest: {
+            roles?: string[];
+            attributes?: {
+                [key: string]: unknown;
+            };
+        };
+        CreateAclRuleRequest: {
+            rule_name: string;
+            /** @enum {string} */
+            effect: "allow" | "deny";
+            /** @description A filter (the retriever filter language); may reference $user.id, $user.roles, $user.attributes.<name> */
+            condition: {
+                [key: string]: unknown;
+            };
+            /** @description Collection ids (col_…); empty: all */
+            collection_ids?: string[];
+        };
         AclRulePage: {
             data: components["schemas"]["AclRule"][];
             next_cursor: string | null;
+        };
+        UpdateAclRuleRequest: {
+            rule_name?: string;
+            /** @enum {string} */
+            effect?: "allow" | "deny";
+            /** @description A filter (the retriever filter language); may reference $user.id, $user.roles, $user.attributes.<name> */
+            condition?: {
+                [key: string]: unknown;
+            };
+            /** @description Collection ids (col_…); empty: all */
+            collection_ids?: string[];
         };
         CreateBatchRequest: {
             /** @description 1 to 10000 documents, each shaped like a create-document body */
@@ -1574,11 +1578,7 @@ export interface components {
     };
     pathItems: never;
 }
-export type SchemaCreateAclRuleRequestInput = components['schemas']['CreateAclRuleRequestInput'];
-export type SchemaUpdateAclRuleRequestInput = components['schemas']['UpdateAclRuleRequestInput'];
 export type SchemaTaxonomyLabelInput = components['schemas']['TaxonomyLabelInput'];
-export type SchemaCreatePrincipalRequestInput = components['schemas']['CreatePrincipalRequestInput'];
-export type SchemaUpdatePrincipalRequestInput = components['schemas']['UpdatePrincipalRequestInput'];
 export type SchemaError = components['schemas']['Error'];
 export type SchemaAclRule = components['schemas']['AclRule'];
 export type SchemaRetriever = components['schemas']['Retriever'];
@@ -1621,8 +1621,12 @@ export type SchemaDocumentPage = components['schemas']['DocumentPage'];
 export type SchemaUpdateDocumentRequest = components['schemas']['UpdateDocumentRequest'];
 export type SchemaFilterDocumentsRequest = components['schemas']['FilterDocumentsRequest'];
 export type SchemaReplaceDocumentAclRequest = components['schemas']['ReplaceDocumentAclRequest'];
+export type SchemaCreatePrincipalRequest = components['schemas']['CreatePrincipalRequest'];
 export type SchemaPrincipalPage = components['schemas']['PrincipalPage'];
+export type SchemaUpdatePrincipalRequest = components['schemas']['UpdatePrincipalRequest'];
+export type SchemaCreateAclRuleRequest = components['schemas']['CreateAclRuleRequest'];
 export type SchemaAclRulePage = components['schemas']['AclRulePage'];
+export type SchemaUpdateAclRuleRequest = components['schemas']['UpdateAclRuleRequest'];
 export type SchemaCreateBatchRequest = components['schemas']['CreateBatchRequest'];
 export type SchemaCreateTaxonomyRequest = components['schemas']['CreateTaxonomyRequest'];
 export type SchemaTaxonomyPage = components['schemas']['TaxonomyPage'];
@@ -2684,8 +2688,12 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -2718,7 +2726,9 @@ export interface operations {
             };
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
+            422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -2734,7 +2744,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreatePrincipalRequestInput"];
+                "application/json": components["schemas"]["CreatePrincipalRequest"];
             };
         };
         responses: {
@@ -2756,8 +2766,11 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -2789,7 +2802,9 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -2821,7 +2836,9 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -2837,7 +2854,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdatePrincipalRequestInput"];
+                "application/json": components["schemas"]["UpdatePrincipalRequest"];
             };
         };
         responses: {
@@ -2858,8 +2875,12 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -2897,7 +2918,9 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -2915,7 +2938,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateAclRuleRequestInput"];
+                "application/json": components["schemas"]["CreateAclRuleRequest"];
             };
         };
         responses: {
@@ -2938,8 +2961,11 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -2975,7 +3001,9 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -3011,7 +3039,9 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -3030,7 +3060,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateAclRuleRequestInput"];
+                "application/json": components["schemas"]["UpdateAclRuleRequest"];
             };
         };
         responses: {
@@ -3052,8 +3082,11 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };

@@ -4,11 +4,12 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
   DEFAULT_PAGE_SIZE,
-  errorsOf,
+  errorResponses,
   listQuerySchema,
   listResponseSchema,
   namespaceHeaderSchema,
   stringOrNull,
+  timestamp,
 } from "./common.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import { createInNamespace, inNamespace, scopedCreateHeaderSchema } from "./scoped-call.js";
@@ -32,23 +33,24 @@ const ruleSchema = z
     effect,
     condition: z.record(z.string(), z.unknown()),
     collection_ids: z.array(z.string()),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
   })
   .meta({ id: "AclRule" });
 
-const createBody = z
-  .strictObject({ rule_name: ruleName, effect, condition, collection_ids: collectionIds.optional() })
-  .meta({ id: "CreateAclRuleRequest" });
+const createBody = z.strictObject({
+  rule_name: ruleName,
+  effect,
+  condition,
+  collection_ids: collectionIds.optional(),
+});
 
-const updateBody = z
-  .strictObject({
-    rule_name: ruleName.optional(),
-    effect: effect.optional(),
-    condition: condition.optional(),
-    collection_ids: collectionIds.optional(),
-  })
-  .meta({ id: "UpdateAclRuleRequest" });
+const updateBody = z.strictObject({
+  rule_name: ruleName.optional(),
+  effect: effect.optional(),
+  condition: condition.optional(),
+  collection_ids: collectionIds.optional(),
+});
 
 const params = z.object({ rule: z.string().min(1).max(256).describe("Rule id (rul_…) or name") });
 
@@ -86,7 +88,7 @@ export function registerAclRuleRoutes(app: FastifyInstance, deps: RouteDeps): vo
         security: BEARER,
         headers: scopedCreateHeaderSchema,
         body: createBody,
-        response: { 201: ruleSchema, ...errorsOf(400, 401, 403, 404, 409, 422, 429, 503) },
+        response: { 201: ruleSchema, ...errorResponses },
       },
     },
     async (request, reply) =>
@@ -117,7 +119,7 @@ export function registerAclRuleRoutes(app: FastifyInstance, deps: RouteDeps): vo
         security: BEARER,
         headers: namespaceHeaderSchema,
         querystring: listQuerySchema,
-        response: { 200: listResponseSchema(ruleSchema), ...errorsOf(400, 401, 403, 404, 429, 503) },
+        response: { 200: listResponseSchema(ruleSchema), ...errorResponses },
       },
     },
     async (request, reply) =>
@@ -152,7 +154,7 @@ export function registerAclRuleRoutes(app: FastifyInstance, deps: RouteDeps): vo
         security: BEARER,
         headers: namespaceHeaderSchema,
         params,
-        response: { 200: ruleSchema, ...errorsOf(400, 401, 403, 404, 429, 503) },
+        response: { 200: ruleSchema, ...errorResponses },
       },
     },
     async (request, reply) =>
@@ -178,7 +180,7 @@ export function registerAclRuleRoutes(app: FastifyInstance, deps: RouteDeps): vo
         headers: namespaceHeaderSchema,
         params,
         body: updateBody,
-        response: { 200: ruleSchema, ...errorsOf(400, 401, 403, 404, 409, 422, 429, 503) },
+        response: { 200: ruleSchema, ...errorResponses },
       },
     },
     async (request, reply) =>
@@ -211,7 +213,7 @@ export function registerAclRuleRoutes(app: FastifyInstance, deps: RouteDeps): vo
         security: BEARER,
         headers: namespaceHeaderSchema,
         params,
-        response: { 200: ruleSchema, ...errorsOf(400, 401, 403, 404, 429, 503) },
+        response: { 200: ruleSchema, ...errorResponses },
       },
     },
     async (request, reply) =>

@@ -2,7 +2,7 @@ import { ok } from "@strata/errors";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { errorsOf, namespaceHeaderSchema } from "./common.js";
+import { errorResponses, namespaceHeaderSchema } from "./common.js";
 import { aclInputSchema, aclToProto, documentSchema, documentView } from "./document-view.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import { inNamespace } from "./scoped-call.js";
@@ -29,7 +29,7 @@ export function registerDocumentAclRoutes(app: FastifyInstance, deps: RouteDeps)
         headers: namespaceHeaderSchema,
         params,
         body: aclInputSchema,
-        response: { 200: documentSchema, ...errorsOf(400, 401, 403, 404, 422, 429, 503) },
+        response: { 200: documentSchema, ...errorResponses },
       },
     },
     async (request, reply) =>

@@ -7,12 +7,13 @@ import { answerIdempotently } from "../http/idempotent-answer.js";
 import { callerOf, traceContextOf } from "../http/request-state.js";
 import {
   DEFAULT_PAGE_SIZE,
-  errorsOf,
+  errorResponses,
   idempotencyHeaderSchema,
   jsonObjectSchema,
   listQuerySchema,
   listResponseSchema,
   stringOrNull,
+  timestamp,
 } from "./common.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 
@@ -24,22 +25,18 @@ const principalSchema = z
     principal_id: z.string(),
     roles: z.array(z.string()),
     attributes: z.record(z.string(), z.unknown()),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
   })
   .meta({ id: "Principal" });
 
-const createBody = z
-  .strictObject({
-    principal_id: principalId,
-    roles: roles.optional(),
-    attributes: jsonObjectSchema.optional(),
-  })
-  .meta({ id: "CreatePrincipalRequest" });
+const createBody = z.strictObject({
+  principal_id: principalId,
+  roles: roles.optional(),
+  attributes: jsonObjectSchema.optional(),
+});
 
-const updateBody = z
-  .strictObject({ roles: roles.optional(), attributes: jsonObjectSchema.optional() })
-  .meta({ id: "UpdatePrincipalRequest" });
+const updateBody = z.strictObject({ roles: roles.optional(), attributes: jsonObjectSchema.optional() });
 
 const params = z.object({ principal_id: principalId });
 
@@ -76,7 +73,7 @@ export function registerPrincipalRoutes(app: FastifyInstance, deps: RouteDeps): 
         security: BEARER,
         headers: idempotencyHeaderSchema,
         body: createBody,
-        response: { 201: principalSchema, ...errorsOf(400, 401, 403, 409, 422, 429, 503) },
+        response: { 201: principalSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -107,7 +104,7 @@ export function registerPrincipalRoutes(app: FastifyInstance, deps: RouteDeps): 
         summary: "List principals",
         security: BEARER,
         querystring: listQuerySchema,
-        response: { 200: listResponseSchema(principalSchema), ...errorsOf(400, 401, 403, 429, 503) },
+        response: { 200: listResponseSchema(principalSchema), ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -133,7 +130,7 @@ export function registerPrincipalRoutes(app: FastifyInstance, deps: RouteDeps): 
         summary: "Get a principal",
         security: BEARER,
         params,
-        response: { 200: principalSchema, ...errorsOf(400, 401, 403, 404, 429, 503) },
+        response: { 200: principalSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -157,7 +154,7 @@ export function registerPrincipalRoutes(app: FastifyInstance, deps: RouteDeps): 
         security: BEARER,
         params,
         body: updateBody,
-        response: { 200: principalSchema, ...errorsOf(400, 401, 403, 404, 422, 429, 503) },
+        response: { 200: principalSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -187,7 +184,7 @@ export function registerPrincipalRoutes(app: FastifyInstance, deps: RouteDeps): 
         summary: "Delete a principal",
         security: BEARER,
         params,
-        response: { 200: principalSchema, ...errorsOf(400, 401, 403, 404, 429, 503) },
+        response: { 200: principalSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
