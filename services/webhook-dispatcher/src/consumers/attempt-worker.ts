@@ -1,0 +1,37 @@
+import { type ConsumerHandle, startWorkQueueConsumer } from "@strata/bus";
+import type { Logger } from "@strata/logger";
+import type { NatsConnection } from "nats";
+import { decodeDueAttempt, WEBHOOK_WORK_STREAM } from "../adapters/nats/due-queue.js";
+import type { WebhookPorts, WebhookSender } from "../domain/ports.js";
+import { type EndpointSlots, runAttempt } from "../domain/run-attempt.js";
+
+export const ATTEMPT_WORKER_DURABLE = "webhook_dispatcher_attempts";
+
+/**
+ * Takes due attempts off the work queue and sends them. Retries never go back to JetStream: the
+ * outcome (and the next due time) is in the store, so every item is acked once handled.
+ */
+export function startAttemptWorker(options: {
+  readonly nc: NatsConnection;
+  readonly ports: WebhookPorts;
+  readonly send: WebhookSender;
+  readonly slots: EndpointSlots;
+  readonly concurrency: number;
+  readonly logger: Logger;
+}): Promise<ConsumerHandle> {
+  return startWorkQueueConsumer({
+    nc: options.nc,
+    stream: WEBHOOK_WORK_STREAM,
+    durable: ATTEMPT_WORKER_DURABLE,
+    logger: options.logger,
+    concurrency: options.concurrency,
+    ackWaitMs: 30_000,
+    maxDeliver: 20,
+    retryBackoff: { initialMs: 100, maxMs: 5_000 },
+    decode: decodeDueAttempt,
+    handler: async (due) => {
+      await runAttempt(options.ports, options.send, options.slots, due);
+      return { action: "ack" };
+    },
+  });
+}
