@@ -32,6 +32,7 @@ import { registerOpsRoutes } from "./routes/ops.js";
 import { registerRetrieverRoutes } from "./routes/retrievers.js";
 import type { RouteDeps } from "./routes/route-deps.js";
 import { registerTaxonomyRoutes } from "./routes/taxonomies.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { registerWhoamiRoute } from "./routes/whoami.js";
 
 export const GATEWAY_VERSION = "0.1.0";
@@ -151,6 +152,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerTaxonomyRoutes(app, routeDeps);
   registerRetrieverRoutes(app, routeDeps);
   registerAlertRoutes(app, routeDeps);
+  registerWebhookRoutes(app, routeDeps);
   registerBucketRoutes(app, routeDeps);
   registerBucketObjectRoutes(app, routeDeps);
   await registerDocsPage(app);

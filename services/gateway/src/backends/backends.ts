@@ -16,12 +16,14 @@ import {
   namespaceV1,
   retrieverV1,
   taxonomyV1,
+  webhookV1,
 } from "@strata/proto";
 
 export interface BackendOptions {
   readonly authGrpcAddress: string;
   readonly namespaceGrpcAddress: string;
   readonly aclQueryGrpcAddress: string;
+  readonly webhookGrpcAddress: string;
   readonly internalToken: string;
   readonly grpcDeadlineMs: number;
   /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
@@ -45,6 +47,7 @@ export interface Backends {
   // Retrievers and alerts live in the acl-query service, one channel for both.
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
+  readonly webhook: ResultClient<typeof webhookV1.WebhookServiceService>;
   /** grpc.health.v1 of every service says SERVING. */
   healthy(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -76,6 +79,11 @@ export function connectBackends(options: BackendOptions): Backends {
     credentials,
     clientOptions(options.aclQueryGrpcAddress),
   );
+  const webhook = new webhookV1.WebhookServiceClient(
+    options.webhookGrpcAddress,
+    credentials,
+    clientOptions(options.webhookGrpcAddress),
+  );
   // Sharing the namespace (and acl-query) client's channel: one connection per service process,
   // not one per client.
   const onChannelOf = (client: grpc.Client, target: string) =>
@@ -95,11 +103,13 @@ export function connectBackends(options: BackendOptions): Backends {
       alertV1.AlertServiceService,
       defaults,
     ),
+    webhook: resultClient(webhook, webhookV1.WebhookServiceService, defaults),
     async healthy(timeoutMs) {
       const answers = await Promise.all([
         isServing(auth, timeoutMs),
         isServing(namespace, timeoutMs),
         isServing(retriever, timeoutMs),
+        isServing(webhook, timeoutMs),
       ]);
       return answers.every(Boolean);
     },
@@ -108,6 +118,7 @@ export function connectBackends(options: BackendOptions): Backends {
       // Closes the channel the data-service clients share too.
       namespace.close();
       retriever.close();
+      webhook.close();
     },
   };
 }
