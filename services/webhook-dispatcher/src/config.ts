@@ -47,7 +47,13 @@ export const webhookDispatcherConfigSchema = z.object({
   WEBHOOK_CLAIM: envDurationMs(60_000),
   /** How often each replica looks for retries that came due. */
   WEBHOOK_SCHEDULER_INTERVAL: envDurationMs(1_000),
-  WEBHOOK_WORKER_CONCURRENCY: envInt(64, { min: 1, max: 1024 }),
+  /**
+   * How long JetStream waits before it hands a crashed replica's unacked event or attempt to
+   * another (the engine heartbeats messages in hand, so slow work needs no room here).
+   */
+  WEBHOOK_ACK_WAIT: envDurationMs(30_000),
+  /** Attempts in flight per replica; more is slower here (one SQLite writer, 2 cores). */
+  WEBHOOK_WORKER_CONCURRENCY: envInt(16, { min: 1, max: 1024 }),
   WEBHOOK_ENDPOINT_CONCURRENCY: envInt(16, { min: 1, max: 1024 }),
   /** The namespace service: asked whether a namespace is really gone before its webhooks go. */
   NAMESPACE_GRPC_URL: envHostPort(),

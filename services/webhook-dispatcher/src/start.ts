@@ -72,8 +72,9 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       slots: createEndpointSlots(settings.perEndpointConcurrency),
       concurrency: config.WEBHOOK_WORKER_CONCURRENCY,
       logger,
+      ackWaitMs: config.WEBHOOK_ACK_WAIT,
     });
-    const fanOut = await startEventFanOut({ nc, ports, queue, logger });
+    const fanOut = await startEventFanOut({ nc, ports, queue, logger, ackWaitMs: config.WEBHOOK_ACK_WAIT });
     const scheduler = startDueScheduler({
       ports,
       queue,

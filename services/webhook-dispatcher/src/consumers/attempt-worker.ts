@@ -6,6 +6,8 @@ import type { WebhookPorts, WebhookSender } from "../domain/ports.js";
 import { type EndpointSlots, runAttempt } from "../domain/run-attempt.js";
 
 export const ATTEMPT_WORKER_DURABLE = "webhook_dispatcher_attempts";
+/** How long an attempt to a busy endpoint waits on the queue before it is offered again. */
+const BUSY_DELAY_MS = 100;
 
 /**
  * Takes due attempts off the work queue and sends them. Retries never go back to JetStream: the
@@ -18,6 +20,7 @@ export function startAttemptWorker(options: {
   readonly slots: EndpointSlots;
   readonly concurrency: number;
   readonly logger: Logger;
+  readonly ackWaitMs: number;
 }): Promise<ConsumerHandle> {
   return startWorkQueueConsumer({
     nc: options.nc,
@@ -25,13 +28,14 @@ export function startAttemptWorker(options: {
     durable: ATTEMPT_WORKER_DURABLE,
     logger: options.logger,
     concurrency: options.concurrency,
-    ackWaitMs: 30_000,
-    maxDeliver: 20,
+    ackWaitMs: options.ackWaitMs,
+    // Deliveries to a busy endpoint are put back (above) and count here: room for many rounds.
+    maxDeliver: 1000,
     retryBackoff: { initialMs: 100, maxMs: 5_000 },
     decode: decodeDueAttempt,
     handler: async (due) => {
-      await runAttempt(options.ports, options.send, options.slots, due);
-      return { action: "ack" };
+      const result = await runAttempt(options.ports, options.send, options.slots, due);
+      return result === "deferred" ? { action: "retry", delayMs: BUSY_DELAY_MS } : { action: "ack" };
     },
   });
 }

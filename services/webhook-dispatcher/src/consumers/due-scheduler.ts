@@ -3,6 +3,12 @@ import { claimDueAttempts } from "../domain/claim-due.js";
 import type { DueQueue, WebhookPorts } from "../domain/ports.js";
 
 const BATCH = 500;
+/**
+ * Past this many attempts waiting on the queue, the scheduler claims nothing more: a claim that
+ * ran out while its attempt still waits would only enqueue it again (the copy that comes second
+ * is dropped as stale, but costs work when the workers are already behind).
+ */
+const MAX_BACKLOG = 2 * BATCH;
 
 export interface DueScheduler {
   stop(): Promise<void>;
@@ -23,7 +29,7 @@ export function startDueScheduler(options: {
   const tick = async () => {
     try {
       for (;;) {
-        if (stopped) return;
+        if (stopped || (await options.queue.backlog()) > MAX_BACKLOG) return;
         const due = await claimDueAttempts(options.ports, BATCH);
         if (due.length > 0) await options.queue.enqueue(due);
         if (due.length < BATCH) return;

@@ -17,6 +17,7 @@ export function startEventFanOut(options: {
   readonly ports: WebhookPorts;
   readonly queue: DueQueue;
   readonly logger: Logger;
+  readonly ackWaitMs: number;
 }): Promise<ConsumerHandle> {
   return startAllEventsConsumer({
     nc: options.nc,
@@ -24,8 +25,11 @@ export function startEventFanOut(options: {
     startAt: "new",
     logger: options.logger,
     // Order across events does not matter to webhooks (receivers order by time); throughput does.
-    concurrency: 32,
+    concurrency: 8,
+    // Buffered messages get no heartbeats: pull no more than are handled at once.
+    prefetch: 8,
     maxDeliver: 20,
+    ackWaitMs: options.ackWaitMs,
     handler: async (event) => {
       const due = await fanOut(options.ports, event);
       if (due.length > 0) {

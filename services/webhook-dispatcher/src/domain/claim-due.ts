@@ -3,6 +3,9 @@ import type { DueAttempt, WebhookPorts } from "./ports.js";
 import { DELIVERIES_TABLE, type DeliveryRecord } from "./tables.js";
 
 /**
+ * A claim moves the delivery's next_attempt_at past the claim's end, so the due query reads only
+ * what is really due (an index range), never the claimed backlog.
+ *
  * Claims up to `limit` pending deliveries whose next attempt is due and that nobody holds, in one
  * transaction: two replicas' schedulers never claim the same attempt, and each claim's version
  * tells the worker whether its queue item is still the current one.
@@ -17,14 +20,13 @@ export async function claimDueAttempts(ports: WebhookPorts, limit: number): Prom
       where: {
         status: "pending",
         next_attempt_at: { $lte: nowIso },
-        $or: [{ claimed_until: null }, { claimed_until: { $lt: nowIso } }],
       },
       orderBy: [{ field: "next_attempt_at", direction: "asc" }],
       limit,
     });
     const attempts: DueAttempt[] = [];
     for (const { record, version } of due) {
-      const written = await table.replace({ ...record, claimed_until: claimedUntil }, version);
+      const written = await table.replace({ ...record, next_attempt_at: claimedUntil }, version);
       if (written.ok) attempts.push({ deliveryId: record.id, version: written.value.version });
     }
     return ok(attempts);

@@ -48,8 +48,8 @@ export async function fanOut(ports: WebhookPorts, event: AnyEventEnvelope): Prom
         payload,
         status: "pending",
         attempts: 0,
-        next_attempt_at: now.toISOString(),
-        claimed_until: claimedUntil,
+        // Claimed for its first attempt, enqueued below: due again only if that is lost.
+        next_attempt_at: claimedUntil,
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       });

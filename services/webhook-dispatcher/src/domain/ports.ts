@@ -32,6 +32,8 @@ export interface DueAttempt {
 
 export interface DueQueue {
   enqueue(attempts: readonly DueAttempt[]): Promise<void>;
+  /** Attempts waiting on the queue now. */
+  backlog(): Promise<number>;
 }
 
 /** Why a URL may not be registered (a literal blocked address), or undefined when it may. */

@@ -59,7 +59,6 @@ export async function recordOutcome(
     attempts,
     status: success ? "succeeded" : delay === undefined ? "failed" : "pending",
     next_attempt_at: delay === undefined ? now : new Date(at.getTime() + delay).toISOString(),
-    claimed_until: null,
     updated_at: now,
   };
   await tx.table<DeliveryRecord>(DELIVERIES_TABLE).replace(next, delivery.version);

@@ -6,14 +6,12 @@ import { DELIVERIES_TABLE, type DeliveryRecord, WEBHOOKS_TABLE, type WebhookReco
 
 /** Per-endpoint admission in this replica: a busy endpoint's attempt waits, others go on. */
 export interface EndpointSlots {
-  tryTake(webhookId: string): boolean;
+  /** Resolves true once a slot is held; false at once when too many already wait for this endpoint. */
+  take(webhookId: string): Promise<boolean>;
   release(webhookId: string): void;
 }
 
 export type AttemptResult = "sent" | "stale" | "dropped" | "deferred";
-
-/** How long an attempt refused by a busy endpoint waits before the scheduler offers it again. */
-const BUSY_DEFER_MS = 50;
 
 /**
  * Sends one due attempt if its queue item is still current: the delivery must still have the
@@ -42,21 +40,21 @@ export async function runAttempt(
     const failed = {
       ...found.record,
       status: "failed" as const,
-      claimed_until: null,
       updated_at: now.toISOString(),
     };
     await deliveries.replace(failed, found.version);
     return "dropped";
   }
-  if (!slots.tryTake(webhook.record.id)) {
-    const later = new Date(now.getTime() + BUSY_DEFER_MS).toISOString();
-    await deliveries.replace({ ...found.record, next_attempt_at: later, claimed_until: null }, found.version);
-    return "deferred";
-  }
+  // A busy endpoint's attempt goes back to the queue untouched (the worker delays it there):
+  // writing it back to the store would cost every busy round a write and a claim.
+  if (!(await slots.take(webhook.record.id))) return "deferred";
   try {
-    const takenUntil = new Date(now.getTime() + ports.settings.requestTimeoutMs + ports.settings.claimMs);
+    // Read the clock again: waiting for a slot took time.
+    const takenUntil = new Date(
+      ports.clock().getTime() + ports.settings.requestTimeoutMs + ports.settings.claimMs,
+    );
     const taken = await deliveries.replace(
-      { ...found.record, claimed_until: takenUntil.toISOString() },
+      { ...found.record, next_attempt_at: takenUntil.toISOString() },
       found.version,
     );
     if (!taken.ok) return "stale";

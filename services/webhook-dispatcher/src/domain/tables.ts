@@ -69,12 +69,11 @@ export interface DeliveryRecord extends StoredRecord {
   readonly status: DeliveryStatus;
   /** Attempts made so far. */
   readonly attempts: number;
-  readonly next_attempt_at: string;
   /**
-   * A claim: until then the attempt is on the work queue or being sent, and no scheduler may
-   * enqueue it again. Null when nobody holds it.
+   * When the next attempt is due; while an attempt is claimed (on the work queue or being sent),
+   * when that claim runs out and a scheduler may enqueue it again.
    */
-  readonly claimed_until: string | null;
+  readonly next_attempt_at: string;
   readonly created_at: string;
   readonly updated_at: string;
 }

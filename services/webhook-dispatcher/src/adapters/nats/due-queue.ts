@@ -9,7 +9,9 @@ export const WEBHOOK_WORK_SUBJECT = "strata.work.webhook.attempt";
 export async function openDueQueue(nc: NatsConnection): Promise<DueQueue> {
   await ensureWorkQueueStream(nc, { name: WEBHOOK_WORK_STREAM, subjects: ["strata.work.webhook.>"] });
   const js = nc.jetstream();
+  const jsm = await nc.jetstreamManager();
   return {
+    backlog: async () => (await jsm.streams.info(WEBHOOK_WORK_STREAM)).state.messages,
     async enqueue(attempts) {
       // Pipelined: one await per batch, not per message. The msg id makes a re-publish a no-op.
       await Promise.all(
