@@ -43,6 +43,9 @@ export const webhookDispatcherConfigSchema = z.object({
   WEBHOOK_TIMEOUT: envDurationMs(15_000),
   WEBHOOK_DISABLE_AFTER: envDurationMs(5 * 24 * 3_600_000),
   WEBHOOK_ROTATION_OVERLAP: envDurationMs(24 * 3_600_000),
+  /** Finished deliveries (payload and attempt log) are kept this long. */
+  WEBHOOK_RETENTION: envDurationMs(30 * 24 * 3_600_000),
+  WEBHOOK_RETENTION_PURGE_INTERVAL: envDurationMs(3_600_000),
   /** How long a claimed attempt may wait on the work queue before another replica may take it. */
   WEBHOOK_CLAIM: envDurationMs(60_000),
   /** How often each replica looks for retries that came due. */

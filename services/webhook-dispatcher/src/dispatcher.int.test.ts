@@ -247,4 +247,56 @@ describe("webhook dispatcher", () => {
     expect(log?.attempts[0]?.statusCode).toBe(0);
     expect(log?.attempts[0]?.error).not.toBe("");
   });
+
+  it("replays a failed delivery, recovers failed ones since a time, and sends a test event", async () => {
+    const ns = newId("namespace");
+    const { webhook, secret } = await createWebhook(ns);
+    receiver.secrets.set("current", secret);
+    receiver.answer = ({ path }) => ({ status: path === `/${ns}` ? 500 : 200 });
+    const since = new Date(Date.now() - 1000);
+    await publishEvents(h.nc, [batchCompleted(organizationId, ns), batchCompleted(organizationId, ns)]);
+    const list = async (status: string) => {
+      const listed = await call((c) => c.listDeliveries, {
+        namespaceId: ns,
+        webhookId: webhook.webhookId,
+        status,
+        limit: 0,
+        cursor: "",
+      });
+      return listed.ok ? listed.value.deliveries : [];
+    };
+    // The schedule (immediately, then 3 retries) is used up: both fail, four attempts each.
+    const failed = await eventually(async () => {
+      const found = await list("failed");
+      return found.length === 2 ? found : undefined;
+    });
+    expect(failed.map((d) => d.attemptCount)).toEqual([4, 4]);
+    receiver.answer = () => ({ status: 200 });
+    const replayed = await call((c) => c.replayDelivery, {
+      namespaceId: ns,
+      webhookId: webhook.webhookId,
+      deliveryId: failed[0]?.deliveryId ?? "",
+    });
+    expect(replayed.ok && replayed.value.delivery?.status).toBe("pending");
+    await eventually(async () => ((await list("succeeded")).length === 1 ? true : undefined));
+    const recovered = await call((c) => c.recoverFailed, {
+      namespaceId: ns,
+      webhookId: webhook.webhookId,
+      since,
+    });
+    expect(recovered.ok && recovered.value.recovered).toBe(1);
+    await eventually(async () => ((await list("succeeded")).length === 2 ? true : undefined));
+    const tested = await call((c) => c.sendTest, { namespaceId: ns, webhookId: webhook.webhookId });
+    expect(tested.ok).toBe(true);
+    const test = await eventually(() =>
+      to(`/${ns}`).find((r) => r.status === 200 && JSON.parse(r.body).type === "webhook.test"),
+    );
+    expect(test.verifiedBy).toEqual(["current"]);
+    const missing = await call((c) => c.replayDelivery, {
+      namespaceId: ns,
+      webhookId: webhook.webhookId,
+      deliveryId: "whd_1111111111111111111111",
+    });
+    expect(!missing.ok && missing.error.kind).toBe("not_found");
+  });
 });

@@ -15,6 +15,9 @@ export function buildWebhookService(ports: WebhookPorts): webhookV1.WebhookServi
     deleteWebhook: unaryWithCaller(h.remove),
     rotateSecret: unaryWithCaller(h.rotate),
     listDeliveries: unaryWithCaller(h.deliveries),
+    replayDelivery: unaryWithCaller(h.replay),
+    recoverFailed: unaryWithCaller(h.recover),
+    sendTest: unaryWithCaller(h.test),
   };
 }
 

@@ -11,6 +11,7 @@ import { startAttemptWorker } from "./consumers/attempt-worker.js";
 import { startDueScheduler } from "./consumers/due-scheduler.js";
 import { startEventFanOut } from "./consumers/event-fan-out.js";
 import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
+import { startRetentionPurge } from "./consumers/retention-purge.js";
 import { createEndpointSlots } from "./domain/endpoint-slots.js";
 import type { WebhookPorts } from "./domain/ports.js";
 import { WEBHOOK_TABLE_SPECS } from "./domain/tables.js";
@@ -81,6 +82,12 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       intervalMs: config.WEBHOOK_SCHEDULER_INTERVAL,
       logger,
     });
+    const retention = startRetentionPurge({
+      ports,
+      retentionMs: config.WEBHOOK_RETENTION,
+      intervalMs: config.WEBHOOK_RETENTION_PURGE_INTERVAL,
+      logger,
+    });
     const namespaces = connectNamespaceExistence({
       address: config.NAMESPACE_GRPC_URL,
       internalToken: config.STRATA_INTERNAL_TOKEN,
@@ -103,6 +110,7 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
           await fanOut.stop();
           await namespaceDeleted.stop();
           await scheduler.stop();
+          await retention.stop();
           await worker.stop();
           await sender.close();
           await runtime.stop(server);

@@ -11,6 +11,7 @@ import {
 } from "../domain/manage-webhooks.js";
 import type { WebhookPorts } from "../domain/ports.js";
 import { listDeliveries } from "../domain/read-deliveries.js";
+import { recoverFailed, replayDelivery, sendTest } from "../domain/resend.js";
 import { deliveryToProto, webhookToProto } from "./webhook-mapping.js";
 
 type Handler<Req, Res> = UnaryHandlerWithCaller<Req, Res>;
@@ -93,5 +94,25 @@ export function webhookHandlers(ports: WebhookPorts) {
       nextCursor: page.value.nextCursor ?? "",
     });
   };
-  return { create, get, list, update, remove, rotate, deliveries };
+  const replay: Handler<webhookV1.ReplayDeliveryRequest, webhookV1.ReplayDeliveryResponse> = async (
+    r,
+    { caller },
+  ) => {
+    const replayed = await replayDelivery(ports, caller, r);
+    return replayed.ok
+      ? ok({ delivery: deliveryToProto({ delivery: replayed.value, attempts: [] }) })
+      : replayed;
+  };
+  const recover: Handler<webhookV1.RecoverFailedRequest, webhookV1.RecoverFailedResponse> = async (
+    r,
+    { caller },
+  ) => {
+    const recovered = await recoverFailed(ports, caller, { ...r, since: r.since });
+    return recovered.ok ? ok({ recovered: recovered.value }) : recovered;
+  };
+  const test: Handler<webhookV1.SendTestRequest, webhookV1.SendTestResponse> = async (r, { caller }) => {
+    const sent = await sendTest(ports, caller, r);
+    return sent.ok ? ok({ delivery: deliveryToProto({ delivery: sent.value, attempts: [] }) }) : sent;
+  };
+  return { create, get, list, update, remove, rotate, deliveries, replay, recover, test };
 }

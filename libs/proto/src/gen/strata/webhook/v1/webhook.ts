@@ -172,6 +172,35 @@ export interface ListDeliveriesResponse {
   nextCursor: string;
 }
 
+export interface ReplayDeliveryRequest {
+  namespaceId: string;
+  webhookId: string;
+  deliveryId: string;
+}
+
+export interface ReplayDeliveryResponse {
+  delivery?: Delivery | undefined;
+}
+
+export interface RecoverFailedRequest {
+  namespaceId: string;
+  webhookId: string;
+  since?: Date | undefined;
+}
+
+export interface RecoverFailedResponse {
+  recovered: number;
+}
+
+export interface SendTestRequest {
+  namespaceId: string;
+  webhookId: string;
+}
+
+export interface SendTestResponse {
+  delivery?: Delivery | undefined;
+}
+
 function createBaseWebhook(): Webhook {
   return {
     webhookId: "",
@@ -2734,6 +2763,526 @@ export const ListDeliveriesResponse: MessageFns<ListDeliveriesResponse> = {
   },
 };
 
+function createBaseReplayDeliveryRequest(): ReplayDeliveryRequest {
+  return { namespaceId: "", webhookId: "", deliveryId: "" };
+}
+
+export const ReplayDeliveryRequest: MessageFns<ReplayDeliveryRequest> = {
+  encode(message: ReplayDeliveryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespaceId !== "") {
+      writer.uint32(10).string(message.namespaceId);
+    }
+    if (message.webhookId !== "") {
+      writer.uint32(18).string(message.webhookId);
+    }
+    if (message.deliveryId !== "") {
+      writer.uint32(26).string(message.deliveryId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplayDeliveryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplayDeliveryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespaceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.webhookId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.deliveryId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReplayDeliveryRequest {
+    return {
+      namespaceId: isSet(object.namespaceId)
+        ? globalThis.String(object.namespaceId)
+        : isSet(object.namespace_id)
+        ? globalThis.String(object.namespace_id)
+        : "",
+      webhookId: isSet(object.webhookId)
+        ? globalThis.String(object.webhookId)
+        : isSet(object.webhook_id)
+        ? globalThis.String(object.webhook_id)
+        : "",
+      deliveryId: isSet(object.deliveryId)
+        ? globalThis.String(object.deliveryId)
+        : isSet(object.delivery_id)
+        ? globalThis.String(object.delivery_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ReplayDeliveryRequest): unknown {
+    const obj: any = {};
+    if (message.namespaceId !== "") {
+      obj.namespaceId = message.namespaceId;
+    }
+    if (message.webhookId !== "") {
+      obj.webhookId = message.webhookId;
+    }
+    if (message.deliveryId !== "") {
+      obj.deliveryId = message.deliveryId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReplayDeliveryRequest>, I>>(base?: I): ReplayDeliveryRequest {
+    return ReplayDeliveryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReplayDeliveryRequest>, I>>(object: I): ReplayDeliveryRequest {
+    const message = createBaseReplayDeliveryRequest();
+    message.namespaceId = object.namespaceId ?? "";
+    message.webhookId = object.webhookId ?? "";
+    message.deliveryId = object.deliveryId ?? "";
+    return message;
+  },
+};
+
+function createBaseReplayDeliveryResponse(): ReplayDeliveryResponse {
+  return { delivery: undefined };
+}
+
+export const ReplayDeliveryResponse: MessageFns<ReplayDeliveryResponse> = {
+  encode(message: ReplayDeliveryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delivery !== undefined) {
+      Delivery.encode(message.delivery, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplayDeliveryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplayDeliveryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delivery = Delivery.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReplayDeliveryResponse {
+    return { delivery: isSet(object.delivery) ? Delivery.fromJSON(object.delivery) : undefined };
+  },
+
+  toJSON(message: ReplayDeliveryResponse): unknown {
+    const obj: any = {};
+    if (message.delivery !== undefined) {
+      obj.delivery = Delivery.toJSON(message.delivery);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReplayDeliveryResponse>, I>>(base?: I): ReplayDeliveryResponse {
+    return ReplayDeliveryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReplayDeliveryResponse>, I>>(object: I): ReplayDeliveryResponse {
+    const message = createBaseReplayDeliveryResponse();
+    message.delivery = (object.delivery !== undefined && object.delivery !== null)
+      ? Delivery.fromPartial(object.delivery)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRecoverFailedRequest(): RecoverFailedRequest {
+  return { namespaceId: "", webhookId: "", since: undefined };
+}
+
+export const RecoverFailedRequest: MessageFns<RecoverFailedRequest> = {
+  encode(message: RecoverFailedRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespaceId !== "") {
+      writer.uint32(10).string(message.namespaceId);
+    }
+    if (message.webhookId !== "") {
+      writer.uint32(18).string(message.webhookId);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecoverFailedRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecoverFailedRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespaceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.webhookId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecoverFailedRequest {
+    return {
+      namespaceId: isSet(object.namespaceId)
+        ? globalThis.String(object.namespaceId)
+        : isSet(object.namespace_id)
+        ? globalThis.String(object.namespace_id)
+        : "",
+      webhookId: isSet(object.webhookId)
+        ? globalThis.String(object.webhookId)
+        : isSet(object.webhook_id)
+        ? globalThis.String(object.webhook_id)
+        : "",
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+    };
+  },
+
+  toJSON(message: RecoverFailedRequest): unknown {
+    const obj: any = {};
+    if (message.namespaceId !== "") {
+      obj.namespaceId = message.namespaceId;
+    }
+    if (message.webhookId !== "") {
+      obj.webhookId = message.webhookId;
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecoverFailedRequest>, I>>(base?: I): RecoverFailedRequest {
+    return RecoverFailedRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecoverFailedRequest>, I>>(object: I): RecoverFailedRequest {
+    const message = createBaseRecoverFailedRequest();
+    message.namespaceId = object.namespaceId ?? "";
+    message.webhookId = object.webhookId ?? "";
+    message.since = object.since ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRecoverFailedResponse(): RecoverFailedResponse {
+  return { recovered: 0 };
+}
+
+export const RecoverFailedResponse: MessageFns<RecoverFailedResponse> = {
+  encode(message: RecoverFailedResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.recovered !== 0) {
+      writer.uint32(8).int32(message.recovered);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecoverFailedResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecoverFailedResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.recovered = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecoverFailedResponse {
+    return { recovered: isSet(object.recovered) ? globalThis.Number(object.recovered) : 0 };
+  },
+
+  toJSON(message: RecoverFailedResponse): unknown {
+    const obj: any = {};
+    if (message.recovered !== 0) {
+      obj.recovered = Math.round(message.recovered);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecoverFailedResponse>, I>>(base?: I): RecoverFailedResponse {
+    return RecoverFailedResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecoverFailedResponse>, I>>(object: I): RecoverFailedResponse {
+    const message = createBaseRecoverFailedResponse();
+    message.recovered = object.recovered ?? 0;
+    return message;
+  },
+};
+
+function createBaseSendTestRequest(): SendTestRequest {
+  return { namespaceId: "", webhookId: "" };
+}
+
+export const SendTestRequest: MessageFns<SendTestRequest> = {
+  encode(message: SendTestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespaceId !== "") {
+      writer.uint32(10).string(message.namespaceId);
+    }
+    if (message.webhookId !== "") {
+      writer.uint32(18).string(message.webhookId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendTestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendTestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespaceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.webhookId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendTestRequest {
+    return {
+      namespaceId: isSet(object.namespaceId)
+        ? globalThis.String(object.namespaceId)
+        : isSet(object.namespace_id)
+        ? globalThis.String(object.namespace_id)
+        : "",
+      webhookId: isSet(object.webhookId)
+        ? globalThis.String(object.webhookId)
+        : isSet(object.webhook_id)
+        ? globalThis.String(object.webhook_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SendTestRequest): unknown {
+    const obj: any = {};
+    if (message.namespaceId !== "") {
+      obj.namespaceId = message.namespaceId;
+    }
+    if (message.webhookId !== "") {
+      obj.webhookId = message.webhookId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendTestRequest>, I>>(base?: I): SendTestRequest {
+    return SendTestRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendTestRequest>, I>>(object: I): SendTestRequest {
+    const message = createBaseSendTestRequest();
+    message.namespaceId = object.namespaceId ?? "";
+    message.webhookId = object.webhookId ?? "";
+    return message;
+  },
+};
+
+function createBaseSendTestResponse(): SendTestResponse {
+  return { delivery: undefined };
+}
+
+export const SendTestResponse: MessageFns<SendTestResponse> = {
+  encode(message: SendTestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delivery !== undefined) {
+      Delivery.encode(message.delivery, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendTestResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendTestResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delivery = Delivery.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendTestResponse {
+    return { delivery: isSet(object.delivery) ? Delivery.fromJSON(object.delivery) : undefined };
+  },
+
+  toJSON(message: SendTestResponse): unknown {
+    const obj: any = {};
+    if (message.delivery !== undefined) {
+      obj.delivery = Delivery.toJSON(message.delivery);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendTestResponse>, I>>(base?: I): SendTestResponse {
+    return SendTestResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendTestResponse>, I>>(object: I): SendTestResponse {
+    const message = createBaseSendTestResponse();
+    message.delivery = (object.delivery !== undefined && object.delivery !== null)
+      ? Delivery.fromPartial(object.delivery)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * WebhookService owns webhook endpoints, their signing secrets and their deliveries. Calls act for
  * the caller in metadata. An empty namespace_id means an organization-wide webhook (admin only).
@@ -2812,6 +3361,39 @@ export const WebhookServiceService = {
       Buffer.from(ListDeliveriesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListDeliveriesResponse => ListDeliveriesResponse.decode(value),
   },
+  /** Sends one delivery again from the start of the schedule, whatever its status. */
+  replayDelivery: {
+    path: "/strata.webhook.v1.WebhookService/ReplayDelivery" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReplayDeliveryRequest): Buffer =>
+      Buffer.from(ReplayDeliveryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReplayDeliveryRequest => ReplayDeliveryRequest.decode(value),
+    responseSerialize: (value: ReplayDeliveryResponse): Buffer =>
+      Buffer.from(ReplayDeliveryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReplayDeliveryResponse => ReplayDeliveryResponse.decode(value),
+  },
+  /** Sends every failed delivery created since a time again. */
+  recoverFailed: {
+    path: "/strata.webhook.v1.WebhookService/RecoverFailed" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecoverFailedRequest): Buffer => Buffer.from(RecoverFailedRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecoverFailedRequest => RecoverFailedRequest.decode(value),
+    responseSerialize: (value: RecoverFailedResponse): Buffer =>
+      Buffer.from(RecoverFailedResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecoverFailedResponse => RecoverFailedResponse.decode(value),
+  },
+  /** Sends a webhook.test event to this webhook only. */
+  sendTest: {
+    path: "/strata.webhook.v1.WebhookService/SendTest" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendTestRequest): Buffer => Buffer.from(SendTestRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendTestRequest => SendTestRequest.decode(value),
+    responseSerialize: (value: SendTestResponse): Buffer => Buffer.from(SendTestResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendTestResponse => SendTestResponse.decode(value),
+  },
 } as const;
 
 export interface WebhookServiceServer extends UntypedServiceImplementation {
@@ -2824,6 +3406,12 @@ export interface WebhookServiceServer extends UntypedServiceImplementation {
   /** A new secret; the old one still signs during the overlap window. */
   rotateSecret: handleUnaryCall<RotateSecretRequest, RotateSecretResponse>;
   listDeliveries: handleUnaryCall<ListDeliveriesRequest, ListDeliveriesResponse>;
+  /** Sends one delivery again from the start of the schedule, whatever its status. */
+  replayDelivery: handleUnaryCall<ReplayDeliveryRequest, ReplayDeliveryResponse>;
+  /** Sends every failed delivery created since a time again. */
+  recoverFailed: handleUnaryCall<RecoverFailedRequest, RecoverFailedResponse>;
+  /** Sends a webhook.test event to this webhook only. */
+  sendTest: handleUnaryCall<SendTestRequest, SendTestResponse>;
 }
 
 export interface WebhookServiceClient extends Client {
@@ -2933,6 +3521,54 @@ export interface WebhookServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListDeliveriesResponse) => void,
+  ): ClientUnaryCall;
+  /** Sends one delivery again from the start of the schedule, whatever its status. */
+  replayDelivery(
+    request: ReplayDeliveryRequest,
+    callback: (error: ServiceError | null, response: ReplayDeliveryResponse) => void,
+  ): ClientUnaryCall;
+  replayDelivery(
+    request: ReplayDeliveryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReplayDeliveryResponse) => void,
+  ): ClientUnaryCall;
+  replayDelivery(
+    request: ReplayDeliveryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReplayDeliveryResponse) => void,
+  ): ClientUnaryCall;
+  /** Sends every failed delivery created since a time again. */
+  recoverFailed(
+    request: RecoverFailedRequest,
+    callback: (error: ServiceError | null, response: RecoverFailedResponse) => void,
+  ): ClientUnaryCall;
+  recoverFailed(
+    request: RecoverFailedRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecoverFailedResponse) => void,
+  ): ClientUnaryCall;
+  recoverFailed(
+    request: RecoverFailedRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecoverFailedResponse) => void,
+  ): ClientUnaryCall;
+  /** Sends a webhook.test event to this webhook only. */
+  sendTest(
+    request: SendTestRequest,
+    callback: (error: ServiceError | null, response: SendTestResponse) => void,
+  ): ClientUnaryCall;
+  sendTest(
+    request: SendTestRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SendTestResponse) => void,
+  ): ClientUnaryCall;
+  sendTest(
+    request: SendTestRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SendTestResponse) => void,
   ): ClientUnaryCall;
 }
 
