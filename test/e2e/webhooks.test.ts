@@ -128,4 +128,42 @@ describe("webhooks through the gateway", () => {
     expect((await call("DELETE", `/v1/webhooks/${id}`)).status).toBe(200);
     expect((await call("GET", `/v1/webhooks/${id}`)).status).toBe(404);
   });
+
+  it("sends a test event, lists the delivery log and replays a delivery", async () => {
+    const [hook] = (await call<{ data: WebhookView[] }>("GET", "/v1/webhooks")).body.data.filter(
+      (w) => w.webhook_name === "docs",
+    );
+    const id = hook?.webhook_id ?? "";
+    const test = await call<{ delivery_id: string; status: string }>("POST", `/v1/webhooks/${id}/test`);
+    expect(test.status, JSON.stringify(test.body)).toBe(202);
+    await waitUntil(
+      async () =>
+        receiver.received.some((r) => r.path === "/docs" && JSON.parse(r.body).type === "webhook.test"),
+      15_000,
+    );
+    type Log = {
+      data: Array<{ delivery_id: string; status: string; attempts: Array<{ status_code: number }> }>;
+    };
+    let log: Log = { data: [] };
+    await waitUntil(async () => {
+      log = (await call<Log>("GET", `/v1/webhooks/${id}/deliveries?status=succeeded`)).body;
+      return log.data.length === 2;
+    }, 15_000);
+    expect(log.data.every((d) => d.attempts[0]?.status_code === 200)).toBe(true);
+    const replayed = await call<{ status: string }>(
+      "POST",
+      `/v1/webhooks/${id}/deliveries/${log.data[0]?.delivery_id}/replay`,
+    );
+    expect(replayed.status).toBe(202);
+    expect(replayed.body.status).toBe("pending");
+    const recovered = await call<{ recovered: number }>("POST", `/v1/webhooks/${id}/recover`, {
+      since: new Date(0).toISOString(),
+    });
+    expect(recovered.body).toEqual({ recovered: 0 });
+    expectErrorBody(
+      await call("POST", `/v1/webhooks/${id}/recover`, { since: "yesterday" }),
+      422,
+      "ValidationError",
+    );
+  });
 });

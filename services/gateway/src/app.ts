@@ -32,6 +32,7 @@ import { registerOpsRoutes } from "./routes/ops.js";
 import { registerRetrieverRoutes } from "./routes/retrievers.js";
 import type { RouteDeps } from "./routes/route-deps.js";
 import { registerTaxonomyRoutes } from "./routes/taxonomies.js";
+import { registerWebhookResendRoutes } from "./routes/webhook-resend.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { registerWhoamiRoute } from "./routes/whoami.js";
 
@@ -153,6 +154,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerRetrieverRoutes(app, routeDeps);
   registerAlertRoutes(app, routeDeps);
   registerWebhookRoutes(app, routeDeps);
+  registerWebhookResendRoutes(app, routeDeps);
   registerBucketRoutes(app, routeDeps);
   registerBucketObjectRoutes(app, routeDeps);
   await registerDocsPage(app);

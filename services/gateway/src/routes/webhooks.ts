@@ -15,14 +15,7 @@ import {
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import { type Scope, scopedCreateHeaderSchema } from "./scoped-call.js";
 import { resolveNamespaceList, webhookScopeOf } from "./webhook-scope.js";
-import {
-  createdWebhookSchema,
-  deliverySchema,
-  deliveryView,
-  rotatedWebhookSchema,
-  webhookSchema,
-  webhookView,
-} from "./webhook-view.js";
+import { createdWebhookSchema, rotatedWebhookSchema, webhookSchema, webhookView } from "./webhook-view.js";
 
 const TAGS = ["Webhooks"];
 const name = z.string().min(1).max(128);
@@ -61,12 +54,9 @@ const updateBody = z
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Give at least one field" });
 
 const params = z.object({ id: z.string().min(1).max(64).describe("Webhook id (wh_…)") });
-const deliveriesQuery = listQuerySchema.extend({
-  status: z.enum(["pending", "succeeded", "failed"]).optional(),
-});
 
 /** Resolves the scope, runs the call, answers its view or its error. */
-async function inWebhookScope<View>(
+export async function inWebhookScope<View>(
   request: FastifyRequest,
   reply: FastifyReply,
   deps: RouteDeps,
@@ -280,42 +270,6 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: RouteDeps): vo
           secret: rotated.value.secret,
           previous_secret_expires_at: (rotated.value.previousSecretExpiresAt ?? new Date(0)).toISOString(),
         });
-      }),
-  );
-
-  typed.get(
-    "/v1/webhooks/:id/deliveries",
-    {
-      config: { access: "read" },
-      schema: {
-        operationId: "listWebhookDeliveries",
-        tags: TAGS,
-        summary: "List a webhook's deliveries with every attempt, newest first",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        params,
-        querystring: deliveriesQuery,
-        response: { 200: listResponseSchema(deliverySchema), ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inWebhookScope(request, reply, deps, async (scope) => {
-        const listed = await client.listDeliveries(
-          {
-            namespaceId: scope.namespaceId,
-            webhookId: request.params.id,
-            status: request.query.status ?? "",
-            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-            cursor: request.query.cursor ?? "",
-          },
-          scope.call,
-        );
-        return listed.ok
-          ? ok({
-              data: listed.value.deliveries.map(deliveryView),
-              next_cursor: stringOrNull(listed.value.nextCursor),
-            })
-          : listed;
       }),
   );
 }
