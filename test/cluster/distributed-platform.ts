@@ -55,16 +55,29 @@ export async function startDistributedPlatform(
     await Promise.all(dirs.map((dir) => dir.remove()));
   };
   try {
-    const [namespacePort, authPort, aclQueryPort] = [await freePort(), await freePort(), await freePort()];
+    const [namespacePort, authPort, aclQueryPort, webhookPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const namespaceUrl = `127.0.0.1:${namespacePort}`;
     // Auth and acl-query ask the namespace service, so it starts first.
     const namespaceDir = await dataDir("namespace");
     running.push(await launch("namespace", namespaceDir, { NAMESPACE_GRPC_PORT: String(namespacePort) }));
-    const [authDir, aclQueryDir] = [await dataDir("auth"), await dataDir("acl-query")];
+    const [authDir, aclQueryDir, webhookDir] = [
+      await dataDir("auth"),
+      await dataDir("acl-query"),
+      await dataDir("webhook-dispatcher"),
+    ];
     const started = await Promise.allSettled([
       launch("auth", authDir, { AUTH_GRPC_PORT: String(authPort), NAMESPACE_GRPC_URL: namespaceUrl }),
       launch("acl-query", aclQueryDir, {
         ACL_QUERY_GRPC_PORT: String(aclQueryPort),
+        NAMESPACE_GRPC_URL: namespaceUrl,
+      }),
+      launch("webhook-dispatcher", webhookDir, {
+        WEBHOOK_GRPC_PORT: String(webhookPort),
         NAMESPACE_GRPC_URL: namespaceUrl,
       }),
     ]);
@@ -77,6 +90,7 @@ export async function startDistributedPlatform(
       AUTH_GRPC_URL: `127.0.0.1:${authPort}`,
       NAMESPACE_GRPC_URL: namespaceUrl,
       ACL_QUERY_GRPC_URL: `127.0.0.1:${aclQueryPort}`,
+      WEBHOOK_GRPC_URL: `127.0.0.1:${webhookPort}`,
     };
     const gateways = await Promise.all(
       Array.from({ length: options.gatewayCount }, async (): Promise<GatewayProcess> => {

@@ -90,7 +90,13 @@ describe("deploy/ Kubernetes manifests", () => {
         .filter((m) => m.object.kind === kind)
         .map((m) => m.object.metadata?.name)
         .sort();
-    const services = ["strata-acl-query", "strata-auth", "strata-gateway", "strata-namespace"];
+    const services = [
+      "strata-acl-query",
+      "strata-auth",
+      "strata-gateway",
+      "strata-namespace",
+      "strata-webhook-dispatcher",
+    ];
     expect(names("Deployment")).toEqual(services);
     expect(names("Service")).toEqual(services);
   });

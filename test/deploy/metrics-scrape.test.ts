@@ -40,6 +40,7 @@ describe("metrics scraping in deploy/ and docker-compose.yml", () => {
       "strata-auth",
       "strata-gateway",
       "strata-namespace",
+      "strata-webhook-dispatcher",
     ]);
     for (const deployment of found) {
       const name = deployment.metadata?.name;
@@ -61,7 +62,13 @@ describe("metrics scraping in deploy/ and docker-compose.yml", () => {
       >;
     };
     const strata = Object.entries(compose.services).filter(([, s]) => s.image === "strata:local");
-    expect(strata.map(([name]) => name).sort()).toEqual(["acl-query", "auth", "gateway", "namespace"]);
+    expect(strata.map(([name]) => name).sort()).toEqual([
+      "acl-query",
+      "auth",
+      "gateway",
+      "namespace",
+      "webhook-dispatcher",
+    ]);
     for (const [name, service] of strata) {
       expect(service.environment?.STRATA_METRICS_PORT, name).toBe(METRICS_PORT);
       expect(service.expose, name).toEqual([METRICS_PORT]);

@@ -42,6 +42,7 @@ export function testPlatformEnv(dataDir: string): Record<string, string> {
     AUTH_GRPC_PORT: "0",
     NAMESPACE_GRPC_PORT: "0",
     ACL_QUERY_GRPC_PORT: "0",
+    WEBHOOK_GRPC_PORT: "0",
     LOG_LEVEL: "warn",
   };
 }

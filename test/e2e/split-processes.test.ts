@@ -23,16 +23,22 @@ beforeAll(async () => {
   servicesDir = await tempDir("strata-split-services-");
   gatewayDir = await tempDir("strata-split-gateway-");
   const internalToken = randomBytes(32).toString("hex");
-  const [authPort, namespacePort, aclQueryPort] = [await freePort(), await freePort(), await freePort()];
+  const [authPort, namespacePort, aclQueryPort, webhookPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   services = await launchPlatformProcess({
     natsUrl: nats.url,
     internalToken,
     dataDir: servicesDir.path,
     env: {
-      STRATA_SERVICES: "auth,namespace,acl-query",
+      STRATA_SERVICES: "auth,namespace,acl-query,webhook-dispatcher",
       AUTH_GRPC_PORT: String(authPort),
       NAMESPACE_GRPC_PORT: String(namespacePort),
       ACL_QUERY_GRPC_PORT: String(aclQueryPort),
+      WEBHOOK_GRPC_PORT: String(webhookPort),
     },
   });
   gateway = await launchPlatformProcess({
@@ -44,6 +50,7 @@ beforeAll(async () => {
       AUTH_GRPC_URL: `127.0.0.1:${authPort}`,
       NAMESPACE_GRPC_URL: `127.0.0.1:${namespacePort}`,
       ACL_QUERY_GRPC_URL: `127.0.0.1:${aclQueryPort}`,
+      WEBHOOK_GRPC_URL: `127.0.0.1:${webhookPort}`,
     },
   });
   const bootstrap = JSON.parse(await readFile(join(servicesDir.path, "bootstrap.json"), "utf8")) as {

@@ -1,3 +1,5 @@
+export type { AllEventsConsumerOptions } from "./all-events-consumer.js";
+export { startAllEventsConsumer } from "./all-events-consumer.js";
 export type { Backoff } from "./backoff.js";
 export { backoffDelay } from "./backoff.js";
 export type { BroadcastHandle, BroadcastOptions } from "./broadcast-subscriber.js";

@@ -195,6 +195,20 @@ export const eventCatalog = {
       score_threshold: z.number(),
     }),
   },
+  "webhook.disabled": {
+    scope: "organization",
+    summary:
+      "A webhook stopped receiving events: its endpoint answered 410 Gone, or every attempt failed for the configured period. Re-enable it by API.",
+    data: z.object({
+      webhook_id: z.string(),
+      webhook_name: z.string(),
+      organization_id: z.string(),
+      namespace_id: z.string().nullable().describe("Null for an organization-wide webhook"),
+      url: z.string(),
+      reason: z.enum(["gone", "failing"]).describe("410 Gone, or continuous failure for the disable period"),
+      failing_since: isoTime.nullable(),
+    }),
+  },
 } as const satisfies Record<
   string,
   { scope: "organization" | "namespace"; summary: string; data: z.ZodType }

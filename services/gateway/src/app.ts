@@ -37,6 +37,8 @@ import { registerPrincipalRoutes } from "./routes/principals.js";
 import { registerRetrieverRoutes } from "./routes/retrievers.js";
 import type { RouteDeps } from "./routes/route-deps.js";
 import { registerTaxonomyRoutes } from "./routes/taxonomies.js";
+import { registerWebhookResendRoutes } from "./routes/webhook-resend.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { registerWhoamiRoute } from "./routes/whoami.js";
 
 export const GATEWAY_VERSION = "0.1.0";
@@ -180,6 +182,8 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerTaxonomyRoutes(app, routeDeps);
   registerRetrieverRoutes(app, routeDeps);
   registerAlertRoutes(app, routeDeps);
+  registerWebhookRoutes(app, routeDeps);
+  registerWebhookResendRoutes(app, routeDeps);
   registerBucketRoutes(app, routeDeps);
   registerBucketObjectRoutes(app, routeDeps);
   await registerDocsPage(app);

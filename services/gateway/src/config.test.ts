@@ -6,6 +6,7 @@ const base = {
   AUTH_GRPC_URL: "127.0.0.1:50051",
   NAMESPACE_GRPC_URL: "namespace:50052",
   ACL_QUERY_GRPC_URL: "acl-query:50053",
+  WEBHOOK_GRPC_URL: "webhook-dispatcher:50054",
   STRATA_INTERNAL_TOKEN: "x".repeat(32),
 };
 
@@ -54,6 +55,7 @@ describe("gateway configuration", () => {
       "GATEWAY_RATE_LIMIT_WINDOW",
       "NAMESPACE_GRPC_URL",
       "STRATA_INTERNAL_TOKEN",
+      "WEBHOOK_GRPC_URL",
     ]);
   });
 });

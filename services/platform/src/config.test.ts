@@ -6,7 +6,7 @@ const TOKEN = "t".repeat(40);
 describe("loadPlatformConfig", () => {
   it("defaults to the embedded mode with every service, in dependency order", () => {
     const config = loadPlatformConfig({}, "/srv/app");
-    expect(config.services).toEqual(["namespace", "auth", "acl-query", "gateway"]);
+    expect(config.services).toEqual(["namespace", "auth", "acl-query", "webhook-dispatcher", "gateway"]);
     expect(config.dataDir).toBe("/srv/app/.strata");
     expect(config.httpPort).toBe(8080);
     expect(config.nats).toEqual({ mode: "embedded" });
@@ -34,8 +34,10 @@ describe("loadPlatformConfig", () => {
   });
 
   it("orders a selection by dependencies whatever order it is written in", () => {
-    const config = loadPlatformConfig({ STRATA_SERVICES: "gateway, acl-query,namespace ,auth" });
-    expect(config.services).toEqual(["namespace", "auth", "acl-query", "gateway"]);
+    const config = loadPlatformConfig({
+      STRATA_SERVICES: "gateway, acl-query,namespace ,webhook-dispatcher,auth",
+    });
+    expect(config.services).toEqual(["namespace", "auth", "acl-query", "webhook-dispatcher", "gateway"]);
   });
 
   it("rejects an unknown service name", () => {
@@ -64,14 +66,20 @@ describe("loadPlatformConfig", () => {
       AUTH_GRPC_URL: "auth:50051",
       NAMESPACE_GRPC_URL: "namespace:50052",
       ACL_QUERY_GRPC_URL: "acl-query:50053",
+      WEBHOOK_GRPC_URL: "webhook-dispatcher:50054",
     });
     expect(config.remoteAddresses).toEqual({
       auth: "auth:50051",
       namespace: "namespace:50052",
       "acl-query": "acl-query:50053",
+      "webhook-dispatcher": "webhook-dispatcher:50054",
     });
     // acl-query calls the namespace service too.
     expect(() => loadPlatformConfig({ ...base, STRATA_SERVICES: "acl-query" })).toThrow(/NAMESPACE_GRPC_URL/);
+    // So does the webhook dispatcher (is a deleted namespace really gone?).
+    expect(() => loadPlatformConfig({ ...base, STRATA_SERVICES: "webhook-dispatcher" })).toThrow(
+      /NAMESPACE_GRPC_URL/,
+    );
   });
 
   it("treats empty variables as unset and keeps an absolute data dir", () => {

@@ -49,9 +49,15 @@ describe("the embedded NATS requires the services' credentials", () => {
   });
 
   it("keeps a user per service in a 0600 file, and the server's config 0600 too", async () => {
-    expect(Object.keys(credentials).sort()).toEqual(["acl-query", "auth", "gateway", "namespace"]);
+    expect(Object.keys(credentials).sort()).toEqual([
+      "acl-query",
+      "auth",
+      "gateway",
+      "namespace",
+      "webhook-dispatcher",
+    ]);
     const passwords = new Set(Object.values(credentials).map((c) => c.password));
-    expect(passwords.size).toBe(4);
+    expect(passwords.size).toBe(5);
     for (const file of [NATS_CREDENTIALS_FILE, NATS_CONFIG_FILE]) {
       expect((await stat(join(dir, file))).mode & 0o777, file).toBe(0o600);
     }
@@ -75,7 +81,7 @@ describe("the embedded NATS requires the services' credentials", () => {
   it("refuses a forged namespace.deleted from any service but namespace, and the namespace lives", async () => {
     if (platform === undefined) throw new Error("the platform did not start");
     const subject = `strata.evt.${namespaceId}.namespace.deleted`;
-    for (const service of ["gateway", "auth", "acl-query"]) {
+    for (const service of ["gateway", "auth", "acl-query", "webhook-dispatcher"]) {
       const own = credentials[service];
       if (own === undefined) throw new Error(`no credentials for ${service}`);
       const nc = await connectOnce(platform.natsUrl, { user: own.user, pass: own.password });

@@ -28,6 +28,11 @@ export const NATS_PERMISSIONS: Readonly<Record<ServiceName, NatsPermissions>> = 
     subscribe: COMMON_SUBSCRIBE,
   },
   "acl-query": { publish: [...COMMON_PUBLISH, ...events("alert", "acl_rule")], subscribe: COMMON_SUBSCRIBE },
+  // Due attempts go on its own work queue (STRATA_WORK_WEBHOOKS).
+  "webhook-dispatcher": {
+    publish: [...COMMON_PUBLISH, ...events("webhook"), "strata.work.webhook.>"],
+    subscribe: COMMON_SUBSCRIBE,
+  },
   // The gateway publishes no events; it writes Idempotency-Key answers to its KV bucket.
   gateway: { publish: [...COMMON_PUBLISH, "$KV.strata_idempotency.>"], subscribe: COMMON_SUBSCRIBE },
 };

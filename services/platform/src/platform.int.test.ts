@@ -62,7 +62,13 @@ describe("startPlatform, embedded mode (as npm start runs it)", () => {
   it("starts every service, answers /healthz and bootstraps an organization with a 0600 key file", async () => {
     running = await startPlatform(env);
     expect(running.gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(running.services.map((s) => s.name)).toEqual(["namespace", "auth", "acl-query", "gateway"]);
+    expect(running.services.map((s) => s.name)).toEqual([
+      "namespace",
+      "auth",
+      "acl-query",
+      "webhook-dispatcher",
+      "gateway",
+    ]);
     expect((await call(running, "GET", "/healthz")).status).toBe(200);
     expect(await natsServerChildren()).toHaveLength(1);
 

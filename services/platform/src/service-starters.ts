@@ -73,9 +73,9 @@ function sharedEnv(ctx: StartContext): Env {
 /**
  * Where a gRPC service binds. Embedded: loopback only (nothing outside this machine may reach the
  * services behind the gateway) on a random port unless one is set. Distributed: the service's own
- * variables and defaults (the image sets 0.0.0.0; ports 50051, 50052, 50053).
+ * variables and defaults (the image sets 0.0.0.0; ports 50051, 50052, 50053, 50054).
  */
-function grpcBinding(ctx: StartContext, prefix: "AUTH" | "NAMESPACE" | "ACL_QUERY"): Env {
+function grpcBinding(ctx: StartContext, prefix: "AUTH" | "NAMESPACE" | "ACL_QUERY" | "WEBHOOK"): Env {
   if (ctx.config.nats.mode !== "embedded") return {};
   return {
     [`${prefix}_GRPC_HOST`]: "127.0.0.1",
@@ -135,6 +135,22 @@ const STARTERS: Record<ServiceName, Starter> = {
       metrics: ctx.metrics,
     });
   },
+  "webhook-dispatcher": async (ctx) => {
+    const { webhookDispatcherConfigSchema, startWebhookDispatcher } = await import(
+      "@strata/webhook-dispatcher"
+    );
+    return startWebhookDispatcher({
+      config: parseServiceConfig("webhook-dispatcher", webhookDispatcherConfigSchema, {
+        ...sharedEnv(ctx),
+        ...grpcBinding(ctx, "WEBHOOK"),
+        NAMESPACE_GRPC_URL: addressOf(ctx, "namespace"),
+      }),
+      logger: ctx.logger,
+      nc: ctx.nc,
+      localCalls: ctx.localCalls,
+      metrics: ctx.metrics,
+    });
+  },
   gateway: async (ctx) => {
     const { gatewayConfigSchema, startGateway } = await import("@strata/gateway");
     return startGateway({
@@ -144,6 +160,7 @@ const STARTERS: Record<ServiceName, Starter> = {
         AUTH_GRPC_URL: addressOf(ctx, "auth"),
         NAMESPACE_GRPC_URL: addressOf(ctx, "namespace"),
         ACL_QUERY_GRPC_URL: addressOf(ctx, "acl-query"),
+        WEBHOOK_GRPC_URL: addressOf(ctx, "webhook-dispatcher"),
       }),
       logger: ctx.logger,
       nc: ctx.nc,

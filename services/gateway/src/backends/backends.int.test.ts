@@ -30,6 +30,7 @@ beforeAll(async () => {
     authGrpcAddress: address,
     namespaceGrpcAddress: address,
     aclQueryGrpcAddress: address,
+    webhookGrpcAddress: address,
     internalToken: "test-internal-token-0123456789abcdef",
     grpcDeadlineMs: SLOW_MS / 3,
   });

@@ -17,12 +17,14 @@ import {
   namespaceV1,
   retrieverV1,
   taxonomyV1,
+  webhookV1,
 } from "@strata/proto";
 
 export interface BackendOptions {
   readonly authGrpcAddress: string;
   readonly namespaceGrpcAddress: string;
   readonly aclQueryGrpcAddress: string;
+  readonly webhookGrpcAddress: string;
   readonly internalToken: string;
   readonly grpcDeadlineMs: number;
   /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
@@ -47,9 +49,12 @@ export interface Backends {
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
   /** Whether grpc.health.v1 of each service says SERVING, by service name. */
-  health(timeoutMs: number): Promise<Record<"auth" | "namespace" | "acl-query", boolean>>;
+  health(
+    timeoutMs: number,
+  ): Promise<Record<"auth" | "namespace" | "acl-query" | "webhook-dispatcher", boolean>>;
   /** ACL rules and the compiled visibility filters (ADR 0018). */
   readonly acl: ResultClient<typeof aclV1.AclServiceService>;
+  readonly webhook: ResultClient<typeof webhookV1.WebhookServiceService>;
   close(): void;
 }
 
@@ -79,6 +84,11 @@ export function connectBackends(options: BackendOptions): Backends {
     credentials,
     clientOptions(options.aclQueryGrpcAddress),
   );
+  const webhook = new webhookV1.WebhookServiceClient(
+    options.webhookGrpcAddress,
+    credentials,
+    clientOptions(options.webhookGrpcAddress),
+  );
   // Sharing the namespace (and acl-query) client's channel: one connection per service process,
   // not one per client.
   const onChannelOf = (client: grpc.Client, target: string) =>
@@ -99,19 +109,27 @@ export function connectBackends(options: BackendOptions): Backends {
       defaults,
     ),
     acl: resultClient(onChannelOf(retriever, options.aclQueryGrpcAddress), aclV1.AclServiceService, defaults),
+    webhook: resultClient(webhook, webhookV1.WebhookServiceService, defaults),
     async health(timeoutMs) {
-      const [authUp, namespaceUp, aclQueryUp] = await Promise.all([
+      const [authUp, namespaceUp, aclQueryUp, webhookUp] = await Promise.all([
         isServing(auth, timeoutMs),
         isServing(namespace, timeoutMs),
         isServing(retriever, timeoutMs),
+        isServing(webhook, timeoutMs),
       ]);
-      return { auth: authUp, namespace: namespaceUp, "acl-query": aclQueryUp };
+      return {
+        auth: authUp,
+        namespace: namespaceUp,
+        "acl-query": aclQueryUp,
+        "webhook-dispatcher": webhookUp,
+      };
     },
     close() {
       auth.close();
       // Closes the channel the data-service clients share too.
       namespace.close();
       retriever.close();
+      webhook.close();
     },
   };
 }

@@ -31,7 +31,10 @@ export function possibleErrorStatuses(
   if (named || scoped) statuses.push(404);
   if (takesBody) statuses.push(413);
   // A name already taken or the same Idempotency-Key still in flight; a body that is not JSON.
-  if (takesBody && route.config?.anyContentType !== true) statuses.push(409, 415);
+  // A route without a body schema reads none: nothing of it can conflict or be of the wrong type.
+  if (takesBody && schema.body !== undefined && route.config?.anyContentType !== true) {
+    statuses.push(409, 415);
+  }
   if (validated) statuses.push(422);
   return statuses.sort((a, b) => a - b);
 }

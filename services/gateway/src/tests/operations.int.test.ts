@@ -18,7 +18,7 @@ describe("operations endpoints", () => {
     expect(ready.status, ready.text).toBe(200);
     expect(ready.json).toEqual({
       status: "ready",
-      checks: { nats: true, auth: true, namespace: true, "acl-query": true },
+      checks: { nats: true, auth: true, namespace: true, "acl-query": true, "webhook-dispatcher": true },
     });
     expect(await h.gateway.ready()).toBe(true);
   });
@@ -120,6 +120,16 @@ describe("operations endpoints", () => {
         "GET /v1/alerts/{id}",
         "PATCH /v1/alerts/{id}",
         "DELETE /v1/alerts/{id}",
+        "POST /v1/webhooks",
+        "GET /v1/webhooks",
+        "GET /v1/webhooks/{id}",
+        "PATCH /v1/webhooks/{id}",
+        "DELETE /v1/webhooks/{id}",
+        "POST /v1/webhooks/{id}/rotate-secret",
+        "GET /v1/webhooks/{id}/deliveries",
+        "POST /v1/webhooks/{id}/deliveries/{delivery_id}/replay",
+        "POST /v1/webhooks/{id}/recover",
+        "POST /v1/webhooks/{id}/test",
         "POST /v1/buckets",
         "GET /v1/buckets",
         "GET /v1/buckets/{id}",

@@ -1,0 +1,126 @@
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestReceiver, type TestReceiver } from "../../testing/receiver.js";
+import { createAddressPolicy, literalUrlRefusal } from "./address-policy.js";
+import { guardedLookup } from "./guarded-lookup.js";
+import { createUndiciSender } from "./undici-sender.js";
+
+const blocked = createAddressPolicy([]);
+const loopbackAllowed = createAddressPolicy(["127.0.0.0/8"]);
+
+let receiver: TestReceiver;
+beforeAll(async () => {
+  receiver = await startTestReceiver();
+});
+afterAll(async () => {
+  await receiver.close();
+});
+
+describe("SSRF: the address policy", () => {
+  it.each([
+    ["0.0.0.0", "this network"],
+    ["10.1.2.3", "private"],
+    ["100.64.0.1", "CGNAT"],
+    ["100.100.100.200", "Alibaba metadata (CGNAT)"],
+    ["127.0.0.1", "loopback"],
+    ["169.254.169.254", "cloud metadata (link-local)"],
+    ["172.16.5.4", "private"],
+    ["192.0.0.170", "IETF protocol assignments"],
+    ["192.0.2.1", "documentation"],
+    ["192.168.1.1", "private"],
+    ["198.18.0.1", "benchmarking"],
+    ["224.0.0.1", "multicast"],
+    ["240.0.0.1", "reserved"],
+    ["255.255.255.255", "broadcast"],
+    ["::", "unspecified"],
+    ["::1", "IPv6 loopback"],
+    ["::ffff:127.0.0.1", "IPv4-mapped loopback"],
+    ["::ffff:a9fe:a9fe", "IPv4-mapped metadata, hex"],
+    ["64:ff9b::a9fe:a9fe", "NAT64 of metadata"],
+    ["fc00::1", "ULA"],
+    ["fd00:ec2::254", "AWS metadata (ULA)"],
+    ["fe80::1", "IPv6 link-local"],
+    ["ff02::1", "IPv6 multicast"],
+    ["2001:db8::1", "documentation"],
+  ])("refuses %s (%s)", (address) => {
+    expect(blocked.refusal(address)).toMatch(/blocked range/);
+  });
+
+  it.each(["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"])("lets %s through", (address) => {
+    expect(blocked.refusal(address)).toBeUndefined();
+  });
+
+  it("opens the STRATA_WEBHOOK_ALLOWED_CIDRS ranges and only those", () => {
+    expect(loopbackAllowed.refusal("127.0.0.1")).toBeUndefined();
+    expect(loopbackAllowed.refusal("::ffff:127.0.0.1")).toBeUndefined();
+    expect(loopbackAllowed.refusal("10.0.0.1")).toMatch(/blocked/);
+    expect(() => createAddressPolicy(["not-a-cidr"])).toThrow(/CIDR/);
+  });
+
+  it("refuses literal blocked hosts at creation, and leaves names to the connect-time check", () => {
+    const refuse = literalUrlRefusal(blocked);
+    expect(refuse(new URL("http://[::1]:8080/x"))).toMatch(/blocked/);
+    expect(refuse(new URL("http://169.254.169.254/latest/meta-data"))).toMatch(/blocked/);
+    expect(refuse(new URL("http://localhost/x"))).toBeUndefined();
+    expect(refuse(new URL("https://example.com/x"))).toBeUndefined();
+  });
+});
+
+describe("SSRF: resolve, check, connect to the checked address", () => {
+  it("refuses a name that resolves into a blocked range", async () => {
+    const lookup = promisify(guardedLookup(blocked) as never) as (h: string, o: object) => Promise<string>;
+    await expect(lookup("localhost", {})).rejects.toThrow(/blocked range/);
+    const allowed = promisify(guardedLookup(loopbackAllowed) as never) as (
+      h: string,
+      o: object,
+    ) => Promise<string>;
+    await expect(allowed("localhost", { family: 4 })).resolves.toBe("127.0.0.1");
+  });
+
+  it("records a delivery to such a name as a failed attempt and never connects", async () => {
+    const sender = createUndiciSender(blocked);
+    const before = receiver.received.length;
+    const port = new URL(receiver.url).port;
+    const outcome = await sender.send({
+      url: `http://localhost:${port}/x`,
+      headers: {},
+      body: "{}",
+      timeoutMs: 2000,
+    });
+    expect(outcome.statusCode).toBe(0);
+    expect(outcome.error).toMatch(/blocked/);
+    const literal = await sender.send({ url: `${receiver.url}/x`, headers: {}, body: "{}", timeoutMs: 2000 });
+    expect(literal.error).toMatch(/blocked address/);
+    expect(receiver.received.length).toBe(before);
+    await sender.close();
+  });
+
+  it("does not follow redirects: a 3xx is the attempt's answer (a failure)", async () => {
+    const sender = createUndiciSender(loopbackAllowed);
+    receiver.answer = () => ({
+      status: 302,
+      headers: { location: "http://169.254.169.254/latest/meta-data" },
+    });
+    const before = receiver.received.length;
+    const outcome = await sender.send({ url: `${receiver.url}/r`, headers: {}, body: "{}", timeoutMs: 2000 });
+    expect(outcome.statusCode).toBe(302);
+    expect(receiver.received.length).toBe(before + 1);
+    receiver.answer = () => ({ status: 200 });
+    await sender.close();
+  });
+
+  it("reads Retry-After in seconds and as a date, and keeps only an excerpt of the answer", async () => {
+    const sender = createUndiciSender(loopbackAllowed);
+    receiver.answer = () => ({ status: 429, headers: { "retry-after": "7" } });
+    const seconds = await sender.send({ url: `${receiver.url}/s`, headers: {}, body: "{}", timeoutMs: 2000 });
+    expect(seconds).toMatchObject({ statusCode: 429, retryAfterSeconds: 7, responseExcerpt: "ok" });
+    receiver.answer = () => ({
+      status: 503,
+      headers: { "retry-after": new Date(Date.now() + 30_000).toUTCString() },
+    });
+    const dated = await sender.send({ url: `${receiver.url}/s`, headers: {}, body: "{}", timeoutMs: 2000 });
+    expect(dated.retryAfterSeconds).toBeGreaterThanOrEqual(28);
+    receiver.answer = () => ({ status: 200 });
+    await sender.close();
+  });
+});

@@ -1,0 +1,146 @@
+import { type LocalServices, startGrpcServer } from "@strata/grpc";
+import type { Logger } from "@strata/logger";
+import {
+  type NatsConnection,
+  type RunningService,
+  type ServiceMetrics,
+  startServiceRuntime,
+} from "@strata/service-kit";
+import { connectNamespaceExistence } from "./adapters/grpc/namespace-existence.js";
+import { createAddressPolicy, literalUrlRefusal } from "./adapters/http/address-policy.js";
+import { createUndiciSender } from "./adapters/http/undici-sender.js";
+import { openDueQueue } from "./adapters/nats/due-queue.js";
+import { createSecretBox, loadSecretKey } from "./adapters/secret-box.js";
+import { dispatchSettingsOf, storeLocationOf, type WebhookDispatcherConfig } from "./config.js";
+import { startAttemptWorker } from "./consumers/attempt-worker.js";
+import { startDueScheduler } from "./consumers/due-scheduler.js";
+import { startEventFanOut } from "./consumers/event-fan-out.js";
+import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
+import { startRetentionPurge } from "./consumers/retention-purge.js";
+import { createEndpointSlots } from "./domain/endpoint-slots.js";
+import type { WebhookPorts } from "./domain/ports.js";
+import { WEBHOOK_TABLE_SPECS } from "./domain/tables.js";
+import { webhookGrpcServices } from "./server.js";
+
+export type { NatsConnection };
+
+export interface WebhookDispatcherDeps {
+  readonly config: WebhookDispatcherConfig;
+  readonly logger: Logger;
+  readonly nc: NatsConnection;
+  /** Tests move time; defaults to the system clock. */
+  readonly clock?: () => Date;
+  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
+  readonly localCalls?: LocalServices;
+  /** The launcher's metrics for this service; none: nothing is measured. */
+  readonly metrics?: ServiceMetrics;
+}
+
+export interface RunningWebhookDispatcher extends RunningService {
+  readonly grpcAddress: string;
+}
+
+export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promise<RunningWebhookDispatcher> {
+  const { config, nc, logger } = deps;
+  const settings = dispatchSettingsOf(config);
+  const policy = createAddressPolicy(config.STRATA_WEBHOOK_ALLOWED_CIDRS);
+  const sealer = createSecretBox(loadSecretKey(config.WEBHOOK_SECRET_KEY, config.STRATA_DATA_DIR));
+  const runtime = await startServiceRuntime({
+    storeLocation: storeLocationOf(config),
+    tableSpecs: WEBHOOK_TABLE_SPECS,
+    nc,
+    logger,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+  });
+  const observer = deps.metrics === undefined ? {} : { observer: deps.metrics.consumers };
+  const sender = createUndiciSender(policy, config.WEBHOOK_ENDPOINT_CONCURRENCY);
+  try {
+    const ports: WebhookPorts = {
+      store: runtime.store,
+      appendEvent: runtime.appendEvent,
+      eventsCommitted: runtime.eventsCommitted,
+      clock: deps.clock ?? (() => new Date()),
+      random: Math.random,
+      sealer,
+      refuseUrl: literalUrlRefusal(policy),
+      settings,
+    };
+    const server = await startGrpcServer({
+      serviceName: "webhook-dispatcher",
+      host: config.WEBHOOK_GRPC_HOST,
+      port: config.WEBHOOK_GRPC_PORT,
+      internalToken: config.STRATA_INTERNAL_TOKEN,
+      logger,
+      services: webhookGrpcServices(ports),
+      localCalls: deps.localCalls,
+      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
+    });
+    const queue = await openDueQueue(nc);
+    const worker = await startAttemptWorker({
+      nc,
+      ports,
+      send: sender.send,
+      slots: createEndpointSlots(settings.perEndpointConcurrency),
+      concurrency: config.WEBHOOK_WORKER_CONCURRENCY,
+      logger,
+      ackWaitMs: config.WEBHOOK_ACK_WAIT,
+      ...observer,
+    });
+    const fanOut = await startEventFanOut({
+      nc,
+      ports,
+      queue,
+      logger,
+      ackWaitMs: config.WEBHOOK_ACK_WAIT,
+      ...observer,
+    });
+    const scheduler = startDueScheduler({
+      ports,
+      queue,
+      intervalMs: config.WEBHOOK_SCHEDULER_INTERVAL,
+      logger,
+    });
+    const retention = startRetentionPurge({
+      ports,
+      retentionMs: config.WEBHOOK_RETENTION,
+      intervalMs: config.WEBHOOK_RETENTION_PURGE_INTERVAL,
+      logger,
+    });
+    const namespaces = connectNamespaceExistence({
+      address: config.NAMESPACE_GRPC_URL,
+      internalToken: config.STRATA_INTERNAL_TOKEN,
+      localCalls: deps.localCalls,
+    });
+    const namespaceDeleted = await startNamespaceDeletedConsumer({
+      nc,
+      ports,
+      namespaceIsLive: (organizationId, namespaceId) => namespaces.isLive(organizationId, namespaceId),
+      logger,
+      ...observer,
+    });
+    let stopped: Promise<void> | undefined;
+    return {
+      name: "webhook-dispatcher",
+      grpcAddress: server.address,
+      ready: runtime.ready,
+      // Intake first, then the attempts in flight finish and record their outcome, then the store.
+      stop: () => {
+        stopped ??= (async () => {
+          await fanOut.stop();
+          await namespaceDeleted.stop();
+          await scheduler.stop();
+          await retention.stop();
+          await worker.stop();
+          await sender.close();
+          await runtime.stop(server);
+          namespaces.close();
+        })();
+        return stopped;
+      },
+    };
+  } catch (exception: unknown) {
+    await sender.close();
+    await runtime.abort();
+    throw exception;
+  }
+}
