@@ -230,10 +230,13 @@ describe("/readyz", () => {
         "auth.store": true,
         "acl-query.nats": true,
         "acl-query.store": true,
+        "webhook-dispatcher.nats": true,
+        "webhook-dispatcher.store": true,
         "gateway.nats": true,
         "gateway.auth": true,
         "gateway.namespace": true,
         "gateway.acl-query": true,
+        "gateway.webhook-dispatcher": true,
       },
     });
     const gatewayReady = await callApi(gatewayUrl, "GET", "/readyz");
@@ -252,7 +255,7 @@ describe("/readyz", () => {
     expect(publicAnswer.status).toBe(503);
     expect(publicAnswer.body).toEqual({
       status: "not_ready",
-      checks: { nats: true, auth: true, namespace: true, "acl-query": false },
+      checks: { nats: true, auth: true, namespace: true, "acl-query": false, "webhook-dispatcher": true },
     });
   });
 });

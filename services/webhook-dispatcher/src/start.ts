@@ -123,6 +123,7 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       name: "webhook-dispatcher",
       grpcAddress: server.address,
       ready: runtime.ready,
+      readiness: runtime.readiness,
       // Intake first, then the attempts in flight finish and record their outcome, then the store.
       stop: () => {
         stopped ??= (async () => {
