@@ -20,6 +20,7 @@ export type { InboxRecord } from "./inbox.js";
 export { INBOX_TABLE, INBOX_TABLE_SPEC, processOnce } from "./inbox.js";
 export type { InboxPruner, InboxPrunerOptions } from "./inbox-pruner.js";
 export { eventStreamMaxAgeMs, startInboxPruner } from "./inbox-pruner.js";
+export { natsReachable } from "./nats-reachable.js";
 export type { AppendToOutbox, OutboxBacklog, OutboxRecord } from "./outbox.js";
 export { createOutboxAppender, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, readOutboxBacklog } from "./outbox.js";
 export type { OutboxRelayOptions } from "./outbox-relay.js";

@@ -1,7 +1,8 @@
+export { natsReachable } from "@strata/bus";
 export type { ServiceMetrics } from "@strata/metrics";
 export type { NatsConnection } from "nats";
 export { commonServiceFields } from "./common-config.js";
-export { natsReachable } from "./nats-reachable.js";
+export { connectNamespaceExistence, type NamespaceExistence } from "./namespace-existence.js";
 export { openServiceStore } from "./open-service-store.js";
 export { readEventStream } from "./read-event-stream.js";
 export type { RunningService } from "./running-service.js";

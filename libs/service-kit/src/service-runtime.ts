@@ -5,6 +5,7 @@ import {
   eventStreamMaxAgeMs,
   INBOX_TABLE_SPEC,
   type InboxPruner,
+  natsReachable,
   OUTBOX_TABLE_SPEC,
   OutboxRelay,
   startInboxPruner,
@@ -13,7 +14,6 @@ import type { DocStore, TableSpec } from "@strata/docstore";
 import type { Logger } from "@strata/logger";
 import type { ServiceMetrics } from "@strata/metrics";
 import type { NatsConnection } from "nats";
-import { natsReachable } from "./nats-reachable.js";
 import { openServiceStore } from "./open-service-store.js";
 import type { StoreLocation } from "./store-location.js";
 

@@ -1,13 +1,13 @@
 import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import {
+  connectNamespaceExistence,
   type NatsConnection,
   type RunningService,
   type ServiceMetrics,
   startServiceRuntime,
 } from "@strata/service-kit";
 import { bootstrapFileSink } from "./adapters/bootstrap-file.js";
-import { connectNamespaceExistence } from "./adapters/grpc/namespace-existence.js";
 import { type AuthConfig, storeLocationOf } from "./config.js";
 import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
 import { bootstrapIfEmpty } from "./domain/bootstrap.js";
@@ -64,6 +64,7 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
     const namespaces = connectNamespaceExistence({
+      service: "auth",
       address: config.NAMESPACE_GRPC_URL,
       internalToken: config.STRATA_INTERNAL_TOKEN,
       localCalls: deps.localCalls,

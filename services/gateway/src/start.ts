@@ -1,4 +1,4 @@
-import { ensureEventStream } from "@strata/bus";
+import { ensureEventStream, natsReachable } from "@strata/bus";
 import type { LocalServices } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
@@ -38,7 +38,7 @@ export async function startGateway(deps: {
   const backends = connectBackends({ ...settings, localCalls: deps.localCalls });
   const readiness = async () => {
     const [natsUp, services] = await Promise.all([
-      natsConnected(nc, READY_CHECK_TIMEOUT_MS),
+      natsReachable(nc, READY_CHECK_TIMEOUT_MS),
       backends.health(READY_CHECK_TIMEOUT_MS),
     ]);
     // Each dependency by name, so a 503 says which one is not ready.
@@ -93,24 +93,4 @@ export async function startGateway(deps: {
       return stopped;
     },
   };
-}
-
-/** Connected, and the server answers a ping in time (a reconnecting client is not ready). */
-async function natsConnected(nc: NatsConnection, timeoutMs: number): Promise<boolean> {
-  if (nc.isClosed()) return false;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([
-      nc.rtt().then(
-        () => true,
-        () => false,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,12 +1,12 @@
 import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import {
+  connectNamespaceExistence,
   type NatsConnection,
   type RunningService,
   type ServiceMetrics,
   startServiceRuntime,
 } from "@strata/service-kit";
-import { connectNamespaceExistence } from "./adapters/grpc/namespace-existence.js";
 import { createAddressPolicy, literalUrlRefusal } from "./adapters/http/address-policy.js";
 import { createUndiciSender } from "./adapters/http/undici-sender.js";
 import { openDueQueue } from "./adapters/nats/due-queue.js";
@@ -107,6 +107,7 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       logger,
     });
     const namespaces = connectNamespaceExistence({
+      service: "webhook-dispatcher",
       address: config.NAMESPACE_GRPC_URL,
       internalToken: config.STRATA_INTERNAL_TOKEN,
       localCalls: deps.localCalls,

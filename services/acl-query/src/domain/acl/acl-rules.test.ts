@@ -1,6 +1,6 @@
 import { evaluate, MATCH_ALL } from "@strata/filter";
 import { describe, expect, it } from "vitest";
-import { callerOf, NS, testAclQuery } from "../test-support.js";
+import { callerOf, NS, testAclQuery } from "../../testing/domain-test-support.js";
 import { compileCallerVisibility } from "./compile-caller-visibility.js";
 import { createRule, deleteRule, getRule, listRules, updateRule } from "./rules.js";
 import { VisibilityCache } from "./visibility-cache.js";

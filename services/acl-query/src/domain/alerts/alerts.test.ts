@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
+import {
+  callerOf,
+  documentOf,
+  NS,
+  ORG,
+  type TestAclQuery,
+  testAclQuery,
+} from "../../testing/domain-test-support.js";
 import { createRule } from "../acl/rules.js";
 import { deleteRetriever, updateRetriever } from "../retrievers/change-retriever.js";
 import { createRetriever } from "../retrievers/create-retriever.js";
-import { callerOf, documentOf, NS, ORG, type TestAclQuery, testAclQuery } from "../test-support.js";
 import { followPrincipal } from "./alert-principals.js";
 import { deleteAlert, updateAlert } from "./change-alert.js";
 import { createAlert, type NewAlertInput } from "./create-alert.js";

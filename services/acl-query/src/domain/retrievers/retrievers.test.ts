@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { callerOf, documentOf, NS, OTHER_NS, type TestAclQuery, testAclQuery } from "../test-support.js";
+import {
+  callerOf,
+  documentOf,
+  NS,
+  OTHER_NS,
+  type TestAclQuery,
+  testAclQuery,
+} from "../../testing/domain-test-support.js";
 import { deleteRetriever, updateRetriever } from "./change-retriever.js";
 import { createRetriever, type NewRetrieverInput } from "./create-retriever.js";
 import { executeRetriever } from "./execute-retriever.js";

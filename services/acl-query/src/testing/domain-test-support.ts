@@ -12,9 +12,9 @@ import type {
   NamespaceData,
   SearchHitInfo,
   SearchRequest,
-} from "./namespace-data.js";
-import type { AclQueryPorts } from "./ports.js";
-import { ACL_QUERY_TABLE_SPECS } from "./tables.js";
+} from "../domain/namespace-data.js";
+import type { AclQueryPorts } from "../domain/ports.js";
+import { ACL_QUERY_TABLE_SPECS } from "../domain/tables.js";
 
 export const ORG = "org_11111111111111111111";
 export const NS = "ns_11111111111111111111";

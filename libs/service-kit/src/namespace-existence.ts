@@ -10,8 +10,13 @@ export interface NamespaceExistence {
   close(): void;
 }
 
-/** Asks the namespace service over gRPC (or in-process, ADR 0010), acting as auth itself. */
+/**
+ * Asks the namespace service over gRPC (or in-process, ADR 0010), acting as the calling service
+ * itself: what a consumer of namespace.deleted checks before it purges anything (ADR 0015).
+ */
 export function connectNamespaceExistence(options: {
+  /** The service asking, e.g. "auth": it reads as `system:<service>`. */
+  readonly service: string;
   readonly address: string;
   readonly internalToken: string;
   readonly localCalls?: LocalServices | undefined;
@@ -32,7 +37,7 @@ export function connectNamespaceExistence(options: {
     async isLive(organizationId, namespaceId) {
       const answer = await namespaces.getNamespace(
         { identifier: namespaceId },
-        { caller: systemReader(organizationId) },
+        { caller: systemReader(options.service, organizationId) },
       );
       if (answer.ok) return ok(true);
       return answer.error.kind === "not_found" ? ok(false) : answer;
@@ -41,11 +46,11 @@ export function connectNamespaceExistence(options: {
   };
 }
 
-/** auth itself, reading in one organization: it acts on an event, not for a key. */
-function systemReader(organizationId: string): Caller {
+/** The service itself, reading in one organization: it acts on an event, not for a key. */
+function systemReader(service: string, organizationId: string): Caller {
   return {
     organizationId,
-    keyId: "system:auth",
+    keyId: `system:${service}`,
     permissions: ["read"],
     namespaces: [],
     roles: [],
