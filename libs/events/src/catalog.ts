@@ -195,6 +195,54 @@ export const eventCatalog = {
       score_threshold: z.number(),
     }),
   },
+  "document.accessed": {
+    scope: "namespace",
+    summary:
+      "Documents of one namespace were read or returned by searches during a short window; one event carries the window's counts, never one event per hit.",
+    data: z.object({
+      namespace_id: z.string(),
+      organization_id: z.string(),
+      window_start: isoTime,
+      window_end: isoTime,
+      accesses: z
+        .array(
+          z.object({
+            collection_id: z.string(),
+            document_id: z.string(),
+            tier,
+            reads: z.number().int().nonnegative().describe("Direct gets of the document"),
+            hits: z.number().int().nonnegative().describe("Times a search returned it"),
+            last_accessed_at: isoTime,
+          }),
+        )
+        .min(1),
+    }),
+  },
+  "tier.migrated": {
+    scope: "namespace",
+    summary:
+      "Documents moved between storage tiers: each was copied, verified, its tier pointer switched and its source copy deleted.",
+    data: z.object({
+      namespace_id: z.string(),
+      organization_id: z.string(),
+      reason: z
+        .enum(["manual", "policy", "access", "read"])
+        .describe(
+          "A call to the move API, the tiering policy's sweep, a promotion by access counts, or a direct read of a cold document",
+        ),
+      moved_at: isoTime,
+      moves: z
+        .array(
+          z.object({
+            collection_id: z.string(),
+            document_id: z.string(),
+            from_tier: tier,
+            to_tier: tier,
+          }),
+        )
+        .min(1),
+    }),
+  },
   "webhook.disabled": {
     scope: "organization",
     summary:

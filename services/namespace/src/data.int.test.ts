@@ -28,8 +28,13 @@ function call<C, Req, Res>(
   return callAs(caller, client, method, request);
 }
 
-type DocumentEvent = Extract<AnyEventEnvelope, { type: `document.${string}` }>;
-const isDocumentEvent = (e: AnyEventEnvelope): e is DocumentEvent => e.type.startsWith("document.");
+/** The per-document change events (document.accessed is a batch of reads, not a change). */
+type DocumentEvent = Extract<
+  AnyEventEnvelope,
+  { type: "document.created" | "document.updated" | "document.deleted" }
+>;
+const DOCUMENT_CHANGES: readonly string[] = ["document.created", "document.updated", "document.deleted"];
+const isDocumentEvent = (e: AnyEventEnvelope): e is DocumentEvent => DOCUMENT_CHANGES.includes(e.type);
 
 const kindOf = (result: Result<unknown, AppError>) => (result.ok ? undefined : result.error.kind);
 
