@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   taxonomy: "tax",
   webhook: "wh",
   webhookDelivery: "whd",
+  sweepJob: "swp",
   alert: "alr",
   event: "evt",
   rule: "rul",
