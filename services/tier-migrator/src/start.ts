@@ -44,6 +44,8 @@ export interface RunningTierMigrator extends RunningService {
   readonly grpcAddress: string;
   /** Writes the access counts gathered so far and promotes cold documents read directly (tests). */
   flushAccesses(): Promise<void>;
+  /** Documents whose access counts wait for the next flush (tests). */
+  pendingAccesses(): number;
   /** One scheduled sweep pass now, waiting for the sweeps it starts (tests). */
   sweepNow(): Promise<void>;
   /** Waits until no sweep runs in this replica (tests). */
@@ -133,6 +135,7 @@ export async function startTierMigrator(deps: TierMigratorDeps): Promise<Running
       ready: runtime.ready,
       readiness: runtime.readiness,
       flushAccesses,
+      pendingAccesses: () => aggregator.size,
       sweepNow: async () => {
         await runner.tick();
         await runner.idle();
