@@ -37,6 +37,7 @@ import { registerPrincipalRoutes } from "./routes/principals.js";
 import { registerRetrieverRoutes } from "./routes/retrievers.js";
 import type { RouteDeps } from "./routes/route-deps.js";
 import { registerTaxonomyRoutes } from "./routes/taxonomies.js";
+import { registerTieringRoutes } from "./routes/tiering.js";
 import { registerWebhookResendRoutes } from "./routes/webhook-resend.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { registerWhoamiRoute } from "./routes/whoami.js";
@@ -184,6 +185,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerAlertRoutes(app, routeDeps);
   registerWebhookRoutes(app, routeDeps);
   registerWebhookResendRoutes(app, routeDeps);
+  registerTieringRoutes(app, routeDeps);
   registerBucketRoutes(app, routeDeps);
   registerBucketObjectRoutes(app, routeDeps);
   await registerDocsPage(app);

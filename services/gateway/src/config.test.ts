@@ -7,6 +7,7 @@ const base = {
   NAMESPACE_GRPC_URL: "namespace:50052",
   ACL_QUERY_GRPC_URL: "acl-query:50053",
   WEBHOOK_GRPC_URL: "webhook-dispatcher:50054",
+  TIER_MIGRATOR_GRPC_URL: "tier-migrator:50055",
   STRATA_INTERNAL_TOKEN: "x".repeat(32),
 };
 
@@ -55,6 +56,7 @@ describe("gateway configuration", () => {
       "GATEWAY_RATE_LIMIT_WINDOW",
       "NAMESPACE_GRPC_URL",
       "STRATA_INTERNAL_TOKEN",
+      "TIER_MIGRATOR_GRPC_URL",
       "WEBHOOK_GRPC_URL",
     ]);
   });

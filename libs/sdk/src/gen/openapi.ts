@@ -672,6 +672,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tiering/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the namespace's tiering policy
+         * @description A namespace without a policy answers every threshold null: nothing moves automatically.
+         */
+        get: operations["getTieringPolicy"];
+        /**
+         * Replace the namespace's tiering policy
+         * @description 422 lists every problem, including a collection with a dot-product feature when S3 Vectors holds the warm tier.
+         */
+        put: operations["setTieringPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tiering/sweep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply the tiering policy now
+         * @description Plans the moves and answers the job at once; the moves run in the background at the configured rate. A sweep already running is answered instead (started: false).
+         */
+        post: operations["runTieringSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tiering/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a sweep job and its counts */
+        get: operations["getTieringSweepJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tiering/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Documents, bytes and estimated monthly cost per tier
+         * @description Per collection and per tier, from the namespace service's figures and the configured prices.
+         */
+        get: operations["getTierStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/buckets": {
         parameters: {
             query?: never;
@@ -1102,6 +1183,77 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        TieringPolicy: {
+            /** @description Days unread before a hot document moves to warm; null switches the move off */
+            hot_to_warm_after_days: number | null;
+            /** @description Days unread before a warm document moves to cold; null switches the move off */
+            warm_to_cold_after_days: number | null;
+            /** @description Days unread before a cold document is archived (off by default); null switches the move off */
+            cold_to_archive_after_days: number | null;
+            /** @description Reads and search hits within the window that bring a warm document back to hot */
+            promote_after_accesses: number | null;
+            /** @description The promotion window */
+            promote_window_hours: number | null;
+            /** @description The collections it applies to; empty = every collection */
+            collection_ids: string[];
+            /** @description Null while the namespace has no policy (nothing moves) */
+            updated_at: string | null;
+        };
+        TieringSweepJob: {
+            job_id: string;
+            /** @enum {string} */
+            status: "running" | "completed";
+            /** @enum {string} */
+            trigger: "scheduled" | "manual" | "read";
+            /** @description False when this is a sweep that was already running */
+            started: boolean;
+            /** @description Moves the sweep planned, by direction */
+            planned: {
+                hot_to_warm: number;
+                warm_to_cold: number;
+                cold_to_archive: number;
+                warm_to_hot: number;
+                cold_to_hot: number;
+            };
+            /** @description What became of the moves so far */
+            outcomes: {
+                moved: number;
+                unchanged: number;
+                /** @description The document had moved or changed meanwhile */
+                conflict: number;
+                /** @description The target tier cannot hold it */
+                refused: number;
+                /** @description A store failed; the next sweep tries again */
+                failed: number;
+                not_found: number;
+                /** @description Not sent yet */
+                pending: number;
+            };
+            /** Format: date-time */
+            started_at: string;
+            finished_at: string | null;
+        };
+        TierStats: {
+            collections: {
+                collection_id: string;
+                /** @enum {string} */
+                tier: "hot" | "warm" | "cold" | "archive";
+                documents: number;
+                vector_bytes: number;
+                monthly_cost_usd: number;
+            }[];
+            tiers: {
+                /** @enum {string} */
+                tier: "hot" | "warm" | "cold" | "archive";
+                documents: number;
+                vector_bytes: number;
+                /** @description The configured price (GB = 2^30 bytes) */
+                price_per_gb_month_usd: number;
+                monthly_cost_usd: number;
+            }[];
+            /** @description Estimated from the vectors each tier stores */
+            monthly_cost_usd: number;
         };
         Webhook: {
             webhook_id: string;
@@ -1580,6 +1732,20 @@ export interface components {
             data: components["schemas"]["WebhookDelivery"][];
             next_cursor: string | null;
         };
+        SetTieringPolicyRequest: {
+            /** @description Days unread before hot → warm, in (0, 36500]; null or absent = off */
+            hot_to_warm_after_days?: number | null;
+            /** @description Days unread before warm → cold, in (0, 36500]; null or absent = off */
+            warm_to_cold_after_days?: number | null;
+            /** @description Days unread before cold → archive, in (0, 36500]; null or absent = off */
+            cold_to_archive_after_days?: number | null;
+            /** @description Accesses within promote_window_hours that bring a warm document back to hot, ≥ 1 */
+            promote_after_accesses?: number | null;
+            /** @description The promotion window in hours, in (0, 720]; set with promote_after_accesses; null or absent = off */
+            promote_window_hours?: number | null;
+            /** @description The collections the policy applies to; absent or empty = every collection */
+            collection_ids?: string[];
+        };
         CreateBucketRequest: {
             /** @description Unique in the namespace; may not start with bkt_ */
             bucket_name: string;
@@ -1866,6 +2032,9 @@ export type SchemaNamespace = components['schemas']['Namespace'];
 export type SchemaPrincipal = components['schemas']['Principal'];
 export type SchemaDeletedRetriever = components['schemas']['DeletedRetriever'];
 export type SchemaTaxonomy = components['schemas']['Taxonomy'];
+export type SchemaTieringPolicy = components['schemas']['TieringPolicy'];
+export type SchemaTieringSweepJob = components['schemas']['TieringSweepJob'];
+export type SchemaTierStats = components['schemas']['TierStats'];
 export type SchemaWebhook = components['schemas']['Webhook'];
 export type SchemaCreatedWebhook = components['schemas']['CreatedWebhook'];
 export type SchemaRotatedWebhookSecret = components['schemas']['RotatedWebhookSecret'];
@@ -1911,6 +2080,7 @@ export type SchemaWebhookPage = components['schemas']['WebhookPage'];
 export type SchemaUpdateWebhookRequest = components['schemas']['UpdateWebhookRequest'];
 export type SchemaRecoverWebhookDeliveriesRequest = components['schemas']['RecoverWebhookDeliveriesRequest'];
 export type SchemaWebhookDeliveryPage = components['schemas']['WebhookDeliveryPage'];
+export type SchemaSetTieringPolicyRequest = components['schemas']['SetTieringPolicyRequest'];
 export type SchemaCreateBucketRequest = components['schemas']['CreateBucketRequest'];
 export type SchemaBucketPage = components['schemas']['BucketPage'];
 export type SchemaBucketObjectPage = components['schemas']['BucketObjectPage'];
@@ -4514,6 +4684,192 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getTieringPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TieringPolicy"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    setTieringPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetTieringPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TieringPolicy"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    runTieringSweep: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work goes on after the answer */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TieringSweepJob"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getTieringSweepJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path: {
+                /** @description Sweep job id (swp_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TieringSweepJob"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getTierStats: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierStats"];
                 };
             };
             400: components["responses"]["Error400"];

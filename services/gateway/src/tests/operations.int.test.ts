@@ -18,7 +18,14 @@ describe("operations endpoints", () => {
     expect(ready.status, ready.text).toBe(200);
     expect(ready.json).toEqual({
       status: "ready",
-      checks: { nats: true, auth: true, namespace: true, "acl-query": true, "webhook-dispatcher": true },
+      checks: {
+        nats: true,
+        auth: true,
+        namespace: true,
+        "acl-query": true,
+        "webhook-dispatcher": true,
+        "tier-migrator": true,
+      },
     });
     expect(await h.gateway.ready()).toBe(true);
   });
@@ -130,6 +137,11 @@ describe("operations endpoints", () => {
         "POST /v1/webhooks/{id}/deliveries/{delivery_id}/replay",
         "POST /v1/webhooks/{id}/recover",
         "POST /v1/webhooks/{id}/test",
+        "GET /v1/tiering/policy",
+        "PUT /v1/tiering/policy",
+        "POST /v1/tiering/sweep",
+        "GET /v1/tiering/jobs/{id}",
+        "GET /v1/tiering/stats",
         "POST /v1/buckets",
         "GET /v1/buckets",
         "GET /v1/buckets/{id}",
