@@ -55,7 +55,8 @@ export async function startDistributedPlatform(
     await Promise.all(dirs.map((dir) => dir.remove()));
   };
   try {
-    const [namespacePort, authPort, aclQueryPort, webhookPort] = [
+    const [namespacePort, authPort, aclQueryPort, webhookPort, tierMigratorPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -65,10 +66,11 @@ export async function startDistributedPlatform(
     // Auth and acl-query ask the namespace service, so it starts first.
     const namespaceDir = await dataDir("namespace");
     running.push(await launch("namespace", namespaceDir, { NAMESPACE_GRPC_PORT: String(namespacePort) }));
-    const [authDir, aclQueryDir, webhookDir] = [
+    const [authDir, aclQueryDir, webhookDir, tierMigratorDir] = [
       await dataDir("auth"),
       await dataDir("acl-query"),
       await dataDir("webhook-dispatcher"),
+      await dataDir("tier-migrator"),
     ];
     const started = await Promise.allSettled([
       launch("auth", authDir, { AUTH_GRPC_PORT: String(authPort), NAMESPACE_GRPC_URL: namespaceUrl }),
@@ -78,6 +80,10 @@ export async function startDistributedPlatform(
       }),
       launch("webhook-dispatcher", webhookDir, {
         WEBHOOK_GRPC_PORT: String(webhookPort),
+        NAMESPACE_GRPC_URL: namespaceUrl,
+      }),
+      launch("tier-migrator", tierMigratorDir, {
+        TIER_MIGRATOR_GRPC_PORT: String(tierMigratorPort),
         NAMESPACE_GRPC_URL: namespaceUrl,
       }),
     ]);
@@ -91,6 +97,7 @@ export async function startDistributedPlatform(
       NAMESPACE_GRPC_URL: namespaceUrl,
       ACL_QUERY_GRPC_URL: `127.0.0.1:${aclQueryPort}`,
       WEBHOOK_GRPC_URL: `127.0.0.1:${webhookPort}`,
+      TIER_MIGRATOR_GRPC_URL: `127.0.0.1:${tierMigratorPort}`,
     };
     const gateways = await Promise.all(
       Array.from({ length: options.gatewayCount }, async (): Promise<GatewayProcess> => {

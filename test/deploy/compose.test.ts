@@ -95,6 +95,7 @@ describe("deploy/ Kubernetes manifests", () => {
       "strata-auth",
       "strata-gateway",
       "strata-namespace",
+      "strata-tier-migrator",
       "strata-webhook-dispatcher",
     ];
     expect(names("Deployment")).toEqual(services);

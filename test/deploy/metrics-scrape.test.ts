@@ -40,6 +40,7 @@ describe("metrics scraping in deploy/ and docker-compose.yml", () => {
       "strata-auth",
       "strata-gateway",
       "strata-namespace",
+      "strata-tier-migrator",
       "strata-webhook-dispatcher",
     ]);
     for (const deployment of found) {
@@ -67,6 +68,7 @@ describe("metrics scraping in deploy/ and docker-compose.yml", () => {
       "auth",
       "gateway",
       "namespace",
+      "tier-migrator",
       "webhook-dispatcher",
     ]);
     for (const [name, service] of strata) {

@@ -232,11 +232,14 @@ describe("/readyz", () => {
         "acl-query.store": true,
         "webhook-dispatcher.nats": true,
         "webhook-dispatcher.store": true,
+        "tier-migrator.nats": true,
+        "tier-migrator.store": true,
         "gateway.nats": true,
         "gateway.auth": true,
         "gateway.namespace": true,
         "gateway.acl-query": true,
         "gateway.webhook-dispatcher": true,
+        "gateway.tier-migrator": true,
       },
     });
     const gatewayReady = await callApi(gatewayUrl, "GET", "/readyz");
@@ -255,7 +258,14 @@ describe("/readyz", () => {
     expect(publicAnswer.status).toBe(503);
     expect(publicAnswer.body).toEqual({
       status: "not_ready",
-      checks: { nats: true, auth: true, namespace: true, "acl-query": false, "webhook-dispatcher": true },
+      checks: {
+        nats: true,
+        auth: true,
+        namespace: true,
+        "acl-query": false,
+        "webhook-dispatcher": true,
+        "tier-migrator": true,
+      },
     });
   });
 });

@@ -6,7 +6,14 @@ const TOKEN = "t".repeat(40);
 describe("loadPlatformConfig", () => {
   it("defaults to the embedded mode with every service, in dependency order", () => {
     const config = loadPlatformConfig({}, "/srv/app");
-    expect(config.services).toEqual(["namespace", "auth", "acl-query", "webhook-dispatcher", "gateway"]);
+    expect(config.services).toEqual([
+      "namespace",
+      "auth",
+      "acl-query",
+      "webhook-dispatcher",
+      "tier-migrator",
+      "gateway",
+    ]);
     expect(config.dataDir).toBe("/srv/app/.strata");
     expect(config.httpPort).toBe(8080);
     expect(config.nats).toEqual({ mode: "embedded" });
@@ -35,9 +42,16 @@ describe("loadPlatformConfig", () => {
 
   it("orders a selection by dependencies whatever order it is written in", () => {
     const config = loadPlatformConfig({
-      STRATA_SERVICES: "gateway, acl-query,namespace ,webhook-dispatcher,auth",
+      STRATA_SERVICES: "gateway, acl-query,namespace ,webhook-dispatcher,tier-migrator,auth",
     });
-    expect(config.services).toEqual(["namespace", "auth", "acl-query", "webhook-dispatcher", "gateway"]);
+    expect(config.services).toEqual([
+      "namespace",
+      "auth",
+      "acl-query",
+      "webhook-dispatcher",
+      "tier-migrator",
+      "gateway",
+    ]);
   });
 
   it("rejects an unknown service name", () => {
@@ -67,17 +81,23 @@ describe("loadPlatformConfig", () => {
       NAMESPACE_GRPC_URL: "namespace:50052",
       ACL_QUERY_GRPC_URL: "acl-query:50053",
       WEBHOOK_GRPC_URL: "webhook-dispatcher:50054",
+      TIER_MIGRATOR_GRPC_URL: "tier-migrator:50055",
     });
     expect(config.remoteAddresses).toEqual({
       auth: "auth:50051",
       namespace: "namespace:50052",
       "acl-query": "acl-query:50053",
       "webhook-dispatcher": "webhook-dispatcher:50054",
+      "tier-migrator": "tier-migrator:50055",
     });
     // acl-query calls the namespace service too.
     expect(() => loadPlatformConfig({ ...base, STRATA_SERVICES: "acl-query" })).toThrow(/NAMESPACE_GRPC_URL/);
     // So does the webhook dispatcher (is a deleted namespace really gone?).
     expect(() => loadPlatformConfig({ ...base, STRATA_SERVICES: "webhook-dispatcher" })).toThrow(
+      /NAMESPACE_GRPC_URL/,
+    );
+    // And tier-migrator (its TierService moves the documents).
+    expect(() => loadPlatformConfig({ ...base, STRATA_SERVICES: "tier-migrator" })).toThrow(
       /NAMESPACE_GRPC_URL/,
     );
   });
