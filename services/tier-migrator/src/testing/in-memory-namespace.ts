@@ -49,8 +49,10 @@ export class InMemoryNamespace {
   readonly collections = new Map<string, { namespaceId: string; name: string; metric: MetricName }>();
   /** Events the moves published; the test forwards them to NATS when it wants tier.migrated consumed. */
   readonly published: EventEnvelope[] = [];
-  /** Every MoveDocuments call's moves (the crash test counts them). */
+  /** MoveDocuments calls answered. */
   moveCalls = 0;
+  /** Moves carried out per document (`<collection>/<document>`): a move done twice would show. */
+  readonly movesOf = new Map<string, number>();
   warmBackend: "embedded" | "s3vectors" = "embedded";
   /** When set, called between the steps of a move (a test's chance to look at the state mid-move). */
   onStep: (() => Promise<void>) | undefined;
@@ -146,6 +148,8 @@ export class InMemoryNamespace {
     await this.onStep?.();
     // Archive keeps the cold copy's bytes nowhere: the checksum test reads archive as "no vectors".
     this.copies[from].delete(id);
+    const moved = `${m.collectionId}/${m.documentId}`;
+    this.movesOf.set(moved, (this.movesOf.get(moved) ?? 0) + 1);
     return answer(OUTCOME.MOVE_OUTCOME_MOVED, target);
   }
 

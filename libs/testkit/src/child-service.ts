@@ -1,0 +1,46 @@
+// Starts a service's test entry (a TypeScript file run with tsx) as a child process and waits for
+// its "ready <gRPC address>" line: for the tests that SIGKILL a service or run several replicas.
+import { type ChildProcess, spawn } from "node:child_process";
+
+export interface ChildService {
+  readonly child: ChildProcess;
+  readonly grpcAddress: string;
+  readonly exited: Promise<void>;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** `entry` runs with only PATH and `env` in its environment, from `cwd` (the package's root). */
+export async function launchChildService(
+  entry: string,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<ChildService> {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let errors = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    errors = `${errors}${chunk.toString("utf8")}`.slice(-4000);
+  });
+  const grpcAddress = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const match = /ready (\S+)\n/.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    void exited.then(() => reject(new Error(`${entry} exited before it was ready: ${errors}`)));
+  });
+  return {
+    child,
+    grpcAddress,
+    exited,
+    async kill(signal) {
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
