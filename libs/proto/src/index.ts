@@ -19,4 +19,5 @@ export * as documentV1 from "./gen/strata/namespace/v1/document.js";
 export * as namespaceV1 from "./gen/strata/namespace/v1/namespace.js";
 export * as searchV1 from "./gen/strata/namespace/v1/search.js";
 export * as taxonomyV1 from "./gen/strata/namespace/v1/taxonomy.js";
+export * as tierV1 from "./gen/strata/namespace/v1/tier.js";
 export * as webhookV1 from "./gen/strata/webhook/v1/webhook.js";

@@ -168,7 +168,7 @@ async function search(world: World, caller: Caller, topK: number) {
     topK,
   });
   if (!hits.ok) throw new Error(JSON.stringify(hits.error));
-  return hits.value.map((h) => ({
+  return hits.value.hits.map((h) => ({
     id: `${h.document.collection_id}/${h.document.document_id}`,
     score: h.score,
   }));

@@ -84,6 +84,8 @@ export function connectNamespaceData(options: NamespaceDataClientOptions): Names
           scoreThreshold: request.scoreThreshold ?? undefined,
           excludeDocumentIds: [...request.excludeDocumentIds],
           includeFeatures: false,
+          // Retrievers search hot and warm (the namespace fans out); a cold scan is never implied.
+          includeCold: false,
         },
         { caller },
       );
