@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { callerOf } from "../../shared/test-support.js";
-import type { Tier } from "../documents/tables.js";
+import { DOCUMENTS_TABLE, type DocumentRecord, type Tier } from "../documents/tables.js";
 import { vectorChecksum } from "./checksum.js";
 import { reconcileMoves } from "./reconcile-moves.js";
 import { listTierPlacements } from "./tier-placements.js";
@@ -54,8 +54,8 @@ describe("moveDocuments", () => {
         { collection_id: w.collection.id, document_id: "d1", from_tier: "hot", to_tier: "warm" },
       ],
     });
-    const doc = await w.t.ports.store.table("documents").get(`${w.collection.id}/d0`);
-    expect((doc?.record as { tier_lineage?: unknown }).tier_lineage).toMatchObject({
+    const doc = await w.t.ports.store.table<DocumentRecord>(DOCUMENTS_TABLE).get(`${w.collection.id}/d0`);
+    expect(doc?.record.tier_lineage).toMatchObject({
       origin: { tier: "hot" },
       moves: [
         { from: "hot", to: "warm", reason: "manual" },
