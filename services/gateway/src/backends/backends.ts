@@ -17,6 +17,7 @@ import {
   namespaceV1,
   retrieverV1,
   taxonomyV1,
+  tierV1,
   webhookV1,
 } from "@strata/proto";
 
@@ -45,6 +46,8 @@ export interface Backends {
   readonly taxonomy: ResultClient<typeof taxonomyV1.TaxonomyServiceService>;
   readonly bucket: ResultClient<typeof bucketV1.BucketServiceService>;
   readonly batch: ResultClient<typeof batchV1.BatchServiceService>;
+  /** Moves between storage tiers (ADR 0023). */
+  readonly tier: ResultClient<typeof tierV1.TierServiceService>;
   // Retrievers and alerts live in the acl-query service, one channel for both.
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
@@ -102,6 +105,7 @@ export function connectBackends(options: BackendOptions): Backends {
     taxonomy: resultClient(namespaceShared(), taxonomyV1.TaxonomyServiceService, defaults),
     bucket: resultClient(namespaceShared(), bucketV1.BucketServiceService, defaults),
     batch: resultClient(namespaceShared(), batchV1.BatchServiceService, defaults),
+    tier: resultClient(namespaceShared(), tierV1.TierServiceService, defaults),
     retriever: resultClient(retriever, retrieverV1.RetrieverServiceService, defaults),
     alert: resultClient(
       onChannelOf(retriever, options.aclQueryGrpcAddress),
