@@ -40,8 +40,8 @@ export const namespaceConfigSchema = z
     NAMESPACE_HOT_INDEX_URL: envUrl({ protocols: ["http", "https"] }).optional(),
     QDRANT_API_KEY: envString().optional(),
     /**
-     * The warm tier (ADR 0023): unset = the embedded warm index in
-     * `<STRATA_DATA_DIR>/namespace-warm-index`; set = this Amazon S3 Vectors vector bucket.
+     * The warm tier (ADR 0023): unset = the embedded warm index (segments on the object store bucket
+     * objects use, under NAMESPACE_WARM_PREFIX); set = this Amazon S3 Vectors vector bucket.
      */
     STRATA_S3_VECTORS_BUCKET: envString().optional(),
     STRATA_S3_VECTORS_REGION: envString({ default: "us-east-1" }),
@@ -49,8 +49,10 @@ export const namespaceConfigSchema = z
     STRATA_S3_VECTORS_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
     /** Index names start with this (one index per namespace and feature space). */
     STRATA_S3_VECTORS_INDEX_PREFIX: envString({ default: "strata" }),
-    /** The cold tier's objects: under this prefix of the object store bucket objects use. */
-    NAMESPACE_COLD_PREFIX: envString({ default: "cold/" }),
+    /** The embedded warm index's segments: under this prefix of the object store bucket objects use. */
+    NAMESPACE_WARM_PREFIX: envString({ default: "tiers/warm" }),
+    /** The cold tier's objects (one per document): under this prefix of the same object store. */
+    NAMESPACE_COLD_PREFIX: envString({ default: "tiers/cold" }),
     /** How many tier moves run at once in this process (the rest wait), so moves never starve queries. */
     NAMESPACE_TIER_MOVE_CONCURRENCY: envInt(2, { min: 1, max: 64 }),
     /**
@@ -104,7 +106,7 @@ export function hotIndexLocationOf(config: NamespaceConfig): HotIndexLocation {
 }
 
 export type WarmIndexLocation =
-  | { readonly kind: "embedded"; readonly dir: string }
+  | { readonly kind: "embedded"; readonly prefix: string }
   | {
       readonly kind: "s3vectors";
       readonly bucket: string;
@@ -122,7 +124,7 @@ export function warmIndexLocationOf(config: NamespaceConfig): WarmIndexLocation 
       endpoint: config.STRATA_S3_VECTORS_ENDPOINT,
       indexPrefix: config.STRATA_S3_VECTORS_INDEX_PREFIX,
     };
-  return { kind: "embedded", dir: join(config.STRATA_DATA_DIR, "namespace-warm-index") };
+  return { kind: "embedded", prefix: config.NAMESPACE_WARM_PREFIX };
 }
 
 /** The only place the namespace service reads process.env. Throws a ConfigError listing every problem. */

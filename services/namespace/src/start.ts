@@ -64,7 +64,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     vectors = await openDocumentVectors(hotIndexLocationOf(config));
     objects = await openObjectStore(objectStoreLocationOf(config));
     const objectStore = objects;
-    tiers = await openTiers(
+    tiers = openTiers(
       vectors.hotTier,
       warmIndexLocationOf(config),
       objectStore,

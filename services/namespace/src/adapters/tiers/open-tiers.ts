@@ -1,6 +1,6 @@
-import { openColdStore } from "@strata/coldstore";
+import { openObjectColdStore } from "@strata/coldstore";
 import type { ObjectStore } from "@strata/objectstore";
-import { openEmbeddedWarmIndex, openS3VectorsWarmIndex, type WarmIndex } from "@strata/warmindex";
+import { openEmbeddedWarmIndex, type WarmIndex } from "@strata/warmindex";
 import type { WarmIndexLocation } from "../../config.js";
 import type { TierStores, TierVectorStore } from "../../shared/vectors/tier-vectors.js";
 import { coldTierStore } from "./cold-tier-store.js";
@@ -13,25 +13,22 @@ export interface OpenedTiers {
 }
 
 /**
- * The warm tier the config names (the embedded warm index, or S3 Vectors) and the cold tier: one
- * object per document under NAMESPACE_COLD_PREFIX of the object store bucket objects already use.
+ * The warm tier the config names and the cold tier, both on the object store bucket objects
+ * already use (files embedded, S3 distributed), under their own prefixes: the warm index's
+ * segments and manifests, and one cold object per document.
  */
-export async function openTiers(
+export function openTiers(
   hot: TierVectorStore,
   warmLocation: WarmIndexLocation,
   objects: ObjectStore,
   coldPrefix: string,
-): Promise<OpenedTiers> {
-  const warm: WarmIndex =
-    warmLocation.kind === "embedded"
-      ? await openEmbeddedWarmIndex({ dir: warmLocation.dir })
-      : await openS3VectorsWarmIndex({
-          bucket: warmLocation.bucket,
-          region: warmLocation.region,
-          indexPrefix: warmLocation.indexPrefix,
-          ...(warmLocation.endpoint === undefined ? {} : { endpoint: warmLocation.endpoint }),
-        });
-  const cold = openColdStore({ objects, prefix: coldPrefix });
+): OpenedTiers {
+  if (warmLocation.kind !== "embedded")
+    throw new Error(
+      "STRATA_S3_VECTORS_BUCKET is set, but this build has no S3 Vectors warm index yet; unset it to keep the warm tier on the object store",
+    );
+  const warm: WarmIndex = openEmbeddedWarmIndex({ store: objects, prefix: warmLocation.prefix });
+  const cold = openObjectColdStore({ store: objects, prefix: coldPrefix });
   return {
     tiers: {
       hot,

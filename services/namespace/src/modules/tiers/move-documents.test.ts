@@ -76,8 +76,11 @@ describe("moveDocuments", () => {
     expect(outcomes(await w.move(["nope", "d1", "d1"], "cold"))).toEqual(["not_found", "moved", "conflict"]);
   });
 
-  it("refuses a tier that cannot hold the metric", async () => {
+  it("refuses a tier that cannot hold the metric (S3 Vectors holds no dot product)", async () => {
     const w = await tierWorld(0);
+    // The embedded warm index holds every metric; an S3 Vectors warm tier says no to dot.
+    const tiers = w.t.ports.tiers as { warm: typeof w.t.ports.tiers.warm };
+    tiers.warm = { ...tiers.warm, holds: (metric) => metric !== "dot" };
     const { createCollection } = await import("../collections/create-collection.js");
     const { createDocument } = await import("../documents/create-document.js");
     const admin = callerOf(w.t.organizationId);
