@@ -11,7 +11,6 @@ import type {
   DocumentInfo,
   NamespaceData,
   SearchAnswerInfo,
-  SearchHitInfo,
   SearchRequest,
 } from "../domain/namespace-data.js";
 import type { AclQueryPorts } from "../domain/ports.js";
