@@ -3,10 +3,13 @@ export type { ClusteredVectors, ClusteredVectorsOptions } from "./clustered-vect
 export { clusteredVectors, gaussianSource, mulberry32 } from "./clustered-vectors.js";
 export type { EmbeddedHotIndexOptions } from "./embedded/embedded-hot-index.js";
 export { openEmbeddedHotIndex } from "./embedded/embedded-hot-index.js";
+export type { ScanTable, SlotScorer } from "./embedded/exact-scan.js";
+export { scanRange, scanSlots, slotScorer } from "./embedded/exact-scan.js";
 export type { GraphOptions } from "./embedded/hnsw-graph.js";
 export { DEFAULT_GRAPH_OPTIONS } from "./embedded/hnsw-graph.js";
 export type { PlannerOptions } from "./embedded/space-search.js";
 export { DEFAULT_PLANNER } from "./embedded/space-search.js";
+export { TopK } from "./embedded/top-k.js";
 export type {
   DocRef,
   Hit,

@@ -22,6 +22,7 @@ export type {
   PutError,
   PutOptions,
 } from "./port.js";
+export { mapLimit } from "./s3/map-limit.js";
 export { MAX_S3_OBJECT_BYTES, openS3ObjectStore, type S3ObjectStoreOptions } from "./s3/s3-object-store.js";
 export {
   startTestS3Server,

@@ -30,6 +30,7 @@ import { registerBucketRoutes } from "./routes/buckets.js";
 import { registerCollectionRoutes } from "./routes/collections.js";
 import { registerDocumentAclRoutes } from "./routes/document-acl.js";
 import { registerDocumentListRoutes } from "./routes/document-lists.js";
+import { registerDocumentTierRoutes } from "./routes/document-tier.js";
 import { registerDocumentRoutes } from "./routes/documents.js";
 import { registerNamespaceRoutes } from "./routes/namespaces.js";
 import { registerOpsRoutes } from "./routes/ops.js";
@@ -177,6 +178,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerDocumentRoutes(app, routeDeps);
   registerDocumentListRoutes(app, routeDeps);
   registerDocumentAclRoutes(app, routeDeps);
+  registerDocumentTierRoutes(app, routeDeps);
   registerPrincipalRoutes(app, routeDeps);
   registerAclRuleRoutes(app, routeDeps);
   registerBatchRoutes(app, routeDeps, { bodyLimitBytes: config.batchBodyLimitBytes });

@@ -1,5 +1,5 @@
 // The differential leak test of document ACLs (ADR 0018), in process: real SQLite store, real
-// embedded hot index, the namespace's own use cases. Each world (documents with random ACLs) serves
+// embedded hot index and warm tier (a third of the documents are warm, ADR 0023), the namespace's own use cases. Each world (documents with random ACLs) serves
 // many generated cases (principal, rules, query); every answer must equal the plain oracle's.
 import type { Caller } from "@strata/access";
 import { err, notFound } from "@strata/errors";
@@ -19,6 +19,7 @@ import { updateDocument } from "./modules/documents/change-document.js";
 import { createDocument } from "./modules/documents/create-document.js";
 import { getDocument, listDocuments } from "./modules/documents/read-documents.js";
 import { searchDocuments } from "./modules/search/search-documents.js";
+import { moveDocuments } from "./modules/tiers/move-documents.js";
 import { type TestData, testData } from "./shared/data-test-support.js";
 import { callerOf } from "./shared/test-support.js";
 
@@ -96,6 +97,18 @@ async function buildWorld(seed: number): Promise<World> {
     });
     t.advance(1_000);
   }
+  // A third of the documents live in the warm tier: its index must hide exactly what hot hides.
+  for (const [index, collectionId] of collections.entries()) {
+    const warm = docs.filter((d, i) => d.collection_id === collectionId && i % 3 === index);
+    const moved = await moveDocuments(
+      t.ports,
+      admin,
+      t.namespaceId,
+      warm.map((d) => ({ collectionId, documentId: d.document_id, targetTier: "warm" as const })),
+      "manual",
+    );
+    if (!moved.ok || moved.value.some((r) => r.outcome !== "moved")) throw new Error("moving to warm failed");
+  }
   return { t, collections, docs, admin };
 }
 
@@ -168,13 +181,13 @@ async function search(world: World, caller: Caller, topK: number) {
     topK,
   });
   if (!hits.ok) throw new Error(JSON.stringify(hits.error));
-  return hits.value.map((h) => ({
+  return hits.value.hits.map((h) => ({
     id: `${h.document.collection_id}/${h.document.document_id}`,
     score: h.score,
   }));
 }
 
-describe("document ACLs against a plain oracle (in process, SQLite + embedded hot index)", () => {
+describe("document ACLs against a plain oracle (in process, SQLite + embedded hot and warm indexes)", () => {
   it(`answers list, search, get and write checks exactly as the oracle in ${WORLDS * CASES_PER_WORLD} cases`, async () => {
     let cases = 0;
     for (let w = 0; w < WORLDS; w++) {

@@ -16,6 +16,8 @@ const INFRASTRUCTURE = [
   "@strata/bus",
   "@strata/grpc",
   "@strata/hotindex",
+  "@strata/warmindex",
+  "@strata/coldstore",
   "@strata/objectstore",
   "@strata/proto",
   "@strata/service-kit",
@@ -92,6 +94,7 @@ describe("namespace modules", () => {
       "namespaces",
       "search",
       "taxonomies",
+      "tiers",
     ]);
     for (const module of modules) {
       const files = readdirSync(join(MODULES, module.name));

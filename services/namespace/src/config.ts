@@ -40,6 +40,22 @@ export const namespaceConfigSchema = z
     NAMESPACE_HOT_INDEX_URL: envUrl({ protocols: ["http", "https"] }).optional(),
     QDRANT_API_KEY: envString().optional(),
     /**
+     * The warm tier (ADR 0023): unset = the embedded warm index (segments on the object store bucket
+     * objects use, under NAMESPACE_WARM_PREFIX); set = this Amazon S3 Vectors vector bucket.
+     */
+    STRATA_S3_VECTORS_BUCKET: envString().optional(),
+    STRATA_S3_VECTORS_REGION: envString({ default: "us-east-1" }),
+    /** An S3 Vectors-compatible endpoint (tests' fake server); unset = AWS. */
+    STRATA_S3_VECTORS_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
+    /** Index names start with this (one index per namespace and feature space). */
+    STRATA_S3_VECTORS_INDEX_PREFIX: envString({ default: "strata" }),
+    /** The embedded warm index's segments: under this prefix of the object store bucket objects use. */
+    NAMESPACE_WARM_PREFIX: envString({ default: "tiers/warm" }),
+    /** The cold tier's objects (one per document): under this prefix of the same object store. */
+    NAMESPACE_COLD_PREFIX: envString({ default: "tiers/cold" }),
+    /** How many tier moves run at once in this process (the rest wait), so moves never starve queries. */
+    NAMESPACE_TIER_MOVE_CONCURRENCY: envInt(2, { min: 1, max: 64 }),
+    /**
      * With a shared store (MongoDB) the service refuses to keep objects or vectors on its own disk,
      * where other replicas cannot see them, unless this says there is only one replica.
      */
@@ -53,6 +69,7 @@ export const namespaceConfigSchema = z
     if (c.STRATA_S3_BUCKET === undefined) local.push(["STRATA_S3_BUCKET", "object bytes"]);
     if (c.NAMESPACE_HOT_INDEX_URL === undefined)
       local.push(["NAMESPACE_HOT_INDEX_URL", "the hot tier's vectors"]);
+
     for (const [variable, what] of local) {
       ctx.addIssue({
         code: "custom",
@@ -86,6 +103,28 @@ export function hotIndexLocationOf(config: NamespaceConfig): HotIndexLocation {
   if (config.NAMESPACE_HOT_INDEX_URL !== undefined)
     return { kind: "qdrant", url: config.NAMESPACE_HOT_INDEX_URL, apiKey: config.QDRANT_API_KEY };
   return { kind: "embedded", dir: join(config.STRATA_DATA_DIR, "namespace-hot-index") };
+}
+
+export type WarmIndexLocation =
+  | { readonly kind: "embedded"; readonly prefix: string }
+  | {
+      readonly kind: "s3vectors";
+      readonly bucket: string;
+      readonly region: string;
+      readonly endpoint?: string | undefined;
+      readonly indexPrefix: string;
+    };
+
+export function warmIndexLocationOf(config: NamespaceConfig): WarmIndexLocation {
+  if (config.STRATA_S3_VECTORS_BUCKET !== undefined)
+    return {
+      kind: "s3vectors",
+      bucket: config.STRATA_S3_VECTORS_BUCKET,
+      region: config.STRATA_S3_VECTORS_REGION,
+      endpoint: config.STRATA_S3_VECTORS_ENDPOINT,
+      indexPrefix: config.STRATA_S3_VECTORS_INDEX_PREFIX,
+    };
+  return { kind: "embedded", prefix: config.NAMESPACE_WARM_PREFIX };
 }
 
 /** The only place the namespace service reads process.env. Throws a ConfigError listing every problem. */

@@ -15,6 +15,8 @@ import { searchModule } from "./modules/search/index.js";
 import type { SearchPorts } from "./modules/search/ports.js";
 import { taxonomiesModule } from "./modules/taxonomies/index.js";
 import type { TaxonomyPorts } from "./modules/taxonomies/ports.js";
+import { tiersModule } from "./modules/tiers/index.js";
+import type { TierPorts } from "./modules/tiers/ports.js";
 import type { PurgeStep } from "./shared/purge-step.js";
 
 /** Every adapter the modules need, built once by start.ts; each module receives its own ports of it. */
@@ -24,12 +26,14 @@ export type ModuleAdapters = NamespacePorts &
   TaxonomyPorts &
   BucketPorts &
   BatchPorts &
-  SearchPorts;
+  SearchPorts &
+  TierPorts;
 
 /**
  * The modules of the namespace service, in purge order: a deleted namespace's collections (with
  * their documents) go first, then its taxonomies, buckets and batches, and last its vector spaces
- * (the search module drops them, files and all).
+ * (the search module drops them, files and all); the tiers module drops the namespace's warm and
+ * cold data just before.
  */
 const MODULES: readonly NamespaceModule<ModuleAdapters>[] = [
   namespacesModule,
@@ -38,6 +42,7 @@ const MODULES: readonly NamespaceModule<ModuleAdapters>[] = [
   taxonomiesModule,
   bucketsModule,
   batchesModule,
+  tiersModule,
   searchModule,
 ];
 

@@ -8,19 +8,25 @@ import {
   startServiceRuntime,
 } from "@strata/service-kit";
 import { type OpenedDocumentVectors, openDocumentVectors } from "./adapters/hot-index/open-vectors.js";
+import { publishAccessEvents } from "./adapters/nats/access-events.js";
 import { batchChunkPublisher } from "./adapters/nats/batch-work-queue.js";
 import { startBatchWorker } from "./adapters/nats/batch-worker.js";
 import { ensureBatchWorkStream } from "./adapters/nats/work-stream.js";
 import { bucketObjects } from "./adapters/objectstore/bucket-objects.js";
 import { objectStoreLocationOf, openObjectStore } from "./adapters/objectstore/open-object-store.js";
-import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf } from "./config.js";
+import { type OpenedTiers, openTiers } from "./adapters/tiers/open-tiers.js";
+import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf, warmIndexLocationOf } from "./config.js";
 import { startNamespacePurger } from "./consumers/namespace-deleted.js";
 import { unfinishedChunks } from "./modules/batches/read-batch.js";
 import { backfillLabelIndex } from "./modules/documents/backfill-label-index.js";
 import { settleStagedVectors } from "./modules/documents/settle-staged-vectors.js";
 import { namespaceIsLive } from "./modules/namespaces/api.js";
+import { reconcileMoves } from "./modules/tiers/reconcile-moves.js";
+import { workSlots } from "./modules/tiers/work-slots.js";
 import { MODULE_TABLE_SPECS, type ModuleAdapters, modulePurgeSteps, moduleServices } from "./modules.js";
+import { AccessWindow } from "./shared/access-window.js";
 import { MetadataValidators } from "./shared/metadata-validators.js";
+import { tieredVectors } from "./shared/vectors/tiered-vectors.js";
 
 export type { NatsConnection };
 
@@ -52,19 +58,32 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
   });
   let vectors: OpenedDocumentVectors | undefined;
   let objects: ObjectStore | undefined;
+  let tiers: OpenedTiers | undefined;
   try {
     await ensureBatchWorkStream(nc);
     vectors = await openDocumentVectors(hotIndexLocationOf(config));
     objects = await openObjectStore(objectStoreLocationOf(config));
     const objectStore = objects;
+    tiers = openTiers(
+      vectors.hotTier,
+      warmIndexLocationOf(config),
+      objectStore,
+      config.NAMESPACE_COLD_PREFIX,
+    );
+    const openedTiers = tiers;
     const hotVectors = vectors;
+    const clock = deps.clock ?? (() => new Date());
+    const accesses = new AccessWindow({ publish: publishAccessEvents(nc, logger), clock });
     const ports: ModuleAdapters = {
       store: runtime.store,
       appendEvent: runtime.appendEvent,
       eventsCommitted: runtime.eventsCommitted,
-      clock: deps.clock ?? (() => new Date()),
+      clock,
       metadataValidators: new MetadataValidators(),
-      vectors,
+      vectors: tieredVectors(vectors, openedTiers.tiers),
+      tiers: openedTiers.tiers,
+      recordAccess: accesses,
+      moveSlots: workSlots(config.NAMESPACE_TIER_MOVE_CONCURRENCY),
       enqueueChunks: batchChunkPublisher(nc, logger),
       objects: bucketObjects(objectStore),
       maxObjectBytes: config.NAMESPACE_MAX_OBJECT_BYTES,
@@ -73,6 +92,10 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     const settled = await settleStagedVectors(ports);
     if (!settled.ok) throw new Error(`Settling staged vectors failed: ${settled.error.message}`);
     if (settled.value.kept + settled.value.dropped > 0) logger.info(settled.value, "settled staged vectors");
+    // Before any write or move: copies a crashed move left in a tier their pointer does not name.
+    const reconciled = await reconcileMoves(ports);
+    if (!reconciled.ok) throw new Error(`Reconciling tier moves failed: ${reconciled.error.message}`);
+    if (reconciled.value.journals > 0) logger.info(reconciled.value, "reconciled interrupted tier moves");
     // Before any write too: documents of a store older than the label index get their rows, a page
     // per turn of the event loop (a no-op once done).
     const indexed = await backfillLabelIndex(ports);
@@ -118,13 +141,16 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
         unwatchHotIndex?.();
         stopped ??= Promise.all([worker.stop(), purger.stop()])
           .then(() => runtime.stop(server))
+          .then(() => accesses.flush())
           .then(() => hotVectors.close())
+          .then(() => openedTiers.close())
           .then(() => objectStore.close());
         return stopped;
       },
     };
   } catch (exception: unknown) {
     await vectors?.close();
+    await tiers?.close();
     await objects?.close();
     await runtime.abort();
     throw exception;

@@ -9,7 +9,7 @@ const DIMS = 24;
 const TAGS = ["red", "green", "blue"] as const;
 
 /** Payloads with numbers, strings, booleans, arrays and a sometimes-missing field. */
-function payloadOf(i: number): Record<string, unknown> {
+export function payloadOf(i: number): Record<string, unknown> {
   return {
     metadata: {
       year: 2000 + (i % 25),

@@ -1,13 +1,23 @@
 import type { Metric } from "../port.js";
 import { cosineFrom, euclideanScore } from "../scoring.js";
 import type { TopK } from "./top-k.js";
-import type { VectorTable } from "./vector-table.js";
+
+/**
+ * What a scan reads: float32 vectors in chunks with their norms. The hot index's `VectorTable` is
+ * one; the warm index's decoded segments are another (one chunk per segment).
+ */
+export interface ScanTable {
+  readonly dimensions: number;
+  chunkOf(slot: number): Float32Array;
+  offsetOf(slot: number): number;
+  normOf(slot: number): number;
+}
 
 /** Scores one slot against a query: the exact score of `scoring.ts`, from the float32 copy. */
 export type SlotScorer = (slot: number) => number;
 
 export function slotScorer(
-  table: VectorTable,
+  table: ScanTable,
   metric: Metric,
   query: Float32Array,
   queryNorm: number,

@@ -296,6 +296,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/collections/{id}/documents/{doc}/tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a document to a storage tier
+         * @description Copies the document's vectors to the tier, verifies them, switches the document's tier and deletes the old copy. Moving to archive deletes its vectors from every tier and keeps its metadata and lineage; an archived document cannot be moved (422): write its features again. A document the caller cannot see answers 404, as a missing one does.
+         */
+        post: operations["moveDocumentTier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/principals": {
         parameters: {
             query?: never;
@@ -901,6 +921,10 @@ export interface components {
         RetrieverExecution: {
             retriever_id: string;
             results: components["schemas"]["RetrieverResult"][];
+            /** @description True when include_cold was asked and the cold tier was scanned */
+            cold_scanned: boolean;
+            /** @description How many cold documents the scan read (0 when none) */
+            cold_documents_scanned: number;
         };
         Alert: {
             alert_id: string;
@@ -1128,6 +1152,19 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             deleted_documents: number;
+        };
+        DocumentTierMove: {
+            document_id: string;
+            collection_id: string;
+            /** @enum {string} */
+            from_tier: "hot" | "warm" | "cold" | "archive";
+            /**
+             * @description The document's tier now
+             * @enum {string}
+             */
+            tier: "hot" | "warm" | "cold" | "archive";
+            /** @description False when the document was already in that tier */
+            moved: boolean;
         };
         Namespace: {
             namespace_id: string;
@@ -1502,6 +1539,13 @@ export interface components {
             write?: string[];
             public?: boolean;
         };
+        MoveDocumentTierRequest: {
+            /**
+             * @description hot, warm, cold, or archive (vectors deleted, metadata and lineage kept)
+             * @enum {string}
+             */
+            tier: "hot" | "warm" | "cold" | "archive";
+        };
         CreatePrincipalRequest: {
             /** @description The id your application gives its end user */
             principal_id: string;
@@ -1643,6 +1687,8 @@ export interface components {
             };
             /** @description Overrides the retriever's top_k for this call */
             top_k?: number;
+            /** @description Also scan the cold tier: slow, every cold document of the collections is read and scored. Hot and warm are always searched. */
+            include_cold?: boolean;
         };
         CreateAlertRequest: {
             alert_name: string;
@@ -2028,6 +2074,7 @@ export type SchemaFeatureSpec = components['schemas']['FeatureSpec'];
 export type SchemaCollection = components['schemas']['Collection'];
 export type SchemaCollectionWithIndex = components['schemas']['CollectionWithIndex'];
 export type SchemaDeletedCollection = components['schemas']['DeletedCollection'];
+export type SchemaDocumentTierMove = components['schemas']['DocumentTierMove'];
 export type SchemaNamespace = components['schemas']['Namespace'];
 export type SchemaPrincipal = components['schemas']['Principal'];
 export type SchemaDeletedRetriever = components['schemas']['DeletedRetriever'];
@@ -2058,6 +2105,7 @@ export type SchemaDocumentPage = components['schemas']['DocumentPage'];
 export type SchemaUpdateDocumentRequest = components['schemas']['UpdateDocumentRequest'];
 export type SchemaFilterDocumentsRequest = components['schemas']['FilterDocumentsRequest'];
 export type SchemaReplaceDocumentAclRequest = components['schemas']['ReplaceDocumentAclRequest'];
+export type SchemaMoveDocumentTierRequest = components['schemas']['MoveDocumentTierRequest'];
 export type SchemaCreatePrincipalRequest = components['schemas']['CreatePrincipalRequest'];
 export type SchemaPrincipalPage = components['schemas']['PrincipalPage'];
 export type SchemaUpdatePrincipalRequest = components['schemas']['UpdatePrincipalRequest'];
@@ -3125,6 +3173,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Document"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    moveDocumentTier: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path: {
+                /** @description Collection id or name */
+                id: string;
+                /** @description Document id */
+                doc: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveDocumentTierRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentTierMove"];
                 };
             };
             400: components["responses"]["Error400"];

@@ -22,7 +22,7 @@ export interface NamespaceData {
     collectionIdentifier: string,
     documentId: string,
   ): Promise<Result<DocumentInfo, AppError>>;
-  search(caller: Caller, request: SearchRequest): Promise<Result<SearchHitInfo[], AppError>>;
+  search(caller: Caller, request: SearchRequest): Promise<Result<SearchAnswerInfo, AppError>>;
   /**
    * Whether the namespace still exists, asked of its owner: a destructive consumer checks this
    * before acting on namespace.deleted, so an event alone (forged, or replayed) never wipes data.
@@ -65,6 +65,14 @@ export interface SearchRequest {
   readonly filters: FilterJson | null;
   readonly scoreThreshold: number | null;
   readonly excludeDocumentIds: readonly string[];
+  /** Scan the cold tier too (slow); hot and warm are always searched. */
+  readonly includeCold?: boolean;
+}
+
+/** A search's hits, and how many cold documents it scanned (undefined: cold was not scanned). */
+export interface SearchAnswerInfo {
+  readonly hits: SearchHitInfo[];
+  readonly coldScanned?: number | undefined;
 }
 
 export interface SearchHitInfo {

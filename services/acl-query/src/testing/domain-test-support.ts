@@ -10,7 +10,7 @@ import type {
   CollectionInfo,
   DocumentInfo,
   NamespaceData,
-  SearchHitInfo,
+  SearchAnswerInfo,
   SearchRequest,
 } from "../domain/namespace-data.js";
 import type { AclQueryPorts } from "../domain/ports.js";
@@ -81,7 +81,7 @@ export class MemoryNamespaceData implements NamespaceData {
     return found === undefined ? err(notFound("document", documentId)) : ok(found);
   }
 
-  async search(caller: Caller, request: SearchRequest): Promise<Result<SearchHitInfo[], AppError>> {
+  async search(caller: Caller, request: SearchRequest): Promise<Result<SearchAnswerInfo, AppError>> {
     if (this.unavailable) return this.down();
     this.searches.push(request);
     if (!this.reaches(caller, request.namespaceId)) return err(notFound("namespace", request.namespaceId));
@@ -123,7 +123,10 @@ export class MemoryNamespaceData implements NamespaceData {
         ];
       })
       .sort((a, b) => b.score - a.score);
-    return ok(hits.slice(0, request.topK));
+    return ok({
+      hits: hits.slice(0, request.topK),
+      coldScanned: request.includeCold === true ? 0 : undefined,
+    });
   }
 }
 

@@ -18,6 +18,7 @@ import {
   retrieverV1,
   taxonomyV1,
   tieringV1,
+  tierV1,
   webhookV1,
 } from "@strata/proto";
 
@@ -47,6 +48,8 @@ export interface Backends {
   readonly taxonomy: ResultClient<typeof taxonomyV1.TaxonomyServiceService>;
   readonly bucket: ResultClient<typeof bucketV1.BucketServiceService>;
   readonly batch: ResultClient<typeof batchV1.BatchServiceService>;
+  /** Moves between storage tiers (ADR 0023). */
+  readonly tier: ResultClient<typeof tierV1.TierServiceService>;
   // Retrievers and alerts live in the acl-query service, one channel for both.
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
@@ -111,6 +114,7 @@ export function connectBackends(options: BackendOptions): Backends {
     taxonomy: resultClient(namespaceShared(), taxonomyV1.TaxonomyServiceService, defaults),
     bucket: resultClient(namespaceShared(), bucketV1.BucketServiceService, defaults),
     batch: resultClient(namespaceShared(), batchV1.BatchServiceService, defaults),
+    tier: resultClient(namespaceShared(), tierV1.TierServiceService, defaults),
     retriever: resultClient(retriever, retrieverV1.RetrieverServiceService, defaults),
     alert: resultClient(
       onChannelOf(retriever, options.aclQueryGrpcAddress),

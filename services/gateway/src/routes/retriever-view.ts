@@ -108,7 +108,12 @@ export const executeResultSchema = z
   .meta({ id: "RetrieverResult" });
 
 export const executeResponseSchema = z
-  .object({ retriever_id: z.string(), results: z.array(executeResultSchema) })
+  .object({
+    retriever_id: z.string(),
+    results: z.array(executeResultSchema),
+    cold_scanned: z.boolean().describe("True when include_cold was asked and the cold tier was scanned"),
+    cold_documents_scanned: z.number().int().describe("How many cold documents the scan read (0 when none)"),
+  })
   .meta({ id: "RetrieverExecution" });
 
 export function executeView(
@@ -116,6 +121,8 @@ export function executeView(
 ): z.infer<typeof executeResponseSchema> {
   return {
     retriever_id: answer.retrieverId,
+    cold_scanned: answer.coldScanned,
+    cold_documents_scanned: Number(answer.coldDocumentsScanned),
     results: answer.results.map((r) => {
       const tier = r.sourceTier;
       if (!isTierName(tier)) throw new Error(`the retriever service answered tier ${tier}`);

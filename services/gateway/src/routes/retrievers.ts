@@ -63,6 +63,12 @@ const executeBody = z.strictObject({
   query: queryInputSchema,
   filters: filters.optional().describe("ANDed with the retriever's own filter"),
   top_k: topK.optional().describe("Overrides the retriever's top_k for this call"),
+  include_cold: z
+    .boolean()
+    .optional()
+    .describe(
+      "Also scan the cold tier: slow, every cold document of the collections is read and scored. Hot and warm are always searched.",
+    ),
 });
 
 const deletedSchema = retrieverSchema
@@ -209,6 +215,7 @@ export function registerRetrieverRoutes(app: FastifyInstance, deps: RouteDeps): 
             query: queryToProto(body.query),
             filters: body.filters,
             topK: body.top_k ?? 0,
+            includeCold: body.include_cold === true,
           },
           scope.call,
         );

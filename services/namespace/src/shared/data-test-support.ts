@@ -6,22 +6,35 @@ import { openEmbeddedHotIndex } from "@strata/hotindex";
 import { newId } from "@strata/ids";
 import { tempDir } from "@strata/testkit";
 import { onTestFinished } from "vitest";
-import { hotIndexVectors } from "../adapters/hot-index/hot-index-vectors.js";
+import { hotIndexVectors, hotTierStore } from "../adapters/hot-index/hot-index-vectors.js";
 import type { CollectionPorts } from "../modules/collections/ports.js";
 import type { DocumentPorts } from "../modules/documents/ports.js";
 import { createNamespace } from "../modules/namespaces/create-namespace.js";
 import type { NamespacePorts } from "../modules/namespaces/ports.js";
 import type { SearchPorts } from "../modules/search/ports.js";
 import type { TaxonomyPorts } from "../modules/taxonomies/ports.js";
+import type { TierPorts } from "../modules/tiers/ports.js";
+import { workSlots } from "../modules/tiers/work-slots.js";
 import { MODULE_TABLE_SPECS } from "../modules.js";
 import { MetadataValidators } from "./metadata-validators.js";
 import { callerOf, type TestNamespaces, testNamespaces } from "./test-support.js";
+import { RecordedAccess, testTierStores } from "./tier-test-support.js";
+import { tieredVectors } from "./vectors/tiered-vectors.js";
 
 /** Every port the data modules' tests hand to their use cases (each takes the part it declares). */
-export type TestDataPorts = NamespacePorts & CollectionPorts & DocumentPorts & TaxonomyPorts & SearchPorts;
+export type TestDataPorts = NamespacePorts &
+  CollectionPorts &
+  DocumentPorts &
+  TaxonomyPorts &
+  Pick<SearchPorts, "vectors">;
+
+/** The data ports with every tier, the move slots and a recorder of accesses. */
+export type TieredTestPorts = TestDataPorts &
+  SearchPorts &
+  TierPorts & { readonly recordAccess: RecordedAccess };
 
 export interface TestData extends TestNamespaces {
-  readonly ports: TestDataPorts;
+  readonly ports: TieredTestPorts;
   readonly organizationId: string;
   /** Two namespaces of the organization. */
   readonly namespaceId: string;
@@ -35,12 +48,22 @@ export async function testData(options: { readonly sqlite?: boolean } = {}): Pro
   for (const spec of MODULE_TABLE_SPECS) await base.store.ensureTable(spec);
   // The real embedded hot index, in a directory of its own that goes when the test ends.
   const dir = await tempDir("namespace-vectors");
-  const vectors = hotIndexVectors(await openEmbeddedHotIndex({ dir: dir.path }));
+  const index = await openEmbeddedHotIndex({ dir: dir.path });
+  const hot = hotIndexVectors(index);
   onTestFinished(async () => {
-    await vectors.close();
+    await hot.close();
     await dir.remove();
   });
-  const ports: TestDataPorts = { ...base.ports, metadataValidators: new MetadataValidators(), vectors };
+  const tiers = await testTierStores(hotTierStore(index));
+  const access = new RecordedAccess();
+  const ports: TieredTestPorts = {
+    ...base.ports,
+    metadataValidators: new MetadataValidators(),
+    vectors: tieredVectors(hot, tiers),
+    tiers,
+    recordAccess: access,
+    moveSlots: workSlots(2),
+  };
   const organizationId = newId("organization");
   const admin = callerOf(organizationId);
   const ids: string[] = [];

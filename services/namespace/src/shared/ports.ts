@@ -12,3 +12,20 @@ export type EventsCommitted = () => void;
 
 /** Tests move time; the service passes the system clock. */
 export type Clock = () => Date;
+
+/**
+ * Counts reads and search hits of documents for tiering (document.accessed). Never a store write
+ * per access: an in-memory aggregate that the service flushes in batches.
+ */
+export interface RecordAccess {
+  reads(documents: readonly AccessedDocument[]): void;
+  hits(documents: readonly AccessedDocument[]): void;
+}
+
+export interface AccessedDocument {
+  readonly namespace_id: string;
+  readonly organization_id: string;
+  readonly collection_id: string;
+  readonly document_id: string;
+  readonly tier: "hot" | "warm" | "cold" | "archive";
+}

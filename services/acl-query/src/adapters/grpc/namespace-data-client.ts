@@ -7,6 +7,7 @@ import type {
   CollectionInfo,
   DocumentInfo,
   NamespaceData,
+  SearchAnswerInfo,
   SearchHitInfo,
   SearchRequest,
 } from "../../domain/namespace-data.js";
@@ -72,7 +73,7 @@ export function connectNamespaceData(options: NamespaceDataClientOptions): Names
       const document = answer.value.document;
       return document === undefined ? missing("document") : ok(documentInfo(document));
     },
-    async search(caller: Caller, request: SearchRequest): Promise<Result<SearchHitInfo[], AppError>> {
+    async search(caller: Caller, request: SearchRequest): Promise<Result<SearchAnswerInfo, AppError>> {
       const answer = await search.searchDocuments(
         {
           namespaceId: request.namespaceId,
@@ -84,6 +85,8 @@ export function connectNamespaceData(options: NamespaceDataClientOptions): Names
           scoreThreshold: request.scoreThreshold ?? undefined,
           excludeDocumentIds: [...request.excludeDocumentIds],
           includeFeatures: false,
+          // Retrievers search hot and warm (the namespace fans out); cold only when asked.
+          includeCold: request.includeCold === true,
         },
         { caller },
       );
@@ -99,7 +102,10 @@ export function connectNamespaceData(options: NamespaceDataClientOptions): Names
           sourceTier: tierOf(hit.sourceTier),
         });
       }
-      return ok(hits);
+      return ok({
+        hits,
+        coldScanned: answer.value.coldScanned ? answer.value.coldDocumentsScanned : undefined,
+      });
     },
     close() {
       // Closes the channel the other clients share too.

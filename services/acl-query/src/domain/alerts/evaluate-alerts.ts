@@ -72,7 +72,7 @@ export async function evaluateAlerts(
       // The collection or a taxonomy the filter names is gone: this alert cannot match.
       continue;
     }
-    const [hit] = hits.value;
+    const [hit] = hits.value.hits;
     if (hit === undefined) continue;
     triggered.push({ alert, documentId: hit.documentId, collectionId: hit.collectionId, score: hit.score });
   }

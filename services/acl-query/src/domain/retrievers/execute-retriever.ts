@@ -15,12 +15,16 @@ export interface ExecuteInput {
   readonly filters: unknown;
   /** Undefined keeps the retriever's top_k. */
   readonly topK: number | undefined;
+  /** Scan the cold tier too (slow). */
+  readonly includeCold?: boolean;
 }
 
 export interface ExecuteOutcome {
   readonly retrieverId: string;
   /** Best first. */
   readonly results: readonly SearchHitInfo[];
+  /** How many cold documents were scanned; undefined when the cold tier was not. */
+  readonly coldScanned?: number | undefined;
 }
 
 /**
@@ -62,8 +66,10 @@ export async function executeRetriever(
     filters,
     scoreThreshold: retriever.score_threshold,
     excludeDocumentIds: query.value.source === undefined ? [] : [query.value.source.documentId],
+    includeCold: input.includeCold === true,
   });
-  return hits.ok ? ok({ retrieverId: retriever.id, results: hits.value }) : hits;
+  if (!hits.ok) return hits;
+  return ok({ retrieverId: retriever.id, results: hits.value.hits, coldScanned: hits.value.coldScanned });
 }
 
 function combine(own: FilterJson | null, extra: FilterJson | undefined): FilterJson | null {

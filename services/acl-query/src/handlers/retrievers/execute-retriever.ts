@@ -16,9 +16,15 @@ export function executeRetrieverHandler(
       query: query.value,
       filters: request.filters,
       topK: request.topK === 0 ? undefined : request.topK,
+      includeCold: request.includeCold,
     });
     return executed.ok
-      ? ok({ retrieverId: executed.value.retrieverId, results: executed.value.results.map(resultToProto) })
+      ? ok({
+          retrieverId: executed.value.retrieverId,
+          results: executed.value.results.map(resultToProto),
+          coldScanned: executed.value.coldScanned !== undefined,
+          coldDocumentsScanned: executed.value.coldScanned ?? 0,
+        })
       : executed;
   };
 }

@@ -1,6 +1,6 @@
-import { type AppError, err, ok, type Result } from "@strata/errors";
+import { ok } from "@strata/errors";
 import { type HotIndex, type HotRecord, type HotSpace, MAX_K } from "@strata/hotindex";
-import type { CollectionRecord, FeatureRecord } from "../../modules/collections/tables.js";
+import type { CollectionRecord } from "../../modules/collections/tables.js";
 import type { StoredVector } from "../../modules/documents/tables.js";
 import type {
   DocumentVectorEntry,
@@ -9,24 +9,21 @@ import type {
   InDoubtVectors,
   StagedDocument,
   StagedVectors,
-  VectorHit,
   VectorSearch,
 } from "../../shared/vectors/document-vectors.js";
+import type { SearchableTier, TierVectorStore } from "../../shared/vectors/tier-vectors.js";
+import { indexTierStore, spaceOf } from "../tiers/index-tier-store.js";
 import { KeyedLock } from "./keyed-lock.js";
 
-/** One vector space per (namespace, feature URI, dimensions, metric), as the HotIndex port defines it. */
-function spaceOf(namespaceId: string, feature: FeatureRecord): HotSpace {
-  return {
-    namespaceId,
-    featureUri: feature.feature_uri,
-    dimensions: feature.dimensions,
-    metric: feature.metric,
-  };
+/** The hot tier as a tier move sees it: every metric, written by upsert (the appendable segment). */
+export function hotTierStore(index: HotIndex): TierVectorStore & SearchableTier {
+  return indexTierStore("hot", index, () => true);
 }
 
 /** DocumentVectors over a HotIndex (the embedded index or Qdrant). */
 export function hotIndexVectors(index: HotIndex): DocumentVectors {
   const locks = new KeyedLock();
+  const asTier = hotTierStore(index);
   return {
     maxK: MAX_K,
 
@@ -160,17 +157,7 @@ export function hotIndexVectors(index: HotIndex): DocumentVectors {
 
     dropNamespace: (namespaceId: string) => index.dropNamespace(namespaceId),
 
-    async search(query: VectorSearch): Promise<Result<VectorHit[], AppError>> {
-      const hits = await index.search(spaceOf(query.namespaceId, query.feature), {
-        vector: query.vector,
-        k: query.k,
-        collectionIds: query.collectionIds,
-        ...(query.filter === undefined ? {} : { filter: query.filter }),
-        ...(query.scoreThreshold === undefined ? {} : { scoreThreshold: query.scoreThreshold }),
-      });
-      if (!hits.ok) return err(hits.error);
-      return ok(hits.value.map((h) => ({ collectionId: h.collectionId, documentId: h.id, score: h.score })));
-    },
+    search: (query: VectorSearch) => asTier.search(query),
 
     async stats(collection: CollectionRecord) {
       const result: FeatureIndexStats[] = [];

@@ -80,7 +80,13 @@ export async function updateDocument(
           ? current.taxonomy_labels
           : await checkTaxonomyLabels(session, scope.value.namespace, changes.taxonomyLabels, problems);
       const text = changes.text === undefined ? current.text : changes.text === "" ? null : changes.text;
-      const currentVectors = await ports.vectors.read(collection, current.document_id, current.feature_uris);
+      // A document outside hot is read from its tier; writing it lands it hot again (ADR 0023).
+      const currentVectors = await ports.vectors.read(
+        collection,
+        current.document_id,
+        current.feature_uris,
+        current.tier,
+      );
       if (!currentVectors.ok) return currentVectors;
       const vectors = nextVectors(
         collection,
@@ -101,10 +107,15 @@ export async function updateDocument(
       const updated: DocumentRecord = {
         ...current,
         metadata,
-        feature_uris: vectors.map((f) => f.feature_uri),
+        // An archived document keeps naming the features it had until new vectors are written.
+        feature_uris:
+          current.tier === "archive" && vectors.length === 0
+            ? current.feature_uris
+            : vectors.map((f) => f.feature_uri),
         text,
         ...labelFields(labels),
         _acl: acl ?? current._acl,
+        ...landsHot(current, vectors.length > 0, now),
         updated_at: now.toISOString(),
         vector_write_id: writeId,
       };
@@ -181,8 +192,23 @@ async function forgetVectors(
   collection: CollectionRecord,
   documentIds: readonly string[],
   featureUris: readonly string[],
+  tier?: DocumentRecord["tier"],
 ): Promise<void> {
-  await ports.vectors.remove(collection, documentIds, featureUris);
+  await ports.vectors.remove(collection, documentIds, featureUris, tier);
+}
+
+/**
+ * An update writes the document's vectors to the hot index, so a document outside hot that keeps
+ * vectors comes back hot (its old tier's copy is an orphan no read or search follows, since the
+ * pointer says hot). An archived one without vectors stays archived.
+ */
+function landsHot(
+  current: DocumentRecord,
+  hasVectors: boolean,
+  now: Date,
+): Pick<DocumentRecord, "tier" | "tier_changed_at"> | Record<string, never> {
+  if (current.tier === "hot" || !hasVectors) return {};
+  return { tier: "hot", tier_changed_at: now.toISOString() };
 }
 
 /** Deletes a document; its vectors go after the commit, before another write of its id begins. */
@@ -230,7 +256,13 @@ async function deleteNow(
   if (result.ok) {
     ports.eventsCommitted();
     if (collection !== undefined)
-      await forgetVectors(ports, collection, [result.value.document_id], result.value.feature_uris);
+      await forgetVectors(
+        ports,
+        collection,
+        [result.value.document_id],
+        result.value.feature_uris,
+        result.value.tier,
+      );
   }
   return result;
 }

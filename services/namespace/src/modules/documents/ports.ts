@@ -1,6 +1,6 @@
 import type { DocStore } from "@strata/docstore";
 import type { MetadataValidators } from "../../shared/metadata-validators.js";
-import type { AppendEvent, Clock, EventsCommitted } from "../../shared/ports.js";
+import type { AppendEvent, Clock, EventsCommitted, RecordAccess } from "../../shared/ports.js";
 import type { DocumentVectors } from "../../shared/vectors/document-vectors.js";
 
 /**
@@ -14,4 +14,6 @@ export interface DocumentPorts {
   readonly clock: Clock;
   readonly metadataValidators: Pick<MetadataValidators, "validate">;
   readonly vectors: Pick<DocumentVectors, "read" | "stage" | "inDoubt" | "exclusive" | "remove">;
+  /** Direct gets are counted for tiering (a cold document read is promoted by policy); batches count none. */
+  readonly recordAccess?: RecordAccess;
 }

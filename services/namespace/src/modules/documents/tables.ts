@@ -27,6 +27,24 @@ export const DOCUMENT_TABLE_SPECS: readonly TableSpec[] = [
 
 export type Tier = TierName;
 
+/** Why a document moved, as the tier.migrated event names it. */
+export type MoveReason = "manual" | "policy" | "access" | "read";
+
+/** Kept on the document record: where it started and its last moves (bounded). */
+export interface TierLineage {
+  readonly origin: { readonly tier: Tier; readonly at: string };
+  /** The most recent moves, oldest first; older ones are only counted. */
+  readonly moves: readonly TierLineageMove[];
+  readonly move_count: number;
+}
+
+export interface TierLineageMove {
+  readonly from: Tier;
+  readonly to: Tier;
+  readonly at: string;
+  readonly reason: MoveReason;
+}
+
 /** One vector of a document (stored as float32 by the vector stores). */
 export interface StoredVector {
   /** Canonical strata:// URI, declared by the collection. */
@@ -82,6 +100,8 @@ export interface DocumentRecord extends StoredRecord {
   readonly tier: Tier;
   readonly tier_changed_at: string;
   readonly lineage: JsonObject;
+  /** Where it started and how it moved between tiers (ADR 0023); absent until its first move. */
+  readonly tier_lineage?: TierLineage;
   readonly created_at: string;
   readonly updated_at: string;
   /**

@@ -57,7 +57,7 @@ async function setup() {
 }
 
 const ids = (result: Awaited<ReturnType<typeof searchDocuments>>) =>
-  result.ok ? result.value.map((h) => h.document.document_id) : result.error.kind;
+  result.ok ? result.value.hits.map((h) => h.document.document_id) : result.error.kind;
 
 describe("searchDocuments", () => {
   it("answers the nearest documents first, filtered inside the index, with their tier", async () => {
@@ -76,8 +76,8 @@ describe("searchDocuments", () => {
     const all = await search();
     expect(ids(all)).toEqual(["east", "north-east", "north", "west"]);
     if (all.ok) {
-      expect(all.value[0]?.score).toBeCloseTo(1, 5);
-      expect(all.value[0]?.sourceTier).toBe("hot");
+      expect(all.value.hits[0]?.score).toBeCloseTo(1, 5);
+      expect(all.value.hits[0]?.sourceTier).toBe("hot");
     }
     expect(ids(await search({ topK: 2 }))).toEqual(["east", "north-east"]);
     expect(

@@ -5,11 +5,13 @@ import { and, type BoundFilterNode } from "@strata/filter";
 import { canSee, visibilityFilter } from "../../shared/document-visibility.js";
 import { requirePermission } from "../../shared/namespace-access.js";
 import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import type { VectorSearch } from "../../shared/vectors/document-vectors.js";
 import { resolveCollection } from "../collections/api.js";
 import type { CollectionRecord, FeatureRecord } from "../collections/tables.js";
 import { compileDocumentFilter } from "../documents/api.js";
 import { DOCUMENTS_TABLE, type DocumentRecord, documentKey, type Tier } from "../documents/tables.js";
 import type { SearchPorts } from "./ports.js";
+import { searchTiers } from "./search-tiers.js";
 
 // A search serves one retriever, so it takes as many collections as a retriever may name.
 export const MAX_SEARCH_COLLECTIONS = MAX_RETRIEVER_COLLECTIONS;
@@ -23,6 +25,8 @@ export interface SearchRequest {
   readonly filters?: unknown;
   readonly scoreThreshold?: number | undefined;
   readonly excludeDocumentIds?: readonly string[];
+  /** Scan the cold tier too (slow). */
+  readonly includeCold?: boolean;
 }
 
 export interface SearchHit {
@@ -31,18 +35,28 @@ export interface SearchHit {
   readonly sourceTier: Tier;
 }
 
+export interface SearchAnswer {
+  readonly hits: SearchHit[];
+  /** How many cold documents were scanned; undefined when the cold tier was not. */
+  readonly coldScanned: number | undefined;
+}
+
 /**
  * The top-k documents of the named collections nearest to `vector` in one feature's space, best
- * first. The filter runs inside the index (so it never costs recall); each hit is then re-read
- * from the document store, which drops a vector whose document is gone (an orphan left by a crash
- * between a vector write and its commit) or no longer hot.
+ * first, from every tier at once (ADR 0023): hot and warm are asked in parallel (cold too, by a
+ * scan, when the request says so), each with the same filter (the caller's ACL visibility
+ * included) applied inside it, and their hits merged by score. Each hit is then re-read from the
+ * document store and kept only if the document's pointer names the tier it came from: that drops
+ * a vector whose document is gone (an orphan), and keeps one of the two copies of a document
+ * caught mid-move (de-duplication by collection and document). Archived documents have no vectors
+ * anywhere, so they never appear.
  */
 export async function searchDocuments(
   ports: SearchPorts,
   caller: Caller,
   namespaceId: string,
   request: SearchRequest,
-): Promise<Result<SearchHit[], AppError>> {
+): Promise<Result<SearchAnswer, AppError>> {
   const allowed = requirePermission(caller, "read");
   if (!allowed.ok) return allowed;
   const issues: ValidationIssue[] = [];
@@ -70,12 +84,12 @@ export async function searchDocuments(
     if (!compiled.ok) return compiled;
     filter = compiled.value;
   }
-  // The caller's ACL filter runs inside the index with the retriever's (ADR 0018): the top-k is
+  // The caller's ACL filter runs inside every tier with the retriever's (ADR 0018): the top-k is
   // taken among visible documents only, so a selective ACL costs no recall.
   const visibility = visibilityFilter(caller, namespace.value.id);
   if (visibility !== undefined) filter = filter === undefined ? visibility : and<never>(filter, visibility);
   const excluded = new Set(request.excludeDocumentIds ?? []);
-  const hits = await ports.vectors.search({
+  const query: VectorSearch = {
     namespaceId: namespace.value.id,
     collectionIds: collections.map((c) => c.id),
     feature,
@@ -84,25 +98,32 @@ export async function searchDocuments(
     k: Math.min(ports.vectors.maxK, request.topK + excluded.size),
     ...(filter === undefined ? {} : { filter }),
     ...(request.scoreThreshold === undefined ? {} : { scoreThreshold: request.scoreThreshold }),
-  });
-  if (!hits.ok) return hits;
-  const wanted = hits.value.filter((h) => !excluded.has(h.documentId)).slice(0, request.topK);
+  };
+  const tiered = await searchTiers(ports, query, request.includeCold === true);
+  if (!tiered.ok) return tiered;
+  const candidates = tiered.value.hits.filter((h) => !excluded.has(h.documentId));
   const documents = ports.store.table<DocumentRecord>(DOCUMENTS_TABLE);
   const results: SearchHit[] = [];
-  for (const hit of wanted) {
-    const found = await documents.get(documentKey(hit.collectionId, hit.documentId));
+  const seen = new Set<string>();
+  for (const hit of candidates) {
+    if (results.length >= request.topK) break;
+    const key = documentKey(hit.collectionId, hit.documentId);
+    if (seen.has(key)) continue;
+    const found = await documents.get(key);
     if (
       found === undefined ||
       found.record.namespace_id !== namespace.value.id ||
-      found.record.tier !== "hot" ||
+      found.record.tier !== hit.tier ||
       // The final top-k is re-checked against the record itself: an ACL changed after the vector
       // was written (or a payload behind its record) never shows a hidden document.
       !canSee(caller, namespace.value.id, found.record)
     )
       continue;
-    results.push({ document: found.record, score: hit.score, sourceTier: "hot" });
+    seen.add(key);
+    results.push({ document: found.record, score: hit.score, sourceTier: hit.tier });
   }
-  return ok(results);
+  ports.recordAccess.hits(results.map((r) => r.document));
+  return ok({ hits: results, coldScanned: tiered.value.coldScanned });
 }
 
 function checkShape(request: SearchRequest, maxK: number, issues: ValidationIssue[]): void {

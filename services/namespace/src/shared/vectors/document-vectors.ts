@@ -108,18 +108,24 @@ export interface DocumentVectors {
    * in this process, so that one document's writes commit (and read) its vectors one after another.
    */
   exclusive<T>(collectionId: string, documentIds: readonly string[], work: () => Promise<T>): Promise<T>;
-  /** The document's stored vectors for these features (those it has), in the order asked. */
+  /**
+   * The document's stored vectors for these features (those it has), in the order asked, from the
+   * tier its pointer names (default hot; archive holds none).
+   */
   read(
     collection: CollectionRecord,
     documentId: string,
     featureUris: readonly string[],
+    tier?: Tier,
   ): Promise<Result<StoredVector[], AppError>>;
+  /** Removes these features' vectors of the documents from the tier that holds them (default hot). */
   remove(
     collection: CollectionRecord,
     documentIds: readonly string[],
     featureUris: readonly string[],
+    tier?: Tier,
   ): Promise<Result<void, AppError>>;
-  /** Every vector of the collection, in every space it declares. */
+  /** Every vector of the collection, in every space it declares, in every tier. */
   removeCollection(collection: CollectionRecord): Promise<Result<void, AppError>>;
   /** Every space of the namespace with whatever is left in it (its files too): a purge's last step. */
   dropNamespace(namespaceId: string): Promise<Result<void, AppError>>;

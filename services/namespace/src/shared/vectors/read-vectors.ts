@@ -21,7 +21,7 @@ export async function readDocumentVectors(
       all.push([]);
       continue;
     }
-    const vectors = await ports.vectors.read(collection, doc.document_id, doc.feature_uris);
+    const vectors = await ports.vectors.read(collection, doc.document_id, doc.feature_uris, doc.tier);
     if (!vectors.ok) return vectors;
     all.push(vectors.value);
   }

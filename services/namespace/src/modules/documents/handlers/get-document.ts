@@ -18,6 +18,7 @@ export function getDocumentHandler(
       request.documentId,
     );
     if (!result.ok) return result;
+    ports.recordAccess?.reads([result.value]);
     if (!request.includeFeatures) return ok({ document: documentToProto(result.value) });
     const vectors = await readDocumentVectors(ports, [result.value]);
     return vectors.ok ? ok({ document: documentToProto(result.value, vectors.value[0]) }) : vectors;

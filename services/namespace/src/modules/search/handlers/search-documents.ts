@@ -18,9 +18,10 @@ export function searchDocumentsHandler(
       filters: request.filters,
       scoreThreshold: request.scoreThreshold,
       excludeDocumentIds: request.excludeDocumentIds,
+      includeCold: request.includeCold,
     });
     if (!result.ok) return result;
-    const hits = result.value;
+    const { hits, coldScanned } = result.value;
     const vectors = request.includeFeatures
       ? await readDocumentVectors(
           ports,
@@ -34,6 +35,8 @@ export function searchDocumentsHandler(
         score: hit.score,
         sourceTier: tierToProto(hit.sourceTier),
       })),
+      coldScanned: coldScanned !== undefined,
+      coldDocumentsScanned: coldScanned ?? 0,
     });
   };
 }

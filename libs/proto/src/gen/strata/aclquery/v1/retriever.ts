@@ -165,6 +165,8 @@ export interface ExecuteRetrieverRequest {
     | undefined;
   /** Overrides the retriever's top_k for this call; 0 keeps it. */
   topK: number;
+  /** Also scan the cold tier (slow); hot and warm are always searched. */
+  includeCold: boolean;
 }
 
 export interface RetrieverResult {
@@ -174,7 +176,7 @@ export interface RetrieverResult {
   metadata?:
     | { [key: string]: any }
     | undefined;
-  /** hot | warm | cold | archive: the tier whose index answered. */
+  /** hot | warm | cold: the tier that held the document's vectors when the search ran. */
   sourceTier: string;
 }
 
@@ -182,6 +184,10 @@ export interface ExecuteRetrieverResponse {
   /** Best first. */
   results: RetrieverResult[];
   retrieverId: string;
+  /** True when include_cold was asked and the cold tier was scanned. */
+  coldScanned: boolean;
+  /** How many cold documents the scan read. */
+  coldDocumentsScanned: number;
 }
 
 function createBaseRetriever(): Retriever {
@@ -1973,7 +1979,7 @@ export const QueryDocument: MessageFns<QueryDocument> = {
 };
 
 function createBaseExecuteRetrieverRequest(): ExecuteRetrieverRequest {
-  return { namespaceId: "", identifier: "", query: undefined, filters: undefined, topK: 0 };
+  return { namespaceId: "", identifier: "", query: undefined, filters: undefined, topK: 0, includeCold: false };
 }
 
 export const ExecuteRetrieverRequest: MessageFns<ExecuteRetrieverRequest> = {
@@ -1992,6 +1998,9 @@ export const ExecuteRetrieverRequest: MessageFns<ExecuteRetrieverRequest> = {
     }
     if (message.topK !== 0) {
       writer.uint32(40).uint32(message.topK);
+    }
+    if (message.includeCold !== false) {
+      writer.uint32(48).bool(message.includeCold);
     }
     return writer;
   },
@@ -2049,6 +2058,14 @@ export const ExecuteRetrieverRequest: MessageFns<ExecuteRetrieverRequest> = {
             message.topK = reader.uint32();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.includeCold = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2076,6 +2093,11 @@ export const ExecuteRetrieverRequest: MessageFns<ExecuteRetrieverRequest> = {
         : isSet(object.top_k)
         ? globalThis.Number(object.top_k)
         : 0,
+      includeCold: isSet(object.includeCold)
+        ? globalThis.Boolean(object.includeCold)
+        : isSet(object.include_cold)
+        ? globalThis.Boolean(object.include_cold)
+        : false,
     };
   },
 
@@ -2096,6 +2118,9 @@ export const ExecuteRetrieverRequest: MessageFns<ExecuteRetrieverRequest> = {
     if (message.topK !== 0) {
       obj.topK = Math.round(message.topK);
     }
+    if (message.includeCold !== false) {
+      obj.includeCold = message.includeCold;
+    }
     return obj;
   },
 
@@ -2111,6 +2136,7 @@ export const ExecuteRetrieverRequest: MessageFns<ExecuteRetrieverRequest> = {
       : undefined;
     message.filters = object.filters ?? undefined;
     message.topK = object.topK ?? 0;
+    message.includeCold = object.includeCold ?? false;
     return message;
   },
 };
@@ -2261,7 +2287,7 @@ export const RetrieverResult: MessageFns<RetrieverResult> = {
 };
 
 function createBaseExecuteRetrieverResponse(): ExecuteRetrieverResponse {
-  return { results: [], retrieverId: "" };
+  return { results: [], retrieverId: "", coldScanned: false, coldDocumentsScanned: 0 };
 }
 
 export const ExecuteRetrieverResponse: MessageFns<ExecuteRetrieverResponse> = {
@@ -2271,6 +2297,12 @@ export const ExecuteRetrieverResponse: MessageFns<ExecuteRetrieverResponse> = {
     }
     if (message.retrieverId !== "") {
       writer.uint32(18).string(message.retrieverId);
+    }
+    if (message.coldScanned !== false) {
+      writer.uint32(24).bool(message.coldScanned);
+    }
+    if (message.coldDocumentsScanned !== 0) {
+      writer.uint32(32).int64(message.coldDocumentsScanned);
     }
     return writer;
   },
@@ -2304,6 +2336,22 @@ export const ExecuteRetrieverResponse: MessageFns<ExecuteRetrieverResponse> = {
             message.retrieverId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.coldScanned = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.coldDocumentsScanned = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2326,6 +2374,16 @@ export const ExecuteRetrieverResponse: MessageFns<ExecuteRetrieverResponse> = {
         : isSet(object.retriever_id)
         ? globalThis.String(object.retriever_id)
         : "",
+      coldScanned: isSet(object.coldScanned)
+        ? globalThis.Boolean(object.coldScanned)
+        : isSet(object.cold_scanned)
+        ? globalThis.Boolean(object.cold_scanned)
+        : false,
+      coldDocumentsScanned: isSet(object.coldDocumentsScanned)
+        ? globalThis.Number(object.coldDocumentsScanned)
+        : isSet(object.cold_documents_scanned)
+        ? globalThis.Number(object.cold_documents_scanned)
+        : 0,
     };
   },
 
@@ -2337,6 +2395,12 @@ export const ExecuteRetrieverResponse: MessageFns<ExecuteRetrieverResponse> = {
     if (message.retrieverId !== "") {
       obj.retrieverId = message.retrieverId;
     }
+    if (message.coldScanned !== false) {
+      obj.coldScanned = message.coldScanned;
+    }
+    if (message.coldDocumentsScanned !== 0) {
+      obj.coldDocumentsScanned = Math.round(message.coldDocumentsScanned);
+    }
     return obj;
   },
 
@@ -2347,6 +2411,8 @@ export const ExecuteRetrieverResponse: MessageFns<ExecuteRetrieverResponse> = {
     const message = createBaseExecuteRetrieverResponse();
     message.results = object.results?.map((e) => RetrieverResult.fromPartial(e)) || [];
     message.retrieverId = object.retrieverId ?? "";
+    message.coldScanned = object.coldScanned ?? false;
+    message.coldDocumentsScanned = object.coldDocumentsScanned ?? 0;
     return message;
   },
 };
@@ -2580,6 +2646,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isObject(value: any): boolean {

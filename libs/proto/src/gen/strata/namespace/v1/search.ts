@@ -48,18 +48,24 @@ export interface SearchDocumentsRequest {
   /** Hits with these document ids are left out (a "more like this" search leaves out its own document). */
   excludeDocumentIds: string[];
   includeFeatures: boolean;
+  /** Also scan the cold tier (slow: every cold document of the collections is read and scored). */
+  includeCold: boolean;
 }
 
 export interface SearchHit {
   document?: Document | undefined;
   score: number;
-  /** The tier whose index answered (hot for now; warm once the warm tier is searched). */
+  /** The tier that held the document's vectors when the search ran (hot, warm, or cold when scanned). */
   sourceTier: Tier;
 }
 
 export interface SearchDocumentsResponse {
   /** Best first. */
   hits: SearchHit[];
+  /** True when the request asked for include_cold and the cold tier was scanned. */
+  coldScanned: boolean;
+  /** How many cold documents the scan read. */
+  coldDocumentsScanned: number;
 }
 
 function createBaseSearchDocumentsRequest(): SearchDocumentsRequest {
@@ -73,6 +79,7 @@ function createBaseSearchDocumentsRequest(): SearchDocumentsRequest {
     scoreThreshold: undefined,
     excludeDocumentIds: [],
     includeFeatures: false,
+    includeCold: false,
   };
 }
 
@@ -108,6 +115,9 @@ export const SearchDocumentsRequest: MessageFns<SearchDocumentsRequest> = {
     }
     if (message.includeFeatures !== false) {
       writer.uint32(72).bool(message.includeFeatures);
+    }
+    if (message.includeCold !== false) {
+      writer.uint32(80).bool(message.includeCold);
     }
     return writer;
   },
@@ -207,6 +217,14 @@ export const SearchDocumentsRequest: MessageFns<SearchDocumentsRequest> = {
             message.includeFeatures = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.includeCold = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -258,6 +276,11 @@ export const SearchDocumentsRequest: MessageFns<SearchDocumentsRequest> = {
         : isSet(object.include_features)
         ? globalThis.Boolean(object.include_features)
         : false,
+      includeCold: isSet(object.includeCold)
+        ? globalThis.Boolean(object.includeCold)
+        : isSet(object.include_cold)
+        ? globalThis.Boolean(object.include_cold)
+        : false,
     };
   },
 
@@ -290,6 +313,9 @@ export const SearchDocumentsRequest: MessageFns<SearchDocumentsRequest> = {
     if (message.includeFeatures !== false) {
       obj.includeFeatures = message.includeFeatures;
     }
+    if (message.includeCold !== false) {
+      obj.includeCold = message.includeCold;
+    }
     return obj;
   },
 
@@ -307,6 +333,7 @@ export const SearchDocumentsRequest: MessageFns<SearchDocumentsRequest> = {
     message.scoreThreshold = object.scoreThreshold ?? undefined;
     message.excludeDocumentIds = object.excludeDocumentIds?.map((e) => e) || [];
     message.includeFeatures = object.includeFeatures ?? false;
+    message.includeCold = object.includeCold ?? false;
     return message;
   },
 };
@@ -419,13 +446,19 @@ export const SearchHit: MessageFns<SearchHit> = {
 };
 
 function createBaseSearchDocumentsResponse(): SearchDocumentsResponse {
-  return { hits: [] };
+  return { hits: [], coldScanned: false, coldDocumentsScanned: 0 };
 }
 
 export const SearchDocumentsResponse: MessageFns<SearchDocumentsResponse> = {
   encode(message: SearchDocumentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.hits) {
       SearchHit.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.coldScanned !== false) {
+      writer.uint32(16).bool(message.coldScanned);
+    }
+    if (message.coldDocumentsScanned !== 0) {
+      writer.uint32(24).int64(message.coldDocumentsScanned);
     }
     return writer;
   },
@@ -451,6 +484,22 @@ export const SearchDocumentsResponse: MessageFns<SearchDocumentsResponse> = {
             message.hits.push(SearchHit.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.coldScanned = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.coldDocumentsScanned = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -464,13 +513,31 @@ export const SearchDocumentsResponse: MessageFns<SearchDocumentsResponse> = {
   },
 
   fromJSON(object: any): SearchDocumentsResponse {
-    return { hits: globalThis.Array.isArray(object?.hits) ? object.hits.map((e: any) => SearchHit.fromJSON(e)) : [] };
+    return {
+      hits: globalThis.Array.isArray(object?.hits) ? object.hits.map((e: any) => SearchHit.fromJSON(e)) : [],
+      coldScanned: isSet(object.coldScanned)
+        ? globalThis.Boolean(object.coldScanned)
+        : isSet(object.cold_scanned)
+        ? globalThis.Boolean(object.cold_scanned)
+        : false,
+      coldDocumentsScanned: isSet(object.coldDocumentsScanned)
+        ? globalThis.Number(object.coldDocumentsScanned)
+        : isSet(object.cold_documents_scanned)
+        ? globalThis.Number(object.cold_documents_scanned)
+        : 0,
+    };
   },
 
   toJSON(message: SearchDocumentsResponse): unknown {
     const obj: any = {};
     if (message.hits?.length) {
       obj.hits = message.hits.map((e) => SearchHit.toJSON(e));
+    }
+    if (message.coldScanned !== false) {
+      obj.coldScanned = message.coldScanned;
+    }
+    if (message.coldDocumentsScanned !== 0) {
+      obj.coldDocumentsScanned = Math.round(message.coldDocumentsScanned);
     }
     return obj;
   },
@@ -481,6 +548,8 @@ export const SearchDocumentsResponse: MessageFns<SearchDocumentsResponse> = {
   fromPartial<I extends Exact<DeepPartial<SearchDocumentsResponse>, I>>(object: I): SearchDocumentsResponse {
     const message = createBaseSearchDocumentsResponse();
     message.hits = object.hits?.map((e) => SearchHit.fromPartial(e)) || [];
+    message.coldScanned = object.coldScanned ?? false;
+    message.coldDocumentsScanned = object.coldDocumentsScanned ?? 0;
     return message;
   },
 };
@@ -553,6 +622,17 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isObject(value: any): boolean {
   return typeof value === "object" && value !== null;

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { COLD_VERSION, decodeColdDocument, encodeColdDocument } from "./cold-format.js";
+import { coldDocument } from "./coldstore.contract.js";
+
+describe("cold object format", () => {
+  const doc = coldDocument("ns_1", "col_1", "doc_1", 4);
+  const bytes = encodeColdDocument(doc);
+
+  it("round-trips and starts with the magic and version", () => {
+    expect(bytes.toString("latin1", 0, 4)).toBe("SCLD");
+    expect(bytes.readUInt16LE(4)).toBe(COLD_VERSION);
+    expect(decodeColdDocument(bytes)).toEqual(doc);
+  });
+
+  it("refuses a flipped bit anywhere, a truncated object, another magic and a future version", () => {
+    for (const at of [0, 6, 20, bytes.byteLength - 30, bytes.byteLength - 1]) {
+      const bad = Buffer.from(bytes);
+      bad[at] = (bad[at] ?? 0) ^ 0x10;
+      expect(typeof decodeColdDocument(bad)).toBe("string");
+    }
+    expect(decodeColdDocument(bytes.subarray(0, bytes.byteLength - 9))).toBe("checksum mismatch");
+    expect(decodeColdDocument(bytes.subarray(0, 10))).toBe("truncated");
+  });
+});

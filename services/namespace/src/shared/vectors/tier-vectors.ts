@@ -1,0 +1,63 @@
+import type { MetricName } from "@strata/contracts";
+import type { AppError, Result } from "@strata/errors";
+import type { CollectionRecord } from "../../modules/collections/tables.js";
+import type { StoredVector } from "../../modules/documents/tables.js";
+import type { VectorHit, VectorSearch } from "./document-vectors.js";
+
+/** The tiers that hold vectors; `archive` keeps a document's record and lineage only. */
+export type VectorTier = "hot" | "warm" | "cold";
+
+export const VECTOR_TIERS: readonly VectorTier[] = ["hot", "warm", "cold"];
+
+/** One document's copy in a tier: its vectors (feature-URI order) and the payload filters read. */
+export interface TierEntry {
+  readonly documentId: string;
+  readonly vectors: readonly StoredVector[];
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One tier's copy of documents' vectors, as a move between tiers sees it (ADR 0023): whole
+ * documents, every feature the collection declares, in batches. The hot tier's is the hot index
+ * written by upsert (its appendable segment, no graph insert awaited), the warm tier's the warm
+ * index, the cold tier's one object per document.
+ */
+export interface TierVectorStore {
+  readonly tier: VectorTier;
+  /** Whether this tier can hold vectors of the metric (S3 Vectors: cosine and euclidean only). */
+  holds(metric: MetricName): boolean;
+  /** Inserts or replaces; durable when ok. */
+  write(collection: CollectionRecord, entries: readonly TierEntry[]): Promise<Result<void, AppError>>;
+  /** The documents this tier holds of those asked (absent ones are left out), in no set order. */
+  read(collection: CollectionRecord, documentIds: readonly string[]): Promise<Result<TierEntry[], AppError>>;
+  /** Removes these documents' vectors; unknown ones are ignored. */
+  remove(collection: CollectionRecord, documentIds: readonly string[]): Promise<Result<void, AppError>>;
+  removeCollection(collection: CollectionRecord): Promise<Result<void, AppError>>;
+  dropNamespace(namespaceId: string): Promise<Result<void, AppError>>;
+}
+
+/** A tier that answers nearest-neighbour queries itself (hot and warm). */
+export interface SearchableTier {
+  search(query: VectorSearch): Promise<Result<VectorHit[], AppError>>;
+}
+
+/** What a scan of a whole tier answered: the top-k, and how many documents it looked at. */
+export interface ScanAnswer {
+  readonly hits: VectorHit[];
+  readonly scanned: number;
+}
+
+/**
+ * A tier searched by reading every document of the collections (cold: slow, only when a search
+ * asks for it). Scores are exactly the hot index's, the filter is applied to each document's payload.
+ */
+export interface ScannableTier {
+  scanSearch(query: VectorSearch): Promise<Result<ScanAnswer, AppError>>;
+}
+
+/** Every vector tier of the namespace service. */
+export interface TierStores {
+  readonly hot: TierVectorStore;
+  readonly warm: TierVectorStore & SearchableTier;
+  readonly cold: TierVectorStore & ScannableTier;
+}
