@@ -4,7 +4,8 @@
 import type { Caller } from "@strata/access";
 import { createOutboxAppender, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "@strata/bus";
 import { createMemoryDocStore, type DocStore, type DocStoreSession, type TableSpec } from "@strata/docstore";
-import type { AnyEventEnvelope, EventEnvelope } from "@strata/events";
+import { type AnyEventEnvelope, type EventEnvelope, subjectOf } from "@strata/events";
+import type { NatsConnection } from "nats";
 
 /** The ports an outbox service's domain needs; each service's own ports type has this shape. */
 export interface OutboxServicePorts {
@@ -67,4 +68,29 @@ export function createTestCaller(organizationId: string, overrides: Partial<Call
     attributes: {},
     ...overrides,
   };
+}
+
+/** Publishes events onto STRATA_EVENTS as a producer's outbox relay would (pipelined). */
+export async function publishEvents(nc: NatsConnection, events: readonly EventEnvelope[]): Promise<void> {
+  const js = nc.jetstream();
+  const WINDOW = 256;
+  for (let i = 0; i < events.length; i += WINDOW) {
+    await Promise.all(
+      events.slice(i, i + WINDOW).map((e) => js.publish(subjectOf(e), JSON.stringify(e), { msgID: e.id })),
+    );
+  }
+}
+
+/** Polls until `check` holds or the time runs out (waiting for asynchronous work, not timing it). */
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  ms = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

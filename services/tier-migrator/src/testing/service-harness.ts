@@ -5,7 +5,7 @@ import type { Caller } from "@strata/access";
 import { connectNats } from "@strata/bus";
 import { type Env, loadConfig } from "@strata/config";
 import { type DocStore, openSqliteDocStore } from "@strata/docstore";
-import { buildEvent, type EventEnvelope, subjectOf } from "@strata/events";
+import { buildEvent, type EventEnvelope } from "@strata/events";
 import { clientInterceptors, type RunningGrpcServer } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { createLogger } from "@strata/logger";
@@ -128,27 +128,4 @@ export function namespaceEvent<T extends "document.created" | "document.accessed
   );
 }
 
-/** Publishes events onto STRATA_EVENTS as a producer's outbox relay would (pipelined). */
-export async function publishEvents(nc: NatsConnection, events: readonly EventEnvelope[]): Promise<void> {
-  const js = nc.jetstream();
-  const WINDOW = 256;
-  for (let i = 0; i < events.length; i += WINDOW) {
-    await Promise.all(
-      events.slice(i, i + WINDOW).map((e) => js.publish(subjectOf(e), JSON.stringify(e), { msgID: e.id })),
-    );
-  }
-}
-
-/** Polls until `check` holds or the time runs out (waiting for asynchronous work, not timing it). */
-export async function eventually<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { eventually, publishEvents } from "@strata/service-kit/testing";

@@ -3,7 +3,7 @@ import * as grpc from "@grpc/grpc-js";
 import type { Caller } from "@strata/access";
 import { connectNats } from "@strata/bus";
 import { type Env, loadConfig } from "@strata/config";
-import { buildEvent, type EventEnvelope, subjectOf } from "@strata/events";
+import { buildEvent, type EventEnvelope } from "@strata/events";
 import { clientInterceptors } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { createLogger } from "@strata/logger";
@@ -13,6 +13,7 @@ import { webhookDispatcherConfigSchema } from "../config.js";
 import { type NatsConnection, type RunningWebhookDispatcher, startWebhookDispatcher } from "../start.js";
 
 export { readEventStream } from "@strata/service-kit";
+export { eventually, publishEvents } from "@strata/service-kit/testing";
 
 export const INTERNAL_TOKEN = "test-internal-token-0123456789abcdef";
 
@@ -119,29 +120,4 @@ export function batchFailed(organizationId: string, namespaceId: string): EventE
       failed: 1,
     },
   );
-}
-
-/** Publishes events onto STRATA_EVENTS as a producer's outbox relay would (pipelined). */
-export async function publishEvents(nc: NatsConnection, events: readonly EventEnvelope[]): Promise<void> {
-  const js = nc.jetstream();
-  const WINDOW = 256;
-  for (let i = 0; i < events.length; i += WINDOW) {
-    await Promise.all(
-      events.slice(i, i + WINDOW).map((e) => js.publish(subjectOf(e), JSON.stringify(e), { msgID: e.id })),
-    );
-  }
-}
-
-/** Polls until `check` holds or the time runs out (waiting for asynchronous work, not timing it). */
-export async function eventually<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
