@@ -40,6 +40,8 @@ export interface SweepRunnerOptions {
  */
 export class SweepRunner {
   private readonly active = new Map<string, Promise<void>>();
+  /** Namespaces whose sweep this replica is taking the lease for or planning. */
+  private readonly planning = new Set<string>();
   private stopping = false;
 
   constructor(
@@ -54,13 +56,33 @@ export class SweepRunner {
     trigger: SweepTrigger,
   ): Promise<Result<SweepStart, AppError>> {
     if (this.stopping) return err(unavailable("The tier migrator is stopping"));
-    if (this.active.has(namespaceId)) return ok({ job: await this.runningJob(namespaceId), started: false });
+    if (this.active.has(namespaceId) || this.planning.has(namespaceId)) return this.joinRunning(namespaceId);
     const { store, settings } = this.ports;
-    if (!(await takeLease(store, namespaceId, settings.replicaId, settings.leaseMs))) {
-      const running = await this.runningJob(namespaceId);
-      if (running !== undefined) return ok({ job: running, started: false });
-      return err(unavailable("Another replica is planning a sweep of this namespace; try again shortly"));
+    this.planning.add(namespaceId);
+    try {
+      if (!(await takeLease(store, namespaceId, settings.replicaId, settings.leaseMs))) {
+        return this.joinRunning(namespaceId);
+      }
+      return await this.planAndRun(organizationId, namespaceId, trigger);
+    } finally {
+      this.planning.delete(namespaceId);
     }
+  }
+
+  /** The sweep of the namespace that runs (here or in another replica), when there is one yet. */
+  private async joinRunning(namespaceId: string): Promise<Result<SweepStart, AppError>> {
+    const running = await this.runningJob(namespaceId);
+    if (running !== undefined) return ok({ job: running, started: false });
+    return err(unavailable("A sweep of this namespace is being planned; try again shortly"));
+  }
+
+  /** Holding the lease: resumes the namespace's running job or plans a new one, then runs it. */
+  private async planAndRun(
+    organizationId: string,
+    namespaceId: string,
+    trigger: SweepTrigger,
+  ): Promise<Result<SweepStart, AppError>> {
+    const { store, settings } = this.ports;
     let job: JobRecord | undefined;
     let started = false;
     try {
