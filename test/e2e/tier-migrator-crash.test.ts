@@ -44,6 +44,8 @@ beforeAll(async () => {
       NAMESPACE_GRPC_PORT: String(namespacePort),
       TIER_MIGRATOR_GRPC_URL: `127.0.0.1:${migratorPort}`,
     },
+    // The machine is shared: a slow start is no failure of this test.
+    startTimeoutMs: 180_000,
   });
   key = (JSON.parse(await readFile(join(platformDir.path, "bootstrap.json"), "utf8")) as { api_key: string })
     .api_key;
@@ -60,7 +62,7 @@ beforeAll(async () => {
     TIER_MOVE_BATCH: "200",
     TIER_MOVE_RATE: "5000",
   };
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await migrator?.kill("SIGKILL");
