@@ -1,4 +1,4 @@
-import type { EventEnvelope } from "@strata/events";
+import { type EventEnvelope, parseEvent } from "@strata/events";
 import { describe, expect, it } from "vitest";
 import { AccessWindow } from "./access-window.js";
 import type { AccessedDocument } from "./ports.js";
@@ -58,6 +58,8 @@ describe("AccessWindow", () => {
         last_accessed_at: "2030-01-01T00:00:00.000Z",
       },
     ]);
+    // What the catalogue says a document.accessed carries, in a valid CloudEvents envelope.
+    for (const event of published) expect(parseEvent(JSON.stringify(event)).ok).toBe(true);
     // The next window starts empty: nothing more to publish.
     await window.flush();
     expect(published).toHaveLength(2);
