@@ -94,6 +94,31 @@ describe("embedded warm index", () => {
     await reopened.close();
   });
 
+  it("a collection delete rewrites the segments that held it: its vectors leave the store", async () => {
+    const { store } = await countingStore("purge");
+    const index = openEmbeddedWarmIndex({ store });
+    const secret = {
+      ...records(0, 1)[0],
+      id: "secret",
+      collectionId: "gone",
+      payload: { text: "secret-payload" },
+    };
+    expect((await index.upsert(space, [...records(0, 20), secret as never])).ok).toBe(true);
+    expect((await index.upsert(space, records(20, 20))).ok).toBe(true);
+    const deleted = await index.deleteWhere(space, { collectionId: "gone" });
+    expect(deleted.ok && deleted.value).toBe(1);
+    let everything = "";
+    for (const item of (await store.list("warm/", { limit: 100 })).items) {
+      const got = await store.get(item.key);
+      if (!got.ok) continue;
+      for await (const c of got.value.body) everything += (c as Buffer).toString("latin1");
+    }
+    expect(everything).not.toContain("secret-payload");
+    const count = await index.count(space);
+    expect(count.ok && count.value).toBe(40);
+    await index.close();
+  });
+
   it("reports a corrupt segment as an internal error, never as wrong results", async () => {
     const { store } = await countingStore("corrupt");
     const index = openEmbeddedWarmIndex({ store });
