@@ -1,10 +1,8 @@
 import { join } from "node:path";
 import {
   openFsObjectStore,
-  openS3ObjectStore,
+  openTestS3ObjectStore,
   startTestS3Server,
-  TEST_S3_CREDENTIALS,
-  TEST_S3_REGION,
   type TestS3Server,
 } from "@strata/objectstore";
 import { tempDir } from "@strata/testkit";
@@ -32,15 +30,7 @@ runColdStoreContract("ObjectStore on fs", async (name) =>
 
 runColdStoreContract("ObjectStore on S3 (s3rver)", async (name) => {
   if (!s3) throw new Error("s3rver not started");
-  const objects = openS3ObjectStore({
-    bucket: "cold",
-    prefix: `${name}/`,
-    region: TEST_S3_REGION,
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: TEST_S3_CREDENTIALS,
-  });
-  return openObjectColdStore({ store: objects, pageSize: 50 });
+  return openObjectColdStore({ store: openTestS3ObjectStore(s3, "cold", `${name}/`), pageSize: 50 });
 });
 
 it("a corrupt object is an error on get and on scan, never a document", async () => {

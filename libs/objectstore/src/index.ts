@@ -25,6 +25,7 @@ export type {
 export { mapLimit } from "./s3/map-limit.js";
 export { MAX_S3_OBJECT_BYTES, openS3ObjectStore, type S3ObjectStoreOptions } from "./s3/s3-object-store.js";
 export {
+  openTestS3ObjectStore,
   startTestS3Server,
   TEST_S3_CREDENTIALS,
   TEST_S3_REGION,

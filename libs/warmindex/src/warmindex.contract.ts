@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import { crudContract } from "./contract/crud.contract.js";
 import type { OpenWarmIndex, WarmIndexContractOptions } from "./contract/harness.js";
 import { persistenceContract } from "./contract/persistence.contract.js";
+import { randomOpsContract } from "./contract/random-ops.contract.js";
 import { searchContract } from "./contract/search.contract.js";
 
 export type { OpenWarmIndex, WarmIndexContractOptions } from "./contract/harness.js";
@@ -19,5 +20,6 @@ export function runWarmIndexContract(
     crudContract(open);
     searchContract(open);
     persistenceContract(open, options);
+    randomOpsContract(open);
   });
 }

@@ -262,5 +262,7 @@ describe("document ACLs against a plain oracle (in process, SQLite + embedded ho
       );
     }
     expect(cases).toBeGreaterThanOrEqual(10_000);
-  }, 240_000);
+    // Every search case asks the warm tier too (ADR 0023): on a loaded 2-core machine the run
+    // took 190 s alone and passed 240 s beside other test files.
+  }, 480_000);
 });

@@ -112,6 +112,8 @@ export type WarmIndexLocation =
       readonly bucket: string;
       readonly region: string;
       readonly endpoint?: string | undefined;
+      /** The S3 keys when both are set; else the AWS SDK's default chain. */
+      readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
       readonly indexPrefix: string;
     };
 
@@ -122,6 +124,13 @@ export function warmIndexLocationOf(config: NamespaceConfig): WarmIndexLocation 
       bucket: config.STRATA_S3_VECTORS_BUCKET,
       region: config.STRATA_S3_VECTORS_REGION,
       endpoint: config.STRATA_S3_VECTORS_ENDPOINT,
+      credentials:
+        config.STRATA_S3_ACCESS_KEY_ID === undefined || config.STRATA_S3_SECRET_ACCESS_KEY === undefined
+          ? undefined
+          : {
+              accessKeyId: config.STRATA_S3_ACCESS_KEY_ID,
+              secretAccessKey: config.STRATA_S3_SECRET_ACCESS_KEY,
+            },
       indexPrefix: config.STRATA_S3_VECTORS_INDEX_PREFIX,
     };
   return { kind: "embedded", prefix: config.NAMESPACE_WARM_PREFIX };

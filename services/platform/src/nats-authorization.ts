@@ -24,7 +24,7 @@ export const NATS_PERMISSIONS: Readonly<Record<ServiceName, NatsPermissions>> = 
   auth: { publish: [...COMMON_PUBLISH, ...events("api_key", "principal")], subscribe: COMMON_SUBSCRIBE },
   namespace: {
     // The batch work queue (STRATA_WORK_BATCHES) is the namespace service's own.
-    publish: [...COMMON_PUBLISH, ...events("namespace", "document", "batch"), "strata.work.batch.>"],
+    publish: [...COMMON_PUBLISH, ...events("namespace", "document", "batch", "tier"), "strata.work.batch.>"],
     subscribe: COMMON_SUBSCRIBE,
   },
   "acl-query": { publish: [...COMMON_PUBLISH, ...events("alert", "acl_rule")], subscribe: COMMON_SUBSCRIBE },

@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ObjectStore } from "../port.js";
+import { openS3ObjectStore } from "../s3/s3-object-store.js";
 import { applyS3rverFixes } from "./s3rver-fixes.js";
 
 export interface TestS3Server {
@@ -40,4 +42,16 @@ export async function startTestS3Server(options: {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** An S3 ObjectStore on the test server's bucket, under its own key prefix (tests of S3-backed code). */
+export function openTestS3ObjectStore(server: TestS3Server, bucket: string, prefix: string): ObjectStore {
+  return openS3ObjectStore({
+    bucket,
+    prefix,
+    region: TEST_S3_REGION,
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    credentials: TEST_S3_CREDENTIALS,
+  });
 }

@@ -2,7 +2,7 @@ import { METRICS } from "@strata/contracts";
 import type { BoundFilterNode } from "@strata/filter";
 import { compileVisibility } from "@strata/filter";
 import type { HotRecord } from "@strata/hotindex";
-import { CONTRACT_FILTERS, payloadOf } from "@strata/hotindex/contract-filters";
+import { filterCases, payloadOf } from "@strata/hotindex/contract-filters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WarmIndex } from "../port.js";
 import type { OpenWarmIndex } from "./harness.js";
@@ -57,23 +57,7 @@ export function searchContract(open: OpenWarmIndex): void {
       });
     }
 
-    describe("filters give exactly the filtered reference top-k and count", () => {
-      const space = freshSpace("cosine", DIMS);
-      let records: HotRecord[] = [];
-      beforeAll(async () => {
-        records = randomRecords(600, DIMS, 23, (i) => ({ payload: payloadOf(i) }));
-        await upsertAll(index, space, records);
-      });
-      const query = randomRecords(1, DIMS, 5)[0]?.vector ?? [];
-      for (const [name, filter] of CONTRACT_FILTERS) {
-        it(name, async () => {
-          const expected = referenceSearch(records, "cosine", query, 10, filter);
-          expectSameHits(unwrap(await index.search(space, { vector: query, k: 10, filter })), expected);
-          const matching = referenceSearch(records, "cosine", query, records.length, filter).length;
-          expect(unwrap(await index.count(space, filter))).toBe(matching);
-        });
-      }
-    });
+    filterCases(() => index);
 
     it("applies a compiled visibility filter exactly as the hot index does (ACL-shaped payloads)", async () => {
       const space = freshSpace("cosine", DIMS);

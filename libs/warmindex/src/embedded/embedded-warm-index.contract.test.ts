@@ -1,10 +1,8 @@
 import { join } from "node:path";
 import {
   openFsObjectStore,
-  openS3ObjectStore,
+  openTestS3ObjectStore,
   startTestS3Server,
-  TEST_S3_CREDENTIALS,
-  TEST_S3_REGION,
   type TestS3Server,
 } from "@strata/objectstore";
 import { tempDir } from "@strata/testkit";
@@ -36,16 +34,12 @@ runWarmIndexContract(
   "embedded on the S3 ObjectStore (s3rver), tiny segment cache",
   async (store) => {
     if (!s3) throw new Error("s3rver not started");
-    const objects = openS3ObjectStore({
-      bucket: "warm",
-      prefix: `${store}/`,
-      region: TEST_S3_REGION,
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: TEST_S3_CREDENTIALS,
-    });
     // A cache smaller than one segment: every search reads segments back from S3.
-    return openEmbeddedWarmIndex({ store: objects, cacheBytes: 1024, compaction });
+    return openEmbeddedWarmIndex({
+      store: openTestS3ObjectStore(s3, "warm", `${store}/`),
+      cacheBytes: 1024,
+      compaction,
+    });
   },
   { persistent: true },
 );

@@ -150,7 +150,8 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
         const prefixOfCollection = `${where.collectionId}\u0000`;
         const refs = state.liveRefs((key) => key.startsWith(prefixOfCollection));
         const removed = await deleteRefs(ctx, state, refs);
-        await compactIfNeeded(ctx, state, compaction);
+        // A collection delete removes its vectors from the store before it resolves (as ADR 0017 does for hot).
+        if (removed > 0) await compactIfNeeded(ctx, state, compaction, true);
         return removed;
       }),
 

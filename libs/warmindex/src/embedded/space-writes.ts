@@ -51,19 +51,30 @@ export async function deleteRefs(
  * records are the newest version of their keys, so moving them later changes nothing). Tombstones
  * are carried only for keys that are not live, since they may still hide a record in a segment
  * that stays; a tombstone for a key live again would wrongly kill it once moved to the end.
+ * `purge` (a collection delete) rewrites every segment holding a dead record, so deleted vectors
+ * leave the store before the call resolves; no segment that stays then hides anything, so no
+ * tombstone is carried.
  */
 export async function compactIfNeeded(
   ctx: WriteContext,
   state: SpaceState,
   options: CompactionOptions,
+  purge = false,
 ): Promise<void> {
   const small = (s: LiveSegment) => s.liveCount < options.maxSegmentRecords / 2;
   const mostlyDead = (s: LiveSegment) => s.liveCount * 2 < s.ref.records;
-  const slots = state.segments.reduce((n, s) => n + s.ref.records, 0);
-  const smallCount = state.segments.filter(small).length;
-  if (smallCount <= options.maxSmallSegments && slots - state.count <= state.count) return;
-  const candidates = state.segments.filter((s) => small(s) || mostlyDead(s));
-  if (candidates.length < 2 && !candidates.some(mostlyDead)) return;
+  const holdsDead = (s: LiveSegment) => s.liveCount < s.ref.records || s.ref.records === 0;
+  let candidates: LiveSegment[];
+  if (purge) {
+    candidates = state.segments.filter(holdsDead);
+    if (candidates.length === 0) return;
+  } else {
+    const slots = state.segments.reduce((n, s) => n + s.ref.records, 0);
+    const smallCount = state.segments.filter(small).length;
+    if (smallCount <= options.maxSmallSegments && slots - state.count <= state.count) return;
+    candidates = state.segments.filter((s) => small(s) || mostlyDead(s));
+    if (candidates.length < 2 && !candidates.some(mostlyDead)) return;
+  }
   const records: HotRecord[] = [];
   const tombstones = new Map<string, DocRef>();
   for (const segment of candidates) {
@@ -82,8 +93,8 @@ export async function compactIfNeeded(
       if (!state.locations.has(key)) tombstones.set(key, t);
     }
   }
-  // With no older segment left, nothing remains for a tombstone to hide.
-  const keepsTombstones = candidates.length < state.segments.length;
+  // With no older segment left (or none holding a dead record), nothing remains for a tombstone to hide.
+  const keepsTombstones = !purge && candidates.length < state.segments.length;
   const batches: { records: HotRecord[]; tombstones: DocRef[] }[] = [];
   for (let i = 0; i < records.length; i += options.maxSegmentRecords) {
     batches.push({ records: records.slice(i, i + options.maxSegmentRecords), tombstones: [] });

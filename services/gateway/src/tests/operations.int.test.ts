@@ -99,6 +99,7 @@ describe("operations endpoints", () => {
         "PATCH /v1/collections/{id}/documents/{doc}",
         "DELETE /v1/collections/{id}/documents/{doc}",
         "PUT /v1/collections/{id}/documents/{doc}/acl",
+        "POST /v1/collections/{id}/documents/{doc}/tier",
         "POST /v1/principals",
         "GET /v1/principals",
         "GET /v1/principals/{principal_id}",

@@ -1,5 +1,5 @@
 import { ok } from "@strata/errors";
-import { type HotIndex, type HotRecord, type HotSpace, MAX_K } from "@strata/hotindex";
+import { type HotIndex, type HotSpace, MAX_K } from "@strata/hotindex";
 import type { CollectionRecord } from "../../modules/collections/tables.js";
 import type { StoredVector } from "../../modules/documents/tables.js";
 import type {
@@ -12,7 +12,7 @@ import type {
   VectorSearch,
 } from "../../shared/vectors/document-vectors.js";
 import type { SearchableTier, TierVectorStore } from "../../shared/vectors/tier-vectors.js";
-import { indexTierStore, spaceOf } from "../tiers/index-tier-store.js";
+import { featureRecords, indexTierStore, spaceOf } from "../tiers/index-tier-store.js";
 import { KeyedLock } from "./keyed-lock.js";
 
 /** The hot tier as a tier move sees it: every metric, written by upsert (the appendable segment). */
@@ -37,17 +37,7 @@ export function hotIndexVectors(index: HotIndex): DocumentVectors {
         return ok(undefined);
       };
       for (const feature of collection.features) {
-        const records: HotRecord[] = [];
-        for (const entry of entries) {
-          const stored = entry.vectors.find((v) => v.feature_uri === feature.feature_uri);
-          if (stored === undefined) continue;
-          records.push({
-            id: entry.documentId,
-            collectionId: collection.id,
-            vector: stored.vector,
-            payload: entry.payload,
-          });
-        }
+        const records = featureRecords(collection, feature, entries);
         if (records.length === 0) continue;
         const space = spaceOf(collection.namespace_id, feature);
         const staged = await index.stage(space, writeId, records);

@@ -27,6 +27,30 @@ export function spaceOf(namespaceId: string, feature: FeatureRecord): HotSpace {
   };
 }
 
+/** The index records of one feature of these documents (those that have it). */
+export function featureRecords(
+  collection: CollectionRecord,
+  feature: FeatureRecord,
+  entries: readonly {
+    readonly documentId: string;
+    readonly vectors: readonly StoredVector[];
+    readonly payload: object;
+  }[],
+): HotRecord[] {
+  const records: HotRecord[] = [];
+  for (const entry of entries) {
+    const stored = entry.vectors.find((v) => v.feature_uri === feature.feature_uri);
+    if (stored !== undefined)
+      records.push({
+        id: entry.documentId,
+        collectionId: collection.id,
+        vector: stored.vector,
+        payload: entry.payload as Readonly<Record<string, unknown>>,
+      });
+  }
+  return records;
+}
+
 /**
  * A tier kept in a vector index (hot: the hot index, warm: the warm index): one space per feature,
  * written by upsert (so a promotion to hot lands in the appendable segment and never waits for a
@@ -45,17 +69,7 @@ export function indexTierStore(
 
     async write(collection, entries) {
       for (const feature of collection.features) {
-        const records: HotRecord[] = [];
-        for (const entry of entries) {
-          const stored = entry.vectors.find((v) => v.feature_uri === feature.feature_uri);
-          if (stored !== undefined)
-            records.push({
-              id: entry.documentId,
-              collectionId: collection.id,
-              vector: stored.vector,
-              payload: entry.payload,
-            });
-        }
+        const records = featureRecords(collection, feature, entries);
         if (records.length === 0) continue;
         const written = await index.upsert(spaceOf(collection.namespace_id, feature), records);
         if (!written.ok) return written;

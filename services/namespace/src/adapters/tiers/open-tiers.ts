@@ -1,6 +1,6 @@
 import { openObjectColdStore } from "@strata/coldstore";
 import type { ObjectStore } from "@strata/objectstore";
-import { openEmbeddedWarmIndex, type WarmIndex } from "@strata/warmindex";
+import { openEmbeddedWarmIndex, openS3VectorsWarmIndex, type WarmIndex } from "@strata/warmindex";
 import type { WarmIndexLocation } from "../../config.js";
 import type { TierStores, TierVectorStore } from "../../shared/vectors/tier-vectors.js";
 import { coldTierStore } from "./cold-tier-store.js";
@@ -13,9 +13,9 @@ export interface OpenedTiers {
 }
 
 /**
- * The warm tier the config names and the cold tier, both on the object store bucket objects
- * already use (files embedded, S3 distributed), under their own prefixes: the warm index's
- * segments and manifests, and one cold object per document.
+ * The warm tier the config names (the embedded warm index on the object store bucket objects
+ * already use, or an S3 Vectors vector bucket) and the cold tier: one object per document on that
+ * object store, under its own prefix.
  */
 export function openTiers(
   hot: TierVectorStore,
@@ -23,11 +23,18 @@ export function openTiers(
   objects: ObjectStore,
   coldPrefix: string,
 ): OpenedTiers {
-  if (warmLocation.kind !== "embedded")
-    throw new Error(
-      "STRATA_S3_VECTORS_BUCKET is set, but this build has no S3 Vectors warm index yet; unset it to keep the warm tier on the object store",
-    );
-  const warm: WarmIndex = openEmbeddedWarmIndex({ store: objects, prefix: warmLocation.prefix });
+  const warm: WarmIndex =
+    warmLocation.kind === "embedded"
+      ? openEmbeddedWarmIndex({ store: objects, prefix: warmLocation.prefix })
+      : openS3VectorsWarmIndex({
+          client: {
+            region: warmLocation.region,
+            ...(warmLocation.endpoint === undefined ? {} : { endpoint: warmLocation.endpoint }),
+            ...(warmLocation.credentials === undefined ? {} : { credentials: warmLocation.credentials }),
+          },
+          vectorBucketName: warmLocation.bucket,
+          indexPrefix: warmLocation.indexPrefix,
+        });
   const cold = openObjectColdStore({ store: objects, prefix: coldPrefix });
   return {
     tiers: {

@@ -1,3 +1,4 @@
+import { parseEvent } from "@strata/events";
 import { describe, expect, it } from "vitest";
 import { callerOf } from "../../shared/test-support.js";
 import { DOCUMENTS_TABLE, type DocumentRecord, type Tier } from "../documents/tables.js";
@@ -47,6 +48,7 @@ describe("moveDocuments", () => {
     await w.move(["d0"], "cold");
     const events = (await w.t.events()).slice(before).filter((e) => e.type === "tier.migrated");
     expect(events).toHaveLength(2);
+    for (const event of events) expect(parseEvent(JSON.stringify(event))).toMatchObject({ ok: true });
     expect(events[0]?.data).toMatchObject({
       reason: "manual",
       moves: [

@@ -44,7 +44,11 @@ export function documentToProto(
     },
     tier: tierToProto(doc.tier),
     tierChangedAt: new Date(doc.tier_changed_at),
-    lineage: { ...doc.lineage },
+    // Where the document started and how it moved between tiers (ADR 0023), beside its own lineage.
+    lineage: {
+      ...doc.lineage,
+      ...(doc.tier_lineage === undefined ? {} : { tiering: { ...doc.tier_lineage } }),
+    },
     createdAt: new Date(doc.created_at),
     updatedAt: new Date(doc.updated_at),
   };

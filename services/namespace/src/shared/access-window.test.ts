@@ -1,0 +1,77 @@
+import { type EventEnvelope, parseEvent } from "@strata/events";
+import { describe, expect, it } from "vitest";
+import { AccessWindow } from "./access-window.js";
+import type { AccessedDocument } from "./ports.js";
+
+const doc = (namespace: string, id: string, tier: AccessedDocument["tier"] = "hot"): AccessedDocument => ({
+  namespace_id: namespace,
+  organization_id: "org_1",
+  collection_id: "col_1",
+  document_id: id,
+  tier,
+});
+
+function recorder(maxEntries?: number) {
+  const published: EventEnvelope<"document.accessed">[] = [];
+  let now = Date.parse("2030-01-01T00:00:00Z");
+  const window = new AccessWindow({
+    publish: async (events) => {
+      published.push(...events);
+    },
+    clock: () => new Date(now),
+    flushMs: 60_000,
+    ...(maxEntries === undefined ? {} : { maxEntries }),
+  });
+  return { window, published, advance: (ms: number) => (now += ms) };
+}
+
+describe("AccessWindow", () => {
+  it("counts reads and hits per document and publishes one event per namespace per window", async () => {
+    const { window, published, advance } = recorder();
+    window.hits([doc("ns_a", "d1"), doc("ns_a", "d2", "warm")]);
+    advance(300);
+    window.hits([doc("ns_a", "d1")]);
+    window.reads([doc("ns_a", "d1"), doc("ns_b", "x", "cold")]);
+    expect(published).toHaveLength(0);
+    advance(200);
+    await window.flush();
+    expect(published.map((e) => e.data.namespace_id).sort()).toEqual(["ns_a", "ns_b"]);
+    const a = published.find((e) => e.data.namespace_id === "ns_a");
+    expect(a?.type).toBe("document.accessed");
+    expect(a?.data.window_start).toBe("2030-01-01T00:00:00.000Z");
+    expect(a?.data.window_end).toBe("2030-01-01T00:00:00.500Z");
+    expect(a?.data.accesses).toEqual([
+      {
+        collection_id: "col_1",
+        document_id: "d1",
+        tier: "hot",
+        reads: 1,
+        hits: 2,
+        last_accessed_at: "2030-01-01T00:00:00.300Z",
+      },
+      {
+        collection_id: "col_1",
+        document_id: "d2",
+        tier: "warm",
+        reads: 0,
+        hits: 1,
+        last_accessed_at: "2030-01-01T00:00:00.000Z",
+      },
+    ]);
+    // What the catalogue says a document.accessed carries, in a valid CloudEvents envelope.
+    for (const event of published) expect(parseEvent(JSON.stringify(event)).ok).toBe(true);
+    // The next window starts empty: nothing more to publish.
+    await window.flush();
+    expect(published).toHaveLength(2);
+  });
+
+  it("publishes as soon as a window holds its maximum of documents", async () => {
+    const { window, published } = recorder(3);
+    window.hits([doc("ns_a", "1"), doc("ns_a", "2")]);
+    expect(published).toHaveLength(0);
+    window.hits([doc("ns_a", "3")]);
+    await window.flush();
+    expect(published).toHaveLength(1);
+    expect(published[0]?.data.accesses).toHaveLength(3);
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * npm run bench:tiering — the namespace service's tier moves and tiered search (ADR 0023), in
+ * process, embedded mode (SQLite store, embedded hot index on disk, embedded warm index and cold
+ * objects on a files object store), through the namespace's own use cases:
+ *   1. N × D clustered vectors (default 100,000 × 384) as hot documents: records in the store, the
+ *      vectors upserted into the hot index in batches (baseline: that hot index upsert rate);
+ *   2. baseline: the raw object-store write rate of the same bytes, one object per document;
+ *   3. search p50/p99 (top-10, exact scores) over hot only;
+ *   4. hot → warm for 90% of the documents (moves of 1,000 per call), docs/s;
+ *   5. search p50/p99 over hot + warm (same queries);
+ *   6. hot-tier memory before and after the demotion (the hot index's vector bytes and process RSS);
+ *   7. warm → cold and cold → hot for BENCH_SUBSET documents (default 10,000), docs/s.
+ * Environment: BENCH_COUNT, BENCH_DIMS, BENCH_QUERIES (default 200), BENCH_SUBSET.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createOutboxAppender, OUTBOX_TABLE_SPEC } from "@strata/bus";
+import { openSqliteDocStore } from "@strata/docstore";
+import { clusteredVectors, openEmbeddedHotIndex } from "@strata/hotindex";
+import { newId } from "@strata/ids";
+import { openFsObjectStore } from "@strata/objectstore";
+import { createTestCaller } from "@strata/service-kit/testing";
+import {
+  hotIndexVectors,
+  hotTierStore,
+} from "../../services/namespace/src/adapters/hot-index/hot-index-vectors.js";
+import { openTiers } from "../../services/namespace/src/adapters/tiers/open-tiers.js";
+import { createCollection } from "../../services/namespace/src/modules/collections/create-collection.js";
+import type { CollectionRecord } from "../../services/namespace/src/modules/collections/tables.js";
+import {
+  DOCUMENTS_TABLE,
+  type DocumentRecord,
+  documentKey,
+} from "../../services/namespace/src/modules/documents/tables.js";
+import { createNamespace } from "../../services/namespace/src/modules/namespaces/create-namespace.js";
+import { searchDocuments } from "../../services/namespace/src/modules/search/search-documents.js";
+import { moveDocuments } from "../../services/namespace/src/modules/tiers/move-documents.js";
+import { workSlots } from "../../services/namespace/src/modules/tiers/work-slots.js";
+import { MODULE_TABLE_SPECS } from "../../services/namespace/src/modules.js";
+import { MetadataValidators } from "../../services/namespace/src/shared/metadata-validators.js";
+import { tieredVectors } from "../../services/namespace/src/shared/vectors/tiered-vectors.js";
+import { vectorPayload } from "../../services/namespace/src/shared/vectors/vector-payload.js";
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
+const DIMS = Number(process.env.BENCH_DIMS ?? 384);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const SUBSET = Math.min(Number(process.env.BENCH_SUBSET ?? 10_000), Math.floor(COUNT * 0.9));
+const PER_CALL = 1_000;
+const MOVE_SLOTS = 2;
+const FEATURE = "strata://bench@v1/embedding";
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const pct = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const mib = (bytes: number) => round(bytes / 1024 / 1024);
+
+async function rss(): Promise<number> {
+  const status = await readFile("/proc/self/status", "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "strata-bench-tiering-"));
+  console.log(
+    `machine: ${cpus().length} cores, load ${loadavg()
+      .map((l) => round(l, 2))
+      .join(" ")}`,
+  );
+  console.log(`documents: ${COUNT} × ${DIMS}, queries: ${QUERIES}, warm↔cold subset: ${SUBSET}`);
+  const store = openSqliteDocStore({ path: join(dir, "namespace.db") });
+  for (const spec of [...MODULE_TABLE_SPECS, OUTBOX_TABLE_SPEC]) await store.ensureTable(spec);
+  const index = await openEmbeddedHotIndex({ dir: join(dir, "hot") });
+  const objects = await openFsObjectStore({ root: join(dir, "objects") });
+  const hot = hotIndexVectors(index);
+  const opened = openTiers(
+    hotTierStore(index),
+    { kind: "embedded", prefix: "tiers/warm" },
+    objects,
+    "tiers/cold",
+  );
+  const ports = {
+    store,
+    appendEvent: createOutboxAppender(),
+    eventsCommitted: () => undefined,
+    clock: () => new Date(),
+    metadataValidators: new MetadataValidators(),
+    vectors: tieredVectors(hot, opened.tiers),
+    tiers: opened.tiers,
+    recordAccess: { reads: () => undefined, hits: () => undefined },
+    moveSlots: workSlots(MOVE_SLOTS),
+  };
+  const caller = createTestCaller(newId("organization"));
+  const ns = await createNamespace(ports, caller, { namespaceName: "bench", description: "" });
+  if (!ns.ok) throw new Error(ns.error.message);
+  const made = await createCollection(ports, caller, ns.value.id, {
+    collectionName: "items",
+    description: "",
+    features: [{ featureUri: FEATURE, dimensions: DIMS, metric: "cosine" }],
+    metadataSchema: undefined,
+    indexedFields: [],
+  });
+  if (!made.ok) throw new Error(made.error.message);
+  const collection: CollectionRecord = made.value;
+  const generated = clusteredVectors({ count: COUNT, dimensions: DIMS, clusters: 100, seed: 2026 });
+  const ids = Array.from({ length: COUNT }, (_, i) => `d${String(i).padStart(6, "0")}`);
+
+  // 1. Hot documents: records, then the vectors upserted into the hot index (the baseline rate).
+  const at = new Date().toISOString();
+  const records: DocumentRecord[] = ids.map((id) => ({
+    id: documentKey(collection.id, id),
+    document_id: id,
+    collection_id: collection.id,
+    namespace_id: ns.value.id,
+    organization_id: caller.organizationId,
+    metadata: {},
+    feature_uris: [FEATURE],
+    text: null,
+    taxonomy_labels: [],
+    taxonomy_ids: [],
+    taxonomy_terms: [],
+    _acl: { owner: null, read: [], write: [], public: false },
+    tier: "hot",
+    tier_changed_at: at,
+    lineage: {},
+    created_at: at,
+    updated_at: at,
+  }));
+  for (let i = 0; i < COUNT; i += PER_CALL) {
+    await store.transaction(async (tx) => {
+      for (const r of records.slice(i, i + PER_CALL))
+        await tx.table<DocumentRecord>(DOCUMENTS_TABLE).insert(r);
+      return { ok: true, value: undefined } as const;
+    });
+  }
+  const space = {
+    namespaceId: ns.value.id,
+    featureUri: FEATURE,
+    dimensions: DIMS,
+    metric: "cosine" as const,
+  };
+  let started = performance.now();
+  for (let i = 0; i < COUNT; i += PER_CALL) {
+    const batch = records.slice(i, i + PER_CALL).map((r, j) => ({
+      id: r.document_id,
+      collectionId: collection.id,
+      vector: generated.vector(i + j),
+      payload: vectorPayload(r),
+    }));
+    const upserted = await index.upsert(space, batch);
+    if (!upserted.ok) throw new Error(upserted.error.message);
+  }
+  const hotUpsertRate = COUNT / ((performance.now() - started) / 1000);
+  console.log(`baseline: hot index upsert ${round(hotUpsertRate)} docs/s (batches of ${PER_CALL}, fsynced)`);
+
+  // 2. Baseline: the raw object store writing the same bytes, one object per document, 16 at a time.
+  const rawCount = Math.min(COUNT, 20_000);
+  started = performance.now();
+  for (let i = 0; i < rawCount; i += 16) {
+    await Promise.all(
+      Array.from({ length: Math.min(16, rawCount - i) }, (_, j) => {
+        const v = generated.vector(i + j);
+        return objects.put(`bench-raw/${i + j}`, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+      }),
+    );
+  }
+  const rawRate = rawCount / ((performance.now() - started) / 1000);
+  console.log(
+    `baseline: raw object store put ${round(rawRate)} objects/s (${DIMS * 4} B each, ${rawCount} objects, 16 at once)`,
+  );
+
+  console.log("waiting for the hot index's graph…");
+  started = performance.now();
+  await index.waitForIndexing();
+  console.log(`graph built in ${round((performance.now() - started) / 1000)} s`);
+
+  const queries = generated.queries(QUERIES, 7);
+  const latencies = async (label: string) => {
+    const times: number[] = [];
+    for (let q = 0; q < QUERIES; q++) {
+      const t0 = performance.now();
+      const found = await searchDocuments(ports, caller, ns.value.id, {
+        collectionIdentifiers: ["items"],
+        featureUri: FEATURE,
+        vector: Array.from(queries.vector(q)),
+        topK: 10,
+      });
+      times.push(performance.now() - t0);
+      if (!found.ok || found.value.hits.length !== 10)
+        throw new Error(`search answered ${JSON.stringify(found)}`);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `search ${label}: p50 ${round(pct(times, 0.5), 2)} ms, p99 ${round(pct(times, 0.99), 2)} ms (${QUERIES} queries, top-10)`,
+    );
+  };
+  await latencies("hot only");
+  const hotStatsBefore = await index.stats();
+  const rssBefore = await rss();
+  console.log(
+    `hot tier before: ${hotStatsBefore.ok ? hotStatsBefore.value.vectors : "?"} vectors, ${mib(hotStatsBefore.ok ? hotStatsBefore.value.vectorBytes : 0)} MiB vector bytes, process RSS ${mib(rssBefore)} MiB`,
+  );
+
+  const moveAll = async (label: string, docs: readonly string[], to: "hot" | "warm" | "cold") => {
+    const t0 = performance.now();
+    const calls: string[][] = [];
+    for (let i = 0; i < docs.length; i += PER_CALL) calls.push(docs.slice(i, i + PER_CALL));
+    // As tier-migrator drives them: calls of 1,000 moves, as many at once as the service's move slots.
+    const worker = async () => {
+      for (let call = calls.shift(); call !== undefined; call = calls.shift()) {
+        const moved = await moveDocuments(
+          ports,
+          caller,
+          ns.value.id,
+          call.map((documentId) => ({ collectionId: collection.id, documentId, targetTier: to })),
+          "policy",
+        );
+        if (!moved.ok) throw new Error(moved.error.message);
+        const bad = moved.value.find((r) => r.outcome !== "moved");
+        if (bad !== undefined) throw new Error(`move ${label}: ${JSON.stringify(bad)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: MOVE_SLOTS }, worker));
+    const rate = docs.length / ((performance.now() - t0) / 1000);
+    console.log(
+      `move ${label}: ${docs.length} documents at ${round(rate)} docs/s (target ≥ 5,000: ${rate >= 5000 ? "met" : "missed"})`,
+    );
+  };
+
+  const demoted = ids.slice(0, Math.floor(COUNT * 0.9));
+  await moveAll("hot → warm", demoted, "warm");
+  await latencies("hot + warm (90% warm)");
+  global.gc?.();
+  const hotStatsAfter = await index.stats();
+  const rssAfter = await rss();
+  console.log(
+    `hot tier after demoting 90%: ${hotStatsAfter.ok ? hotStatsAfter.value.vectors : "?"} vectors, ${mib(hotStatsAfter.ok ? hotStatsAfter.value.vectorBytes : 0)} MiB vector bytes, process RSS ${mib(rssAfter)} MiB`,
+  );
+  const subset = demoted.slice(0, SUBSET);
+  await moveAll("warm → cold", subset, "cold");
+  await moveAll("cold → hot", subset, "hot");
+
+  await opened.close();
+  await index.close();
+  await objects.close();
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
