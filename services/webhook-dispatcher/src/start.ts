@@ -19,6 +19,7 @@ import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js"
 import { startRetentionPurge } from "./consumers/retention-purge.js";
 import { createEndpointSlots } from "./domain/endpoint-slots.js";
 import type { WebhookPorts } from "./domain/ports.js";
+import { createEndpointRateLimiter } from "./domain/rate-limiter.js";
 import { WEBHOOK_TABLE_SPECS } from "./domain/tables.js";
 import { webhookGrpcServices } from "./server.js";
 
@@ -81,6 +82,7 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       ports,
       send: sender.send,
       slots: createEndpointSlots(settings.perEndpointConcurrency),
+      limiter: createEndpointRateLimiter(),
       concurrency: config.WEBHOOK_WORKER_CONCURRENCY,
       logger,
       ackWaitMs: config.WEBHOOK_ACK_WAIT,

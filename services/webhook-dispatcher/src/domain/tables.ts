@@ -40,6 +40,8 @@ export interface WebhookRecord extends StoredRecord {
   readonly url: string;
   readonly events: readonly string[];
   readonly headers: Readonly<Record<string, string>>;
+  /** Sends per second at most, per replica (ADR 0026); absent or null: unlimited. */
+  readonly rate_limit_per_second?: number | null;
   readonly is_active: boolean;
   readonly disabled_reason: DisabledReason | null;
   /** The signing secret, sealed with the service's key (never stored in clear). */

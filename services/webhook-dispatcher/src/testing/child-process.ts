@@ -13,7 +13,9 @@ export interface DispatcherProcess {
 const ENTRY = join(import.meta.dirname, "dispatcher-child.ts");
 
 export async function launchDispatcher(env: Env): Promise<DispatcherProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
+  // DISPATCHER_NODE_ARGS (e.g. "--cpu-prof") profiles the child the way the bench runs it.
+  const extra = (process.env.DISPATCHER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", ENTRY], {
     cwd: join(import.meta.dirname, "../.."),
     env: { PATH: process.env.PATH, ...env },
     stdio: ["ignore", "pipe", "pipe"],
