@@ -1116,6 +1116,8 @@ export interface components {
                 [key: string]: string;
             };
             is_active: boolean;
+            /** @description Null: unlimited */
+            rate_limit_per_second: number | null;
             disabled_reason: ("gone" | "failing") | null;
             /** Format: date-time */
             created_at: string;
@@ -1135,6 +1137,8 @@ export interface components {
                 [key: string]: string;
             };
             is_active: boolean;
+            /** @description Null: unlimited */
+            rate_limit_per_second: number | null;
             disabled_reason: ("gone" | "failing") | null;
             /** Format: date-time */
             created_at: string;
@@ -1156,6 +1160,8 @@ export interface components {
                 [key: string]: string;
             };
             is_active: boolean;
+            /** @description Null: unlimited */
+            rate_limit_per_second: number | null;
             disabled_reason: ("gone" | "failing") | null;
             /** Format: date-time */
             created_at: string;
@@ -1549,6 +1555,8 @@ export interface components {
             };
             /** @description Default true */
             is_active?: boolean;
+            /** @description Sends per second at most, enforced by each dispatcher replica; null or absent: unlimited */
+            rate_limit_per_second?: number | null;
         };
         WebhookPage: {
             data: components["schemas"]["Webhook"][];
@@ -1568,6 +1576,8 @@ export interface components {
             };
             /** @description true re-enables a disabled webhook */
             is_active?: boolean;
+            /** @description null removes the limit */
+            rate_limit_per_second?: number | null;
         };
         RecoverWebhookDeliveriesRequest: {
             /**

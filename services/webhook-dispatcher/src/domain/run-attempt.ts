@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { ok } from "@strata/errors";
 import { groupCommit } from "./group-commit.js";
@@ -145,7 +146,13 @@ async function finishAttempts(ports: WebhookPorts, items: readonly Finished[]): 
     let events = false;
     for (const item of items) {
       const delivery = await tx.table<DeliveryRecord>(DELIVERIES_TABLE).get(item.deliveryId);
-      if (delivery === undefined || delivery.version !== item.version) continue;
+      if (delivery === undefined || delivery.version !== item.version) {
+        appendFileSync(
+          "/tmp/x/dbg.log",
+          `discard ${process.pid} ${item.deliveryId} ${item.version} ${delivery?.version} ${delivery?.record.next_attempt_at} ${at.toISOString()}\n`,
+        );
+        continue;
+      }
       const webhook = await tx.table<WebhookRecord>(WEBHOOKS_TABLE).get(delivery.record.webhook_id);
       if (webhook === undefined) continue;
       if (await recordOutcome(ports, tx, delivery, webhook, item.outcome, at)) events = true;
