@@ -1,4 +1,3 @@
-import { appendFileSync } from "node:fs";
 /**
  * Group commit: items submitted while a batch is being written wait and go together in the next
  * one, so N concurrent attempts cost one transaction (one SQLite commit, one MongoDB round of
@@ -27,7 +26,6 @@ export function groupCommit<I, O>(
           w.resolve(results[i] as O);
         });
       } catch (error: unknown) {
-        appendFileSync("/tmp/x/dbg.log", `gcerr ${process.pid} ${String(error)}\n`);
         for (const w of batch) w.reject(error);
       }
     }

@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { ok } from "@strata/errors";
 import { groupCommit } from "./group-commit.js";
@@ -24,7 +24,8 @@ type Taken =
 
 interface Finished {
   readonly deliveryId: string;
-  readonly version: number;
+  readonly takeId: string;
+  readonly attempts: number;
   readonly outcome: SendOutcome;
 }
 
@@ -61,7 +62,12 @@ export function createAttemptRunner(
         body: delivery.record.payload,
         timeoutMs: ports.settings.requestTimeoutMs,
       });
-      await finish({ deliveryId: delivery.record.id, version: delivery.version, outcome });
+      await finish({
+        deliveryId: delivery.record.id,
+        takeId: delivery.record.take_id ?? "",
+        attempts: delivery.record.attempts,
+        outcome,
+      });
       return "sent";
     } finally {
       slots.release(due.webhookId);
@@ -132,27 +138,30 @@ async function takeOne(
     return written.ok ? { taken: { kind: "limited" }, written: written.value } : { taken: { kind: "stale" } };
   }
   const written = await deliveries.replace(
-    { ...found.record, next_attempt_at: times.takenUntil.toISOString() },
+    { ...found.record, next_attempt_at: times.takenUntil.toISOString(), take_id: randomUUID() },
     found.version,
   );
   if (!written.ok) return { taken: { kind: "stale" } };
   return { taken: { kind: "ready", delivery: written.value, webhook }, written: written.value };
 }
 
-/** One transaction: each outcome against the version its worker took; webhooks read again inside. */
+/**
+ * One transaction: each outcome recorded if the delivery is still the one its worker took (same
+ * take, no attempt recorded since, still pending); webhooks read again inside.
+ */
 async function finishAttempts(ports: WebhookPorts, items: readonly Finished[]): Promise<undefined[]> {
   const at = ports.clock();
   const appended = await ports.store.transaction(async (tx) => {
     let events = false;
     for (const item of items) {
       const delivery = await tx.table<DeliveryRecord>(DELIVERIES_TABLE).get(item.deliveryId);
-      if (delivery === undefined || delivery.version !== item.version) {
-        appendFileSync(
-          "/tmp/x/dbg.log",
-          `discard ${process.pid} ${item.deliveryId} ${item.version} ${delivery?.version} ${delivery?.record.next_attempt_at} ${at.toISOString()}\n`,
-        );
+      if (
+        delivery === undefined ||
+        delivery.record.take_id !== item.takeId ||
+        delivery.record.attempts !== item.attempts ||
+        delivery.record.status !== "pending"
+      )
         continue;
-      }
       const webhook = await tx.table<WebhookRecord>(WEBHOOKS_TABLE).get(delivery.record.webhook_id);
       if (webhook === undefined) continue;
       if (await recordOutcome(ports, tx, delivery, webhook, item.outcome, at)) events = true;
