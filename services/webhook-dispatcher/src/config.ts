@@ -56,7 +56,7 @@ export const webhookDispatcherConfigSchema = z.object({
    */
   WEBHOOK_ACK_WAIT: envDurationMs(30_000),
   /** Attempts in flight per replica; more is slower here (one SQLite writer, 2 cores). */
-  WEBHOOK_WORKER_CONCURRENCY: envInt(64, { min: 1, max: 1024 }),
+  WEBHOOK_WORKER_CONCURRENCY: envInt(16, { min: 1, max: 1024 }),
   WEBHOOK_ENDPOINT_CONCURRENCY: envInt(16, { min: 1, max: 1024 }),
   /** The namespace service: asked whether a namespace is really gone before its webhooks go. */
   NAMESPACE_GRPC_URL: envHostPort(),

@@ -54,7 +54,10 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
   const observer = deps.metrics === undefined ? {} : { observer: deps.metrics.consumers };
-  const sender = createUndiciSender(policy, config.WEBHOOK_ENDPOINT_CONCURRENCY);
+  // Connections per origin, not per webhook: several webhooks may share an origin, and a request
+  // waiting inside undici for a connection spends its timeout there. No more are ever in flight
+  // than the worker handles at once.
+  const sender = createUndiciSender(policy, config.WEBHOOK_WORKER_CONCURRENCY);
   try {
     const ports: WebhookPorts = {
       store: runtime.store,
