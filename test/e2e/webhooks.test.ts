@@ -166,4 +166,35 @@ describe("webhooks through the gateway", () => {
       "ValidationError",
     );
   });
+  it("drops a deleted namespace from the organization-wide webhooks narrowed to it", async () => {
+    // The namespace's own webhooks and deliveries: webhook-namespace-deletion.test.ts.
+    const doomed = await platform.call<{ namespace_id: string }>("POST", "/v1/namespaces", {
+      body: { namespace_name: "doomed" },
+    });
+    expect(doomed.status).toBe(201);
+    const namespaceId = doomed.body.namespace_id;
+    const wide = await platform.call<WebhookView & { namespaces: string[] }>("POST", "/v1/webhooks", {
+      body: {
+        webhook_name: "wide",
+        url: `${receiver.url}/wide`,
+        events: ["batch.*"],
+        namespaces: ["doomed", NS],
+      },
+    });
+    expect(wide.status, JSON.stringify(wide.body)).toBe(201);
+    expect(wide.body.namespaces).toContain(namespaceId);
+    expect((await platform.call("DELETE", `/v1/namespaces/${namespaceId}`)).status).toBe(200);
+    let after: WebhookView & { namespaces: string[] } = wide.body;
+    await waitUntil(async () => {
+      const got = await platform.call<WebhookView & { namespaces: string[] }>(
+        "GET",
+        `/v1/webhooks/${wide.body.webhook_id}`,
+      );
+      after = got.body;
+      return got.status === 200 && !got.body.namespaces.includes(namespaceId);
+    }, 15_000);
+    // Still narrowed to the namespace that is left, and still active.
+    expect(after.namespaces).toHaveLength(1);
+    expect(after.is_active).toBe(true);
+  });
 });

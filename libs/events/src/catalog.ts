@@ -257,6 +257,15 @@ export const eventCatalog = {
       failing_since: isoTime.nullable(),
     }),
   },
+  "webhook.test": {
+    scope: "organization",
+    summary:
+      "Sent by POST /v1/webhooks/{id}/test to that webhook alone, signed and retried like any other event; never published for other consumers.",
+    data: z.object({
+      webhook_id: z.string(),
+      message: z.string(),
+    }),
+  },
 } as const satisfies Record<
   string,
   { scope: "organization" | "namespace"; summary: string; data: z.ZodType }

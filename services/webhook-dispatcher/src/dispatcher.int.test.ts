@@ -1,5 +1,6 @@
 import type { Caller } from "@strata/access";
 import type { AppError, Result } from "@strata/errors";
+import { parseEvent } from "@strata/events";
 import { callUnary, type UnaryInvoker } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import type { webhookV1 } from "@strata/proto";
@@ -292,6 +293,10 @@ describe("webhook dispatcher", () => {
       to(`/${ns}`).find((r) => r.status === 200 && JSON.parse(r.body).type === "webhook.test"),
     );
     expect(test.verifiedBy).toEqual(["current"]);
+    // A catalogued event like the others: its envelope and data pass the catalogue's validation.
+    const parsed = parseEvent(test.body);
+    expect(parsed.ok && parsed.event.type).toBe("webhook.test");
+    expect(parsed.ok && parsed.event.data).toMatchObject({ webhook_id: webhook.webhookId });
     const missing = await call((c) => c.replayDelivery, {
       namespaceId: ns,
       webhookId: webhook.webhookId,

@@ -24,7 +24,9 @@ describe("two dispatcher replicas", () => {
     const receiver = await startTestReceiver();
     // Slow answers keep attempts in flight in both replicas at once.
     receiver.answer = () => ({ status: 200, delayMs: 5 });
-    const env = testEnv(nats.url, dir.path, { WEBHOOK_CLAIM: "2s" });
+    // A timed-out attempt is retried by design (at least once), so the receiver, in this busy
+    // test process, gets a timeout it always meets: every copy counted here is then a double send.
+    const env = testEnv(nats.url, dir.path, { WEBHOOK_CLAIM: "2s", WEBHOOK_TIMEOUT: "30s" });
     const replicas: DispatcherProcess[] = [];
     try {
       replicas.push(await launchDispatcher(env), await launchDispatcher(env));

@@ -19,6 +19,7 @@ import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js"
 import { startRetentionPurge } from "./consumers/retention-purge.js";
 import { createEndpointSlots } from "./domain/endpoint-slots.js";
 import type { WebhookPorts } from "./domain/ports.js";
+import { createEndpointRateLimiter } from "./domain/rate-limiter.js";
 import { WEBHOOK_TABLE_SPECS } from "./domain/tables.js";
 import { webhookGrpcServices } from "./server.js";
 
@@ -53,7 +54,10 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
   const observer = deps.metrics === undefined ? {} : { observer: deps.metrics.consumers };
-  const sender = createUndiciSender(policy, config.WEBHOOK_ENDPOINT_CONCURRENCY);
+  // Connections per origin, not per webhook: several webhooks may share an origin, and a request
+  // waiting inside undici for a connection spends its timeout there. No more are ever in flight
+  // than the worker handles at once.
+  const sender = createUndiciSender(policy, config.WEBHOOK_WORKER_CONCURRENCY);
   try {
     const ports: WebhookPorts = {
       store: runtime.store,
@@ -81,6 +85,7 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       ports,
       send: sender.send,
       slots: createEndpointSlots(settings.perEndpointConcurrency),
+      limiter: createEndpointRateLimiter(),
       concurrency: config.WEBHOOK_WORKER_CONCURRENCY,
       logger,
       ackWaitMs: config.WEBHOOK_ACK_WAIT,

@@ -1305,6 +1305,8 @@ export interface components {
                 [key: string]: string;
             };
             is_active: boolean;
+            /** @description Null: unlimited */
+            rate_limit_per_second: number | null;
             disabled_reason: ("gone" | "failing") | null;
             /** Format: date-time */
             created_at: string;
@@ -1324,6 +1326,8 @@ export interface components {
                 [key: string]: string;
             };
             is_active: boolean;
+            /** @description Null: unlimited */
+            rate_limit_per_second: number | null;
             disabled_reason: ("gone" | "failing") | null;
             /** Format: date-time */
             created_at: string;
@@ -1345,6 +1349,8 @@ export interface components {
                 [key: string]: string;
             };
             is_active: boolean;
+            /** @description Null: unlimited */
+            rate_limit_per_second: number | null;
             disabled_reason: ("gone" | "failing") | null;
             /** Format: date-time */
             created_at: string;
@@ -1747,6 +1753,8 @@ export interface components {
             };
             /** @description Default true */
             is_active?: boolean;
+            /** @description Sends per second at most, enforced by each dispatcher replica; null or absent: unlimited */
+            rate_limit_per_second?: number | null;
         };
         WebhookPage: {
             data: components["schemas"]["Webhook"][];
@@ -1766,6 +1774,8 @@ export interface components {
             };
             /** @description true re-enables a disabled webhook */
             is_active?: boolean;
+            /** @description null removes the limit */
+            rate_limit_per_second?: number | null;
         };
         RecoverWebhookDeliveriesRequest: {
             /**

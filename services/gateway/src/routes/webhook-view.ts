@@ -12,6 +12,7 @@ export const webhookSchema = z
     namespaces: z.array(z.string()).describe("An organization-wide webhook's namespaces; empty = all"),
     headers: z.record(z.string(), z.string()),
     is_active: z.boolean(),
+    rate_limit_per_second: z.number().int().nullable().describe("Null: unlimited"),
     disabled_reason: z.enum(["gone", "failing"]).nullable(),
     created_at: timestamp,
     updated_at: timestamp,
@@ -62,6 +63,7 @@ export function webhookView(webhook: webhookV1.Webhook | undefined): z.infer<typ
     namespaces: webhook.namespaces,
     headers: webhook.headers,
     is_active: webhook.isActive,
+    rate_limit_per_second: webhook.rateLimitPerSecond === 0 ? null : webhook.rateLimitPerSecond,
     disabled_reason:
       webhook.disabledReason === "gone" || webhook.disabledReason === "failing"
         ? webhook.disabledReason

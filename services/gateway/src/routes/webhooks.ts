@@ -33,6 +33,14 @@ const namespaces = z
   .max(100)
   .describe("Organization-wide webhooks only: the namespaces (ids or names) it covers; default all");
 
+const rateLimit = z
+  .number()
+  .int()
+  .min(1)
+  .max(10_000)
+  .nullable()
+  .describe("Sends per second at most, enforced by each dispatcher replica; null or absent: unlimited");
+
 const createBody = z.strictObject({
   webhook_name: name,
   url,
@@ -40,6 +48,7 @@ const createBody = z.strictObject({
   namespaces: namespaces.optional(),
   headers: headers.optional(),
   is_active: z.boolean().optional().describe("Default true"),
+  rate_limit_per_second: rateLimit.optional(),
 });
 
 const updateBody = z
@@ -50,6 +59,7 @@ const updateBody = z
     namespaces: namespaces.optional(),
     headers: headers.optional(),
     is_active: z.boolean().optional().describe("true re-enables a disabled webhook"),
+    rate_limit_per_second: rateLimit.optional().describe("null removes the limit"),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Give at least one field" });
 
@@ -108,6 +118,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: RouteDeps): vo
               namespaces: listed.value ?? [],
               headers: body.headers ?? {},
               isActive: body.is_active,
+              rateLimitPerSecond: body.rate_limit_per_second ?? 0,
             },
             scope.value.call,
           );
@@ -213,6 +224,8 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: RouteDeps): vo
             namespaces: listed.value ?? [],
             hasNamespaces: listed.value !== undefined,
             isActive: body.is_active,
+            rateLimitPerSecond:
+              body.rate_limit_per_second === undefined ? undefined : (body.rate_limit_per_second ?? 0),
           },
           scope.call,
         );

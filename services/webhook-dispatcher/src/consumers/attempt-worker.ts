@@ -3,7 +3,8 @@ import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
 import { decodeDueAttempt, WEBHOOK_WORK_STREAM } from "../adapters/nats/due-queue.js";
 import type { WebhookPorts, WebhookSender } from "../domain/ports.js";
-import { type EndpointSlots, runAttempt } from "../domain/run-attempt.js";
+import type { EndpointRateLimiter } from "../domain/rate-limiter.js";
+import { createAttemptRunner, type EndpointSlots } from "../domain/run-attempt.js";
 
 export const ATTEMPT_WORKER_DURABLE = "webhook_dispatcher_attempts";
 /** How long an attempt to a busy endpoint waits on the queue before it is offered again. */
@@ -18,11 +19,13 @@ export function startAttemptWorker(options: {
   readonly ports: WebhookPorts;
   readonly send: WebhookSender;
   readonly slots: EndpointSlots;
+  readonly limiter: EndpointRateLimiter;
   readonly concurrency: number;
   readonly logger: Logger;
   readonly observer?: ConsumerObserver;
   readonly ackWaitMs: number;
 }): Promise<ConsumerHandle> {
+  const runAttempt = createAttemptRunner(options.ports, options.send, options.slots, options.limiter);
   return startWorkQueueConsumer({
     nc: options.nc,
     stream: WEBHOOK_WORK_STREAM,
@@ -36,7 +39,7 @@ export function startAttemptWorker(options: {
     retryBackoff: { initialMs: 100, maxMs: 5_000 },
     decode: decodeDueAttempt,
     handler: async (due) => {
-      const result = await runAttempt(options.ports, options.send, options.slots, due);
+      const result = await runAttempt(due);
       return result === "deferred" ? { action: "retry", delayMs: BUSY_DELAY_MS } : { action: "ack" };
     },
   });

@@ -27,7 +27,12 @@ export async function claimDueAttempts(ports: WebhookPorts, limit: number): Prom
     const attempts: DueAttempt[] = [];
     for (const { record, version } of due) {
       const written = await table.replace({ ...record, next_attempt_at: claimedUntil }, version);
-      if (written.ok) attempts.push({ deliveryId: record.id, version: written.value.version });
+      if (written.ok)
+        attempts.push({
+          deliveryId: record.id,
+          version: written.value.version,
+          webhookId: record.webhook_id,
+        });
     }
     return ok(attempts);
   });

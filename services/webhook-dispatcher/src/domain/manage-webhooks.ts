@@ -16,6 +16,8 @@ export interface CreateWebhookInput {
   readonly namespaces: readonly string[];
   readonly headers: Readonly<Record<string, string>>;
   readonly isActive: boolean | undefined;
+  /** null or absent: unlimited. */
+  readonly rateLimitPerSecond?: number | null | undefined;
 }
 
 /** Creates a webhook; the secret is answered here only, and stored sealed. */
@@ -41,6 +43,7 @@ export async function createWebhook(
     url: input.url,
     events: [...new Set(input.events)],
     headers: { ...input.headers },
+    rate_limit_per_second: input.rateLimitPerSecond ?? null,
     is_active: input.isActive ?? true,
     disabled_reason: null,
     secret_sealed: ports.sealer.seal(secret),
@@ -97,6 +100,8 @@ export interface UpdateWebhookInput {
   readonly namespaces?: readonly string[] | undefined;
   /** true re-enables a disabled webhook and forgets its failures. */
   readonly isActive?: boolean | undefined;
+  /** null removes the limit; absent leaves it. */
+  readonly rateLimitPerSecond?: number | null | undefined;
 }
 
 export async function updateWebhook(
@@ -123,6 +128,10 @@ export async function updateWebhook(
       events: input.events === undefined ? before.events : [...new Set(input.events)],
       headers: input.headers ?? before.headers,
       namespaces: input.namespaces ?? before.namespaces,
+      rate_limit_per_second:
+        input.rateLimitPerSecond === undefined
+          ? (before.rate_limit_per_second ?? null)
+          : input.rateLimitPerSecond,
       is_active: input.isActive ?? before.is_active,
       disabled_reason: input.isActive === undefined ? before.disabled_reason : null,
       failing_since: reenabled ? null : before.failing_since,

@@ -28,6 +28,8 @@ export interface SecretSealer {
 export interface DueAttempt {
   readonly deliveryId: string;
   readonly version: number;
+  /** Its endpoint: the worker admits it (concurrency, rate) before it reads the store. */
+  readonly webhookId: string;
 }
 
 export interface DueQueue {

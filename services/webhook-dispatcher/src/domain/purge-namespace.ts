@@ -1,6 +1,6 @@
 import { ok } from "@strata/errors";
 import type { WebhookPorts } from "./ports.js";
-import { DELIVERIES_TABLE, WEBHOOKS_TABLE, type WebhookRecord } from "./tables.js";
+import { ATTEMPTS_TABLE, DELIVERIES_TABLE, WEBHOOKS_TABLE, type WebhookRecord } from "./tables.js";
 
 /**
  * A deleted namespace's webhooks go with it, with their deliveries; organization-wide webhooks
@@ -12,7 +12,11 @@ export async function purgeNamespaceWebhooks(
   namespaceId: string,
 ): Promise<{ webhooks: number; deliveries: number }> {
   const webhooks = ports.store.table<WebhookRecord>(WEBHOOKS_TABLE);
-  const deleted = await webhooks.deleteMany({ organization_id: organizationId, namespace_id: namespaceId });
+  const scope = { organization_id: organizationId, namespace_id: namespaceId };
+  const doomed = (await webhooks.find({ where: scope })).map((v) => v.record.id);
+  // The attempt log (response excerpts) goes too; attempts carry their webhook, not the namespace.
+  if (doomed.length > 0) await ports.store.table(ATTEMPTS_TABLE).deleteMany({ webhook_id: { $in: doomed } });
+  const deleted = await webhooks.deleteMany(scope);
   const deliveries = await ports.store
     .table(DELIVERIES_TABLE)
     .deleteMany({ organization_id: organizationId, namespace_id: namespaceId });

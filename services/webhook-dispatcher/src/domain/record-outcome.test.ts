@@ -88,7 +88,7 @@ describe("endpoint health", () => {
           failed: 0,
         },
       };
-      const [due] = await fanOut(ports, event);
+      const [[due] = []] = await fanOut(ports, [event]);
       deliveries.push(due?.deliveryId ?? "");
     }
     // A success in the middle forgets the failures before it.
@@ -113,26 +113,28 @@ describe("endpoint health", () => {
 
   it("disables at once on 410 Gone, and fails the delivery without retries", async () => {
     const { runtime, ports } = await setup();
-    const [due] = await fanOut(ports, {
-      specversion: "1.0",
-      id: "evt_gone",
-      source: "test",
-      type: "batch.failed",
-      time: runtime.now().toISOString(),
-      subject: "s",
-      datacontenttype: "application/json",
-      organizationid: "org_1",
-      namespaceid: "ns_1",
-      data: {
-        batch_id: "b",
-        collection_id: "c",
-        namespace_id: "ns_1",
-        organization_id: "org_1",
-        total: 1,
-        succeeded: 0,
-        failed: 1,
+    const [[due] = []] = await fanOut(ports, [
+      {
+        specversion: "1.0",
+        id: "evt_gone",
+        source: "test",
+        type: "batch.failed",
+        time: runtime.now().toISOString(),
+        subject: "s",
+        datacontenttype: "application/json",
+        organizationid: "org_1",
+        namespaceid: "ns_1",
+        data: {
+          batch_id: "b",
+          collection_id: "c",
+          namespace_id: "ns_1",
+          organization_id: "org_1",
+          total: 1,
+          succeeded: 0,
+          failed: 1,
+        },
       },
-    });
+    ]);
     await attempt(ports, due?.deliveryId ?? "", 410, runtime.now());
     const delivery = await runtime.store.table<DeliveryRecord>(DELIVERIES_TABLE).get(due?.deliveryId ?? "");
     expect(delivery?.record).toMatchObject({ status: "failed", attempts: 1 });

@@ -57,6 +57,8 @@ export async function recordOutcome(
   const next: DeliveryRecord = {
     ...delivery.record,
     attempts,
+    // This take is over: an outcome arriving late for it records nothing.
+    take_id: "",
     status: success ? "succeeded" : delay === undefined ? "failed" : "pending",
     next_attempt_at: delay === undefined ? now : new Date(at.getTime() + delay).toISOString(),
     updated_at: now,

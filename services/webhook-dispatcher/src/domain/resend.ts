@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Caller } from "@strata/access";
 import { type AppError, badRequest, err, notFound, ok, type Result } from "@strata/errors";
-import { newId } from "@strata/ids";
+import { buildEvent } from "@strata/events";
 import { deliveryIdOf } from "./fan-out.js";
 import type { WebhookPorts } from "./ports.js";
 import { DELIVERIES_TABLE, type DeliveryRecord } from "./tables.js";
@@ -69,21 +69,22 @@ export async function sendTest(
   if (denied) return err(denied);
   const webhook = await resolveWebhook(ports.store, caller, request.namespaceId, request.webhookId);
   if (!webhook.ok) return webhook;
-  const now = ports.clock().toISOString();
-  const eventId = newId("event");
+  const at = ports.clock();
+  const now = at.toISOString();
   const { record } = webhook.value;
-  const event = {
-    specversion: "1.0",
-    id: eventId,
-    source: "strata/webhook-dispatcher",
-    type: "webhook.test",
-    time: now,
-    subject: record.id,
-    datacontenttype: "application/json",
-    organizationid: record.organization_id,
-    ...(record.namespace_id === null ? {} : { namespaceid: record.namespace_id }),
-    data: { webhook_id: record.id, message: "A test event: your endpoint receives and verifies webhooks." },
-  };
+  // Built and validated like every catalogued event (its data schema, the CloudEvents spec).
+  const event = buildEvent(
+    "webhook.test",
+    {
+      service: "webhook-dispatcher",
+      organizationId: record.organization_id,
+      ...(record.namespace_id === null ? {} : { namespaceId: record.namespace_id }),
+      subject: record.id,
+      time: at,
+    },
+    { webhook_id: record.id, message: "A test event: your endpoint receives and verifies webhooks." },
+  );
+  const eventId = event.id;
   const delivery: DeliveryRecord = {
     id: deliveryIdOf(record.id, `${eventId}:${randomUUID()}`),
     webhook_id: record.id,

@@ -1,5 +1,9 @@
+import { randomUUID } from "node:crypto";
+import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { ok } from "@strata/errors";
+import { groupCommit } from "./group-commit.js";
 import type { DueAttempt, SendOutcome, WebhookPorts, WebhookSender } from "./ports.js";
+import type { EndpointRateLimiter } from "./rate-limiter.js";
 import { recordOutcome } from "./record-outcome.js";
 import { signedHeaders } from "./signing.js";
 import { DELIVERIES_TABLE, type DeliveryRecord, WEBHOOKS_TABLE, type WebhookRecord } from "./tables.js";
@@ -11,79 +15,198 @@ export interface EndpointSlots {
   release(webhookId: string): void;
 }
 
-export type AttemptResult = "sent" | "stale" | "dropped" | "deferred";
+/** "limited": over the webhook's rate limit, put back in the store for its turn. */
+export type AttemptResult = "sent" | "stale" | "dropped" | "deferred" | "limited";
+
+type Taken =
+  | { readonly kind: "stale" | "dropped" | "limited" }
+  | { readonly kind: "ready"; readonly delivery: Versioned<DeliveryRecord>; readonly webhook: WebhookRecord };
+
+interface Finished {
+  readonly deliveryId: string;
+  readonly takeId: string;
+  readonly attempts: number;
+  readonly outcome: SendOutcome;
+}
+
+/** Attempts taken or finished at the same time share one transaction (group commit). */
+const MAX_BATCH = 256;
 
 /**
- * Sends one due attempt if its queue item is still current: the delivery must still have the
- * version its claim gave it, and the worker first takes it (a new version, a claim covering the
- * request timeout) so that no scheduler re-enqueues it while the request runs. Then the request,
- * signed with every live secret, and its outcome recorded.
+ * Sends due attempts whose queue item is still current: the delivery must still have the version
+ * its claim gave it, and the worker first takes it (a new version, a claim covering the request
+ * timeout) so that no scheduler re-enqueues it while the request runs. Then the request, signed
+ * with every live secret, and its outcome recorded. The takes and the outcomes of concurrent
+ * attempts are written in shared transactions.
  */
-export async function runAttempt(
+export function createAttemptRunner(
   ports: WebhookPorts,
   send: WebhookSender,
   slots: EndpointSlots,
-  due: DueAttempt,
-): Promise<AttemptResult> {
-  const deliveries = ports.store.table<DeliveryRecord>(DELIVERIES_TABLE);
-  const found = await deliveries.get(due.deliveryId);
-  if (found === undefined || found.version !== due.version || found.record.status !== "pending")
-    return "stale";
-  const webhook = await ports.store.table<WebhookRecord>(WEBHOOKS_TABLE).get(found.record.webhook_id);
+  limiter: EndpointRateLimiter,
+): (due: DueAttempt) => Promise<AttemptResult> {
+  const take = groupCommit((items: readonly DueAttempt[]) => takeAttempts(ports, limiter, items), MAX_BATCH);
+  const finish = groupCommit((items: readonly Finished[]) => finishAttempts(ports, items), MAX_BATCH);
+  const opened = new OpenedSecrets(ports);
+  return async (due) => {
+    // A busy endpoint's attempt goes back to the queue untouched (the worker delays it there):
+    // writing it back to the store would cost every busy round a write and a claim.
+    if (!(await slots.take(due.webhookId))) return "deferred";
+    try {
+      const taken = await take(due);
+      if (taken.kind !== "ready") return taken.kind;
+      const { delivery, webhook } = taken;
+      const outcome = await send({
+        url: webhook.url,
+        headers: requestHeaders(ports, opened, webhook, delivery.record),
+        body: delivery.record.payload,
+        timeoutMs: ports.settings.requestTimeoutMs,
+      });
+      await finish({
+        deliveryId: delivery.record.id,
+        takeId: delivery.record.take_id ?? "",
+        attempts: delivery.record.attempts,
+        outcome,
+      });
+      return "sent";
+    } finally {
+      slots.release(due.webhookId);
+    }
+  };
+}
+
+/** One transaction: reads the batch's deliveries and webhooks, then takes (or settles) each. */
+async function takeAttempts(
+  ports: WebhookPorts,
+  limiter: EndpointRateLimiter,
+  items: readonly DueAttempt[],
+): Promise<Taken[]> {
+  const now = ports.clock();
+  const takenUntil = new Date(now.getTime() + ports.settings.requestTimeoutMs + ports.settings.claimMs);
+  const result = await ports.store.transaction(async (tx) => {
+    const deliveries = tx.table<DeliveryRecord>(DELIVERIES_TABLE);
+    const current = byId(await deliveries.find({ where: { id: { $in: items.map((i) => i.deliveryId) } } }));
+    const webhooks = byId(
+      await tx.table<WebhookRecord>(WEBHOOKS_TABLE).find({
+        where: { id: { $in: [...new Set([...current.values()].map((d) => d.record.webhook_id))] } },
+      }),
+    );
+    const taken: Taken[] = [];
+    for (const due of items) {
+      const found = current.get(due.deliveryId);
+      if (found === undefined || found.version !== due.version || found.record.status !== "pending") {
+        taken.push({ kind: "stale" });
+        continue;
+      }
+      const outcome = await takeOne(tx, limiter, found, webhooks.get(found.record.webhook_id)?.record, {
+        now,
+        takenUntil,
+      });
+      // A second queue item for the same version in this batch finds the new version: stale.
+      if (outcome.written !== undefined) current.set(due.deliveryId, outcome.written);
+      taken.push(outcome.taken);
+    }
+    return ok(taken);
+  });
+  if (!result.ok) throw new Error("the take transaction failed");
+  return result.value;
+}
+
+async function takeOne(
+  tx: DocStoreSession,
+  limiter: EndpointRateLimiter,
+  found: Versioned<DeliveryRecord>,
+  webhook: WebhookRecord | undefined,
+  times: { readonly now: Date; readonly takenUntil: Date },
+): Promise<{ taken: Taken; written?: Versioned<DeliveryRecord> }> {
+  const deliveries = tx.table<DeliveryRecord>(DELIVERIES_TABLE);
   if (webhook === undefined) {
     // The webhook was deleted: its deliveries have nowhere to go.
     await deliveries.delete(found.record.id, found.version);
-    return "dropped";
+    return { taken: { kind: "dropped" } };
   }
-  const now = ports.clock();
-  if (!webhook.record.is_active) {
-    const failed = {
-      ...found.record,
-      status: "failed" as const,
-      updated_at: now.toISOString(),
-    };
-    await deliveries.replace(failed, found.version);
-    return "dropped";
+  const at = times.now.toISOString();
+  if (!webhook.is_active) {
+    await deliveries.replace({ ...found.record, status: "failed", updated_at: at }, found.version);
+    return { taken: { kind: "dropped" } };
   }
-  // A busy endpoint's attempt goes back to the queue untouched (the worker delays it there):
-  // writing it back to the store would cost every busy round a write and a claim.
-  if (!(await slots.take(webhook.record.id))) return "deferred";
-  try {
-    // Read the clock again: waiting for a slot took time.
-    const takenUntil = new Date(
-      ports.clock().getTime() + ports.settings.requestTimeoutMs + ports.settings.claimMs,
-    );
-    const taken = await deliveries.replace(
-      { ...found.record, next_attempt_at: takenUntil.toISOString() },
-      found.version,
-    );
-    if (!taken.ok) return "stale";
-    const outcome = await send({
-      url: webhook.record.url,
-      headers: requestHeaders(ports, webhook.record, found.record),
-      body: found.record.payload,
-      timeoutMs: ports.settings.requestTimeoutMs,
-    });
-    await finish(ports, taken.value.record.id, taken.value.version, outcome);
-    return "sent";
-  } finally {
-    slots.release(webhook.record.id);
+  const wait = limiter.admit(webhook.id, webhook.rate_limit_per_second ?? null, times.now.getTime());
+  if (wait > 0) {
+    // Over the limit: due again at its turn, from the store (no attempt is counted).
+    const turn = new Date(times.now.getTime() + wait).toISOString();
+    const written = await deliveries.replace({ ...found.record, next_attempt_at: turn }, found.version);
+    return written.ok ? { taken: { kind: "limited" }, written: written.value } : { taken: { kind: "stale" } };
+  }
+  const written = await deliveries.replace(
+    { ...found.record, next_attempt_at: times.takenUntil.toISOString(), take_id: randomUUID() },
+    found.version,
+  );
+  if (!written.ok) return { taken: { kind: "stale" } };
+  return { taken: { kind: "ready", delivery: written.value, webhook }, written: written.value };
+}
+
+/**
+ * One transaction: each outcome recorded if the delivery is still the one its worker took (same
+ * take, no attempt recorded since, still pending); webhooks read again inside.
+ */
+async function finishAttempts(ports: WebhookPorts, items: readonly Finished[]): Promise<undefined[]> {
+  const at = ports.clock();
+  const appended = await ports.store.transaction(async (tx) => {
+    let events = false;
+    for (const item of items) {
+      const delivery = await tx.table<DeliveryRecord>(DELIVERIES_TABLE).get(item.deliveryId);
+      if (
+        delivery === undefined ||
+        delivery.record.take_id !== item.takeId ||
+        delivery.record.attempts !== item.attempts ||
+        delivery.record.status !== "pending"
+      )
+        continue;
+      const webhook = await tx.table<WebhookRecord>(WEBHOOKS_TABLE).get(delivery.record.webhook_id);
+      if (webhook === undefined) continue;
+      if (await recordOutcome(ports, tx, delivery, webhook, item.outcome, at)) events = true;
+    }
+    return ok(events);
+  });
+  if (!appended.ok) throw new Error("the outcome transaction failed");
+  if (appended.value) ports.eventsCommitted();
+  return items.map(() => undefined);
+}
+
+function byId<T extends { readonly id: string }>(found: readonly Versioned<T>[]): Map<string, Versioned<T>> {
+  return new Map(found.map((v) => [v.record.id, v]));
+}
+
+/** Opening a sealed secret is an AES-GCM decryption: done once per sealed value, not per attempt. */
+class OpenedSecrets {
+  private readonly opened = new Map<string, string>();
+  constructor(private readonly ports: WebhookPorts) {}
+  open(sealed: string): string {
+    let secret = this.opened.get(sealed);
+    if (secret === undefined) {
+      // Rotations leave old sealed values behind: forget everything now and then.
+      if (this.opened.size >= 10_000) this.opened.clear();
+      secret = this.ports.sealer.open(sealed);
+      this.opened.set(sealed, secret);
+    }
+    return secret;
   }
 }
 
 function requestHeaders(
   ports: WebhookPorts,
+  opened: OpenedSecrets,
   webhook: WebhookRecord,
   delivery: DeliveryRecord,
 ): Record<string, string> {
   const now = ports.clock();
-  const secrets = [ports.sealer.open(webhook.secret_sealed)];
+  const secrets = [opened.open(webhook.secret_sealed)];
   if (
     webhook.previous_secret_sealed !== null &&
     webhook.previous_secret_until !== null &&
     Date.parse(webhook.previous_secret_until) > now.getTime()
   ) {
-    secrets.push(ports.sealer.open(webhook.previous_secret_sealed));
+    secrets.push(opened.open(webhook.previous_secret_sealed));
   }
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
@@ -92,17 +215,4 @@ function requestHeaders(
     "user-agent": "Strata-Webhooks/1",
     ...signedHeaders(secrets, delivery.event_id, timestamp, delivery.payload),
   };
-}
-
-/** Records the outcome against the version this worker took; the webhook is read again inside. */
-async function finish(ports: WebhookPorts, deliveryId: string, version: number, outcome: SendOutcome) {
-  const at = ports.clock();
-  const appended = await ports.store.transaction(async (tx) => {
-    const delivery = await tx.table<DeliveryRecord>(DELIVERIES_TABLE).get(deliveryId);
-    if (delivery === undefined || delivery.version !== version) return ok(false);
-    const webhook = await tx.table<WebhookRecord>(WEBHOOKS_TABLE).get(delivery.record.webhook_id);
-    if (webhook === undefined) return ok(false);
-    return ok(await recordOutcome(ports, tx, delivery, webhook, outcome, at));
-  });
-  if (appended.ok && appended.value) ports.eventsCommitted();
 }

@@ -40,6 +40,8 @@ export interface WebhookRecord extends StoredRecord {
   readonly url: string;
   readonly events: readonly string[];
   readonly headers: Readonly<Record<string, string>>;
+  /** Sends per second at most, per replica (ADR 0026); absent or null: unlimited. */
+  readonly rate_limit_per_second?: number | null;
   readonly is_active: boolean;
   readonly disabled_reason: DisabledReason | null;
   /** The signing secret, sealed with the service's key (never stored in clear). */
@@ -74,6 +76,12 @@ export interface DeliveryRecord extends StoredRecord {
    * when that claim runs out and a scheduler may enqueue it again.
    */
   readonly next_attempt_at: string;
+  /**
+   * Which worker's take the attempt in flight is: its outcome is recorded if the delivery still
+   * carries it, even when a scheduler re-claimed the delivery meanwhile (a slow outcome write is
+   * not a lost one; the re-enqueued copy then finds a new version and is dropped).
+   */
+  readonly take_id?: string;
   readonly created_at: string;
   readonly updated_at: string;
 }

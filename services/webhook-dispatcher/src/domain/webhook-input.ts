@@ -8,8 +8,11 @@ export interface WebhookFields {
   readonly events?: readonly string[] | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly namespaces?: readonly string[] | undefined;
+  readonly rateLimitPerSecond?: number | null | undefined;
 }
 
+/** Beyond this an endpoint is effectively unlimited: the per-endpoint concurrency bounds it first. */
+export const MAX_RATE_LIMIT = 10_000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
 // Headers the dispatcher sets itself or the HTTP layer owns.
@@ -39,6 +42,9 @@ export function checkWebhookFields(fields: WebhookFields, refuseUrl: UrlRefusal)
         issue(`headers.${name}`, "At most 1024 characters, one line");
     }
   }
+  const rate = fields.rateLimitPerSecond;
+  if (rate !== undefined && rate !== null && (!Number.isInteger(rate) || rate < 1 || rate > MAX_RATE_LIMIT))
+    issue("rate_limit_per_second", `A whole number of sends per second from 1 to ${MAX_RATE_LIMIT}, or null`);
   if (fields.namespaces !== undefined && fields.namespaces.length > 100)
     issue("namespaces", "At most 100 namespaces");
   return issues.length === 0 ? undefined : validationFailed(issues);

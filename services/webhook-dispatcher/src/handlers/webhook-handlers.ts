@@ -29,6 +29,8 @@ export function webhookHandlers(ports: WebhookPorts) {
       namespaces: request.namespaces,
       headers: request.headers,
       isActive: request.isActive,
+      rateLimitPerSecond:
+        request.rateLimitPerSecond === undefined ? undefined : rateLimitOf(request.rateLimitPerSecond),
     });
     if (!created.ok) return created;
     return ok({ webhook: webhookToProto(created.value.webhook), secret: created.value.secret });
@@ -60,6 +62,8 @@ export function webhookHandlers(ports: WebhookPorts) {
         headers: r.hasHeaders ? r.headers : undefined,
         namespaces: r.hasNamespaces ? r.namespaces : undefined,
         isActive: r.isActive,
+        rateLimitPerSecond:
+          r.rateLimitPerSecond === undefined ? undefined : rateLimitOf(r.rateLimitPerSecond),
       },
     );
     return updated.ok ? ok({ webhook: webhookToProto(updated.value) }) : updated;
@@ -115,4 +119,9 @@ export function webhookHandlers(ports: WebhookPorts) {
     return sent.ok ? ok({ delivery: deliveryToProto({ delivery: sent.value, attempts: [] }) }) : sent;
   };
   return { create, get, list, update, remove, rotate, deliveries, replay, recover, test };
+}
+
+/** On the wire 0 means unlimited; in the store, null. */
+function rateLimitOf(perSecond: number): number | null {
+  return perSecond === 0 ? null : perSecond;
 }

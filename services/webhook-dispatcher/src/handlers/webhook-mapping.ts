@@ -13,6 +13,7 @@ export function webhookToProto(webhook: WebhookRecord): webhookV1.Webhook {
     namespaces: [...webhook.namespaces],
     headers: { ...webhook.headers },
     isActive: webhook.is_active,
+    rateLimitPerSecond: webhook.rate_limit_per_second ?? 0,
     disabledReason: webhook.disabled_reason ?? "",
     createdAt: new Date(webhook.created_at),
     updatedAt: new Date(webhook.updated_at),

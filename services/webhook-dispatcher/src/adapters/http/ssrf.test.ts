@@ -2,7 +2,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestReceiver, type TestReceiver } from "../../testing/receiver.js";
 import { createAddressPolicy, literalUrlRefusal } from "./address-policy.js";
-import { guardedLookup } from "./guarded-lookup.js";
+import { guardedLookup, type NameResolver } from "./guarded-lookup.js";
 import { createUndiciSender } from "./undici-sender.js";
 
 const blocked = createAddressPolicy([]);
@@ -122,5 +122,46 @@ describe("SSRF: resolve, check, connect to the checked address", () => {
     expect(dated.retryAfterSeconds).toBeGreaterThanOrEqual(28);
     receiver.answer = () => ({ status: 200 });
     await sender.close();
+  });
+});
+
+describe("SSRF: DNS rebinding", () => {
+  // A name that no real DNS knows, so a request reaching the receiver proves the socket used the
+  // address our resolver answered (and the policy checked), not a resolution of its own.
+  const REBINDING_NAME = "rebinding.strata.test";
+
+  /** Answers an allowed address until `rebind()`, then a blocked one (cloud metadata); counts calls. */
+  function rebindingResolver() {
+    let address = "127.0.0.1";
+    const calls: string[] = [];
+    const resolve: NameResolver = async (hostname) => {
+      calls.push(hostname);
+      return [{ address, family: 4 }];
+    };
+    return { resolve, calls, rebind: () => (address = "169.254.169.254") };
+  }
+
+  it("accepts the name at creation, connects to the checked address, refuses it once it rebinds", async () => {
+    const dnsServer = rebindingResolver();
+    const url = `http://${REBINDING_NAME}:${new URL(receiver.url).port}/rebind`;
+    expect(literalUrlRefusal(loopbackAllowed)(new URL(url))).toBeUndefined();
+
+    const first = createUndiciSender(loopbackAllowed, 1, dnsServer.resolve);
+    const before = receiver.received.length;
+    const delivered = await first.send({ url, headers: {}, body: '{"n":1}', timeoutMs: 2000 });
+    expect(delivered).toMatchObject({ statusCode: 200, error: "" });
+    expect(receiver.received.length).toBe(before + 1);
+    expect(receiver.received.at(-1)?.path).toBe("/rebind");
+    // One resolution for the connection: nothing resolved the name again between check and connect.
+    expect(dnsServer.calls).toEqual([REBINDING_NAME]);
+    await first.close();
+
+    dnsServer.rebind();
+    const second = createUndiciSender(loopbackAllowed, 1, dnsServer.resolve);
+    const refused = await second.send({ url, headers: {}, body: '{"n":2}', timeoutMs: 2000 });
+    expect(refused.statusCode).toBe(0);
+    expect(refused.error).toMatch(/169\.254\.169\.254|blocked range/);
+    expect(receiver.received.length).toBe(before + 1);
+    await second.close();
   });
 });

@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import { Agent, request } from "undici";
 import type { SendOutcome, SendRequest, WebhookSender } from "../../domain/ports.js";
 import type { AddressPolicy } from "./address-policy.js";
-import { guardedLookup } from "./guarded-lookup.js";
+import { guardedLookup, type NameResolver, systemResolver } from "./guarded-lookup.js";
 
 const EXCERPT_BYTES = 1024;
 
@@ -16,10 +16,14 @@ export interface UndiciSender {
  * sockets resolve with the guarded lookup. Literal addresses never reach a lookup, so they are
  * checked here. Redirects are not followed (undici.request does not): a 3xx is a failure.
  */
-export function createUndiciSender(policy: AddressPolicy, connectionsPerOrigin = 32): UndiciSender {
+export function createUndiciSender(
+  policy: AddressPolicy,
+  connectionsPerOrigin = 32,
+  resolve: NameResolver = systemResolver,
+): UndiciSender {
   const agent = new Agent({
     connections: connectionsPerOrigin,
-    connect: { lookup: guardedLookup(policy) },
+    connect: { lookup: guardedLookup(policy, resolve) },
     keepAliveTimeout: 10_000,
   });
   const send = async (outgoing: SendRequest): Promise<SendOutcome> => {

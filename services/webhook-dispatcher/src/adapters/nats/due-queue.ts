@@ -16,9 +16,13 @@ export async function openDueQueue(nc: NatsConnection): Promise<DueQueue> {
       // Pipelined: one await per batch, not per message. The msg id makes a re-publish a no-op.
       await Promise.all(
         attempts.map((a) =>
-          js.publish(WEBHOOK_WORK_SUBJECT, JSON.stringify({ d: a.deliveryId, v: a.version }), {
-            msgID: `${a.deliveryId}:${a.version}`,
-          }),
+          js.publish(
+            WEBHOOK_WORK_SUBJECT,
+            JSON.stringify({ d: a.deliveryId, v: a.version, w: a.webhookId }),
+            {
+              msgID: `${a.deliveryId}:${a.version}`,
+            },
+          ),
         ),
       );
     },
@@ -27,9 +31,14 @@ export async function openDueQueue(nc: NatsConnection): Promise<DueQueue> {
 
 export function decodeDueAttempt(data: Uint8Array): DueAttempt | undefined {
   try {
-    const parsed = JSON.parse(Buffer.from(data).toString("utf8")) as { d?: unknown; v?: unknown };
-    if (typeof parsed.d !== "string" || typeof parsed.v !== "number") return undefined;
-    return { deliveryId: parsed.d, version: parsed.v };
+    const parsed = JSON.parse(Buffer.from(data).toString("utf8")) as {
+      d?: unknown;
+      v?: unknown;
+      w?: unknown;
+    };
+    if (typeof parsed.d !== "string" || typeof parsed.v !== "number" || typeof parsed.w !== "string")
+      return undefined;
+    return { deliveryId: parsed.d, version: parsed.v, webhookId: parsed.w };
   } catch {
     return undefined;
   }

@@ -39,7 +39,11 @@ export interface Webhook {
   /** Why it was disabled, when the platform disabled it ("gone", "failing"); empty otherwise. */
   disabledReason: string;
   createdAt?: Date | undefined;
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /** Sends per second at most, in each replica; 0 means unlimited. */
+  rateLimitPerSecond: number;
 }
 
 export interface Webhook_HeadersEntry {
@@ -55,7 +59,11 @@ export interface CreateWebhookRequest {
   namespaces: string[];
   headers: { [key: string]: string };
   /** Defaults to true. */
-  isActive?: boolean | undefined;
+  isActive?:
+    | boolean
+    | undefined;
+  /** Sends per second at most, in each replica; absent or 0 means unlimited. */
+  rateLimitPerSecond?: number | undefined;
 }
 
 export interface CreateWebhookRequest_HeadersEntry {
@@ -102,6 +110,8 @@ export interface UpdateWebhookRequest {
   isActive?: boolean | undefined;
   namespaces: string[];
   hasNamespaces: boolean;
+  /** Absent: unchanged; 0 removes the limit. */
+  rateLimitPerSecond?: number | undefined;
 }
 
 export interface UpdateWebhookRequest_HeadersEntry {
@@ -214,6 +224,7 @@ function createBaseWebhook(): Webhook {
     disabledReason: "",
     createdAt: undefined,
     updatedAt: undefined,
+    rateLimitPerSecond: 0,
   };
 }
 
@@ -251,6 +262,9 @@ export const Webhook: MessageFns<Webhook> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(90).fork()).join();
+    }
+    if (message.rateLimitPerSecond !== 0) {
+      writer.uint32(96).int32(message.rateLimitPerSecond);
     }
     return writer;
   },
@@ -359,6 +373,14 @@ export const Webhook: MessageFns<Webhook> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.rateLimitPerSecond = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -427,6 +449,11 @@ export const Webhook: MessageFns<Webhook> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      rateLimitPerSecond: isSet(object.rateLimitPerSecond)
+        ? globalThis.Number(object.rateLimitPerSecond)
+        : isSet(object.rate_limit_per_second)
+        ? globalThis.Number(object.rate_limit_per_second)
+        : 0,
     };
   },
 
@@ -471,6 +498,9 @@ export const Webhook: MessageFns<Webhook> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.rateLimitPerSecond !== 0) {
+      obj.rateLimitPerSecond = Math.round(message.rateLimitPerSecond);
+    }
     return obj;
   },
 
@@ -498,6 +528,7 @@ export const Webhook: MessageFns<Webhook> = {
     message.disabledReason = object.disabledReason ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.rateLimitPerSecond = object.rateLimitPerSecond ?? 0;
     return message;
   },
 };
@@ -588,7 +619,16 @@ export const Webhook_HeadersEntry: MessageFns<Webhook_HeadersEntry> = {
 };
 
 function createBaseCreateWebhookRequest(): CreateWebhookRequest {
-  return { namespaceId: "", webhookName: "", url: "", events: [], namespaces: [], headers: {}, isActive: undefined };
+  return {
+    namespaceId: "",
+    webhookName: "",
+    url: "",
+    events: [],
+    namespaces: [],
+    headers: {},
+    isActive: undefined,
+    rateLimitPerSecond: undefined,
+  };
 }
 
 export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
@@ -613,6 +653,9 @@ export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
     });
     if (message.isActive !== undefined) {
       writer.uint32(56).bool(message.isActive);
+    }
+    if (message.rateLimitPerSecond !== undefined) {
+      writer.uint32(64).int32(message.rateLimitPerSecond);
     }
     return writer;
   },
@@ -689,6 +732,14 @@ export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
             message.isActive = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.rateLimitPerSecond = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -737,6 +788,11 @@ export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
         : isSet(object.is_active)
         ? globalThis.Boolean(object.is_active)
         : undefined,
+      rateLimitPerSecond: isSet(object.rateLimitPerSecond)
+        ? globalThis.Number(object.rateLimitPerSecond)
+        : isSet(object.rate_limit_per_second)
+        ? globalThis.Number(object.rate_limit_per_second)
+        : undefined,
     };
   },
 
@@ -769,6 +825,9 @@ export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
     if (message.isActive !== undefined) {
       obj.isActive = message.isActive;
     }
+    if (message.rateLimitPerSecond !== undefined) {
+      obj.rateLimitPerSecond = Math.round(message.rateLimitPerSecond);
+    }
     return obj;
   },
 
@@ -792,6 +851,7 @@ export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
       {},
     );
     message.isActive = object.isActive ?? undefined;
+    message.rateLimitPerSecond = object.rateLimitPerSecond ?? undefined;
     return message;
   },
 };
@@ -1341,6 +1401,7 @@ function createBaseUpdateWebhookRequest(): UpdateWebhookRequest {
     isActive: undefined,
     namespaces: [],
     hasNamespaces: false,
+    rateLimitPerSecond: undefined,
   };
 }
 
@@ -1378,6 +1439,9 @@ export const UpdateWebhookRequest: MessageFns<UpdateWebhookRequest> = {
     }
     if (message.hasNamespaces !== false) {
       writer.uint32(88).bool(message.hasNamespaces);
+    }
+    if (message.rateLimitPerSecond !== undefined) {
+      writer.uint32(96).int32(message.rateLimitPerSecond);
     }
     return writer;
   },
@@ -1486,6 +1550,14 @@ export const UpdateWebhookRequest: MessageFns<UpdateWebhookRequest> = {
             message.hasNamespaces = reader.bool();
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.rateLimitPerSecond = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1554,6 +1626,11 @@ export const UpdateWebhookRequest: MessageFns<UpdateWebhookRequest> = {
         : isSet(object.has_namespaces)
         ? globalThis.Boolean(object.has_namespaces)
         : false,
+      rateLimitPerSecond: isSet(object.rateLimitPerSecond)
+        ? globalThis.Number(object.rateLimitPerSecond)
+        : isSet(object.rate_limit_per_second)
+        ? globalThis.Number(object.rate_limit_per_second)
+        : undefined,
     };
   },
 
@@ -1598,6 +1675,9 @@ export const UpdateWebhookRequest: MessageFns<UpdateWebhookRequest> = {
     if (message.hasNamespaces !== false) {
       obj.hasNamespaces = message.hasNamespaces;
     }
+    if (message.rateLimitPerSecond !== undefined) {
+      obj.rateLimitPerSecond = Math.round(message.rateLimitPerSecond);
+    }
     return obj;
   },
 
@@ -1625,6 +1705,7 @@ export const UpdateWebhookRequest: MessageFns<UpdateWebhookRequest> = {
     message.isActive = object.isActive ?? undefined;
     message.namespaces = object.namespaces?.map((e) => e) || [];
     message.hasNamespaces = object.hasNamespaces ?? false;
+    message.rateLimitPerSecond = object.rateLimitPerSecond ?? undefined;
     return message;
   },
 };
