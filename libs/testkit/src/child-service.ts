@@ -9,13 +9,17 @@ export interface ChildService {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** `entry` runs with only PATH and `env` in its environment, from `cwd` (the package's root). */
+/**
+ * `entry` runs with only PATH and `env` in its environment, from `cwd` (the package's root).
+ * STRATA_CHILD_NODE_ARGS (e.g. "--cpu-prof") adds node flags, to profile a child the way a test runs it.
+ */
 export async function launchChildService(
   entry: string,
   cwd: string,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<ChildService> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const nodeArgs = (process.env.STRATA_CHILD_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", entry], {
     cwd,
     env: { PATH: process.env.PATH, ...env },
     stdio: ["ignore", "pipe", "pipe"],
