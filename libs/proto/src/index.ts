@@ -20,3 +20,4 @@ export * as namespaceV1 from "./gen/strata/namespace/v1/namespace.js";
 export * as searchV1 from "./gen/strata/namespace/v1/search.js";
 export * as taxonomyV1 from "./gen/strata/namespace/v1/taxonomy.js";
 export * as webhookV1 from "./gen/strata/webhook/v1/webhook.js";
+export * as manifestV1 from "./gen/strata/manifest/v1/manifest.js";
