@@ -1,5 +1,10 @@
 import { type Env, envDurationMs, envHostPort, envPort, envString, loadConfig } from "@strata/config";
-import { commonServiceFields, resolveStoreLocation, type StoreLocation, storeUrlField } from "@strata/service-kit";
+import {
+  commonServiceFields,
+  resolveStoreLocation,
+  type StoreLocation,
+  storeUrlField,
+} from "@strata/service-kit";
 import { z } from "zod";
 
 export type { StoreLocation };

@@ -17,6 +17,10 @@ export function buildManifestService(ports: ManifestPorts): manifestV1.ManifestS
 /** What the manifest service's gRPC server serves (grpc.health.v1 is added by startGrpcServer). */
 export function manifestGrpcServices(ports: ManifestPorts): GrpcServiceRegistration[] {
   return [
-    { name: MANIFEST_SERVICE_NAME, definition: manifestV1.ManifestServiceService, implementation: buildManifestService(ports) },
+    {
+      name: MANIFEST_SERVICE_NAME,
+      definition: manifestV1.ManifestServiceService,
+      implementation: buildManifestService(ports),
+    },
   ];
 }

@@ -33,6 +33,8 @@ export const NATS_PERMISSIONS: Readonly<Record<ServiceName, NatsPermissions>> = 
     publish: [...COMMON_PUBLISH, ...events("webhook"), "strata.work.webhook.>"],
     subscribe: COMMON_SUBSCRIBE,
   },
+  // Its manifest.applied events only.
+  manifest: { publish: [...COMMON_PUBLISH, ...events("manifest")], subscribe: COMMON_SUBSCRIBE },
   // The gateway publishes no events; it writes Idempotency-Key answers to its KV bucket.
   gateway: { publish: [...COMMON_PUBLISH, "$KV.strata_idempotency.>"], subscribe: COMMON_SUBSCRIBE },
 };

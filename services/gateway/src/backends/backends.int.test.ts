@@ -31,6 +31,7 @@ beforeAll(async () => {
     namespaceGrpcAddress: address,
     aclQueryGrpcAddress: address,
     webhookGrpcAddress: address,
+    manifestGrpcAddress: address,
     internalToken: "test-internal-token-0123456789abcdef",
     grpcDeadlineMs: SLOW_MS / 3,
   });

@@ -14,6 +14,7 @@ import {
   bucketV1,
   collectionV1,
   documentV1,
+  manifestV1,
   namespaceV1,
   retrieverV1,
   taxonomyV1,
@@ -25,6 +26,7 @@ export interface BackendOptions {
   readonly namespaceGrpcAddress: string;
   readonly aclQueryGrpcAddress: string;
   readonly webhookGrpcAddress: string;
+  readonly manifestGrpcAddress: string;
   readonly internalToken: string;
   readonly grpcDeadlineMs: number;
   /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
@@ -51,10 +53,12 @@ export interface Backends {
   /** Whether grpc.health.v1 of each service says SERVING, by service name. */
   health(
     timeoutMs: number,
-  ): Promise<Record<"auth" | "namespace" | "acl-query" | "webhook-dispatcher", boolean>>;
+  ): Promise<Record<"auth" | "namespace" | "acl-query" | "webhook-dispatcher" | "manifest", boolean>>;
   /** ACL rules and the compiled visibility filters (ADR 0018). */
   readonly acl: ResultClient<typeof aclV1.AclServiceService>;
   readonly webhook: ResultClient<typeof webhookV1.WebhookServiceService>;
+  /** Manifests: export, diff, apply (ADR 0025). */
+  readonly manifest: ResultClient<typeof manifestV1.ManifestServiceService>;
   close(): void;
 }
 
@@ -89,6 +93,11 @@ export function connectBackends(options: BackendOptions): Backends {
     credentials,
     clientOptions(options.webhookGrpcAddress),
   );
+  const manifest = new manifestV1.ManifestServiceClient(
+    options.manifestGrpcAddress,
+    credentials,
+    clientOptions(options.manifestGrpcAddress),
+  );
   // Sharing the namespace (and acl-query) client's channel: one connection per service process,
   // not one per client.
   const onChannelOf = (client: grpc.Client, target: string) =>
@@ -110,18 +119,21 @@ export function connectBackends(options: BackendOptions): Backends {
     ),
     acl: resultClient(onChannelOf(retriever, options.aclQueryGrpcAddress), aclV1.AclServiceService, defaults),
     webhook: resultClient(webhook, webhookV1.WebhookServiceService, defaults),
+    manifest: resultClient(manifest, manifestV1.ManifestServiceService, defaults),
     async health(timeoutMs) {
-      const [authUp, namespaceUp, aclQueryUp, webhookUp] = await Promise.all([
+      const [authUp, namespaceUp, aclQueryUp, webhookUp, manifestUp] = await Promise.all([
         isServing(auth, timeoutMs),
         isServing(namespace, timeoutMs),
         isServing(retriever, timeoutMs),
         isServing(webhook, timeoutMs),
+        isServing(manifest, timeoutMs),
       ]);
       return {
         auth: authUp,
         namespace: namespaceUp,
         "acl-query": aclQueryUp,
         "webhook-dispatcher": webhookUp,
+        manifest: manifestUp,
       };
     },
     close() {
@@ -130,6 +142,7 @@ export function connectBackends(options: BackendOptions): Backends {
       namespace.close();
       retriever.close();
       webhook.close();
+      manifest.close();
     },
   };
 }

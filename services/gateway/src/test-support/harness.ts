@@ -67,6 +67,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     // No acl-query fake: its routes are tested end to end; this server answers its health checks.
     ACL_QUERY_GRPC_URL: namespaceServer.address,
     WEBHOOK_GRPC_URL: namespaceServer.address,
+    MANIFEST_GRPC_URL: namespaceServer.address,
     NATS_URL: nats.url,
     STRATA_INTERNAL_TOKEN: internalToken,
     GATEWAY_GRPC_DEADLINE: "3s",

@@ -13,7 +13,10 @@ export interface HeldLock {
  * replicas; a replica that died holding it loses it when the lease runs out. Renewed while held.
  * Answers undefined when another apply still holds it after `lockWaitMs`.
  */
-export async function acquireApplyLock(ports: ManifestPorts, namespaceId: string): Promise<HeldLock | undefined> {
+export async function acquireApplyLock(
+  ports: ManifestPorts,
+  namespaceId: string,
+): Promise<HeldLock | undefined> {
   const table = ports.store.table<LockRecord>(LOCKS_TABLE);
   const lease = (): LockRecord => ({
     id: namespaceId,

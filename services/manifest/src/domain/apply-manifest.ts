@@ -4,9 +4,9 @@ import { newId } from "@strata/ids";
 import { acquireApplyLock } from "./apply-lock.js";
 import { manifestDocument } from "./manifest-shape.js";
 import { hasChanges, type Plan } from "./plan.js";
-import { redactManifest, redactPlan } from "./redact.js";
 import type { ActContext, ManifestPorts } from "./ports.js";
 import { type ManifestInput, type PreparedPlan, preparePlan } from "./prepare-plan.js";
+import { redactManifest, redactPlan } from "./redact.js";
 import { runPlan } from "./run-plan.js";
 import { APPLIES_TABLE, type ApplyRecord, MEMBERSHIP_TABLE, type MemberRecord, memberId } from "./tables.js";
 
@@ -36,7 +36,9 @@ export async function applyManifest(
 ): Promise<Result<ApplyOutcome, AppError>> {
   const lock = await acquireApplyLock(ports, context.namespaceId);
   if (lock === undefined)
-    return err(appError("unavailable", "Another apply on this namespace is in progress; try again when it finished"));
+    return err(
+      appError("unavailable", "Another apply on this namespace is in progress; try again when it finished"),
+    );
   try {
     const prepared = await preparePlan(ports, context, options);
     if (!prepared.ok) return prepared;
@@ -49,17 +51,23 @@ export async function applyManifest(
         }),
       );
     }
-    if (options.dryRun || !hasChanges(plan)) return ok({ apply_id: null, dry_run: options.dryRun, changed: false, plan });
+    if (options.dryRun || !hasChanges(plan))
+      return ok({ apply_id: null, dry_run: options.dryRun, changed: false, plan });
     const ran = await runPlan(ports, context, plan);
     if (!ran.ok) {
       const { failed, rolledBack, rollbackFailed } = ran.error;
-      const undone = rollbackFailed.length === 0 ? "what it had changed was undone" : "undoing it failed in part";
+      const undone =
+        rollbackFailed.length === 0 ? "what it had changed was undone" : "undoing it failed in part";
       return err(
-        appError(failed.error.kind, `Apply failed at ${failed.kind} '${failed.name}' (${failed.operation}): ${failed.error.message}; ${undone}`, {
-          failed: { kind: failed.kind, name: failed.name, operation: failed.operation },
-          rolled_back: rolledBack,
-          rollback_failed: rollbackFailed,
-        }),
+        appError(
+          failed.error.kind,
+          `Apply failed at ${failed.kind} '${failed.name}' (${failed.operation}): ${failed.error.message}; ${undone}`,
+          {
+            failed: { kind: failed.kind, name: failed.name, operation: failed.operation },
+            rolled_back: rolledBack,
+            rollback_failed: rollbackFailed,
+          },
+        ),
       );
     }
     const applyId = await recordApply(ports, context, prepared.value);
@@ -70,7 +78,11 @@ export async function applyManifest(
 }
 
 /** Membership, history and the manifest.applied event, in one transaction. */
-async function recordApply(ports: ManifestPorts, context: ActContext, prepared: PreparedPlan): Promise<string> {
+async function recordApply(
+  ports: ManifestPorts,
+  context: ActContext,
+  prepared: PreparedPlan,
+): Promise<string> {
   const { manifest, plan } = prepared;
   const applyId = newId("manifestApply");
   const at = ports.clock();

@@ -19,7 +19,10 @@ export interface Manifest {
  * The manifest as a document: `version`, `metadata`, then one list per kind in dependency order.
  * A resource's `protect` appears only when true, so an export (which knows no protect) round-trips.
  */
-export function manifestDocument(manifest: Manifest, kinds: readonly ResourceKind[]): Record<string, unknown> {
+export function manifestDocument(
+  manifest: Manifest,
+  kinds: readonly ResourceKind[],
+): Record<string, unknown> {
   const document: Record<string, unknown> = { version: MANIFEST_VERSION, metadata: { name: manifest.name } };
   for (const kind of sortedKinds(kinds)) {
     document[kind.section] = (manifest.sections.get(kind.section) ?? []).map((resource) => ({

@@ -45,7 +45,9 @@ export function planChanges(inputs: PlanInputs): Plan {
   const forward: PlannedChange[] = [];
   for (const kind of ordered) {
     const desired = inputs.manifest.sections.get(kind.section) ?? [];
-    const live = new Map((inputs.live.get(kind.section) ?? []).map((resource) => [resource.name, resource.spec]));
+    const live = new Map(
+      (inputs.live.get(kind.section) ?? []).map((resource) => [resource.name, resource.spec]),
+    );
     for (const resource of desired) {
       const before = live.get(resource.name);
       forward.push(changeOf(kind, resource.name, before, resource.spec, resource.protect));
@@ -56,7 +58,15 @@ export function planChanges(inputs: PlanInputs): Plan {
     for (const [name, spec] of live) {
       if (listed.has(name) || !members.has(name)) continue;
       const protect = members.get(name) === true;
-      deletes.push({ kind: kind.section, name, action: "delete", fields: [], before: spec, after: null, protect });
+      deletes.push({
+        kind: kind.section,
+        name,
+        action: "delete",
+        fields: [],
+        before: spec,
+        after: null,
+        protect,
+      });
     }
   }
   // Children go before their parents: deletes in reverse kind order.
@@ -74,13 +84,19 @@ function changeOf(
   after: Spec,
   protect: boolean,
 ): PlannedChange {
-  if (before === undefined) return { kind: kind.section, name, action: "create", fields: [], before: null, after, protect };
+  if (before === undefined)
+    return { kind: kind.section, name, action: "create", fields: [], before: null, after, protect };
   const fields: FieldChange[] = [];
   for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (!sameValue(before[field], after[field])) fields.push({ field, before: before[field] ?? null, after: after[field] ?? null });
+    if (!sameValue(before[field], after[field]))
+      fields.push({ field, before: before[field] ?? null, after: after[field] ?? null });
   }
   const action: Action =
-    fields.length === 0 ? "no-op" : fields.some((f) => kind.immutable.includes(f.field)) ? "replace" : "update";
+    fields.length === 0
+      ? "no-op"
+      : fields.some((f) => kind.immutable.includes(f.field))
+        ? "replace"
+        : "update";
   return { kind: kind.section, name, action, fields, before, after, protect };
 }
 
@@ -93,14 +109,21 @@ export function hasChanges(plan: Plan): boolean {
   return plan.changes.some((change) => change.action !== "no-op");
 }
 
-const SYMBOLS: Record<Exclude<Action, "no-op">, string> = { create: "+", update: "~", replace: "-/+", delete: "-" };
+const SYMBOLS: Record<Exclude<Action, "no-op">, string> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  delete: "-",
+};
 
 /** The plan for people: one line per change, its changed fields below, and a summary. */
 export function planText(plan: Plan): string {
   const lines: string[] = [];
   for (const change of plan.changes) {
     if (change.action === "no-op") continue;
-    lines.push(`${SYMBOLS[change.action]} ${change.kind}/${change.name}${change.protect ? " (protected)" : ""}`);
+    lines.push(
+      `${SYMBOLS[change.action]} ${change.kind}/${change.name}${change.protect ? " (protected)" : ""}`,
+    );
     for (const field of change.fields)
       lines.push(`    ${field.field}: ${JSON.stringify(field.before)} → ${JSON.stringify(field.after)}`);
   }

@@ -28,7 +28,10 @@ export async function preparePlan(
     const { line, column, message } = parsed.error;
     const at = line === undefined ? "" : `line ${line}, column ${column ?? 1}: `;
     return err(
-      validationFailed([{ location: "(document)", type: "parse_error", message: `${at}${message}` }], "The manifest is not valid " + input.format.toUpperCase()),
+      validationFailed(
+        [{ location: "(document)", type: "parse_error", message: `${at}${message}` }],
+        `The manifest is not valid ${input.format.toUpperCase()}`,
+      ),
     );
   }
   const validated = validateManifest(parsed.value, ports.kinds, input.secrets);
@@ -36,7 +39,13 @@ export async function preparePlan(
   const live = await readLive(ports, context);
   if (!live.ok) return live;
   const members = await readMembers(ports, context.namespaceId);
-  const plan = planChanges({ manifest: validated.manifest, kinds: ports.kinds, live: live.value, members, prune: input.prune });
+  const plan = planChanges({
+    manifest: validated.manifest,
+    kinds: ports.kinds,
+    live: live.value,
+    members,
+    prune: input.prune,
+  });
   const refused = protectedViolations(plan);
   if (refused.length > 0) {
     return err(

@@ -16,7 +16,9 @@ export function secretNameOf(section: string, name: string, key: string): string
 
 /** The spec with its sensitive values as secret references (what an export writes). */
 export function withSecretReferences(kind: ResourceKind, name: string, spec: Spec): Spec {
-  return mapSensitive(kind, spec, (field, key) => secretReference(secretNameOf(kind.section, name, key ?? field)));
+  return mapSensitive(kind, spec, (field, key) =>
+    secretReference(secretNameOf(kind.section, name, key ?? field)),
+  );
 }
 
 /** The plan as callers and the history see it: every sensitive value masked. */
@@ -32,7 +34,9 @@ export function redactPlan(plan: Plan, kinds: readonly ResourceKind[]): Plan {
       before: mask(change.before),
       after: mask(change.after),
       fields: change.fields.map((f) =>
-        sensitive.includes(f.field) ? { field: f.field, before: maskValue(f.before), after: maskValue(f.after) } : f,
+        sensitive.includes(f.field)
+          ? { field: f.field, before: maskValue(f.before), after: maskValue(f.after) }
+          : f,
       ),
     };
   });
@@ -46,7 +50,11 @@ function maskValue(value: unknown): unknown {
   return value;
 }
 
-function mapSensitive(kind: ResourceKind, spec: Spec, replace: (field: string, key?: string) => string): Spec {
+function mapSensitive(
+  kind: ResourceKind,
+  spec: Spec,
+  replace: (field: string, key?: string) => string,
+): Spec {
   const sensitive = kind.sensitive ?? [];
   if (sensitive.length === 0) return spec;
   const out: Record<string, unknown> = { ...spec };
@@ -67,7 +75,9 @@ export function redactManifest(manifest: Manifest, kinds: readonly ResourceKind[
       const kind = bySection.get(section);
       return [
         section,
-        kind === undefined ? resources : resources.map((r) => ({ ...r, spec: withSecretReferences(kind, r.name, r.spec) })),
+        kind === undefined
+          ? resources
+          : resources.map((r) => ({ ...r, spec: withSecretReferences(kind, r.name, r.spec) })),
       ];
     }),
   );

@@ -59,7 +59,11 @@ async function rollBack(ports: ManifestPorts, undo: readonly Operation[]) {
 }
 
 /** Each change as steps, each with the step that undoes it. */
-function operationsOf(kind: ResourceKind, context: ActContext, change: PlannedChange): [Operation, Operation][] {
+function operationsOf(
+  kind: ResourceKind,
+  context: ActContext,
+  change: PlannedChange,
+): [Operation, Operation][] {
   const { name, before, after } = change;
   const step = (purpose: Step["purpose"], operation: Step["operation"]): Step => ({
     section: kind.section,
@@ -77,7 +81,8 @@ function operationsOf(kind: ResourceKind, context: ActContext, change: PlannedCh
   });
   const update = (purpose: Step["purpose"], from: typeof before, to: typeof after): Operation => ({
     step: step(purpose, "update"),
-    run: () => (from === null || to === null ? Promise.resolve(ok(undefined)) : kind.update(context, name, from, to)),
+    run: () =>
+      from === null || to === null ? Promise.resolve(ok(undefined)) : kind.update(context, name, from, to),
   });
   switch (change.action) {
     case "create":

@@ -27,10 +27,14 @@ export function resolveSecrets(
       return secret;
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => resolveSecrets(item, secrets, missing, [...path, index]));
+  if (Array.isArray(value))
+    return value.map((item, index) => resolveSecrets(item, secrets, missing, [...path, index]));
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, resolveSecrets(item, secrets, missing, [...path, key])]),
+      Object.entries(value).map(([key, item]) => [
+        key,
+        resolveSecrets(item, secrets, missing, [...path, key]),
+      ]),
     );
   }
   return value;

@@ -11,7 +11,9 @@ import { redactPlan } from "../domain/redact.js";
 /** The gRPC handlers: proto in, domain call, JSON text out. */
 export function manifestHandlers(ports: ManifestPorts) {
   const act = (namespaceId: string, context: CallerContext): Result<ActContext, AppError> =>
-    namespaceId === "" ? err(badRequest("namespace_id is required")) : ok({ caller: context.caller, namespaceId });
+    namespaceId === ""
+      ? err(badRequest("namespace_id is required"))
+      : ok({ caller: context.caller, namespaceId });
   return {
     async exportManifest(
       request: manifestV1.ExportManifestRequest,

@@ -18,7 +18,10 @@ export function bucketKind(services: OwningServices): ResourceKind {
       listEveryPage(async (cursor) => {
         const page = await client.listBuckets({ namespaceId, limit: 100, cursor }, { caller });
         if (!page.ok) return page;
-        const items = page.value.buckets.map((b) => ({ name: b.bucketName, spec: { description: b.description } }));
+        const items = page.value.buckets.map((b) => ({
+          name: b.bucketName,
+          spec: { description: b.description },
+        }));
         return ok({ items, next: page.value.nextCursor });
       }),
     create: async ({ caller, namespaceId }, name, spec) =>

@@ -1,6 +1,6 @@
 import { METRICS } from "@strata/contracts";
 import { ok } from "@strata/errors";
-import { metricFromProto, metricToProto, type collectionV1 } from "@strata/proto";
+import { type collectionV1, metricFromProto, metricToProto } from "@strata/proto";
 import { z } from "zod";
 import { done, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
 import type { ResourceKind, Spec } from "../domain/ports.js";

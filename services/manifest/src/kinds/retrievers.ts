@@ -31,7 +31,10 @@ export function retrieverKind(services: OwningServices): ResourceKind {
       })),
     list: async ({ caller, namespaceId }) => {
       const collections = await listEveryPage(async (cursor) => {
-        const page = await services.collection.listCollections({ namespaceId, limit: 100, cursor }, { caller });
+        const page = await services.collection.listCollections(
+          { namespaceId, limit: 100, cursor },
+          { caller },
+        );
         return page.ok ? ok({ items: page.value.collections, next: page.value.nextCursor }) : page;
       });
       if (!collections.ok) return collections;

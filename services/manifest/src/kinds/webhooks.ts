@@ -21,7 +21,10 @@ export function webhookKind(services: OwningServices): ResourceKind {
   const client = services.webhook;
   const list = (context: ActContext) =>
     listEveryPage(async (cursor) => {
-      const page = await client.listWebhooks({ namespaceId: context.namespaceId, limit: 100, cursor }, { caller: context.caller });
+      const page = await client.listWebhooks(
+        { namespaceId: context.namespaceId, limit: 100, cursor },
+        { caller: context.caller },
+      );
       return page.ok ? ok({ items: page.value.webhooks, next: page.value.nextCursor }) : page;
     });
   const idOf = async (context: ActContext, name: string): Promise<Result<string, AppError>> => {
@@ -51,7 +54,15 @@ export function webhookKind(services: OwningServices): ResourceKind {
       const s = spec as WebhookSpec;
       return done(
         await client.createWebhook(
-          { namespaceId, webhookName: name, url: s.url, events: s.events, namespaces: [], headers: s.headers, isActive: s.is_active },
+          {
+            namespaceId,
+            webhookName: name,
+            url: s.url,
+            events: s.events,
+            namespaces: [],
+            headers: s.headers,
+            isActive: s.is_active,
+          },
           { caller },
         ),
       );
@@ -81,7 +92,12 @@ export function webhookKind(services: OwningServices): ResourceKind {
     remove: async (context, name) => {
       const id = await idOf(context, name);
       if (!id.ok) return id;
-      return done(await client.deleteWebhook({ namespaceId: context.namespaceId, webhookId: id.value }, { caller: context.caller }));
+      return done(
+        await client.deleteWebhook(
+          { namespaceId: context.namespaceId, webhookId: id.value },
+          { caller: context.caller },
+        ),
+      );
     },
   };
 }

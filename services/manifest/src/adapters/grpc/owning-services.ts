@@ -30,10 +30,18 @@ export interface OwningServices {
 export function connectOwningServices(options: OwningServicesOptions): OwningServices {
   const credentials = grpc.credentials.createInsecure();
   const clientOptions = (target: string) => ({
-    interceptors: clientInterceptors({ internalToken: options.internalToken, target, localCalls: options.localCalls }),
+    interceptors: clientInterceptors({
+      internalToken: options.internalToken,
+      target,
+      localCalls: options.localCalls,
+    }),
     ...createChannelOptions(),
   });
-  const bucket = new bucketV1.BucketServiceClient(options.namespaceAddress, credentials, clientOptions(options.namespaceAddress));
+  const bucket = new bucketV1.BucketServiceClient(
+    options.namespaceAddress,
+    credentials,
+    clientOptions(options.namespaceAddress),
+  );
   // One connection to the namespace service's process, shared by its services.
   const collection = new grpc.Client(options.namespaceAddress, credentials, {
     ...clientOptions(options.namespaceAddress),
@@ -44,7 +52,11 @@ export function connectOwningServices(options: OwningServicesOptions): OwningSer
     credentials,
     clientOptions(options.aclQueryAddress),
   );
-  const webhook = new webhookV1.WebhookServiceClient(options.webhookAddress, credentials, clientOptions(options.webhookAddress));
+  const webhook = new webhookV1.WebhookServiceClient(
+    options.webhookAddress,
+    credentials,
+    clientOptions(options.webhookAddress),
+  );
   const defaults = (service: string) => ({ deadlineMs: options.deadlineMs, service });
   return {
     bucket: resultClient(bucket, bucketV1.BucketServiceService, defaults("namespace")),
