@@ -31,6 +31,7 @@ import { registerCollectionRoutes } from "./routes/collections.js";
 import { registerDocumentAclRoutes } from "./routes/document-acl.js";
 import { registerDocumentListRoutes } from "./routes/document-lists.js";
 import { registerDocumentRoutes } from "./routes/documents.js";
+import { registerManifestRoutes } from "./routes/manifests.js";
 import { registerNamespaceRoutes } from "./routes/namespaces.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 import { registerPrincipalRoutes } from "./routes/principals.js";
@@ -186,6 +187,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerWebhookResendRoutes(app, routeDeps);
   registerBucketRoutes(app, routeDeps);
   registerBucketObjectRoutes(app, routeDeps);
+  registerManifestRoutes(app, routeDeps);
   await registerDocsPage(app);
   await app.ready();
   return {

@@ -7,6 +7,7 @@ const base = {
   NAMESPACE_GRPC_URL: "namespace:50052",
   ACL_QUERY_GRPC_URL: "acl-query:50053",
   WEBHOOK_GRPC_URL: "webhook-dispatcher:50054",
+  MANIFEST_GRPC_URL: "manifest:50056",
   STRATA_INTERNAL_TOKEN: "x".repeat(32),
 };
 
@@ -53,6 +54,7 @@ describe("gateway configuration", () => {
       "ACL_QUERY_GRPC_URL",
       "AUTH_GRPC_URL",
       "GATEWAY_RATE_LIMIT_WINDOW",
+      "MANIFEST_GRPC_URL",
       "NAMESPACE_GRPC_URL",
       "STRATA_INTERNAL_TOKEN",
       "WEBHOOK_GRPC_URL",

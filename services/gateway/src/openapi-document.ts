@@ -33,6 +33,7 @@ export async function buildOpenApiDocument(): Promise<unknown> {
       NAMESPACE_GRPC_URL: "127.0.0.1:1",
       ACL_QUERY_GRPC_URL: "127.0.0.1:1",
       WEBHOOK_GRPC_URL: "127.0.0.1:1",
+      MANIFEST_GRPC_URL: "127.0.0.1:1",
       STRATA_INTERNAL_TOKEN: "openapi-document-only-token-0123456789",
     }),
     logger: createLogger({ service: "openapi-export", level: "silent" }),

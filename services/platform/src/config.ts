@@ -26,7 +26,14 @@ export interface NatsCredentials {
 // In start order: a service starts after those it calls (auth asks namespace, acl-query reads it,
 // the webhook dispatcher asks namespace whether a deleted namespace is gone, the manifest service
 // reads and writes the resources of namespace, acl-query and the webhook dispatcher).
-export const SERVICE_NAMES = ["namespace", "auth", "acl-query", "webhook-dispatcher", "manifest", "gateway"] as const;
+export const SERVICE_NAMES = [
+  "namespace",
+  "auth",
+  "acl-query",
+  "webhook-dispatcher",
+  "manifest",
+  "gateway",
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** The gRPC services other services call, and the variable naming one that runs elsewhere. */

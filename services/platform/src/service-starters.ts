@@ -75,7 +75,10 @@ function sharedEnv(ctx: StartContext): Env {
  * services behind the gateway) on a random port unless one is set. Distributed: the service's own
  * variables and defaults (the image sets 0.0.0.0; ports 50051, 50052, 50053, 50054, 50056).
  */
-function grpcBinding(ctx: StartContext, prefix: "AUTH" | "NAMESPACE" | "ACL_QUERY" | "WEBHOOK" | "MANIFEST"): Env {
+function grpcBinding(
+  ctx: StartContext,
+  prefix: "AUTH" | "NAMESPACE" | "ACL_QUERY" | "WEBHOOK" | "MANIFEST",
+): Env {
   if (ctx.config.nats.mode !== "embedded") return {};
   return {
     [`${prefix}_GRPC_HOST`]: "127.0.0.1",
