@@ -10,7 +10,7 @@ import { newId } from "@strata/ids";
 import { createLogger } from "@strata/logger";
 import { namespaceConfigSchema, startNamespaceService } from "@strata/namespace";
 import { bucketV1, manifestV1, namespaceV1 } from "@strata/proto";
-import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
+import { type NatsServerHandle, startNatsServer, tempDir } from "@strata/testkit";
 import { startWebhookDispatcher, webhookDispatcherConfigSchema } from "@strata/webhook-dispatcher";
 import { manifestConfigSchema } from "../config.js";
 import type { StepRunner } from "../domain/ports.js";
