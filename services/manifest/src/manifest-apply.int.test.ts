@@ -1,6 +1,7 @@
 import { readEventStream } from "@strata/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { manifestCalls, valueOf } from "./testing/manifest-calls.js";
+import { secretReference } from "./domain/secrets.js";
+import { answerOf, manifestCalls } from "./testing/manifest-calls.js";
 import { SHOP_SECRETS, SHOP_YAML } from "./testing/sample-manifests.js";
 import { type ManifestHarness, startManifestHarness } from "./testing/service-harness.js";
 
@@ -24,7 +25,7 @@ async function appliedEvents(namespaceId: string) {
 describe("apply, export and diff", () => {
   it("applies a manifest into an empty namespace, and its export applied elsewhere exports identically", async () => {
     const first = await harness.newNamespace();
-    const applied = valueOf(await calls.apply(first, SHOP_YAML, { secrets: SHOP_SECRETS }));
+    const applied = answerOf(await calls.apply(first, SHOP_YAML, { secrets: SHOP_SECRETS }));
     expect(applied.changed).toBe(true);
     expect(applied.plan.summary).toMatchObject({ create: 4, update: 0, replace: 0, delete: 0 });
 
@@ -35,16 +36,16 @@ describe("apply, export and diff", () => {
       buckets: [{ name: "raw", description: "uploads" }],
       retrievers: [{ name: "search", collections: ["products"], top_k: 5 }],
       // The header's value is a secret: exported as a reference, never in clear.
-      webhooks: [{ name: "ops", headers: { Authorization: "${{ secrets.WEBHOOK_OPS_AUTHORIZATION }}" } }],
+      webhooks: [{ name: "ops", headers: { Authorization: secretReference("WEBHOOK_OPS_AUTHORIZATION") } }],
     });
     expect(JSON.stringify(exported)).not.toContain(SHOP_SECRETS.OPS_TOKEN);
 
     const second = await harness.newNamespace();
     const secrets = { WEBHOOK_OPS_AUTHORIZATION: SHOP_SECRETS.OPS_TOKEN };
-    valueOf(await calls.apply(second, exported, { secrets }));
+    answerOf(await calls.apply(second, exported, { secrets }));
     expect(await calls.exportOf(second, "shop")).toEqual(exported);
     // And the diff of the export against its source is empty.
-    expect(valueOf(await calls.diff(first, exported, { secrets })).summary).toMatchObject({
+    expect(answerOf(await calls.diff(first, exported, { secrets })).summary).toMatchObject({
       create: 0,
       update: 0,
       replace: 0,
@@ -54,9 +55,9 @@ describe("apply, export and diff", () => {
 
   it("is idempotent: a second apply changes nothing and emits no event", async () => {
     const namespaceId = await harness.newNamespace();
-    valueOf(await calls.apply(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
+    answerOf(await calls.apply(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
     expect(await appliedEvents(namespaceId)).toHaveLength(1);
-    const again = valueOf(await calls.apply(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
+    const again = answerOf(await calls.apply(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
     expect(again.changed).toBe(false);
     expect(again.apply_id).toBeNull();
     expect(again.plan.changes.every((c) => c.action === "no-op")).toBe(true);
@@ -66,9 +67,9 @@ describe("apply, export and diff", () => {
 
   it("plans update in place, replace for an immutable field, with field-level before and after", async () => {
     const namespaceId = await harness.newNamespace();
-    valueOf(await calls.apply(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
+    answerOf(await calls.apply(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
     const changed = SHOP_YAML.replace("top_k: 5", "top_k: 7").replace("dimensions: 4", "dimensions: 8");
-    const plan = valueOf(await calls.diff(namespaceId, changed, { secrets: SHOP_SECRETS }));
+    const plan = answerOf(await calls.diff(namespaceId, changed, { secrets: SHOP_SECRETS }));
     const byName = new Map(plan.changes.map((c) => [`${c.kind}/${c.name}`, c]));
     expect(byName.get("retrievers/search")).toMatchObject({
       action: "update",
@@ -80,7 +81,7 @@ describe("apply, export and diff", () => {
     // The secret never shows in a plan.
     expect(JSON.stringify(plan)).not.toContain(SHOP_SECRETS.OPS_TOKEN);
 
-    const applied = valueOf(await calls.apply(namespaceId, changed, { secrets: SHOP_SECRETS }));
+    const applied = answerOf(await calls.apply(namespaceId, changed, { secrets: SHOP_SECRETS }));
     expect(applied.plan.summary).toMatchObject({ update: 1, replace: 1 });
     const exported = await calls.exportOf(namespaceId);
     expect(exported).toMatchObject({
@@ -92,14 +93,14 @@ describe("apply, export and diff", () => {
 
   it("refuses an apply whose reviewed plan hash is stale (the namespace changed), and a dry run changes nothing", async () => {
     const namespaceId = await harness.newNamespace();
-    const plan = valueOf(await calls.diff(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
-    const dry = valueOf(await calls.apply(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS, dryRun: true }));
+    const plan = answerOf(await calls.diff(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
+    const dry = answerOf(await calls.apply(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS, dryRun: true }));
     expect(dry).toMatchObject({ dry_run: true, changed: false, apply_id: null });
     expect(dry.plan.plan_hash).toBe(plan.plan_hash);
     expect((await calls.exportOf(namespaceId)).buckets).toEqual([]);
 
     // Someone else changes the namespace between review and apply.
-    valueOf(
+    answerOf(
       await calls.apply(namespaceId, {
         version: "1.0",
         metadata: { name: "other" },
@@ -115,8 +116,8 @@ describe("apply, export and diff", () => {
       expect(stale.error.kind).toBe("already_exists");
       expect(stale.error.message).toContain("changed since the plan");
     }
-    const fresh = valueOf(await calls.diff(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
-    valueOf(
+    const fresh = answerOf(await calls.diff(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));
+    answerOf(
       await calls.apply(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS, expectedPlanHash: fresh.plan_hash }),
     );
   });
@@ -132,17 +133,17 @@ describe("prune", () => {
       metadata: { name: "p" },
       buckets: [{ name: "keep" }, { name: "drop" }, { name: "guarded", protect: true }],
     };
-    valueOf(await calls.apply(namespaceId, base));
+    answerOf(await calls.apply(namespaceId, base));
     // A later apply lists the outsider (adopts it, a no-op): it still is no apply's creation.
-    valueOf(await calls.apply(namespaceId, { ...base, buckets: [...base.buckets, { name: "outsider" }] }));
+    answerOf(await calls.apply(namespaceId, { ...base, buckets: [...base.buckets, { name: "outsider" }] }));
 
     const kept = { ...base, buckets: [{ name: "keep" }, { name: "guarded", protect: true }] };
-    const plan = valueOf(await calls.diff(namespaceId, kept, { prune: true }));
+    const plan = answerOf(await calls.diff(namespaceId, kept, { prune: true }));
     expect(plan.changes.filter((c) => c.action === "delete").map((c) => c.name)).toEqual(["drop"]);
     expect(plan.text).toContain("- buckets/drop");
 
     // Without prune nothing is deleted.
-    expect(valueOf(await calls.diff(namespaceId, kept)).summary.delete).toBe(0);
+    expect(answerOf(await calls.diff(namespaceId, kept)).summary.delete).toBe(0);
 
     // A prune that would delete a protected resource is refused as a whole.
     const refused = await calls.apply(namespaceId, { ...base, buckets: [{ name: "keep" }] }, { prune: true });
@@ -150,7 +151,7 @@ describe("prune", () => {
     if (!refused.ok) expect(refused.error.kind).toBe("validation");
     expect(((await calls.exportOf(namespaceId)).buckets as unknown[]).length).toBe(4);
 
-    const pruned = valueOf(await calls.apply(namespaceId, kept, { prune: true }));
+    const pruned = answerOf(await calls.apply(namespaceId, kept, { prune: true }));
     expect(pruned.plan.summary.delete).toBe(1);
     const names = ((await calls.exportOf(namespaceId)).buckets as { name: string }[]).map((b) => b.name);
     expect(names).toEqual(["guarded", "keep", "outsider"]);

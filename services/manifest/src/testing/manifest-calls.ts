@@ -75,7 +75,7 @@ export function manifestCalls(client: ManifestClient, caller: Caller) {
 }
 
 /** A result's value, or a thrown error naming what failed (tests want the value). */
-export function valueOf<T>(result: Result<T, AppError>): T {
+export function answerOf<T>(result: Result<T, AppError>): T {
   if (!result.ok)
     throw new Error(
       `${result.error.kind}: ${result.error.message} ${JSON.stringify(result.error.details ?? {})}`,
