@@ -43,6 +43,7 @@ export function testPlatformEnv(dataDir: string): Record<string, string> {
     NAMESPACE_GRPC_PORT: "0",
     ACL_QUERY_GRPC_PORT: "0",
     WEBHOOK_GRPC_PORT: "0",
+    MANIFEST_GRPC_PORT: "0",
     LOG_LEVEL: "warn",
   };
 }

@@ -23,7 +23,8 @@ beforeAll(async () => {
   servicesDir = await tempDir("strata-split-services-");
   gatewayDir = await tempDir("strata-split-gateway-");
   const internalToken = randomBytes(32).toString("hex");
-  const [authPort, namespacePort, aclQueryPort, webhookPort] = [
+  const [authPort, namespacePort, aclQueryPort, webhookPort, manifestPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -34,11 +35,12 @@ beforeAll(async () => {
     internalToken,
     dataDir: servicesDir.path,
     env: {
-      STRATA_SERVICES: "auth,namespace,acl-query,webhook-dispatcher",
+      STRATA_SERVICES: "auth,namespace,acl-query,webhook-dispatcher,manifest",
       AUTH_GRPC_PORT: String(authPort),
       NAMESPACE_GRPC_PORT: String(namespacePort),
       ACL_QUERY_GRPC_PORT: String(aclQueryPort),
       WEBHOOK_GRPC_PORT: String(webhookPort),
+      MANIFEST_GRPC_PORT: String(manifestPort),
     },
   });
   gateway = await launchPlatformProcess({
@@ -51,6 +53,7 @@ beforeAll(async () => {
       NAMESPACE_GRPC_URL: `127.0.0.1:${namespacePort}`,
       ACL_QUERY_GRPC_URL: `127.0.0.1:${aclQueryPort}`,
       WEBHOOK_GRPC_URL: `127.0.0.1:${webhookPort}`,
+      MANIFEST_GRPC_URL: `127.0.0.1:${manifestPort}`,
     },
   });
   const bootstrap = JSON.parse(await readFile(join(servicesDir.path, "bootstrap.json"), "utf8")) as {
