@@ -7,6 +7,7 @@ import { hasChanges, type Plan } from "./plan.js";
 import type { ActContext, ManifestPorts } from "./ports.js";
 import { type ManifestInput, type PreparedPlan, preparePlan } from "./prepare-plan.js";
 import { redactManifest, redactPlan } from "./redact.js";
+import { restoreNamespace } from "./restore.js";
 import { runPlan } from "./run-plan.js";
 import { APPLIES_TABLE, type ApplyRecord, MEMBERSHIP_TABLE, type MemberRecord, memberId } from "./tables.js";
 
@@ -53,9 +54,10 @@ export async function applyManifest(
     }
     if (options.dryRun || !hasChanges(plan))
       return ok({ apply_id: null, dry_run: options.dryRun, changed: false, plan });
-    const ran = await runPlan(ports, context, plan);
-    if (!ran.ok) {
-      const { failed, rolledBack, rollbackFailed } = ran.error;
+    const ran = await runPlan(ports, context, plan, "apply");
+    const failed = ran.failures[0];
+    if (failed !== undefined) {
+      const { rolledBack, rollbackFailed } = await restoreNamespace(ports, context, prepared.value.live);
       const undone =
         rollbackFailed.length === 0 ? "what it had changed was undone" : "undoing it failed in part";
       return err(
@@ -65,7 +67,12 @@ export async function applyManifest(
           {
             failed: { kind: failed.kind, name: failed.name, operation: failed.operation },
             rolled_back: rolledBack,
-            rollback_failed: rollbackFailed,
+            rollback_failed: rollbackFailed.map((f) => ({
+              kind: f.kind,
+              name: f.name,
+              operation: f.operation,
+              message: f.error.message,
+            })),
           },
         ),
       );

@@ -8,6 +8,8 @@ export interface FieldChange {
   readonly field: string;
   readonly before: unknown;
   readonly after: unknown;
+  /** Unchanged by name, but a resource it names is replaced: it is pointed at the new one. */
+  readonly rebind?: boolean;
 }
 
 export interface PlannedChange {
@@ -71,10 +73,29 @@ export function planChanges(inputs: PlanInputs): Plan {
   }
   // Children go before their parents: deletes in reverse kind order.
   deletes.reverse();
-  const changes = [...deletes, ...forward];
+  const changes = [...deletes, ...rebindToReplaced(forward, ordered)];
   const summary: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, "no-op": 0 };
   for (const change of changes) summary[change.action] += 1;
   return { plan_hash: sha256Hex(canonicalJson(changes)), summary, changes };
+}
+
+/**
+ * A replaced resource comes back with a new id, and the owning services hold references as ids: a
+ * resource naming it that would otherwise be left alone is updated so it refers to the new one.
+ */
+function rebindToReplaced(changes: PlannedChange[], kinds: readonly ResourceKind[]): PlannedChange[] {
+  const replaced = new Set(changes.filter((c) => c.action === "replace").map((c) => `${c.kind}/${c.name}`));
+  if (replaced.size === 0) return changes;
+  const bySection = new Map(kinds.map((kind) => [kind.section, kind]));
+  return changes.map((change) => {
+    const kind = bySection.get(change.kind);
+    if (change.action !== "no-op" || change.after === null || kind === undefined) return change;
+    const stale = kind.references(change.after).filter((r) => replaced.has(`${r.section}/${r.name}`));
+    if (stale.length === 0) return change;
+    const field = stale[0]?.field.replace(/\[\d+\]$/, "") ?? "";
+    const value = change.after[field] ?? null;
+    return { ...change, action: "update", fields: [{ field, before: value, after: value, rebind: true }] };
+  });
 }
 
 function changeOf(
@@ -125,7 +146,11 @@ export function planText(plan: Plan): string {
       `${SYMBOLS[change.action]} ${change.kind}/${change.name}${change.protect ? " (protected)" : ""}`,
     );
     for (const field of change.fields)
-      lines.push(`    ${field.field}: ${JSON.stringify(field.before)} → ${JSON.stringify(field.after)}`);
+      lines.push(
+        field.rebind === true
+          ? `    ${field.field}: ${JSON.stringify(field.after)} (re-bound: a resource it names is replaced)`
+          : `    ${field.field}: ${JSON.stringify(field.before)} → ${JSON.stringify(field.after)}`,
+      );
   }
   const s = plan.summary;
   lines.push(

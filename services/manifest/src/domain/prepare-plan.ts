@@ -2,7 +2,7 @@ import { type AppError, err, ok, type Result, validationFailed } from "@strata/e
 import type { Manifest } from "./manifest-shape.js";
 import { readLive, readMembers } from "./namespace-state.js";
 import { type Plan, planChanges, protectedViolations } from "./plan.js";
-import type { ActContext, ManifestPorts } from "./ports.js";
+import type { ActContext, LiveResource, ManifestPorts } from "./ports.js";
 import { validateManifest } from "./validate-manifest.js";
 
 export interface ManifestInput {
@@ -15,6 +15,8 @@ export interface ManifestInput {
 export interface PreparedPlan {
   readonly manifest: Manifest;
   readonly plan: Plan;
+  /** The namespace as the plan found it (what a failed apply restores). */
+  readonly live: ReadonlyMap<string, readonly LiveResource[]>;
 }
 
 /** Parses and validates the manifest (422 listing every problem), reads the namespace and plans. */
@@ -59,5 +61,5 @@ export async function preparePlan(
       ),
     );
   }
-  return ok({ manifest: validated.manifest, plan });
+  return ok({ manifest: validated.manifest, plan, live: live.value });
 }
