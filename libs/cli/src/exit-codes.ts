@@ -20,9 +20,9 @@ export function exitCodeOf(error: unknown): number {
   return EXIT_ERROR;
 }
 
-/** A 422's problems, one per line, with their path (and line and column for YAML). */
+/** A 422's problems (details.validation_errors), one per line, with their path (and YAML line). */
 function problemLines(details: Record<string, unknown> | null): string[] {
-  const issues = details?.issues;
+  const issues = details?.validation_errors;
   if (!Array.isArray(issues)) return [];
   return issues.map((issue) => {
     const { location, message } = issue as { location?: string; message?: string };
