@@ -39,6 +39,7 @@ describe("metrics scraping in deploy/ and docker-compose.yml", () => {
       "strata-acl-query",
       "strata-auth",
       "strata-gateway",
+      "strata-manifest",
       "strata-namespace",
       "strata-webhook-dispatcher",
     ]);
@@ -66,6 +67,7 @@ describe("metrics scraping in deploy/ and docker-compose.yml", () => {
       "acl-query",
       "auth",
       "gateway",
+      "manifest",
       "namespace",
       "webhook-dispatcher",
     ]);

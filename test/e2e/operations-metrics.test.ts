@@ -232,11 +232,14 @@ describe("/readyz", () => {
         "acl-query.store": true,
         "webhook-dispatcher.nats": true,
         "webhook-dispatcher.store": true,
+        "manifest.nats": true,
+        "manifest.store": true,
         "gateway.nats": true,
         "gateway.auth": true,
         "gateway.namespace": true,
         "gateway.acl-query": true,
         "gateway.webhook-dispatcher": true,
+        "gateway.manifest": true,
       },
     });
     const gatewayReady = await callApi(gatewayUrl, "GET", "/readyz");
@@ -255,7 +258,7 @@ describe("/readyz", () => {
     expect(publicAnswer.status).toBe(503);
     expect(publicAnswer.body).toEqual({
       status: "not_ready",
-      checks: { nats: true, auth: true, namespace: true, "acl-query": false, "webhook-dispatcher": true },
+      checks: { nats: true, auth: true, namespace: true, "acl-query": false, "webhook-dispatcher": true, manifest: true },
     });
   });
 });

@@ -53,11 +53,12 @@ describe("the embedded NATS requires the services' credentials", () => {
       "acl-query",
       "auth",
       "gateway",
+      "manifest",
       "namespace",
       "webhook-dispatcher",
     ]);
     const passwords = new Set(Object.values(credentials).map((c) => c.password));
-    expect(passwords.size).toBe(5);
+    expect(passwords.size).toBe(6);
     for (const file of [NATS_CREDENTIALS_FILE, NATS_CONFIG_FILE]) {
       expect((await stat(join(dir, file))).mode & 0o777, file).toBe(0o600);
     }
@@ -81,7 +82,7 @@ describe("the embedded NATS requires the services' credentials", () => {
   it("refuses a forged namespace.deleted from any service but namespace, and the namespace lives", async () => {
     if (platform === undefined) throw new Error("the platform did not start");
     const subject = `strata.evt.${namespaceId}.namespace.deleted`;
-    for (const service of ["gateway", "auth", "acl-query", "webhook-dispatcher"]) {
+    for (const service of ["gateway", "auth", "acl-query", "webhook-dispatcher", "manifest"]) {
       const own = credentials[service];
       if (own === undefined) throw new Error(`no credentials for ${service}`);
       const nc = await connectOnce(platform.natsUrl, { user: own.user, pass: own.password });

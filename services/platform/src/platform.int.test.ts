@@ -67,6 +67,7 @@ describe("startPlatform, embedded mode (as npm start runs it)", () => {
       "auth",
       "acl-query",
       "webhook-dispatcher",
+      "manifest",
       "gateway",
     ]);
     expect((await call(running, "GET", "/healthz")).status).toBe(200);

@@ -18,7 +18,7 @@ describe("operations endpoints", () => {
     expect(ready.status, ready.text).toBe(200);
     expect(ready.json).toEqual({
       status: "ready",
-      checks: { nats: true, auth: true, namespace: true, "acl-query": true, "webhook-dispatcher": true },
+      checks: { nats: true, auth: true, namespace: true, "acl-query": true, "webhook-dispatcher": true, manifest: true },
     });
     expect(await h.gateway.ready()).toBe(true);
   });
