@@ -6,7 +6,14 @@ const TOKEN = "t".repeat(40);
 describe("loadPlatformConfig", () => {
   it("defaults to the embedded mode with every service, in dependency order", () => {
     const config = loadPlatformConfig({}, "/srv/app");
-    expect(config.services).toEqual(["namespace", "auth", "acl-query", "webhook-dispatcher", "gateway"]);
+    expect(config.services).toEqual([
+      "namespace",
+      "auth",
+      "acl-query",
+      "webhook-dispatcher",
+      "manifest",
+      "gateway",
+    ]);
     expect(config.dataDir).toBe("/srv/app/.strata");
     expect(config.httpPort).toBe(8080);
     expect(config.nats).toEqual({ mode: "embedded" });
@@ -35,9 +42,16 @@ describe("loadPlatformConfig", () => {
 
   it("orders a selection by dependencies whatever order it is written in", () => {
     const config = loadPlatformConfig({
-      STRATA_SERVICES: "gateway, acl-query,namespace ,webhook-dispatcher,auth",
+      STRATA_SERVICES: "gateway, acl-query,namespace ,manifest,webhook-dispatcher,auth",
     });
-    expect(config.services).toEqual(["namespace", "auth", "acl-query", "webhook-dispatcher", "gateway"]);
+    expect(config.services).toEqual([
+      "namespace",
+      "auth",
+      "acl-query",
+      "webhook-dispatcher",
+      "manifest",
+      "gateway",
+    ]);
   });
 
   it("rejects an unknown service name", () => {
@@ -67,12 +81,14 @@ describe("loadPlatformConfig", () => {
       NAMESPACE_GRPC_URL: "namespace:50052",
       ACL_QUERY_GRPC_URL: "acl-query:50053",
       WEBHOOK_GRPC_URL: "webhook-dispatcher:50054",
+      MANIFEST_GRPC_URL: "manifest:50056",
     });
     expect(config.remoteAddresses).toEqual({
       auth: "auth:50051",
       namespace: "namespace:50052",
       "acl-query": "acl-query:50053",
       "webhook-dispatcher": "webhook-dispatcher:50054",
+      manifest: "manifest:50056",
     });
     // acl-query calls the namespace service too.
     expect(() => loadPlatformConfig({ ...base, STRATA_SERVICES: "acl-query" })).toThrow(/NAMESPACE_GRPC_URL/);

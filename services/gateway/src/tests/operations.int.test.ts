@@ -18,7 +18,14 @@ describe("operations endpoints", () => {
     expect(ready.status, ready.text).toBe(200);
     expect(ready.json).toEqual({
       status: "ready",
-      checks: { nats: true, auth: true, namespace: true, "acl-query": true, "webhook-dispatcher": true, manifest: true },
+      checks: {
+        nats: true,
+        auth: true,
+        namespace: true,
+        "acl-query": true,
+        "webhook-dispatcher": true,
+        manifest: true,
+      },
     });
     expect(await h.gateway.ready()).toBe(true);
   });
@@ -139,6 +146,9 @@ describe("operations endpoints", () => {
         "GET /v1/buckets/{id}/objects/{key}",
         "HEAD /v1/buckets/{id}/objects/{key}",
         "DELETE /v1/buckets/{id}/objects/{key}",
+        "GET /v1/manifest/export",
+        "POST /v1/manifest/diff",
+        "POST /v1/manifest/apply",
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
