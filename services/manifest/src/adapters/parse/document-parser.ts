@@ -21,15 +21,23 @@ export const parseManifestDocument: DocumentParser = (text, format) => {
   }
   const parsed: ParsedDocument = {
     value: document.toJS({ maxAliasCount: 100 }) as unknown,
+    // A map entry is located at its key (where the field is written), a list item at the item.
     locate(path) {
       let node: unknown = document.contents;
       let last: Node | undefined = isNode(node) ? node : undefined;
       for (const part of path) {
-        if (isMap(node)) node = node.get(part, true);
-        else if (isSeq(node) && typeof part === "number") node = node.get(part, true);
-        else break;
-        if (isNode(node)) last = node;
-        else break;
+        if (isMap(node)) {
+          const pair = node.items.find(
+            (item) => isScalar(item.key) && String(item.key.value) === String(part),
+          );
+          if (pair === undefined) break;
+          if (isNode(pair.key)) last = pair.key;
+          node = pair.value;
+        } else if (isSeq(node) && typeof part === "number") {
+          node = node.items[part];
+          if (isNode(node)) last = node;
+          else break;
+        } else break;
       }
       const offset = last?.range?.[0];
       if (offset === undefined) return undefined;
