@@ -29,8 +29,8 @@ export interface ManifestHarness {
   newNamespace(): Promise<string>;
   /** Creates a bucket through the namespace service, outside any manifest. */
   createBucketDirectly(namespaceId: string, name: string): Promise<void>;
-  /** Starts a second replica of the manifest service over the same store (for the lock test). */
-  startReplica(runStep?: StepRunner): Promise<RunningManifest>;
+  /** Starts another replica of the manifest service over the same store (for the lock test). */
+  startReplica(runStep?: StepRunner): Promise<ResultClient<typeof manifestV1.ManifestServiceService>>;
   close(): Promise<void>;
 }
 
@@ -90,6 +90,7 @@ export async function startManifestHarness(options: HarnessOptions = {}): Promis
     });
   const first = await startOne(options.runStep);
   const replicas: RunningManifest[] = [first];
+  const clients: grpc.Client[] = [];
   const interceptors = clientInterceptors({ internalToken: INTERNAL_TOKEN });
   const manifestClient = new manifestV1.ManifestServiceClient(
     first.grpcAddress,
@@ -136,10 +137,19 @@ export async function startManifestHarness(options: HarnessOptions = {}): Promis
     async startReplica(runStep) {
       const replica = await startOne(runStep);
       replicas.push(replica);
-      return replica;
+      const client = new manifestV1.ManifestServiceClient(
+        replica.grpcAddress,
+        grpc.credentials.createInsecure(),
+        {
+          interceptors,
+        },
+      );
+      clients.push(client);
+      return resultClient(client, manifestV1.ManifestServiceService, { deadlineMs: 60_000 });
     },
     async close() {
       manifestClient.close();
+      for (const client of clients) client.close();
       namespaceClient.close();
       for (const replica of replicas.reverse()) await replica.stop();
       await webhooks.stop();
