@@ -258,7 +258,14 @@ describe("/readyz", () => {
     expect(publicAnswer.status).toBe(503);
     expect(publicAnswer.body).toEqual({
       status: "not_ready",
-      checks: { nats: true, auth: true, namespace: true, "acl-query": false, "webhook-dispatcher": true, manifest: true },
+      checks: {
+        nats: true,
+        auth: true,
+        namespace: true,
+        "acl-query": false,
+        "webhook-dispatcher": true,
+        manifest: true,
+      },
     });
   });
 });

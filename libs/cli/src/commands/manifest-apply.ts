@@ -13,6 +13,7 @@ export function registerManifestApply(group: Command): void {
     .option("--prune", "delete what earlier applies created and the manifest no longer lists", false)
     .option("--dry-run", "plan only, change nothing", false)
     .option("--plan-hash <hash>", "refuse unless the plan is still the reviewed one (from diff --json)")
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's secret reference syntax, not a template
     .option("--secret <NAME=VALUE>", "a value for ${{ secrets.NAME }} (repeatable)", collectSecret, {})
     .action(async (options: ApplyOptions, command: Command) => {
       const client = clientOf(command);

@@ -16,6 +16,7 @@ export function registerManifestDiff(group: Command): void {
       "include deleting what earlier applies created and the manifest no longer lists",
       false,
     )
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's secret reference syntax, not a template
     .option("--secret <NAME=VALUE>", "a value for ${{ secrets.NAME }} (repeatable)", collectSecret, {})
     .option("--json", "print the plan as JSON", false)
     .action(async (options: DiffOptions, command: Command) => {

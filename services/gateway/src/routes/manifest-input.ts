@@ -21,6 +21,7 @@ export const manifestBodySchema = z.strictObject({
   secrets: z
     .record(z.string().min(1).max(128), z.string().max(8192))
     .optional()
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's secret reference syntax, not a template
     .describe("Values for `${{ secrets.NAME }}` references; never stored or logged"),
   prune: z
     .boolean()

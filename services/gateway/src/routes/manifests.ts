@@ -4,7 +4,6 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { stringify } from "yaml";
 import { z } from "zod";
-import { sendAppError } from "../http/errors.js";
 import { errorResponses, namespaceHeaderSchema } from "./common.js";
 import {
   acceptManifestBodies,
@@ -89,6 +88,7 @@ function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
         tags: TAGS,
         summary: "Export the namespace's configuration as a manifest (YAML by default)",
         description:
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's secret reference syntax, not a template
           "Secrets are exported as `${{ secrets.NAME }}`. JSON with `?format=json` or `Accept: application/json`.",
         security: BEARER,
         headers: namespaceHeaderSchema,
