@@ -27,13 +27,22 @@ describe("apply, export and diff", () => {
     const first = await harness.newNamespace();
     const applied = answerOf(await calls.apply(first, SHOP_YAML, { secrets: SHOP_SECRETS }));
     expect(applied.changed).toBe(true);
-    expect(applied.plan.summary).toMatchObject({ create: 4, update: 0, replace: 0, delete: 0 });
+    expect(applied.plan.summary).toMatchObject({ create: 5, update: 0, replace: 0, delete: 0 });
 
     const exported = await calls.exportOf(first, "shop");
     expect(exported).toMatchObject({
       version: "1.0",
       metadata: { name: "shop" },
       buckets: [{ name: "raw", description: "uploads" }],
+      taxonomies: [
+        {
+          name: "topics",
+          nodes: [
+            { label: "science", parent: null },
+            { label: "physics", parent: "science" },
+          ],
+        },
+      ],
       retrievers: [{ name: "search", collections: ["products"], top_k: 5 }],
       // The header's value is a secret: exported as a reference, never in clear.
       webhooks: [{ name: "ops", headers: { Authorization: secretReference("WEBHOOK_OPS_AUTHORIZATION") } }],

@@ -34,6 +34,17 @@ const retriever = fc.record({
   top_k: fc.integer({ min: 1, max: 50 }),
   collectionPick: fc.nat(),
 });
+const taxonomy = fc.record({
+  name: fc.constantFrom("t1", "t2"),
+  nodes: fc.constantFrom(
+    [],
+    [{ label: "a", parent: null }],
+    [
+      { label: "a", parent: null },
+      { label: "b", parent: "a" },
+    ],
+  ),
+});
 const webhook = fc.record({
   name: fc.constantFrom("w1", "w2"),
   events: fc.subarray(["document.*", "batch.completed"], { minLength: 1 }),
@@ -49,6 +60,7 @@ const manifests = fc
   .record({
     buckets: fc.array(bucket, { maxLength: 3 }),
     collections: fc.array(collection, { maxLength: 2 }),
+    taxonomies: fc.array(taxonomy, { maxLength: 2 }),
     retrievers: fc.array(retriever, { maxLength: 2 }),
     webhooks: fc.array(webhook, { maxLength: 2 }),
   })
@@ -57,6 +69,7 @@ const manifests = fc
     const collections = uniqueBy(drawn.collections);
     const retrievers = collections.length === 0 ? [] : uniqueBy(drawn.retrievers);
     const webhooks = uniqueBy(drawn.webhooks);
+    const taxonomies = uniqueBy(drawn.taxonomies);
     const collectionOf = (pick: number) => collections[pick % collections.length]?.name ?? "";
     const document = {
       version: "1.0",
@@ -67,6 +80,10 @@ const manifests = fc
         description: c.description,
         features: [{ feature_uri: FEATURE, dimensions: c.dimensions, metric: c.metric }],
         indexed_fields: c.indexed_fields,
+      })),
+      taxonomies: taxonomies.map((t) => ({
+        name: t.name,
+        nodes: t.nodes.map((n) => (n.parent === null ? { label: n.label } : n)),
       })),
       retrievers: retrievers.map((r) => ({
         name: r.name,
@@ -96,6 +113,7 @@ const manifests = fc
           indexed_fields: c.indexed_fields,
         })),
       ),
+      taxonomies: byName(taxonomies.map((t) => ({ name: t.name, description: "", nodes: t.nodes }))),
       retrievers: byName(
         retrievers.map((r) => ({
           name: r.name,

@@ -3,6 +3,7 @@ import type { ResourceKind } from "../domain/ports.js";
 import { bucketKind } from "./buckets.js";
 import { collectionKind } from "./collections.js";
 import { retrieverKind } from "./retrievers.js";
+import { taxonomyKind } from "./taxonomies.js";
 import { webhookKind } from "./webhooks.js";
 
 /**
@@ -12,5 +13,11 @@ import { webhookKind } from "./webhooks.js";
  * alerts 50, acl_rules 60, webhooks 70, tiering_policy 80).
  */
 export function resourceKinds(services: OwningServices): ResourceKind[] {
-  return [bucketKind(services), collectionKind(services), retrieverKind(services), webhookKind(services)];
+  return [
+    bucketKind(services),
+    collectionKind(services),
+    taxonomyKind(services),
+    retrieverKind(services),
+    webhookKind(services),
+  ];
 }

@@ -16,6 +16,12 @@ collections:
       - feature_uri: ${FEATURE}
         dimensions: 4
     indexed_fields: [category]
+taxonomies:
+  - name: topics
+    nodes:
+      - label: science
+      - label: physics
+        parent: science
 retrievers:
   - name: search
     collections: [products]

@@ -7,7 +7,7 @@ import {
   type ResultClient,
   resultClient,
 } from "@strata/grpc";
-import { bucketV1, collectionV1, retrieverV1, webhookV1 } from "@strata/proto";
+import { bucketV1, collectionV1, retrieverV1, taxonomyV1, webhookV1 } from "@strata/proto";
 
 export interface OwningServicesOptions {
   readonly namespaceAddress: string;
@@ -22,6 +22,7 @@ export interface OwningServicesOptions {
 export interface OwningServices {
   readonly bucket: ResultClient<typeof bucketV1.BucketServiceService>;
   readonly collection: ResultClient<typeof collectionV1.CollectionServiceService>;
+  readonly taxonomy: ResultClient<typeof taxonomyV1.TaxonomyServiceService>;
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly webhook: ResultClient<typeof webhookV1.WebhookServiceService>;
   close(): void;
@@ -61,6 +62,7 @@ export function connectOwningServices(options: OwningServicesOptions): OwningSer
   return {
     bucket: resultClient(bucket, bucketV1.BucketServiceService, defaults("namespace")),
     collection: resultClient(collection, collectionV1.CollectionServiceService, defaults("namespace")),
+    taxonomy: resultClient(collection, taxonomyV1.TaxonomyServiceService, defaults("namespace")),
     retriever: resultClient(retriever, retrieverV1.RetrieverServiceService, defaults("acl-query")),
     webhook: resultClient(webhook, webhookV1.WebhookServiceService, defaults("webhook-dispatcher")),
     close() {
