@@ -1108,7 +1108,7 @@ export interface components {
             updated_at: string;
             deleted_documents: number;
         };
-        /** @description version, metadata.name and one list per resource kind (buckets, collections, retrievers, webhooks) */
+        /** @description version, metadata.name and one list per resource kind (buckets, collections, taxonomies, retrievers, webhooks) */
         Manifest: {
             [key: string]: unknown;
         };

@@ -22,7 +22,7 @@ const BODY_DOC =
 const manifestSchema = z
   .record(z.string(), z.unknown())
   .describe(
-    "version, metadata.name and one list per resource kind (buckets, collections, retrievers, webhooks)",
+    "version, metadata.name and one list per resource kind (buckets, collections, taxonomies, retrievers, webhooks)",
   )
   .meta({ id: "Manifest" });
 
