@@ -2,6 +2,7 @@ import { ok } from "@strata/errors";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { ParsedDocument, ResourceKind, Spec } from "./ports.js";
+import { secretReference } from "./secrets.js";
 import { validateManifest } from "./validate-manifest.js";
 
 // A kind whose resources name others of the same kind (e.g. a pipeline stage after another):
@@ -61,8 +62,8 @@ describe("validateManifest", () => {
   it("resolves secret references from the secrets map and reports the missing ones", () => {
     const document = json({
       version: "1.0",
-      metadata: { name: "${{ secrets.NAME }}" },
-      stages: [{ name: "${{ secrets.STAGE }}" }],
+      metadata: { name: secretReference("NAME") },
+      stages: [{ name: secretReference("STAGE") }],
     });
     const missing = validateManifest(document, [stages], { NAME: "resolved" });
     expect(missing.ok).toBe(false);
