@@ -55,7 +55,8 @@ export async function startDistributedPlatform(
     await Promise.all(dirs.map((dir) => dir.remove()));
   };
   try {
-    const [namespacePort, authPort, aclQueryPort, webhookPort, tierMigratorPort] = [
+    const [namespacePort, authPort, aclQueryPort, webhookPort, tierMigratorPort, manifestPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -89,6 +90,15 @@ export async function startDistributedPlatform(
     ]);
     for (const outcome of started) if (outcome.status === "fulfilled") running.push(outcome.value);
     for (const outcome of started) if (outcome.status === "rejected") throw outcome.reason;
+    // The manifest service calls namespace, acl-query and the webhook dispatcher.
+    running.push(
+      await launch("manifest", await dataDir("manifest"), {
+        MANIFEST_GRPC_PORT: String(manifestPort),
+        NAMESPACE_GRPC_URL: namespaceUrl,
+        ACL_QUERY_GRPC_URL: `127.0.0.1:${aclQueryPort}`,
+        WEBHOOK_GRPC_URL: `127.0.0.1:${webhookPort}`,
+      }),
+    );
     const bootstrap = JSON.parse(await readFile(join(authDir, "bootstrap.json"), "utf8")) as {
       api_key: string;
     };
@@ -98,6 +108,7 @@ export async function startDistributedPlatform(
       ACL_QUERY_GRPC_URL: `127.0.0.1:${aclQueryPort}`,
       WEBHOOK_GRPC_URL: `127.0.0.1:${webhookPort}`,
       TIER_MIGRATOR_GRPC_URL: `127.0.0.1:${tierMigratorPort}`,
+      MANIFEST_GRPC_URL: `127.0.0.1:${manifestPort}`,
     };
     const gateways = await Promise.all(
       Array.from({ length: options.gatewayCount }, async (): Promise<GatewayProcess> => {

@@ -94,6 +94,7 @@ describe("deploy/ Kubernetes manifests", () => {
       "strata-acl-query",
       "strata-auth",
       "strata-gateway",
+      "strata-manifest",
       "strata-namespace",
       "strata-tier-migrator",
       "strata-webhook-dispatcher",

@@ -44,6 +44,7 @@ export function testPlatformEnv(dataDir: string): Record<string, string> {
     ACL_QUERY_GRPC_PORT: "0",
     WEBHOOK_GRPC_PORT: "0",
     TIER_MIGRATOR_GRPC_PORT: "0",
+    MANIFEST_GRPC_PORT: "0",
     LOG_LEVEL: "warn",
   };
 }

@@ -234,12 +234,15 @@ describe("/readyz", () => {
         "webhook-dispatcher.store": true,
         "tier-migrator.nats": true,
         "tier-migrator.store": true,
+        "manifest.nats": true,
+        "manifest.store": true,
         "gateway.nats": true,
         "gateway.auth": true,
         "gateway.namespace": true,
         "gateway.acl-query": true,
         "gateway.webhook-dispatcher": true,
         "gateway.tier-migrator": true,
+        "gateway.manifest": true,
       },
     });
     const gatewayReady = await callApi(gatewayUrl, "GET", "/readyz");
@@ -265,6 +268,7 @@ describe("/readyz", () => {
         "acl-query": false,
         "webhook-dispatcher": true,
         "tier-migrator": true,
+        manifest: true,
       },
     });
   });

@@ -54,6 +54,7 @@ export async function launchPlatformProcess(options: PlatformProcessOptions): Pr
       ACL_QUERY_GRPC_PORT: "0",
       WEBHOOK_GRPC_PORT: "0",
       TIER_MIGRATOR_GRPC_PORT: "0",
+      MANIFEST_GRPC_PORT: "0",
       LOG_LEVEL: "warn",
       GATEWAY_RATE_LIMIT_MAX: "1000000",
       ...options.env,

@@ -23,7 +23,8 @@ beforeAll(async () => {
   servicesDir = await tempDir("strata-split-services-");
   gatewayDir = await tempDir("strata-split-gateway-");
   const internalToken = randomBytes(32).toString("hex");
-  const [authPort, namespacePort, aclQueryPort, webhookPort, tierMigratorPort] = [
+  const [authPort, namespacePort, aclQueryPort, webhookPort, tierMigratorPort, manifestPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -35,12 +36,13 @@ beforeAll(async () => {
     internalToken,
     dataDir: servicesDir.path,
     env: {
-      STRATA_SERVICES: "auth,namespace,acl-query,webhook-dispatcher,tier-migrator",
+      STRATA_SERVICES: "auth,namespace,acl-query,webhook-dispatcher,tier-migrator,manifest",
       AUTH_GRPC_PORT: String(authPort),
       NAMESPACE_GRPC_PORT: String(namespacePort),
       ACL_QUERY_GRPC_PORT: String(aclQueryPort),
       WEBHOOK_GRPC_PORT: String(webhookPort),
       TIER_MIGRATOR_GRPC_PORT: String(tierMigratorPort),
+      MANIFEST_GRPC_PORT: String(manifestPort),
     },
   });
   gateway = await launchPlatformProcess({
@@ -54,6 +56,7 @@ beforeAll(async () => {
       ACL_QUERY_GRPC_URL: `127.0.0.1:${aclQueryPort}`,
       WEBHOOK_GRPC_URL: `127.0.0.1:${webhookPort}`,
       TIER_MIGRATOR_GRPC_URL: `127.0.0.1:${tierMigratorPort}`,
+      MANIFEST_GRPC_URL: `127.0.0.1:${manifestPort}`,
     },
   });
   const bootstrap = JSON.parse(await readFile(join(servicesDir.path, "bootstrap.json"), "utf8")) as {

@@ -266,6 +266,25 @@ export const eventCatalog = {
       message: z.string(),
     }),
   },
+  "manifest.applied": {
+    scope: "namespace",
+    summary:
+      "A manifest apply changed the namespace's configuration (an apply that changed nothing emits no event). Lists what changed by kind and name.",
+    data: z.object({
+      apply_id: z.string(),
+      namespace_id: z.string(),
+      organization_id: z.string(),
+      manifest_name: z.string(),
+      plan_hash: z.string().describe("The hash of the plan that was carried out"),
+      changes: z.array(
+        z.object({
+          kind: z.string().describe("The manifest section, e.g. buckets"),
+          name: z.string(),
+          action: z.enum(["create", "update", "replace", "delete"]),
+        }),
+      ),
+    }),
+  },
 } as const satisfies Record<
   string,
   { scope: "organization" | "namespace"; summary: string; data: z.ZodType }

@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   rule: "rul",
   task: "tsk",
   request: "req",
+  manifestApply: "mfa",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -12,6 +12,7 @@ export * as aclV1 from "./gen/strata/aclquery/v1/acl.js";
 export * as alertV1 from "./gen/strata/aclquery/v1/alert.js";
 export * as retrieverV1 from "./gen/strata/aclquery/v1/retriever.js";
 export * as authV1 from "./gen/strata/auth/v1/auth.js";
+export * as manifestV1 from "./gen/strata/manifest/v1/manifest.js";
 export * as batchV1 from "./gen/strata/namespace/v1/batch.js";
 export * as bucketV1 from "./gen/strata/namespace/v1/bucket.js";
 export * as collectionV1 from "./gen/strata/namespace/v1/collection.js";

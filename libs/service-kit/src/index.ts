@@ -3,6 +3,11 @@ export type { ServiceMetrics } from "@strata/metrics";
 export type { NatsConnection } from "nats";
 export { commonServiceFields } from "./common-config.js";
 export { connectNamespaceExistence, type NamespaceExistence } from "./namespace-existence.js";
+export {
+  handleNamespacePurge,
+  type NamespacePurgeOptions,
+  startNamespacePurgeConsumer,
+} from "./namespace-purge-consumer.js";
 export { openServiceStore } from "./open-service-store.js";
 export { readEventStream } from "./read-event-stream.js";
 export type { RunningService } from "./running-service.js";

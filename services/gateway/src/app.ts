@@ -32,6 +32,7 @@ import { registerDocumentAclRoutes } from "./routes/document-acl.js";
 import { registerDocumentListRoutes } from "./routes/document-lists.js";
 import { registerDocumentTierRoutes } from "./routes/document-tier.js";
 import { registerDocumentRoutes } from "./routes/documents.js";
+import { registerManifestRoutes } from "./routes/manifests.js";
 import { registerNamespaceRoutes } from "./routes/namespaces.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 import { registerPrincipalRoutes } from "./routes/principals.js";
@@ -190,6 +191,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerTieringRoutes(app, routeDeps);
   registerBucketRoutes(app, routeDeps);
   registerBucketObjectRoutes(app, routeDeps);
+  registerManifestRoutes(app, routeDeps);
   await registerDocsPage(app);
   await app.ready();
   return {

@@ -8,6 +8,7 @@ const base = {
   ACL_QUERY_GRPC_URL: "acl-query:50053",
   WEBHOOK_GRPC_URL: "webhook-dispatcher:50054",
   TIER_MIGRATOR_GRPC_URL: "tier-migrator:50055",
+  MANIFEST_GRPC_URL: "manifest:50056",
   STRATA_INTERNAL_TOKEN: "x".repeat(32),
 };
 
@@ -54,6 +55,7 @@ describe("gateway configuration", () => {
       "ACL_QUERY_GRPC_URL",
       "AUTH_GRPC_URL",
       "GATEWAY_RATE_LIMIT_WINDOW",
+      "MANIFEST_GRPC_URL",
       "NAMESPACE_GRPC_URL",
       "STRATA_INTERNAL_TOKEN",
       "TIER_MIGRATOR_GRPC_URL",

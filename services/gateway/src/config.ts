@@ -29,6 +29,8 @@ export const gatewayConfigSchema = z.object({
   WEBHOOK_GRPC_URL: envHostPort(),
   /** tier-migrator (tiering policies, sweeps, tier costs). */
   TIER_MIGRATOR_GRPC_URL: envHostPort(),
+  /** The manifest service (export, diff, apply). */
+  MANIFEST_GRPC_URL: envHostPort(),
   NATS_URL: envString({ default: "nats://127.0.0.1:4222" }),
   STRATA_INTERNAL_TOKEN: envString({ minLength: 32 }),
   GATEWAY_BODY_LIMIT_BYTES: envInt(1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
@@ -79,6 +81,7 @@ export interface GatewaySettings {
   readonly aclQueryGrpcAddress: string;
   readonly webhookGrpcAddress: string;
   readonly tierMigratorGrpcAddress: string;
+  readonly manifestGrpcAddress: string;
   readonly internalToken: string;
   readonly bodyLimitBytes: number;
   readonly batchBodyLimitBytes: number;
@@ -102,6 +105,7 @@ export function settingsOf(config: GatewayConfig): GatewaySettings {
     aclQueryGrpcAddress: config.ACL_QUERY_GRPC_URL,
     webhookGrpcAddress: config.WEBHOOK_GRPC_URL,
     tierMigratorGrpcAddress: config.TIER_MIGRATOR_GRPC_URL,
+    manifestGrpcAddress: config.MANIFEST_GRPC_URL,
     internalToken: config.STRATA_INTERNAL_TOKEN,
     bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES,
     batchBodyLimitBytes: config.GATEWAY_BATCH_BODY_LIMIT_BYTES,

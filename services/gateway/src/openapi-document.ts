@@ -34,6 +34,7 @@ export async function buildOpenApiDocument(): Promise<unknown> {
       ACL_QUERY_GRPC_URL: "127.0.0.1:1",
       WEBHOOK_GRPC_URL: "127.0.0.1:1",
       TIER_MIGRATOR_GRPC_URL: "127.0.0.1:1",
+      MANIFEST_GRPC_URL: "127.0.0.1:1",
       STRATA_INTERNAL_TOKEN: "openapi-document-only-token-0123456789",
     }),
     logger: createLogger({ service: "openapi-export", level: "silent" }),

@@ -12,6 +12,7 @@ describe("loadPlatformConfig", () => {
       "acl-query",
       "webhook-dispatcher",
       "tier-migrator",
+      "manifest",
       "gateway",
     ]);
     expect(config.dataDir).toBe("/srv/app/.strata");
@@ -42,7 +43,7 @@ describe("loadPlatformConfig", () => {
 
   it("orders a selection by dependencies whatever order it is written in", () => {
     const config = loadPlatformConfig({
-      STRATA_SERVICES: "gateway, acl-query,namespace ,webhook-dispatcher,tier-migrator,auth",
+      STRATA_SERVICES: "gateway, acl-query,namespace ,manifest,webhook-dispatcher,tier-migrator,auth",
     });
     expect(config.services).toEqual([
       "namespace",
@@ -50,6 +51,7 @@ describe("loadPlatformConfig", () => {
       "acl-query",
       "webhook-dispatcher",
       "tier-migrator",
+      "manifest",
       "gateway",
     ]);
   });
@@ -82,6 +84,7 @@ describe("loadPlatformConfig", () => {
       ACL_QUERY_GRPC_URL: "acl-query:50053",
       WEBHOOK_GRPC_URL: "webhook-dispatcher:50054",
       TIER_MIGRATOR_GRPC_URL: "tier-migrator:50055",
+      MANIFEST_GRPC_URL: "manifest:50056",
     });
     expect(config.remoteAddresses).toEqual({
       auth: "auth:50051",
@@ -89,6 +92,7 @@ describe("loadPlatformConfig", () => {
       "acl-query": "acl-query:50053",
       "webhook-dispatcher": "webhook-dispatcher:50054",
       "tier-migrator": "tier-migrator:50055",
+      manifest: "manifest:50056",
     });
     // acl-query calls the namespace service too.
     expect(() => loadPlatformConfig({ ...base, STRATA_SERVICES: "acl-query" })).toThrow(/NAMESPACE_GRPC_URL/);

@@ -25,25 +25,34 @@ export interface NatsCredentials {
 /** Every service the launcher can run, in the order it starts them (dependencies first). */
 // In start order: a service starts after those it calls (auth asks namespace, acl-query reads it,
 // the webhook dispatcher asks namespace whether a deleted namespace is gone, tier-migrator drives
-// namespace's TierService, the gateway calls them all).
+// namespace's TierService, the manifest service reads and writes the resources of namespace,
+// acl-query and the webhook dispatcher, the gateway calls them all).
 export const SERVICE_NAMES = [
   "namespace",
   "auth",
   "acl-query",
   "webhook-dispatcher",
   "tier-migrator",
+  "manifest",
   "gateway",
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** The gRPC services other services call, and the variable naming one that runs elsewhere. */
-export type RemoteService = "auth" | "namespace" | "acl-query" | "webhook-dispatcher" | "tier-migrator";
+export type RemoteService =
+  | "auth"
+  | "namespace"
+  | "acl-query"
+  | "webhook-dispatcher"
+  | "tier-migrator"
+  | "manifest";
 type RemoteAddressKey =
   | "AUTH_GRPC_URL"
   | "NAMESPACE_GRPC_URL"
   | "ACL_QUERY_GRPC_URL"
   | "WEBHOOK_GRPC_URL"
-  | "TIER_MIGRATOR_GRPC_URL";
+  | "TIER_MIGRATOR_GRPC_URL"
+  | "MANIFEST_GRPC_URL";
 
 const serviceList = envList([...SERVICE_NAMES]).transform((names, ctx) => {
   const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
@@ -78,6 +87,7 @@ export const platformConfigSchema = z
     ACL_QUERY_GRPC_URL: envString().optional(),
     WEBHOOK_GRPC_URL: envString().optional(),
     TIER_MIGRATOR_GRPC_URL: envString().optional(),
+    MANIFEST_GRPC_URL: envString().optional(),
     /** Where the auth service writes the first admin key; relative to the data dir; default `bootstrap.json`. */
     AUTH_BOOTSTRAP_FILE: envString().optional(),
     LOG_LEVEL: envLogLevel("info"),
@@ -110,6 +120,11 @@ export const platformConfigSchema = z
       ["gateway", "tier-migrator", "TIER_MIGRATOR_GRPC_URL"],
       ["webhook-dispatcher", "namespace", "NAMESPACE_GRPC_URL"],
       ["tier-migrator", "namespace", "NAMESPACE_GRPC_URL"],
+      ["gateway", "manifest", "MANIFEST_GRPC_URL"],
+      ["webhook-dispatcher", "namespace", "NAMESPACE_GRPC_URL"],
+      ["manifest", "namespace", "NAMESPACE_GRPC_URL"],
+      ["manifest", "acl-query", "ACL_QUERY_GRPC_URL"],
+      ["manifest", "webhook-dispatcher", "WEBHOOK_GRPC_URL"],
       ["acl-query", "namespace", "NAMESPACE_GRPC_URL"],
       ["auth", "namespace", "NAMESPACE_GRPC_URL"],
     ];
@@ -189,6 +204,7 @@ export function loadPlatformConfig(env: Env = process.env, cwd: string = process
       ...(c.ACL_QUERY_GRPC_URL === undefined ? {} : { "acl-query": c.ACL_QUERY_GRPC_URL }),
       ...(c.WEBHOOK_GRPC_URL === undefined ? {} : { "webhook-dispatcher": c.WEBHOOK_GRPC_URL }),
       ...(c.TIER_MIGRATOR_GRPC_URL === undefined ? {} : { "tier-migrator": c.TIER_MIGRATOR_GRPC_URL }),
+      ...(c.MANIFEST_GRPC_URL === undefined ? {} : { manifest: c.MANIFEST_GRPC_URL }),
     },
     bootstrapFile: resolve(dataDir, c.AUTH_BOOTSTRAP_FILE ?? "bootstrap.json"),
     localCalls: c.STRATA_LOCAL_CALLS,

@@ -53,12 +53,13 @@ describe("the embedded NATS requires the services' credentials", () => {
       "acl-query",
       "auth",
       "gateway",
+      "manifest",
       "namespace",
       "tier-migrator",
       "webhook-dispatcher",
     ]);
     const passwords = new Set(Object.values(credentials).map((c) => c.password));
-    expect(passwords.size).toBe(6);
+    expect(passwords.size).toBe(7);
     for (const file of [NATS_CREDENTIALS_FILE, NATS_CONFIG_FILE]) {
       expect((await stat(join(dir, file))).mode & 0o777, file).toBe(0o600);
     }
@@ -82,7 +83,14 @@ describe("the embedded NATS requires the services' credentials", () => {
   it("refuses a forged namespace.deleted from any service but namespace, and the namespace lives", async () => {
     if (platform === undefined) throw new Error("the platform did not start");
     const subject = `strata.evt.${namespaceId}.namespace.deleted`;
-    for (const service of ["gateway", "auth", "acl-query", "webhook-dispatcher", "tier-migrator"]) {
+    for (const service of [
+      "gateway",
+      "auth",
+      "acl-query",
+      "webhook-dispatcher",
+      "tier-migrator",
+      "manifest",
+    ]) {
       const own = credentials[service];
       if (own === undefined) throw new Error(`no credentials for ${service}`);
       const nc = await connectOnce(platform.natsUrl, { user: own.user, pass: own.password });

@@ -35,6 +35,8 @@ export const NATS_PERMISSIONS: Readonly<Record<ServiceName, NatsPermissions>> = 
   },
   // tier-migrator publishes no events (tier.migrated is the namespace service's, which moves).
   "tier-migrator": { publish: COMMON_PUBLISH, subscribe: COMMON_SUBSCRIBE },
+  // Its manifest.applied events only.
+  manifest: { publish: [...COMMON_PUBLISH, ...events("manifest")], subscribe: COMMON_SUBSCRIBE },
   // The gateway publishes no events; it writes Idempotency-Key answers to its KV bucket.
   gateway: { publish: [...COMMON_PUBLISH, "$KV.strata_idempotency.>"], subscribe: COMMON_SUBSCRIBE },
 };

@@ -68,6 +68,7 @@ describe("startPlatform, embedded mode (as npm start runs it)", () => {
       "acl-query",
       "webhook-dispatcher",
       "tier-migrator",
+      "manifest",
       "gateway",
     ]);
     expect((await call(running, "GET", "/healthz")).status).toBe(200);

@@ -73,11 +73,11 @@ function sharedEnv(ctx: StartContext): Env {
 /**
  * Where a gRPC service binds. Embedded: loopback only (nothing outside this machine may reach the
  * services behind the gateway) on a random port unless one is set. Distributed: the service's own
- * variables and defaults (the image sets 0.0.0.0; ports 50051, 50052, 50053, 50054, 50055).
+ * variables and defaults (the image sets 0.0.0.0; ports 50051 to 50056).
  */
 function grpcBinding(
   ctx: StartContext,
-  prefix: "AUTH" | "NAMESPACE" | "ACL_QUERY" | "WEBHOOK" | "TIER_MIGRATOR",
+  prefix: "AUTH" | "NAMESPACE" | "ACL_QUERY" | "WEBHOOK" | "TIER_MIGRATOR" | "MANIFEST",
 ): Env {
   if (ctx.config.nats.mode !== "embedded") return {};
   return {
@@ -168,6 +168,22 @@ const STARTERS: Record<ServiceName, Starter> = {
       metrics: ctx.metrics,
     });
   },
+  manifest: async (ctx) => {
+    const { manifestConfigSchema, startManifest } = await import("@strata/manifest");
+    return startManifest({
+      config: parseServiceConfig("manifest", manifestConfigSchema, {
+        ...sharedEnv(ctx),
+        ...grpcBinding(ctx, "MANIFEST"),
+        NAMESPACE_GRPC_URL: addressOf(ctx, "namespace"),
+        ACL_QUERY_GRPC_URL: addressOf(ctx, "acl-query"),
+        WEBHOOK_GRPC_URL: addressOf(ctx, "webhook-dispatcher"),
+      }),
+      logger: ctx.logger,
+      nc: ctx.nc,
+      localCalls: ctx.localCalls,
+      metrics: ctx.metrics,
+    });
+  },
   gateway: async (ctx) => {
     const { gatewayConfigSchema, startGateway } = await import("@strata/gateway");
     return startGateway({
@@ -179,6 +195,7 @@ const STARTERS: Record<ServiceName, Starter> = {
         ACL_QUERY_GRPC_URL: addressOf(ctx, "acl-query"),
         WEBHOOK_GRPC_URL: addressOf(ctx, "webhook-dispatcher"),
         TIER_MIGRATOR_GRPC_URL: addressOf(ctx, "tier-migrator"),
+        MANIFEST_GRPC_URL: addressOf(ctx, "manifest"),
       }),
       logger: ctx.logger,
       nc: ctx.nc,

@@ -826,6 +826,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/manifest/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the namespace's configuration as a manifest (YAML by default)
+         * @description Secrets are exported as `${{ secrets.NAME }}`. JSON with `?format=json` or `Accept: application/json`.
+         */
+        get: operations["exportManifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/manifest/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Plan what applying a manifest would change
+         * @description The body is JSON (this schema), or the manifest itself as YAML (Content-Type application/yaml), or multipart/form-data with the manifest in `manifest_file` and the options as fields (`secrets` as JSON). Query parameters prune, dry_run and expected_plan_hash apply to every form.
+         */
+        post: operations["diffManifest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/manifest/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a manifest: create, update, replace and (with prune) delete, all or nothing
+         * @description The body is JSON (this schema), or the manifest itself as YAML (Content-Type application/yaml), or multipart/form-data with the manifest in `manifest_file` and the options as fields (`secrets` as JSON). Query parameters prune, dry_run and expected_plan_hash apply to every form. Two applies on one namespace never interleave.
+         */
+        post: operations["applyManifest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/buckets/{id}/objects/{key}": {
         parameters: {
             query?: never;
@@ -1165,6 +1225,46 @@ export interface components {
             tier: "hot" | "warm" | "cold" | "archive";
             /** @description False when the document was already in that tier */
             moved: boolean;
+        };
+        /** @description version, metadata.name and one list per resource kind (buckets, collections, taxonomies, retrievers, webhooks) */
+        Manifest: {
+            [key: string]: unknown;
+        };
+        ManifestFieldChange: {
+            field: string;
+            before: unknown;
+            after: unknown;
+        };
+        ManifestPlannedChange: {
+            kind: string;
+            name: string;
+            /** @enum {string} */
+            action: "create" | "update" | "replace" | "delete" | "no-op";
+            fields: components["schemas"]["ManifestFieldChange"][];
+            before: {
+                [key: string]: unknown;
+            } | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
+            protect: boolean;
+        };
+        ManifestPlan: {
+            /** @description Give it back as expected_plan_hash to apply exactly this plan */
+            plan_hash: string;
+            summary: {
+                [key: string]: number;
+            };
+            changes: components["schemas"]["ManifestPlannedChange"][];
+            /** @description The plan for people: + create, ~ update, -/+ replace, - delete */
+            plan_text: string;
+        };
+        ManifestApplyResult: {
+            /** @description Null when nothing changed (dry run or no changes) */
+            apply_id: string | null;
+            dry_run: boolean;
+            changed: boolean;
+            plan: components["schemas"]["ManifestPlan"];
         };
         Namespace: {
             namespace_id: string;
@@ -1815,6 +1915,38 @@ export interface components {
             data: components["schemas"]["BucketObject"][];
             next_cursor: string | null;
         };
+        DiffManifestRequest: {
+            /** @description The manifest: an object, or its YAML or JSON text */
+            manifest: string | {
+                [key: string]: unknown;
+            };
+            /** @description Values for `${{ secrets.NAME }}` references; never stored or logged */
+            secrets?: {
+                [key: string]: string;
+            };
+            /** @description Delete resources earlier applies created that the manifest no longer lists */
+            prune?: boolean;
+            /** @description Apply only: plan, change nothing */
+            dry_run?: boolean;
+            /** @description Apply only: refuse (409) unless the plan computed now has this hash */
+            expected_plan_hash?: string;
+        };
+        ApplyManifestRequest: {
+            /** @description The manifest: an object, or its YAML or JSON text */
+            manifest: string | {
+                [key: string]: unknown;
+            };
+            /** @description Values for `${{ secrets.NAME }}` references; never stored or logged */
+            secrets?: {
+                [key: string]: string;
+            };
+            /** @description Delete resources earlier applies created that the manifest no longer lists */
+            prune?: boolean;
+            /** @description Apply only: plan, change nothing */
+            dry_run?: boolean;
+            /** @description Apply only: refuse (409) unless the plan computed now has this hash */
+            expected_plan_hash?: string;
+        };
         /** @description The error body of a 401: error.type is always UnauthorizedError */
         Error401: components["schemas"]["Error"] & {
             error: {
@@ -2085,6 +2217,11 @@ export type SchemaCollection = components['schemas']['Collection'];
 export type SchemaCollectionWithIndex = components['schemas']['CollectionWithIndex'];
 export type SchemaDeletedCollection = components['schemas']['DeletedCollection'];
 export type SchemaDocumentTierMove = components['schemas']['DocumentTierMove'];
+export type SchemaManifest = components['schemas']['Manifest'];
+export type SchemaManifestFieldChange = components['schemas']['ManifestFieldChange'];
+export type SchemaManifestPlannedChange = components['schemas']['ManifestPlannedChange'];
+export type SchemaManifestPlan = components['schemas']['ManifestPlan'];
+export type SchemaManifestApplyResult = components['schemas']['ManifestApplyResult'];
 export type SchemaNamespace = components['schemas']['Namespace'];
 export type SchemaPrincipal = components['schemas']['Principal'];
 export type SchemaDeletedRetriever = components['schemas']['DeletedRetriever'];
@@ -2142,6 +2279,8 @@ export type SchemaSetTieringPolicyRequest = components['schemas']['SetTieringPol
 export type SchemaCreateBucketRequest = components['schemas']['CreateBucketRequest'];
 export type SchemaBucketPage = components['schemas']['BucketPage'];
 export type SchemaBucketObjectPage = components['schemas']['BucketObjectPage'];
+export type SchemaDiffManifestRequest = components['schemas']['DiffManifestRequest'];
+export type SchemaApplyManifestRequest = components['schemas']['ApplyManifestRequest'];
 export type SchemaError401 = components['schemas']['Error401'];
 export type SchemaError403 = components['schemas']['Error403'];
 export type SchemaError404 = components['schemas']['Error404'];
@@ -5187,6 +5326,138 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    exportManifest: {
+        parameters: {
+            query?: {
+                /** @description Default: YAML unless Accept asks for application/json */
+                format?: "yaml" | "json";
+                /** @description metadata.name; default the namespace's id */
+                name?: string;
+            };
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Manifest"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    diffManifest: {
+        parameters: {
+            query?: {
+                prune?: "true" | "false";
+                dry_run?: "true" | "false";
+                expected_plan_hash?: string;
+            };
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiffManifestRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManifestPlan"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    applyManifest: {
+        parameters: {
+            query?: {
+                prune?: "true" | "false";
+                dry_run?: "true" | "false";
+                expected_plan_hash?: string;
+            };
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyManifestRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManifestApplyResult"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];

@@ -32,6 +32,7 @@ beforeAll(async () => {
     aclQueryGrpcAddress: address,
     webhookGrpcAddress: address,
     tierMigratorGrpcAddress: address,
+    manifestGrpcAddress: address,
     internalToken: "test-internal-token-0123456789abcdef",
     grpcDeadlineMs: SLOW_MS / 3,
   });

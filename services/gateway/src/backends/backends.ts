@@ -14,6 +14,7 @@ import {
   bucketV1,
   collectionV1,
   documentV1,
+  manifestV1,
   namespaceV1,
   retrieverV1,
   taxonomyV1,
@@ -28,6 +29,7 @@ export interface BackendOptions {
   readonly aclQueryGrpcAddress: string;
   readonly webhookGrpcAddress: string;
   readonly tierMigratorGrpcAddress: string;
+  readonly manifestGrpcAddress: string;
   readonly internalToken: string;
   readonly grpcDeadlineMs: number;
   /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
@@ -39,6 +41,15 @@ export interface BackendOptions {
  * answering Results (`backends.auth.verifyKey({ secret }, { caller, trace })`). A call's deadline is
  * the configured one unless the route names its own (a large upload needs longer).
  */
+/** The services behind the gateway, by the name /readyz reports them under. */
+export type BackendService =
+  | "auth"
+  | "namespace"
+  | "acl-query"
+  | "webhook-dispatcher"
+  | "tier-migrator"
+  | "manifest";
+
 export interface Backends {
   readonly auth: ResultClient<typeof authV1.AuthServiceService>;
   readonly namespace: ResultClient<typeof namespaceV1.NamespaceServiceService>;
@@ -54,14 +65,14 @@ export interface Backends {
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
   /** Whether grpc.health.v1 of each service says SERVING, by service name. */
-  health(
-    timeoutMs: number,
-  ): Promise<Record<"auth" | "namespace" | "acl-query" | "webhook-dispatcher" | "tier-migrator", boolean>>;
+  health(timeoutMs: number): Promise<Record<BackendService, boolean>>;
   /** ACL rules and the compiled visibility filters (ADR 0018). */
   readonly acl: ResultClient<typeof aclV1.AclServiceService>;
   readonly webhook: ResultClient<typeof webhookV1.WebhookServiceService>;
   /** Tiering policies, sweeps and tier costs (tier-migrator). */
   readonly tiering: ResultClient<typeof tieringV1.TieringServiceService>;
+  /** Manifests: export, diff, apply (ADR 0025). */
+  readonly manifest: ResultClient<typeof manifestV1.ManifestServiceService>;
   close(): void;
 }
 
@@ -101,6 +112,11 @@ export function connectBackends(options: BackendOptions): Backends {
     credentials,
     clientOptions(options.tierMigratorGrpcAddress),
   );
+  const manifest = new manifestV1.ManifestServiceClient(
+    options.manifestGrpcAddress,
+    credentials,
+    clientOptions(options.manifestGrpcAddress),
+  );
   // Sharing the namespace (and acl-query) client's channel: one connection per service process,
   // not one per client.
   const onChannelOf = (client: grpc.Client, target: string) =>
@@ -124,13 +140,15 @@ export function connectBackends(options: BackendOptions): Backends {
     acl: resultClient(onChannelOf(retriever, options.aclQueryGrpcAddress), aclV1.AclServiceService, defaults),
     webhook: resultClient(webhook, webhookV1.WebhookServiceService, defaults),
     tiering: resultClient(tiering, tieringV1.TieringServiceService, defaults),
+    manifest: resultClient(manifest, manifestV1.ManifestServiceService, defaults),
     async health(timeoutMs) {
-      const [authUp, namespaceUp, aclQueryUp, webhookUp, tieringUp] = await Promise.all([
+      const [authUp, namespaceUp, aclQueryUp, webhookUp, tieringUp, manifestUp] = await Promise.all([
         isServing(auth, timeoutMs),
         isServing(namespace, timeoutMs),
         isServing(retriever, timeoutMs),
         isServing(webhook, timeoutMs),
         isServing(tiering, timeoutMs),
+        isServing(manifest, timeoutMs),
       ]);
       return {
         auth: authUp,
@@ -138,6 +156,7 @@ export function connectBackends(options: BackendOptions): Backends {
         "acl-query": aclQueryUp,
         "webhook-dispatcher": webhookUp,
         "tier-migrator": tieringUp,
+        manifest: manifestUp,
       };
     },
     close() {
@@ -147,6 +166,7 @@ export function connectBackends(options: BackendOptions): Backends {
       retriever.close();
       webhook.close();
       tiering.close();
+      manifest.close();
     },
   };
 }

@@ -68,6 +68,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ACL_QUERY_GRPC_URL: namespaceServer.address,
     WEBHOOK_GRPC_URL: namespaceServer.address,
     TIER_MIGRATOR_GRPC_URL: namespaceServer.address,
+    MANIFEST_GRPC_URL: namespaceServer.address,
     NATS_URL: nats.url,
     STRATA_INTERNAL_TOKEN: internalToken,
     GATEWAY_GRPC_DEADLINE: "3s",

@@ -25,6 +25,7 @@ describe("operations endpoints", () => {
         "acl-query": true,
         "webhook-dispatcher": true,
         "tier-migrator": true,
+        manifest: true,
       },
     });
     expect(await h.gateway.ready()).toBe(true);
@@ -153,6 +154,9 @@ describe("operations endpoints", () => {
         "GET /v1/buckets/{id}/objects/{key}",
         "HEAD /v1/buckets/{id}/objects/{key}",
         "DELETE /v1/buckets/{id}/objects/{key}",
+        "GET /v1/manifest/export",
+        "POST /v1/manifest/diff",
+        "POST /v1/manifest/apply",
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });

@@ -1,0 +1,29 @@
+import { Command } from "commander";
+import { registerManifestApply } from "./commands/manifest-apply.js";
+import { registerManifestDiff } from "./commands/manifest-diff.js";
+import { registerManifestExport } from "./commands/manifest-export.js";
+import { addConnectionOptions } from "./connection.js";
+import { exitCodeOf } from "./exit-codes.js";
+
+/** The command tree: one group per resource, one file per command, one line each to register. */
+export function buildProgram(): Command {
+  const program = addConnectionOptions(new Command("strata"))
+    .description("The Strata platform from the command line")
+    .showHelpAfterError()
+    .exitOverride();
+  const manifest = program.command("manifest").description("A namespace's configuration as code");
+  registerManifestExport(manifest);
+  registerManifestDiff(manifest);
+  registerManifestApply(manifest);
+  return program;
+}
+
+/** Runs the command line; answers the process exit code (0 done, 2 diff found changes, 1 error). */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error: unknown) {
+    return exitCodeOf(error);
+  }
+}

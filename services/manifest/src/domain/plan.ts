@@ -1,0 +1,162 @@
+import { canonicalJson, sameValue, sha256Hex } from "./canonical.js";
+import { type Manifest, sortedKinds } from "./manifest-shape.js";
+import type { LiveResource, ResourceKind, Spec } from "./ports.js";
+
+export type Action = "create" | "update" | "replace" | "delete" | "no-op";
+
+export interface FieldChange {
+  readonly field: string;
+  readonly before: unknown;
+  readonly after: unknown;
+  /** Unchanged by name, but a resource it names is replaced: it is pointed at the new one. */
+  readonly rebind?: boolean;
+}
+
+export interface PlannedChange {
+  readonly kind: string;
+  readonly name: string;
+  readonly action: Action;
+  /** The fields that differ (update and replace); for replace, the immutable ones among them. */
+  readonly fields: readonly FieldChange[];
+  readonly before: Spec | null;
+  readonly after: Spec | null;
+  /** The manifest's protect for this resource (or the recorded one, for a prune). */
+  readonly protect: boolean;
+}
+
+export interface Plan {
+  readonly plan_hash: string;
+  readonly summary: Readonly<Record<Action, number>>;
+  /** In the order an apply carries them out: deletes (children first), then the rest by kind order. */
+  readonly changes: readonly PlannedChange[];
+}
+
+/** What an apply knows before it plans: the namespace now, and which resources earlier applies created. */
+export interface PlanInputs {
+  readonly manifest: Manifest;
+  readonly kinds: readonly ResourceKind[];
+  readonly live: ReadonlyMap<string, readonly LiveResource[]>;
+  /** section → name → protect, for resources earlier applies created. */
+  readonly members: ReadonlyMap<string, ReadonlyMap<string, boolean>>;
+  readonly prune: boolean;
+}
+
+export function planChanges(inputs: PlanInputs): Plan {
+  const ordered = sortedKinds(inputs.kinds);
+  const deletes: PlannedChange[] = [];
+  const forward: PlannedChange[] = [];
+  for (const kind of ordered) {
+    const desired = inputs.manifest.sections.get(kind.section) ?? [];
+    const live = new Map(
+      (inputs.live.get(kind.section) ?? []).map((resource) => [resource.name, resource.spec]),
+    );
+    for (const resource of desired) {
+      const before = live.get(resource.name);
+      forward.push(changeOf(kind, resource.name, before, resource.spec, resource.protect));
+    }
+    if (!inputs.prune) continue;
+    const listed = new Set(desired.map((resource) => resource.name));
+    const members = inputs.members.get(kind.section) ?? new Map<string, boolean>();
+    for (const [name, spec] of live) {
+      if (listed.has(name) || !members.has(name)) continue;
+      const protect = members.get(name) === true;
+      deletes.push({
+        kind: kind.section,
+        name,
+        action: "delete",
+        fields: [],
+        before: spec,
+        after: null,
+        protect,
+      });
+    }
+  }
+  // Children go before their parents: deletes in reverse kind order.
+  deletes.reverse();
+  const changes = [...deletes, ...rebindToReplaced(forward, ordered)];
+  const summary: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, "no-op": 0 };
+  for (const change of changes) summary[change.action] += 1;
+  return { plan_hash: sha256Hex(canonicalJson(changes)), summary, changes };
+}
+
+/**
+ * A replaced resource comes back with a new id, and the owning services hold references as ids: a
+ * resource naming it that would otherwise be left alone is updated so it refers to the new one.
+ */
+function rebindToReplaced(changes: PlannedChange[], kinds: readonly ResourceKind[]): PlannedChange[] {
+  const replaced = new Set(changes.filter((c) => c.action === "replace").map((c) => `${c.kind}/${c.name}`));
+  if (replaced.size === 0) return changes;
+  const bySection = new Map(kinds.map((kind) => [kind.section, kind]));
+  return changes.map((change) => {
+    const kind = bySection.get(change.kind);
+    if (change.action !== "no-op" || change.after === null || kind === undefined) return change;
+    const stale = kind.references(change.after).filter((r) => replaced.has(`${r.section}/${r.name}`));
+    if (stale.length === 0) return change;
+    const field = stale[0]?.field.replace(/\[\d+\]$/, "") ?? "";
+    const value = change.after[field] ?? null;
+    return { ...change, action: "update", fields: [{ field, before: value, after: value, rebind: true }] };
+  });
+}
+
+function changeOf(
+  kind: ResourceKind,
+  name: string,
+  before: Spec | undefined,
+  after: Spec,
+  protect: boolean,
+): PlannedChange {
+  if (before === undefined)
+    return { kind: kind.section, name, action: "create", fields: [], before: null, after, protect };
+  const fields: FieldChange[] = [];
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!sameValue(before[field], after[field]))
+      fields.push({ field, before: before[field] ?? null, after: after[field] ?? null });
+  }
+  const action: Action =
+    fields.length === 0
+      ? "no-op"
+      : fields.some((f) => kind.immutable.includes(f.field))
+        ? "replace"
+        : "update";
+  return { kind: kind.section, name, action, fields, before, after, protect };
+}
+
+/** Changes that would destroy a protected resource: an apply refuses the whole plan. */
+export function protectedViolations(plan: Plan): PlannedChange[] {
+  return plan.changes.filter((c) => c.protect && (c.action === "delete" || c.action === "replace"));
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.some((change) => change.action !== "no-op");
+}
+
+const SYMBOLS: Record<Exclude<Action, "no-op">, string> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  delete: "-",
+};
+
+/** The plan for people: one line per change, its changed fields below, and a summary. */
+export function planText(plan: Plan): string {
+  const lines: string[] = [];
+  for (const change of plan.changes) {
+    if (change.action === "no-op") continue;
+    lines.push(
+      `${SYMBOLS[change.action]} ${change.kind}/${change.name}${change.protect ? " (protected)" : ""}`,
+    );
+    for (const field of change.fields)
+      lines.push(
+        field.rebind === true
+          ? `    ${field.field}: ${JSON.stringify(field.after)} (re-bound: a resource it names is replaced)`
+          : `    ${field.field}: ${JSON.stringify(field.before)} → ${JSON.stringify(field.after)}`,
+      );
+  }
+  const s = plan.summary;
+  lines.push(
+    hasChanges(plan)
+      ? `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete.`
+      : "No changes. The namespace matches the manifest.",
+  );
+  return `${lines.join("\n")}\n`;
+}

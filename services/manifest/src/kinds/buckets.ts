@@ -1,0 +1,38 @@
+import { ok } from "@strata/errors";
+import { z } from "zod";
+import { done, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
+import type { ResourceKind } from "../domain/ports.js";
+
+const schema = z.strictObject({ description: z.string().max(1024).default("") });
+
+/** Buckets (namespace service). The service has no update, so a new description replaces the bucket. */
+export function bucketKind(services: OwningServices): ResourceKind {
+  const client = services.bucket;
+  return {
+    section: "buckets",
+    order: 10,
+    schema,
+    immutable: ["description"],
+    references: () => [],
+    list: ({ caller, namespaceId }) =>
+      listEveryPage(async (cursor) => {
+        const page = await client.listBuckets({ namespaceId, limit: 100, cursor }, { caller });
+        if (!page.ok) return page;
+        const items = page.value.buckets.map((b) => ({
+          name: b.bucketName,
+          spec: { description: b.description },
+        }));
+        return ok({ items, next: page.value.nextCursor });
+      }),
+    create: async ({ caller, namespaceId }, name, spec) =>
+      done(
+        await client.createBucket(
+          { namespaceId, bucketName: name, description: String(spec.description ?? "") },
+          { caller },
+        ),
+      ),
+    update: async () => ok(undefined),
+    remove: async ({ caller, namespaceId }, name) =>
+      done(await client.deleteBucket({ namespaceId, identifier: name }, { caller })),
+  };
+}

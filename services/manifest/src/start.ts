@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import { type LocalServices, startGrpcServer } from "@strata/grpc";
+import type { Logger } from "@strata/logger";
+import {
+  connectNamespaceExistence,
+  type NatsConnection,
+  type RunningService,
+  type ServiceMetrics,
+  startServiceRuntime,
+} from "@strata/service-kit";
+import { connectOwningServices } from "./adapters/grpc/owning-services.js";
+import { parseManifestDocument } from "./adapters/parse/document-parser.js";
+import { type ManifestConfig, storeLocationOf } from "./config.js";
+import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
+import { type ManifestPorts, runStepsDirectly, type StepRunner } from "./domain/ports.js";
+import { MANIFEST_TABLE_SPECS } from "./domain/tables.js";
+import { resourceKinds } from "./kinds/registry.js";
+import { manifestGrpcServices } from "./server.js";
+
+export type { NatsConnection };
+
+export interface ManifestDeps {
+  readonly config: ManifestConfig;
+  readonly logger: Logger;
+  readonly nc: NatsConnection;
+  readonly clock?: () => Date;
+  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
+  readonly localCalls?: LocalServices;
+  /** The launcher's metrics for this service; none: nothing is measured. */
+  readonly metrics?: ServiceMetrics;
+  /** Runs each apply step; tests inject failures here. Default: run it. */
+  readonly runStep?: StepRunner;
+}
+
+export interface RunningManifest extends RunningService {
+  readonly grpcAddress: string;
+}
+
+export async function startManifest(deps: ManifestDeps): Promise<RunningManifest> {
+  const { config, nc, logger } = deps;
+  const runtime = await startServiceRuntime({
+    storeLocation: storeLocationOf(config),
+    tableSpecs: MANIFEST_TABLE_SPECS,
+    nc,
+    logger,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+  });
+  const services = connectOwningServices({
+    namespaceAddress: config.NAMESPACE_GRPC_URL,
+    aclQueryAddress: config.ACL_QUERY_GRPC_URL,
+    webhookAddress: config.WEBHOOK_GRPC_URL,
+    internalToken: config.STRATA_INTERNAL_TOKEN,
+    deadlineMs: config.MANIFEST_GRPC_DEADLINE,
+    ...(deps.localCalls === undefined ? {} : { localCalls: deps.localCalls }),
+  });
+  try {
+    const ports: ManifestPorts = {
+      store: runtime.store,
+      appendEvent: runtime.appendEvent,
+      eventsCommitted: runtime.eventsCommitted,
+      clock: deps.clock ?? (() => new Date()),
+      kinds: resourceKinds(services),
+      parse: parseManifestDocument,
+      runStep: deps.runStep ?? runStepsDirectly,
+      holder: `manifest-${randomUUID()}`,
+      leaseMs: config.MANIFEST_APPLY_LEASE,
+      lockWaitMs: config.MANIFEST_APPLY_LOCK_WAIT,
+    };
+    const server = await startGrpcServer({
+      serviceName: "manifest",
+      host: config.MANIFEST_GRPC_HOST,
+      port: config.MANIFEST_GRPC_PORT,
+      internalToken: config.STRATA_INTERNAL_TOKEN,
+      logger,
+      services: manifestGrpcServices(ports),
+      localCalls: deps.localCalls,
+      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
+    });
+    const namespaces = connectNamespaceExistence({
+      service: "manifest",
+      address: config.NAMESPACE_GRPC_URL,
+      internalToken: config.STRATA_INTERNAL_TOKEN,
+      localCalls: deps.localCalls,
+    });
+    const namespaceDeleted = await startNamespaceDeletedConsumer({
+      nc,
+      ports,
+      namespaceIsLive: (organizationId, namespaceId) => namespaces.isLive(organizationId, namespaceId),
+      logger,
+      ...(deps.metrics === undefined ? {} : { observer: deps.metrics.consumers }),
+    });
+    let stopped: Promise<void> | undefined;
+    return {
+      name: "manifest",
+      grpcAddress: server.address,
+      ready: runtime.ready,
+      readiness: runtime.readiness,
+      stop: () => {
+        stopped ??= (async () => {
+          await namespaceDeleted.stop();
+          await runtime.stop(server);
+          services.close();
+          namespaces.close();
+        })();
+        return stopped;
+      },
+    };
+  } catch (exception: unknown) {
+    services.close();
+    await runtime.abort();
+    throw exception;
+  }
+}
