@@ -5,6 +5,8 @@ import { batchesModule } from "./modules/batches/index.js";
 import type { BatchPorts } from "./modules/batches/ports.js";
 import { bucketsModule } from "./modules/buckets/index.js";
 import type { BucketPorts } from "./modules/buckets/ports.js";
+import { clonesModule } from "./modules/clones/index.js";
+import type { ClonePorts } from "./modules/clones/ports.js";
 import { collectionsModule } from "./modules/collections/index.js";
 import type { CollectionPorts } from "./modules/collections/ports.js";
 import { documentsModule } from "./modules/documents/index.js";
@@ -15,6 +17,7 @@ import { searchModule } from "./modules/search/index.js";
 import type { SearchPorts } from "./modules/search/ports.js";
 import { taxonomiesModule } from "./modules/taxonomies/index.js";
 import type { TaxonomyPorts } from "./modules/taxonomies/ports.js";
+import type { CloneCleanUp, CloneStep } from "./shared/clone-step.js";
 import type { PurgeStep } from "./shared/purge-step.js";
 
 /** Every adapter the modules need, built once by start.ts; each module receives its own ports of it. */
@@ -24,12 +27,14 @@ export type ModuleAdapters = NamespacePorts &
   TaxonomyPorts &
   BucketPorts &
   BatchPorts &
-  SearchPorts;
+  SearchPorts &
+  ClonePorts;
 
 /**
  * The modules of the namespace service, in purge order: a deleted namespace's collections (with
  * their documents) go first, then its taxonomies, buckets and batches, and last its vector spaces
- * (the search module drops them, files and all).
+ * (the search module drops them, files and all). A clone copies in the same order: collections
+ * before the documents that name them.
  */
 const MODULES: readonly NamespaceModule<ModuleAdapters>[] = [
   namespacesModule,
@@ -39,6 +44,7 @@ const MODULES: readonly NamespaceModule<ModuleAdapters>[] = [
   bucketsModule,
   batchesModule,
   searchModule,
+  clonesModule,
 ];
 
 /** Every table of every module (ensured at start). */
@@ -52,4 +58,14 @@ export function moduleServices(adapters: ModuleAdapters): GrpcServiceRegistratio
 /** What a namespace purge runs, one module's step after the other. */
 export function modulePurgeSteps(adapters: ModuleAdapters): PurgeStep[] {
   return MODULES.flatMap((m) => (m.purge === undefined ? [] : [m.purge(adapters)]));
+}
+
+/** What a clone copies, one module's step after the other, in one transaction (ADR 0024). */
+export function moduleCloneSteps(adapters: ModuleAdapters): CloneStep[] {
+  return MODULES.flatMap((m) => (m.clone === undefined ? [] : [m.clone(adapters)]));
+}
+
+/** What removes a failed clone's writes outside the store. */
+export function moduleCloneCleanUps(adapters: ModuleAdapters): CloneCleanUp[] {
+  return MODULES.flatMap((m) => (m.cloneCleanUp === undefined ? [] : [m.cloneCleanUp(adapters)]));
 }

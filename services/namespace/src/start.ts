@@ -16,10 +16,20 @@ import { objectStoreLocationOf, openObjectStore } from "./adapters/objectstore/o
 import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf } from "./config.js";
 import { startNamespacePurger } from "./consumers/namespace-deleted.js";
 import { unfinishedChunks } from "./modules/batches/read-batch.js";
+import { CloneRuns } from "./modules/clones/clone-runs.js";
+import { failInterruptedClones } from "./modules/clones/interrupted-clones.js";
 import { backfillLabelIndex } from "./modules/documents/backfill-label-index.js";
 import { settleStagedVectors } from "./modules/documents/settle-staged-vectors.js";
 import { namespaceIsLive } from "./modules/namespaces/api.js";
-import { MODULE_TABLE_SPECS, type ModuleAdapters, modulePurgeSteps, moduleServices } from "./modules.js";
+import {
+  MODULE_TABLE_SPECS,
+  type ModuleAdapters,
+  moduleCloneCleanUps,
+  moduleCloneSteps,
+  modulePurgeSteps,
+  moduleServices,
+} from "./modules.js";
+import type { CloneCleanUp, CloneStep } from "./shared/clone-step.js";
 import { MetadataValidators } from "./shared/metadata-validators.js";
 
 export type { NatsConnection };
@@ -58,6 +68,10 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     objects = await openObjectStore(objectStoreLocationOf(config));
     const objectStore = objects;
     const hotVectors = vectors;
+    // Filled below from the modules, which are built from these very ports.
+    const cloneSteps: CloneStep[] = [];
+    const cloneCleanUps: CloneCleanUp[] = [];
+    const cloneRuns = new CloneRuns();
     const ports: ModuleAdapters = {
       store: runtime.store,
       appendEvent: runtime.appendEvent,
@@ -68,7 +82,13 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       enqueueChunks: batchChunkPublisher(nc, logger),
       objects: bucketObjects(objectStore),
       maxObjectBytes: config.NAMESPACE_MAX_OBJECT_BYTES,
+      cloneSteps,
+      cloneCleanUps,
+      cloneRuns,
+      maxNamespacesPerOrganization: config.NAMESPACE_MAX_PER_ORGANIZATION,
     };
+    cloneSteps.push(...moduleCloneSteps(ports));
+    cloneCleanUps.push(...moduleCloneCleanUps(ports));
     // Before any write: vectors a crash left staged are kept or dropped by the documents (ADR 0013).
     const settled = await settleStagedVectors(ports);
     if (!settled.ok) throw new Error(`Settling staged vectors failed: ${settled.error.message}`);
@@ -78,6 +98,9 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     const indexed = await backfillLabelIndex(ports);
     if (!indexed.ok) throw new Error(`Indexing document labels failed: ${indexed.error.message}`);
     if (indexed.value > 0) logger.info({ documents: indexed.value }, "indexed document labels");
+    // After settling: a clone a stop interrupted fails cleanly, its staged vectors and bytes removed.
+    const interrupted = await failInterruptedClones(ports);
+    if (interrupted > 0) logger.warn({ clones: interrupted }, "clones interrupted by a stop failed");
     const server = await startGrpcServer({
       serviceName: "namespace",
       host: config.NAMESPACE_GRPC_HOST,
@@ -116,7 +139,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       stop: () => {
         // The consumers first: a chunk or a purge in progress finishes before the store closes.
         unwatchHotIndex?.();
-        stopped ??= Promise.all([worker.stop(), purger.stop()])
+        stopped ??= Promise.all([worker.stop(), purger.stop(), cloneRuns.settled()])
           .then(() => runtime.stop(server))
           .then(() => hotVectors.close())
           .then(() => objectStore.close());
