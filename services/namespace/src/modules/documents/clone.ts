@@ -1,12 +1,6 @@
 import type { DocStoreSession } from "@strata/docstore";
 import { type AppError, ok, type Result } from "@strata/errors";
-import {
-  type CloneCleanUp,
-  type CloneContext,
-  type CloneStep,
-  cloneIdOf,
-  insertCopies,
-} from "../../shared/clone-step.js";
+import { type CloneContext, type CloneStep, cloneIdOf, insertCopies } from "../../shared/clone-step.js";
 import type { DocumentVectorEntry } from "../../shared/vectors/document-vectors.js";
 import { vectorPayload } from "../../shared/vectors/vector-payload.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "../collections/tables.js";
