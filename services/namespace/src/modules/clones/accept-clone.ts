@@ -11,7 +11,7 @@ import {
 } from "@strata/errors";
 import { checkResourceDescription, newId } from "@strata/ids";
 import { requirePermission, resolveNamespace } from "../../shared/namespace-access.js";
-import { checkName } from "../namespaces/namespace-input.js";
+import { checkName } from "../namespaces/api.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "../namespaces/tables.js";
 import type { ClonePorts } from "./ports.js";
 import { runClone } from "./run-clone.js";
