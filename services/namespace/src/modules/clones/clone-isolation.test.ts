@@ -1,12 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { callerOf } from "../../shared/test-support.js";
-import { createCollection } from "../collections/create-collection.js";
 import { deleteDocument, updateDocument } from "../documents/change-document.js";
 import { createDocument } from "../documents/create-document.js";
 import { listDocuments } from "../documents/read-documents.js";
 import { acceptClone } from "./accept-clone.js";
-import { cloneTestData } from "./clone-test-support.js";
+import { cloneTestData, createItems } from "./clone-test-support.js";
 
 const URI = "strata://test@v1/embedding";
 
@@ -33,14 +32,7 @@ describe("a clone and its source", () => {
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 12 }), async (operations) => {
         const t = await cloneTestData();
         const admin = callerOf(t.organizationId);
-        const made = await createCollection(t.all, admin, t.namespaceId, {
-          collectionName: "items",
-          description: "",
-          features: [{ featureUri: URI, dimensions: 2, metric: "cosine" }],
-          metadataSchema: undefined,
-          indexedFields: [],
-        });
-        if (!made.ok) throw new Error(made.error.message);
+        await createItems(t, 2);
         const models: [Model, Model] = [new Map(), new Map()];
         for (let i = 0; i < 3; i++) {
           const written = await createDocument(t.all, admin, t.namespaceId, "items", {

@@ -6,6 +6,9 @@ import { bucketObjects } from "../../adapters/objectstore/bucket-objects.js";
 import { type ModuleAdapters, moduleCloneCleanUps, moduleCloneSteps } from "../../modules.js";
 import type { CloneCleanUp, CloneStep } from "../../shared/clone-step.js";
 import { type TestData, testData } from "../../shared/data-test-support.js";
+import { callerOf } from "../../shared/test-support.js";
+import { createCollection } from "../collections/create-collection.js";
+import type { CollectionRecord } from "../collections/tables.js";
 import { CloneRuns } from "./clone-runs.js";
 
 /** The data test ports completed into every module's ports, with the modules' clone steps. */
@@ -62,4 +65,19 @@ export async function cloneTestData(maxNamespacesPerOrganization = 100): Promise
     return keys;
   };
   return { ...t, all, objectKeys };
+}
+
+export const TEST_FEATURE_URI = "strata://test@v1/embedding";
+
+/** The collection "items" of the test's first namespace, with one feature of `dimensions`. */
+export async function createItems(t: CloneTestData, dimensions: number): Promise<CollectionRecord> {
+  const made = await createCollection(t.all, callerOf(t.organizationId), t.namespaceId, {
+    collectionName: "items",
+    description: "",
+    features: [{ featureUri: TEST_FEATURE_URI, dimensions, metric: "cosine" }],
+    metadataSchema: undefined,
+    indexedFields: [],
+  });
+  if (!made.ok) throw new Error(made.error.message);
+  return made.value;
 }

@@ -10,7 +10,6 @@ import { callerOf } from "../../shared/test-support.js";
 import { createBucket } from "../buckets/create-bucket.js";
 import { putObject } from "../buckets/put-object.js";
 import { getObject } from "../buckets/read-objects.js";
-import { createCollection } from "../collections/create-collection.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "../collections/tables.js";
 import { deleteDocument, updateDocument } from "../documents/change-document.js";
 import { createDocument } from "../documents/create-document.js";
@@ -20,7 +19,7 @@ import { NAMESPACES_TABLE, type NamespaceRecord } from "../namespaces/tables.js"
 import { createTaxonomy } from "../taxonomies/create-taxonomy.js";
 import { acceptClone } from "./accept-clone.js";
 import { cancelClone, cloneStatus } from "./clone-status.js";
-import { cloneTestData } from "./clone-test-support.js";
+import { cloneTestData, createItems } from "./clone-test-support.js";
 import { NAMESPACE_CLONES_TABLE } from "./tables.js";
 
 const URI = "strata://test@v1/embedding";
@@ -28,14 +27,7 @@ const URI = "strata://test@v1/embedding";
 async function seeded() {
   const t = await cloneTestData();
   const admin = callerOf(t.organizationId);
-  const collection = await createCollection(t.all, admin, t.namespaceId, {
-    collectionName: "items",
-    description: "",
-    features: [{ featureUri: URI, dimensions: 3, metric: "cosine" }],
-    metadataSchema: undefined,
-    indexedFields: [],
-  });
-  if (!collection.ok) throw new Error(collection.error.message);
+  const collection = await createItems(t, 3);
   const taxonomy = await createTaxonomy(t.all, admin, t.namespaceId, {
     taxonomyName: "colors",
     description: "",
@@ -61,7 +53,7 @@ async function seeded() {
     body: Readable.from([Buffer.from("hello")]),
   });
   if (!put.ok) throw new Error(put.error.message);
-  return { t, admin, collection: collection.value, taxonomy: taxonomy.value };
+  return { t, admin, collection, taxonomy: taxonomy.value };
 }
 
 async function cloneOf(s: Awaited<ReturnType<typeof seeded>>, name = "copy") {

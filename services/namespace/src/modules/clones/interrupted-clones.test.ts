@@ -2,10 +2,9 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { callerOf } from "../../shared/test-support.js";
 import { createBucket } from "../buckets/create-bucket.js";
-import { createCollection } from "../collections/create-collection.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "../collections/tables.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "../namespaces/tables.js";
-import { cloneTestData } from "./clone-test-support.js";
+import { cloneTestData, createItems } from "./clone-test-support.js";
 import { failInterruptedClones } from "./interrupted-clones.js";
 import { type CloneRecord, NAMESPACE_CLONES_TABLE } from "./tables.js";
 
@@ -16,14 +15,7 @@ describe("failInterruptedClones", () => {
   it("fails a copy a stop interrupted and removes its reserved namespace, staged vectors and bytes", async () => {
     const t = await cloneTestData();
     const admin = callerOf(t.organizationId);
-    const made = await createCollection(t.all, admin, t.namespaceId, {
-      collectionName: "items",
-      description: "",
-      features: [{ featureUri: URI, dimensions: 2, metric: "cosine" }],
-      metadataSchema: undefined,
-      indexedFields: [],
-    });
-    if (!made.ok) throw new Error(made.error.message);
+    const made = await createItems(t, 2);
     expect((await createBucket(t.all, admin, t.namespaceId, { bucketName: "b", description: "" })).ok).toBe(
       true,
     );
@@ -54,7 +46,7 @@ describe("failInterruptedClones", () => {
     };
     await t.all.store.table<CloneRecord>(NAMESPACE_CLONES_TABLE).insert(task);
     const collection: CollectionRecord = {
-      ...made.value,
+      ...made,
       id: "col_clone1234567890abcdefg",
       namespace_id: cloneId,
     };
