@@ -125,6 +125,19 @@ export const eventCatalog = {
     summary: "A namespace was deleted; its name may be taken again.",
     data: z.object({ namespace_id: z.string(), organization_id: z.string(), namespace_name: z.string() }),
   },
+  "namespace.cloned": {
+    scope: "namespace",
+    summary:
+      "A namespace clone is ready: the namespace service copied its part; other services copy theirs (retrievers, alerts, ACL rules, webhooks when asked).",
+    data: z.object({
+      namespace_id: z.string().describe("The clone"),
+      organization_id: z.string(),
+      namespace_name: z.string(),
+      source_namespace_id: z.string(),
+      task_id: z.string(),
+      include_webhooks: z.boolean().describe("Copy the source's webhooks too, inactive"),
+    }),
+  },
   "document.created": {
     scope: "namespace",
     summary: "A document was written to a collection (metadata, vectors, text, labels).",

@@ -21,6 +21,8 @@ export const namespaceConfigSchema = z
     NAMESPACE_MONGO_DATABASE: envString({ default: "strata_namespace" }),
     /** The largest object an upload may store; larger uploads are refused while they stream in. */
     NAMESPACE_MAX_OBJECT_BYTES: envInt(100 * 1024 * 1024, { min: 1, max: 5 * 1024 ** 3 }),
+    /** How many namespaces (clones included) one organization may hold before a clone is refused. */
+    NAMESPACE_MAX_PER_ORGANIZATION: envInt(100, { min: 1, max: 1_000_000 }),
     /**
      * Where bucket objects' bytes live: unset = files under `<STRATA_DATA_DIR>/namespace/objects`;
      * set = this S3 bucket (credentials from the AWS SDK's default chain unless the two keys are set).

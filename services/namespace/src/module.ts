@@ -1,11 +1,12 @@
 import type { TableSpec } from "@strata/docstore";
 import type { GrpcServiceRegistration } from "@strata/grpc";
+import type { CloneCleanUp, CloneStep } from "./shared/clone-step.js";
 import type { PurgeStep } from "./shared/purge-step.js";
 
 /**
  * One module of the namespace service as the registry (modules.ts) sees it: the tables it owns,
- * the gRPC services it serves and what it removes when a namespace is deleted, each built from
- * its own ports (the module's ports.ts), never from a bigger bundle.
+ * the gRPC services it serves, what it removes when a namespace is deleted and what it copies when
+ * one is cloned, each built from its own ports (the module's ports.ts), never from a bigger bundle.
  */
 export interface NamespaceModule<Ports> {
   readonly name: string;
@@ -14,4 +15,11 @@ export interface NamespaceModule<Ports> {
   readonly services: (ports: Ports) => GrpcServiceRegistration[];
   /** Absent when the module keeps nothing of its own per namespace. */
   readonly purge?: (ports: Ports) => PurgeStep;
+  /**
+   * Absent when the module keeps nothing a clone carries over (batches are work in flight). A
+   * warm/cold tier's copy, or the tiering policy, is one more module with a step here (ADR 0024).
+   */
+  readonly clone?: (ports: Ports) => CloneStep;
+  /** What removes the module's writes outside the store of a clone that failed. */
+  readonly cloneCleanUp?: (ports: Ports) => CloneCleanUp;
 }

@@ -5,6 +5,8 @@ import { batchesModule } from "./modules/batches/index.js";
 import type { BatchPorts } from "./modules/batches/ports.js";
 import { bucketsModule } from "./modules/buckets/index.js";
 import type { BucketPorts } from "./modules/buckets/ports.js";
+import { clonesModule } from "./modules/clones/index.js";
+import type { ClonePorts } from "./modules/clones/ports.js";
 import { collectionsModule } from "./modules/collections/index.js";
 import type { CollectionPorts } from "./modules/collections/ports.js";
 import { documentsModule } from "./modules/documents/index.js";
@@ -17,6 +19,7 @@ import { taxonomiesModule } from "./modules/taxonomies/index.js";
 import type { TaxonomyPorts } from "./modules/taxonomies/ports.js";
 import { tiersModule } from "./modules/tiers/index.js";
 import type { TierPorts } from "./modules/tiers/ports.js";
+import type { CloneCleanUp, CloneStep } from "./shared/clone-step.js";
 import type { PurgeStep } from "./shared/purge-step.js";
 
 /** Every adapter the modules need, built once by start.ts; each module receives its own ports of it. */
@@ -27,13 +30,15 @@ export type ModuleAdapters = NamespacePorts &
   BucketPorts &
   BatchPorts &
   SearchPorts &
-  TierPorts;
+  TierPorts &
+  ClonePorts;
 
 /**
  * The modules of the namespace service, in purge order: a deleted namespace's collections (with
  * their documents) go first, then its taxonomies, buckets and batches, and last its vector spaces
  * (the search module drops them, files and all); the tiers module drops the namespace's warm and
- * cold data just before.
+ * cold data just before. A clone copies in the same order: collections
+ * before the documents that name them.
  */
 const MODULES: readonly NamespaceModule<ModuleAdapters>[] = [
   namespacesModule,
@@ -44,6 +49,7 @@ const MODULES: readonly NamespaceModule<ModuleAdapters>[] = [
   batchesModule,
   tiersModule,
   searchModule,
+  clonesModule,
 ];
 
 /** Every table of every module (ensured at start). */
@@ -57,4 +63,14 @@ export function moduleServices(adapters: ModuleAdapters): GrpcServiceRegistratio
 /** What a namespace purge runs, one module's step after the other. */
 export function modulePurgeSteps(adapters: ModuleAdapters): PurgeStep[] {
   return MODULES.flatMap((m) => (m.purge === undefined ? [] : [m.purge(adapters)]));
+}
+
+/** What a clone copies, one module's step after the other, in one transaction (ADR 0024). */
+export function moduleCloneSteps(adapters: ModuleAdapters): CloneStep[] {
+  return MODULES.flatMap((m) => (m.clone === undefined ? [] : [m.clone(adapters)]));
+}
+
+/** What removes a failed clone's writes outside the store. */
+export function moduleCloneCleanUps(adapters: ModuleAdapters): CloneCleanUp[] {
+  return MODULES.flatMap((m) => (m.cloneCleanUp === undefined ? [] : [m.cloneCleanUp(adapters)]));
 }

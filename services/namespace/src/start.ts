@@ -18,13 +18,23 @@ import { type OpenedTiers, openTiers } from "./adapters/tiers/open-tiers.js";
 import { hotIndexLocationOf, type NamespaceConfig, storeLocationOf, warmIndexLocationOf } from "./config.js";
 import { startNamespacePurger } from "./consumers/namespace-deleted.js";
 import { unfinishedChunks } from "./modules/batches/read-batch.js";
+import { CloneRuns } from "./modules/clones/clone-runs.js";
+import { failInterruptedClones } from "./modules/clones/interrupted-clones.js";
 import { backfillLabelIndex } from "./modules/documents/backfill-label-index.js";
 import { settleStagedVectors } from "./modules/documents/settle-staged-vectors.js";
 import { namespaceIsLive } from "./modules/namespaces/api.js";
 import { reconcileMoves } from "./modules/tiers/reconcile-moves.js";
 import { workSlots } from "./modules/tiers/work-slots.js";
-import { MODULE_TABLE_SPECS, type ModuleAdapters, modulePurgeSteps, moduleServices } from "./modules.js";
+import {
+  MODULE_TABLE_SPECS,
+  type ModuleAdapters,
+  moduleCloneCleanUps,
+  moduleCloneSteps,
+  modulePurgeSteps,
+  moduleServices,
+} from "./modules.js";
 import { AccessWindow } from "./shared/access-window.js";
+import type { CloneCleanUp, CloneStep } from "./shared/clone-step.js";
 import { MetadataValidators } from "./shared/metadata-validators.js";
 import { tieredVectors } from "./shared/vectors/tiered-vectors.js";
 
@@ -74,6 +84,10 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     const hotVectors = vectors;
     const clock = deps.clock ?? (() => new Date());
     const accesses = new AccessWindow({ publish: publishAccessEvents(nc, logger), clock });
+    // Filled below from the modules, which are built from these very ports.
+    const cloneSteps: CloneStep[] = [];
+    const cloneCleanUps: CloneCleanUp[] = [];
+    const cloneRuns = new CloneRuns();
     const ports: ModuleAdapters = {
       store: runtime.store,
       appendEvent: runtime.appendEvent,
@@ -87,7 +101,13 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       enqueueChunks: batchChunkPublisher(nc, logger),
       objects: bucketObjects(objectStore),
       maxObjectBytes: config.NAMESPACE_MAX_OBJECT_BYTES,
+      cloneSteps,
+      cloneCleanUps,
+      cloneRuns,
+      maxNamespacesPerOrganization: config.NAMESPACE_MAX_PER_ORGANIZATION,
     };
+    cloneSteps.push(...moduleCloneSteps(ports));
+    cloneCleanUps.push(...moduleCloneCleanUps(ports));
     // Before any write: vectors a crash left staged are kept or dropped by the documents (ADR 0013).
     const settled = await settleStagedVectors(ports);
     if (!settled.ok) throw new Error(`Settling staged vectors failed: ${settled.error.message}`);
@@ -101,6 +121,9 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     const indexed = await backfillLabelIndex(ports);
     if (!indexed.ok) throw new Error(`Indexing document labels failed: ${indexed.error.message}`);
     if (indexed.value > 0) logger.info({ documents: indexed.value }, "indexed document labels");
+    // After settling: a clone a stop interrupted fails cleanly, its staged vectors and bytes removed.
+    const interrupted = await failInterruptedClones(ports);
+    if (interrupted > 0) logger.warn({ clones: interrupted }, "clones interrupted by a stop failed");
     const server = await startGrpcServer({
       serviceName: "namespace",
       host: config.NAMESPACE_GRPC_HOST,
@@ -139,7 +162,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       stop: () => {
         // The consumers first: a chunk or a purge in progress finishes before the store closes.
         unwatchHotIndex?.();
-        stopped ??= Promise.all([worker.stop(), purger.stop()])
+        stopped ??= Promise.all([worker.stop(), purger.stop(), cloneRuns.settled()])
           .then(() => runtime.stop(server))
           .then(() => accesses.flush())
           .then(() => hotVectors.close())

@@ -12,6 +12,10 @@ export function bucketObjects(store: ObjectStore): BucketObjects {
   return {
     put: (key, body, options) => store.put(key, body, options),
     get: (key) => store.get(key),
+    copy: async (fromKey, toKey) => {
+      const copied = await store.copy(fromKey, toKey);
+      return copied.ok ? { ok: true, value: undefined } : copied;
+    },
     delete: (key) => store.delete(key),
     deletePrefix: (prefix) => store.deletePrefix(prefix),
     isValidKey: isValidObjectKey,

@@ -1,6 +1,7 @@
 import { clientStreamWithCaller, serverStreamWithCaller, unaryWithCaller } from "@strata/grpc";
 import { bucketV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
+import { cleanUpBuckets, cloneBuckets } from "./clone.js";
 import { createBucketHandler } from "./handlers/create-bucket.js";
 import { deleteBucketHandler } from "./handlers/delete-bucket.js";
 import { deleteObjectHandler } from "./handlers/delete-object.js";
@@ -20,6 +21,8 @@ export const BUCKET_SERVICE_NAME = "strata.namespace.v1.BucketService";
 export const bucketsModule: NamespaceModule<BucketPorts> = {
   name: "buckets",
   tables: BUCKET_TABLE_SPECS,
+  clone: cloneBuckets,
+  cloneCleanUp: cleanUpBuckets,
   services: (ports) => [
     {
       name: BUCKET_SERVICE_NAME,

@@ -21,6 +21,8 @@ export interface BucketObjects extends ObjectKeyRules {
   ): Promise<Result<{ readonly size: number; readonly sha256: string }, "too_large" | "checksum_mismatch">>;
   /** The caller must consume or destroy the body. */
   get(key: string): Promise<Result<{ readonly body: Readable }, "not_found">>;
+  /** Copies the bytes within the store (server-side where the store can: S3 CopyObject). */
+  copy(fromKey: string, toKey: string): Promise<Result<void, "not_found">>;
   /** True when the object existed. */
   delete(key: string): Promise<boolean>;
   /** Every object whose key starts with `prefix`; says how many went. */

@@ -1,6 +1,7 @@
 import { unaryWithCaller } from "@strata/grpc";
 import { collectionV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
+import { cloneCollections } from "./clone.js";
 import { createCollectionHandler } from "./handlers/create-collection.js";
 import { deleteCollectionHandler } from "./handlers/delete-collection.js";
 import { getCollectionHandler } from "./handlers/get-collection.js";
@@ -16,6 +17,7 @@ export const COLLECTION_SERVICE_NAME = "strata.namespace.v1.CollectionService";
 export const collectionsModule: NamespaceModule<CollectionPorts> = {
   name: "collections",
   tables: COLLECTION_TABLE_SPECS,
+  clone: cloneCollections,
   services: (ports) => [
     {
       name: COLLECTION_SERVICE_NAME,

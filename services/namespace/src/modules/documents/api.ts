@@ -2,6 +2,8 @@
 // documents through the same checks as a single create, a collection delete removes its documents
 // page by page with their events, search compiles filters like a list does, and a taxonomy change
 // asks the label index which documents carry the labels it removes.
+
+export { cloneDocuments, sourceDocumentTurns } from "./clone.js";
 export {
   type InsertedDocument,
   insertDocument,

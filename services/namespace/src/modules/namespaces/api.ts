@@ -1,3 +1,3 @@
 // What other modules and shared/ may use of namespaces (besides the records in tables.ts).
-export { isValidNamespaceName } from "./namespace-input.js";
+export { checkName, isValidNamespaceName } from "./namespace-input.js";
 export { namespaceIsLive } from "./read-namespaces.js";

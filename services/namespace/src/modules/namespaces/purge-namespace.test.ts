@@ -9,6 +9,7 @@ import { createBatch } from "../batches/create-batch.js";
 import type { BatchChunkRef } from "../batches/ports.js";
 import { processBatchChunk } from "../batches/process-chunk.js";
 import { BATCH_CHUNK_SIZE, BATCHES_TABLE } from "../batches/tables.js";
+import { withClonePorts } from "../clones/clone-test-support.js";
 import { createCollection } from "../collections/create-collection.js";
 import type { NewDocumentInput } from "../documents/create-document.js";
 import { DOCUMENTS_TABLE } from "../documents/tables.js";
@@ -23,14 +24,14 @@ async function setup() {
   const dir = await tempDir("purge-objects");
   onTestFinished(() => dir.remove());
   const queued: BatchChunkRef[] = [];
-  const ports: ModuleAdapters = {
+  const ports: ModuleAdapters = withClonePorts({
     ...t.ports,
     objects: bucketObjects(await openFsObjectStore({ root: dir.path })),
     maxObjectBytes: 1024,
     enqueueChunks: async (chunks) => {
       queued.push(...chunks);
     },
-  };
+  });
   const admin = callerOf(t.organizationId);
   const made = await createCollection(ports, admin, t.namespaceId, {
     collectionName: "items",

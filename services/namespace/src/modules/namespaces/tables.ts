@@ -20,4 +20,6 @@ export interface NamespaceRecord extends StoredRecord {
   readonly description: string;
   readonly created_at: string;
   readonly updated_at: string;
+  /** Present while the namespace is a clone being copied (ADR 0024): every request answers 409. */
+  readonly clone_status?: "cloning";
 }

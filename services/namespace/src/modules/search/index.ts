@@ -22,4 +22,6 @@ export const searchModule: NamespaceModule<SearchPorts> = {
   ],
   // Last in the registry's order: the namespace's documents are gone when its spaces are dropped.
   purge: (ports) => purgeVectorSpaces(ports.vectors),
+  // A failed clone's vectors, staged or committed: every space of its namespace (ADR 0024).
+  cloneCleanUp: (ports) => (namespaceId) => ports.vectors.dropNamespace(namespaceId),
 };

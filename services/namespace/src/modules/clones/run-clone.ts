@@ -1,0 +1,174 @@
+import { randomUUID } from "node:crypto";
+import { type AppError, err, ok, type Result } from "@strata/errors";
+import type { CloneCounts, CloneTarget } from "../../shared/clone-step.js";
+import { sourceDocumentTurns } from "../documents/api.js";
+import { NAMESPACES_TABLE, type NamespaceRecord } from "../namespaces/tables.js";
+import { namespaceClonedEvent } from "./clone-events.js";
+import type { CloneRun } from "./clone-runs.js";
+import type { ClonePorts } from "./ports.js";
+import { type CloneRecord, type CloneStatus, NAMESPACE_CLONES_TABLE } from "./tables.js";
+
+/** Snapshots taken again when writes slipped past the turns (documents created meanwhile). */
+const ATTEMPTS = 5;
+
+type AttemptError = AppError | "retry" | "cancelled";
+
+/**
+ * Starts copying `task`'s source into its clone; resolves once the copy's snapshot is taken (or
+ * the copy ended first). The copy goes on in the background, tracked by `ports.cloneRuns`.
+ */
+export function runClone(ports: ClonePorts, task: CloneRecord): Promise<void> {
+  let snapshotTaken: () => void = () => undefined;
+  const taken = new Promise<void>((resolve) => {
+    snapshotTaken = resolve;
+  });
+  const run: CloneRun = {
+    taskId: task.id,
+    organizationId: task.organization_id,
+    progress: {},
+    cancelled: false,
+  };
+  const done = copyWithRetries(ports, task, run, snapshotTaken).finally(snapshotTaken);
+  ports.cloneRuns.add(task.namespace_id, run, done);
+  return taken;
+}
+
+async function copyWithRetries(
+  ports: ClonePorts,
+  task: CloneRecord,
+  run: CloneRun,
+  snapshotTaken: () => void,
+): Promise<void> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const copied = await attemptCopy(ports, task, run, snapshotTaken).catch(
+      (exception: unknown): Result<never, AttemptError> =>
+        err({
+          kind: "internal",
+          message: exception instanceof Error ? exception.message : String(exception),
+        }),
+    );
+    if (copied.ok) return;
+    if (copied.error === "cancelled") return cleanUpAndEnd(ports, task, "cancelled", "Cancelled on request");
+    if (copied.error !== "retry") return cleanUpAndEnd(ports, task, "failed", copied.error.message);
+    // Whatever the attempt wrote outside the store goes before the next one.
+    await cleanUp(ports, task.namespace_id);
+  }
+  await cleanUpAndEnd(
+    ports,
+    task,
+    "failed",
+    "The source kept gaining documents during the snapshot; try again",
+  );
+}
+
+/**
+ * One attempt: the turns of every document of the source (so no write of theirs is half done while
+ * the snapshot reads records and vectors), then one transaction that reads the source and writes the
+ * clone through every module's step, and marks the clone ready.
+ */
+async function attemptCopy(
+  ports: ClonePorts,
+  task: CloneRecord,
+  run: CloneRun,
+  snapshotTaken: () => void,
+): Promise<Result<CloneCounts, AttemptError>> {
+  const turns = await sourceDocumentTurns(ports.store, task.source_namespace_id);
+  return holdTurns(ports, [...turns], async () => {
+    const afterCommit: Array<() => Promise<Result<void, AppError>>> = [];
+    const target: CloneTarget = { namespaceId: task.namespace_id, organizationId: task.organization_id };
+    const writeId = `clone-${task.id}-${randomUUID()}`;
+    const copied = await ports.store.transaction<CloneCounts, AttemptError>(async (tx) => {
+      snapshotTaken();
+      if (!sameTurns(turns, await sourceDocumentTurns(tx, task.source_namespace_id))) return err("retry");
+      for (const step of ports.cloneSteps) {
+        if (run.cancelled) return err("cancelled");
+        const counts = await step({
+          tx,
+          sourceNamespaceId: task.source_namespace_id,
+          target,
+          writeId,
+          afterCommit: (work) => afterCommit.push(work),
+        });
+        if (!counts.ok) return counts;
+        run.progress = { ...run.progress, ...counts.value };
+      }
+      if (run.cancelled) return err("cancelled");
+      const namespaces = tx.table<NamespaceRecord>(NAMESPACES_TABLE);
+      const reserved = await namespaces.get(task.namespace_id);
+      if (reserved === undefined) return err("cancelled");
+      const { clone_status: _cloning, ...ready } = reserved.record;
+      await namespaces.replace(ready, reserved.version);
+      const finished = await finishTask(ports, tx, task, "ready", null, run.progress);
+      await ports.appendEvent(tx, namespaceClonedEvent(finished, ports.clock()));
+      return ok(run.progress);
+    });
+    if (!copied.ok) return copied;
+    ports.eventsCommitted();
+    // The records name the write: a commit that fails here is settled at the next start (ADR 0013).
+    for (const work of afterCommit) await work();
+    return copied;
+  });
+}
+
+/** Takes the turns collection after collection; none is waited for inside the transaction. */
+function holdTurns<T>(
+  ports: ClonePorts,
+  turns: readonly [string, string[]][],
+  work: () => Promise<T>,
+): Promise<T> {
+  const [first, ...rest] = turns;
+  if (first === undefined) return work();
+  return ports.vectors.exclusive(first[0], first[1], () => holdTurns(ports, rest, work));
+}
+
+function sameTurns(held: Map<string, string[]>, now: Map<string, string[]>): boolean {
+  for (const [collectionId, ids] of now) {
+    const heldIds = new Set(held.get(collectionId) ?? []);
+    if (ids.some((id) => !heldIds.has(id))) return false;
+  }
+  return true;
+}
+
+async function cleanUp(ports: ClonePorts, namespaceId: string): Promise<void> {
+  for (const step of ports.cloneCleanUps) await step(namespaceId);
+}
+
+async function finishTask(
+  ports: ClonePorts,
+  tx: Parameters<Parameters<ClonePorts["store"]["transaction"]>[0]>[0],
+  task: CloneRecord,
+  status: CloneStatus,
+  reason: string | null,
+  progress: Readonly<Record<string, number>>,
+): Promise<CloneRecord> {
+  const table = tx.table<CloneRecord>(NAMESPACE_CLONES_TABLE);
+  const stored = await table.get(task.id);
+  const finished: CloneRecord = {
+    ...(stored?.record ?? task),
+    status,
+    reason,
+    progress,
+    updated_at: ports.clock().toISOString(),
+  };
+  if (stored === undefined) await table.insert(finished);
+  else await table.replace(finished, stored.version);
+  return finished;
+}
+
+/**
+ * A clone that failed or was cancelled: what it wrote outside the store goes, then its reserved
+ * namespace (its name is free again) and the task says why, in one transaction.
+ */
+export async function cleanUpAndEnd(
+  ports: ClonePorts,
+  task: CloneRecord,
+  status: "failed" | "cancelled",
+  reason: string,
+): Promise<void> {
+  await cleanUp(ports, task.namespace_id);
+  await ports.store.transaction(async (tx) => {
+    await tx.table<NamespaceRecord>(NAMESPACES_TABLE).delete(task.namespace_id);
+    await finishTask(ports, tx, task, status, reason, {});
+    return ok(undefined);
+  });
+}
