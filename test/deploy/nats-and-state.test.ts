@@ -119,8 +119,8 @@ describe("docker-compose.yml: NATS authentication and shared state", () => {
       }
       expect(services[service]?.environment?.NAMESPACE_SINGLE_REPLICA, service).toBeUndefined();
     }
-    // NATS_URL ×6, five MongoDB stores, Qdrant and MinIO.
-    expect(checked).toBe(13);
+    // NATS_URL ×7, six MongoDB stores, Qdrant and MinIO.
+    expect(checked).toBe(15);
   });
 
   it("keeps object bytes in MinIO, in a bucket created before the namespace service starts", () => {

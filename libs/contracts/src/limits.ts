@@ -26,5 +26,8 @@ export const MAX_QUERY_TEXT_LENGTH = 10_000;
 /** Hits a retriever returns (top_k). */
 export const MAX_TOP_K = 1000;
 
+/** Sends per second a webhook may be limited to (its `rate_limit_per_second`). */
+export const MAX_WEBHOOK_RATE_PER_SECOND = 10_000;
+
 /** Collections one retriever searches. */
 export const MAX_RETRIEVER_COLLECTIONS = 16;

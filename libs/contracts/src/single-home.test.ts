@@ -46,6 +46,11 @@ const SAME_NUMBER_OTHER_RULE: ReadonlyArray<{ path: string; snippet: string; why
     why: "a tuning bound of the embedded index's graph search",
   },
   {
+    path: "services/webhook-dispatcher/src/domain/run-attempt.ts",
+    snippet: "this.opened.size >= 10_000",
+    why: "webhook secrets a dispatcher replica keeps decrypted in memory, a cache bound",
+  },
+  {
     path: "services/namespace/src/modules/collections/update-collection.ts",
     snippet: "SCHEMA_CHANGE_MAX_DOCUMENTS = 10_000",
     why: "documents one schema change re-validates in a transaction; the namespace service's own rule",

@@ -1,3 +1,4 @@
+import { TIERS } from "@strata/contracts";
 import { tierFromProto, tieringV1 } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, timestamp } from "./common.js";
@@ -20,7 +21,7 @@ export const tieringPolicySchema = z
   })
   .meta({ id: "TieringPolicy" });
 
-const tierEnum = z.enum(["hot", "warm", "cold", "archive"]);
+const tierEnum = z.enum(TIERS);
 
 export const sweepJobSchema = z
   .object({

@@ -1,3 +1,4 @@
+import { MAX_WEBHOOK_RATE_PER_SECOND } from "@strata/contracts";
 import { type AppError, ok, type Result } from "@strata/errors";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -37,7 +38,7 @@ const rateLimit = z
   .number()
   .int()
   .min(1)
-  .max(10_000)
+  .max(MAX_WEBHOOK_RATE_PER_SECOND)
   .nullable()
   .describe("Sends per second at most, enforced by each dispatcher replica; null or absent: unlimited");
 

@@ -139,7 +139,6 @@ describe("operations endpoints", () => {
         "POST /v1/webhooks/{id}/deliveries/{delivery_id}/replay",
         "POST /v1/webhooks/{id}/recover",
         "POST /v1/webhooks/{id}/test",
-        "POST /v1/collections/{id}/documents/{doc}/tier",
         "GET /v1/tiering/policy",
         "PUT /v1/tiering/policy",
         "POST /v1/tiering/sweep",

@@ -1,4 +1,4 @@
-import { METRICS } from "@strata/contracts";
+import { MAX_DIMENSIONS, METRICS } from "@strata/contracts";
 import { ok } from "@strata/errors";
 import { type collectionV1, metricFromProto, metricToProto } from "@strata/proto";
 import { z } from "zod";
@@ -7,7 +7,7 @@ import type { ResourceKind, Spec } from "../domain/ports.js";
 
 const feature = z.strictObject({
   feature_uri: z.string().min(1),
-  dimensions: z.number().int().min(1).max(4096),
+  dimensions: z.number().int().min(1).max(MAX_DIMENSIONS),
   metric: z.enum(METRICS).default("cosine"),
 });
 

@@ -1,3 +1,4 @@
+import type { TierName } from "@strata/contracts";
 import type { DocStoreSession } from "@strata/docstore";
 import type { EventEnvelope } from "@strata/events";
 
@@ -27,5 +28,5 @@ export interface AccessedDocument {
   readonly organization_id: string;
   readonly collection_id: string;
   readonly document_id: string;
-  readonly tier: "hot" | "warm" | "cold" | "archive";
+  readonly tier: TierName;
 }

@@ -30,7 +30,7 @@ interface Finished {
 }
 
 /** Attempts taken or finished at the same time share one transaction (group commit). */
-const MAX_BATCH = 256;
+const ATTEMPTS_PER_COMMIT = 256;
 
 /**
  * Sends due attempts whose queue item is still current: the delivery must still have the version
@@ -45,8 +45,14 @@ export function createAttemptRunner(
   slots: EndpointSlots,
   limiter: EndpointRateLimiter,
 ): (due: DueAttempt) => Promise<AttemptResult> {
-  const take = groupCommit((items: readonly DueAttempt[]) => takeAttempts(ports, limiter, items), MAX_BATCH);
-  const finish = groupCommit((items: readonly Finished[]) => finishAttempts(ports, items), MAX_BATCH);
+  const take = groupCommit(
+    (items: readonly DueAttempt[]) => takeAttempts(ports, limiter, items),
+    ATTEMPTS_PER_COMMIT,
+  );
+  const finish = groupCommit(
+    (items: readonly Finished[]) => finishAttempts(ports, items),
+    ATTEMPTS_PER_COMMIT,
+  );
   const opened = new OpenedSecrets(ports);
   return async (due) => {
     // A busy endpoint's attempt goes back to the queue untouched (the worker delays it there):

@@ -1,3 +1,4 @@
+import { MAX_WEBHOOK_RATE_PER_SECOND } from "@strata/contracts";
 import { type AppError, type ValidationIssue, validationFailed } from "@strata/errors";
 import { isEventPattern } from "./event-patterns.js";
 import type { UrlRefusal } from "./ports.js";
@@ -12,7 +13,7 @@ export interface WebhookFields {
 }
 
 /** Beyond this an endpoint is effectively unlimited: the per-endpoint concurrency bounds it first. */
-export const MAX_RATE_LIMIT = 10_000;
+export const MAX_RATE_LIMIT = MAX_WEBHOOK_RATE_PER_SECOND;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
 // Headers the dispatcher sets itself or the HTTP layer owns.

@@ -1,13 +1,14 @@
 import type { MetricName } from "@strata/contracts";
+import { TIERS, type TierName } from "@strata/contracts";
 import type { AppError, Result } from "@strata/errors";
 import type { CollectionRecord } from "../../modules/collections/tables.js";
 import type { StoredVector } from "../../modules/documents/tables.js";
 import type { VectorHit, VectorSearch } from "./document-vectors.js";
 
 /** The tiers that hold vectors; `archive` keeps a document's record and lineage only. */
-export type VectorTier = "hot" | "warm" | "cold";
+export type VectorTier = Exclude<TierName, "archive">;
 
-export const VECTOR_TIERS: readonly VectorTier[] = ["hot", "warm", "cold"];
+export const VECTOR_TIERS: readonly VectorTier[] = TIERS.filter((t): t is VectorTier => t !== "archive");
 
 /** One document's copy in a tier: its vectors (feature-URI order) and the payload filters read. */
 export interface TierEntry {
