@@ -40,7 +40,7 @@ beforeAll(async () => {
     internalToken,
     dataDir: platformDir.path,
     env: {
-      STRATA_SERVICES: "auth,namespace,acl-query,webhook-dispatcher,gateway",
+      STRATA_SERVICES: "auth,namespace,acl-query,webhook-dispatcher,manifest,gateway",
       NAMESPACE_GRPC_PORT: String(namespacePort),
       TIER_MIGRATOR_GRPC_URL: `127.0.0.1:${migratorPort}`,
     },
