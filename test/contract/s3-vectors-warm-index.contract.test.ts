@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { openS3VectorsWarmIndex, type S3VectorsWarmIndexOptions } from "@strata/warmindex";
 import { runWarmIndexContract } from "@strata/warmindex/contract";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { type FakeS3Vectors, startFakeS3Vectors } from "../fakes/s3-vectors/fake-s3-vectors-server.js";
 
 // The S3 Vectors adapter against the wire-compatible fake (AWS's documented limits: topK ≤ 100,
