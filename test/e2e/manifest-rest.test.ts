@@ -126,8 +126,8 @@ describe("/v1/manifest", () => {
       namespace,
       body: { manifest: YAML_MANIFEST, expected_plan_hash: reviewed.body.plan_hash },
     });
-    // 409 is the platform's one conflict type (AlreadyExistsError); details name both hashes.
-    const stale = expectErrorBody(refused, 409, "AlreadyExistsError");
+    // A stale plan clashes with the namespace's state, not with a name (ADR 0036); details name both hashes.
+    const stale = expectErrorBody(refused, 409, "ConflictError");
     expect(stale.details).toMatchObject({ expected_plan_hash: reviewed.body.plan_hash });
     const collections = await platform.call<{ data: unknown[] }>("GET", "/v1/collections", { namespace });
     expect(collections.body.data).toEqual([]);

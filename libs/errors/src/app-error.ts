@@ -8,6 +8,7 @@ export const ERROR_KINDS = [
   "forbidden",
   "not_found",
   "already_exists",
+  "conflict",
   "validation",
   "payload_too_large",
   "unsupported_media_type",
@@ -58,6 +59,13 @@ export const notFound = (resource: string, id: string): AppError =>
   appError("not_found", `${capitalize(resource)} not found`, { resource, id });
 export const alreadyExists = (resource: string, details: Record<string, unknown>): AppError =>
   appError("already_exists", `${capitalize(resource)} already exists`, { resource, ...details });
+/**
+ * The request clashes with the resource's current state, not with its name: a stale plan, a change
+ * made while the work ran, a namespace still being cloned, a retry of a request still in progress.
+ * Trying again after the state settles (or after re-reading it) may succeed; a taken name never does.
+ */
+export const conflict = (message: string, details?: Record<string, unknown>): AppError =>
+  appError("conflict", message, details);
 export const validationFailed = (
   issues: readonly ValidationIssue[],
   message = "Request is invalid",
@@ -90,6 +98,8 @@ export function isRetryable(kind: ErrorKind): boolean {
     case "unavailable":
     case "too_many_requests":
     case "internal":
+    // The state it clashed with settles (a clone finishes, a concurrent change commits).
+    case "conflict":
       return true;
     case "bad_request":
     case "unauthorized":

@@ -19,6 +19,7 @@ export function httpStatusOf(kind: ErrorKind): number {
     case "not_found":
       return 404;
     case "already_exists":
+    case "conflict":
       return 409;
     case "payload_too_large":
       return 413;
@@ -49,6 +50,8 @@ export function errorTypeOf(kind: ErrorKind): string {
       return "NotFoundError";
     case "already_exists":
       return "AlreadyExistsError";
+    case "conflict":
+      return "ConflictError";
     case "payload_too_large":
       return "PayloadTooLargeError";
     case "unsupported_media_type":

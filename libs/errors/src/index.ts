@@ -3,6 +3,7 @@ export {
   alreadyExists,
   appError,
   badRequest,
+  conflict,
   ERROR_KINDS,
   forbidden,
   internal,

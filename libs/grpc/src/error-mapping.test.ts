@@ -20,6 +20,7 @@ describe("toServiceError / fromGrpcError", () => {
       ["forbidden", "PERMISSION_DENIED"],
       ["not_found", "NOT_FOUND"],
       ["already_exists", "ALREADY_EXISTS"],
+      ["conflict", "ABORTED"],
       ["validation", "INVALID_ARGUMENT"],
       ["payload_too_large", "RESOURCE_EXHAUSTED"],
       ["unsupported_media_type", "INVALID_ARGUMENT"],

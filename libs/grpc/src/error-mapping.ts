@@ -26,6 +26,9 @@ export function grpcStatusOf(kind: ErrorKind): grpc.status {
       return grpc.status.NOT_FOUND;
     case "already_exists":
       return grpc.status.ALREADY_EXISTS;
+    case "conflict":
+      // AIP-193: a clash with the resource's current state, which a read-modify-retry may resolve.
+      return grpc.status.ABORTED;
     case "payload_too_large":
     case "too_many_requests":
       return grpc.status.RESOURCE_EXHAUSTED;

@@ -122,7 +122,7 @@ describe("apply, export and diff", () => {
     });
     expect(stale.ok).toBe(false);
     if (!stale.ok) {
-      expect(stale.error.kind).toBe("already_exists");
+      expect(stale.error.kind).toBe("conflict");
       expect(stale.error.message).toContain("changed since the plan");
     }
     const fresh = answerOf(await calls.diff(namespaceId, SHOP_YAML, { secrets: SHOP_SECRETS }));

@@ -923,7 +923,7 @@ export interface components {
                  * @description What went wrong, one name per HTTP status
                  * @enum {string}
                  */
-                type: "BadRequestError" | "UnauthorizedError" | "ForbiddenError" | "NotFoundError" | "AlreadyExistsError" | "ValidationError" | "PayloadTooLargeError" | "UnsupportedMediaTypeError" | "MethodNotAllowedError" | "TooManyRequestsError" | "ServiceUnavailableError" | "InternalError";
+                type: "BadRequestError" | "UnauthorizedError" | "ForbiddenError" | "NotFoundError" | "AlreadyExistsError" | "ConflictError" | "ValidationError" | "PayloadTooLargeError" | "UnsupportedMediaTypeError" | "MethodNotAllowedError" | "TooManyRequestsError" | "ServiceUnavailableError" | "InternalError";
                 message: string;
                 details: {
                     [key: string]: unknown;
@@ -2003,11 +2003,11 @@ export interface components {
                 type: "BadRequestError";
             };
         };
-        /** @description The error body of a 409: error.type is always AlreadyExistsError */
+        /** @description The error body of a 409: error.type is one of AlreadyExistsError, ConflictError */
         Error409: components["schemas"]["Error"] & {
             error: {
-                /** @constant */
-                type: "AlreadyExistsError";
+                /** @enum {unknown} */
+                type: "AlreadyExistsError" | "ConflictError";
             };
         };
         /** @description The error body of a 413: error.type is always PayloadTooLargeError */
@@ -2129,7 +2129,7 @@ export interface components {
                 "application/json": components["schemas"]["Error400"];
             };
         };
-        /** @description Conflict: the name is taken, or a request with the same Idempotency-Key is still running */
+        /** @description AlreadyExistsError: the name is taken. ConflictError: the request clashes with the resource's current state (a request with the same Idempotency-Key is still running, a stale plan hash, a namespace still being cloned, a document changed while it moved) */
         Error409: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];

@@ -4,15 +4,20 @@
 import { ERROR_KINDS, errorTypeOf, httpStatusOf } from "@strata/errors";
 import { type Json, objectAt, operationsOf } from "./openapi-names.js";
 
-/** The one error.type each status carries ("404" → "NotFoundError"). */
-const TYPE_OF_STATUS = new Map(ERROR_KINDS.map((kind) => [String(httpStatusOf(kind)), errorTypeOf(kind)]));
+/** The error.type values each status carries ("404" → ["NotFoundError"]; 409 has two, ADR 0036). */
+const TYPES_OF_STATUS = new Map<string, string[]>();
+for (const kind of ERROR_KINDS) {
+  const status = String(httpStatusOf(kind));
+  TYPES_OF_STATUS.set(status, [...(TYPES_OF_STATUS.get(status) ?? []), errorTypeOf(kind)]);
+}
 
 const ERROR_MEANING: Record<string, string> = {
   "400": "Bad request: malformed JSON, a missing X-Namespace header, or a checksum that does not match",
   "401": "No API key, or one that is unknown, revoked or expired (with WWW-Authenticate: Bearer)",
   "403": "The API key lacks the permission this operation needs, or may not use this namespace",
   "404": "The resource, or the X-Namespace namespace, does not exist or is not visible to this key",
-  "409": "Conflict: the name is taken, or a request with the same Idempotency-Key is still running",
+  "409":
+    "AlreadyExistsError: the name is taken. ConflictError: the request clashes with the resource's current state (a request with the same Idempotency-Key is still running, a stale plan hash, a namespace still being cloned, a document changed while it moved)",
   "413": "The request body is larger than this operation's limit",
   "415": "The Content-Type is not one this operation accepts (application/json)",
   "422": "The request failed validation; error.details.validation_errors says where and why",
@@ -81,15 +86,16 @@ export function describeResponses(doc: Json): void {
 
 /**
  * The error answers are the same everywhere: one components.responses entry per status, whose body
- * is the Error schema with error.type narrowed to that status's one name (a client can switch on it).
+ * is the Error schema with error.type narrowed to that status's names (a client can switch on it).
  */
 function shareErrorAnswers(components: Json, responses: Record<string, Json>, secured: boolean): void {
   const shared = objectAt(components, "responses") as Record<string, Json>;
   const schemas = objectAt(components, "schemas");
   for (const [status, response] of Object.entries(responses)) {
     if (!status.startsWith("4") && !status.startsWith("5")) continue;
-    const type = TYPE_OF_STATUS.get(status);
-    if (!secured || !isErrorBody(response) || type === undefined) continue;
+    const types = TYPES_OF_STATUS.get(status);
+    if (!secured || !isErrorBody(response) || types === undefined) continue;
+    const [only] = types;
     const name = `Error${status}`;
     schemas[name] ??= {
       allOf: [
@@ -98,11 +104,15 @@ function shareErrorAnswers(components: Json, responses: Record<string, Json>, se
           type: "object",
           required: ["error"],
           properties: {
-            error: { type: "object", required: ["type"], properties: { type: { const: type } } },
+            error: {
+              type: "object",
+              required: ["type"],
+              properties: { type: types.length === 1 ? { const: only } : { enum: types } },
+            },
           },
         },
       ],
-      description: `The error body of a ${status}: error.type is always ${type}`,
+      description: `The error body of a ${status}: error.type is ${types.length === 1 ? `always ${only}` : `one of ${types.join(", ")}`}`,
     };
     shared[name] ??= {
       ...response,

@@ -55,7 +55,7 @@ describe("IdempotencyGuard", () => {
     const guard = new IdempotencyGuard({ store: memoryStore(), now: () => now, pendingLeaseMs: 1000 });
     const first = await guard.begin(request());
     expect(first).toMatchObject({ ok: true, value: { kind: "proceed" } });
-    expect(await guard.begin(request())).toMatchObject({ ok: false, error: { kind: "already_exists" } });
+    expect(await guard.begin(request())).toMatchObject({ ok: false, error: { kind: "conflict" } });
     expect(await guard.begin(request({ body: { name: "other" } }))).toMatchObject({
       ok: false,
       error: { kind: "validation" },

@@ -1,4 +1,13 @@
-import { type AppError, appError, err, ok, type Result, unavailable, validationFailed } from "@strata/errors";
+import {
+  type AppError,
+  appError,
+  conflict,
+  err,
+  ok,
+  type Result,
+  unavailable,
+  validationFailed,
+} from "@strata/errors";
 import {
   bodyFingerprint,
   deriveIdempotencyKey,
@@ -134,7 +143,7 @@ export class IdempotencyGuard {
 }
 
 function inFlight(): AppError {
-  return appError("already_exists", "A request with this Idempotency-Key is still in progress", {
+  return conflict("A request with this Idempotency-Key is still in progress", {
     reason: "idempotency_key_in_use",
   });
 }

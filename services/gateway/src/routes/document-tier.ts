@@ -1,5 +1,14 @@
 import { TIERS } from "@strata/contracts";
-import { type AppError, appError, err, notFound, ok, type Result, validationFailed } from "@strata/errors";
+import {
+  type AppError,
+  appError,
+  conflict,
+  err,
+  notFound,
+  ok,
+  type Result,
+  validationFailed,
+} from "@strata/errors";
 import { tierFromProto, tierToProto, tierV1 } from "@strata/proto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -108,9 +117,7 @@ function moveAnswer(result: tierV1.MoveResult): Result<MoveView, AppError> {
     case tierV1.MoveOutcome.MOVE_OUTCOME_NOT_FOUND:
       return err(notFound("document", result.documentId));
     case tierV1.MoveOutcome.MOVE_OUTCOME_CONFLICT:
-      return err(
-        appError("already_exists", `The document changed while it moved; nothing moved. ${result.message}`),
-      );
+      return err(conflict(`The document changed while it moved; nothing moved. ${result.message}`));
     case tierV1.MoveOutcome.MOVE_OUTCOME_REFUSED:
       return err(
         validationFailed(

@@ -17,10 +17,14 @@ const TYPES: Record<number, string> = {
   503: "ServiceUnavailableError",
 };
 
-/** The answer is an error of this status with the common body and a matching X-Request-Id. */
+/**
+ * The answer is an error of this status with the common body and a matching X-Request-Id. A 409 is
+ * AlreadyExistsError unless the test names ConflictError (ADR 0036).
+ */
 export function expectError(
   answer: HttpAnswer,
   status: number,
+  type: string | undefined = TYPES[status],
 ): { message: string; details: Record<string, unknown> | null } {
   expect(answer.status, answer.text).toBe(status);
   const requestId = answer.headers.get("x-request-id");
@@ -35,7 +39,7 @@ export function expectError(
   expect(Object.keys(body).sort()).toEqual(["error", "request_id", "status", "success"]);
   expect(body).toMatchObject({ success: false, status, request_id: requestId });
   expect(Object.keys(body.error).sort()).toEqual(["details", "message", "type"]);
-  expect(body.error.type).toBe(TYPES[status]);
+  expect(body.error.type).toBe(type);
   expect(typeof body.error.message).toBe("string");
   expect(typeof body.error.details).toBe("object"); // an object or null
   // RFC 9110 §11.6.1: every 401 names the scheme to authenticate with.

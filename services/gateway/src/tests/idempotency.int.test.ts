@@ -77,7 +77,11 @@ describe("Idempotency-Key", () => {
     try {
       const first = h.request("POST", "/v1/api-keys", { key: admin, headers, body });
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expectError(await h.request("POST", "/v1/api-keys", { key: admin, headers, body }), 409);
+      expectError(
+        await h.request("POST", "/v1/api-keys", { key: admin, headers, body }),
+        409,
+        "ConflictError",
+      );
       expect((await first).status).toBe(201);
     } finally {
       h.auth.delayMs = 0;

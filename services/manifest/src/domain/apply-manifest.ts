@@ -1,4 +1,4 @@
-import { type AppError, appError, err, ok, type Result } from "@strata/errors";
+import { type AppError, appError, conflict, err, ok, type Result } from "@strata/errors";
 import { buildEvent } from "@strata/events";
 import { newId } from "@strata/ids";
 import { acquireApplyLock } from "./apply-lock.js";
@@ -37,16 +37,14 @@ export async function applyManifest(
 ): Promise<Result<ApplyOutcome, AppError>> {
   const lock = await acquireApplyLock(ports, context.namespaceId);
   if (lock === undefined)
-    return err(
-      appError("unavailable", "Another apply on this namespace is in progress; try again when it finished"),
-    );
+    return err(conflict("Another apply on this namespace is in progress; try again when it finished"));
   try {
     const prepared = await preparePlan(ports, context, options);
     if (!prepared.ok) return prepared;
     const { plan } = prepared.value;
     if (options.expectedPlanHash !== "" && options.expectedPlanHash !== plan.plan_hash) {
       return err(
-        appError("already_exists", "The namespace changed since the plan was made; review the new plan", {
+        conflict("The namespace changed since the plan was made; review the new plan", {
           expected_plan_hash: options.expectedPlanHash,
           plan_hash: plan.plan_hash,
         }),

@@ -1,6 +1,6 @@
 import { type Caller, canReachNamespace, hasPermission, type Permission } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
-import { type AppError, appError, err, forbidden, notFound, ok, type Result } from "@strata/errors";
+import { type AppError, appError, conflict, err, forbidden, notFound, ok, type Result } from "@strata/errors";
 import { isId } from "@strata/ids";
 import { isValidNamespaceName } from "../modules/namespaces/api.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "../modules/namespaces/tables.js";
@@ -40,14 +40,10 @@ export async function resolveNamespace(
   }
   if (found.record.clone_status === "cloning") {
     return err(
-      appError(
-        "already_exists",
-        `Namespace ${found.record.namespace_name} is still being cloned; poll its clone-status`,
-        {
-          namespace_id: found.record.id,
-          clone_status: "cloning",
-        },
-      ),
+      conflict(`Namespace ${found.record.namespace_name} is still being cloned; poll its clone-status`, {
+        namespace_id: found.record.id,
+        clone_status: "cloning",
+      }),
     );
   }
   return ok(found);

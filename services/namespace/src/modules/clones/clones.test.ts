@@ -183,7 +183,7 @@ describe("acceptClone", () => {
       clone_status: "cloning",
     });
     const resolved = await resolveNamespace(s.t.all.store, s.admin, "pending");
-    expect(kindOf(resolved)).toBe("already_exists");
+    expect(kindOf(resolved)).toBe("conflict");
     expect(resolved.ok ? "" : resolved.error.message).toMatch(/still being cloned/);
   });
 
