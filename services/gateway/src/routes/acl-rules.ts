@@ -2,15 +2,8 @@ import type { aclV1 } from "@strata/proto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import {
-  DEFAULT_PAGE_SIZE,
-  errorResponses,
-  listQuerySchema,
-  listResponseSchema,
-  namespaceHeaderSchema,
-  stringOrNull,
-  timestamp,
-} from "./common.js";
+import { errorResponses, namespaceHeaderSchema, timestamp } from "./common.js";
+import { registerListRoute } from "./list-route.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import { createInNamespace, inNamespace, scopedCreateHeaderSchema } from "./scoped-call.js";
 
@@ -108,40 +101,15 @@ export function registerAclRuleRoutes(app: FastifyInstance, deps: RouteDeps): vo
       }),
   );
 
-  typed.get(
-    "/v1/acl/rules",
-    {
-      config: { access: "admin" },
-      schema: {
-        operationId: "listAclRules",
-        tags: TAGS,
-        summary: "List ACL rules",
-        security: BEARER,
-        headers: namespaceHeaderSchema,
-        querystring: listQuerySchema,
-        response: { 200: listResponseSchema(ruleSchema), ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      inNamespace(request, reply, deps, async (scope) => {
-        const listed = await acl.listAclRules(
-          {
-            namespaceId: scope.namespaceId,
-            limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-            cursor: request.query.cursor ?? "",
-          },
-          scope.call,
-        );
-        if (!listed.ok) return listed;
-        return {
-          ok: true,
-          value: {
-            data: listed.value.rules.map(ruleView),
-            next_cursor: stringOrNull(listed.value.nextCursor),
-          },
-        };
-      }),
-  );
+  registerListRoute(app, deps, acl.listAclRules, {
+    path: "/v1/acl/rules",
+    tags: TAGS,
+    operationId: "listAclRules",
+    summary: "List ACL rules",
+    item: ruleSchema,
+    views: (listed) => listed.rules.map(ruleView),
+    access: "admin",
+  });
 
   typed.get(
     "/v1/acl/rules/:rule",

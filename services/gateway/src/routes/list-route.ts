@@ -30,6 +30,8 @@ export interface ListRoute<Item extends z.ZodType, Res> {
   readonly item: Item;
   /** The views of one page's resources. */
   readonly views: (listed: Res) => z.output<Item>[];
+  /** The permission listing needs; "read" unless the resources are admin-only (ACL rules). */
+  readonly access?: "read" | "admin";
 }
 
 /**
@@ -46,7 +48,7 @@ export function registerListRoute<Item extends z.ZodType, Res extends { readonly
   app.withTypeProvider<ZodTypeProvider>().get(
     route.path,
     {
-      config: { access: "read" },
+      config: { access: route.access ?? "read" },
       schema: {
         tags: route.tags,
         operationId: route.operationId,
