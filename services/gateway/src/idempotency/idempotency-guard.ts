@@ -1,13 +1,4 @@
-import {
-  type AppError,
-  appError,
-  conflict,
-  err,
-  ok,
-  type Result,
-  unavailable,
-  validationFailed,
-} from "@strata/errors";
+import { type AppError, conflict, err, ok, type Result, unavailable, validationFailed } from "@strata/errors";
 import {
   bodyFingerprint,
   deriveIdempotencyKey,

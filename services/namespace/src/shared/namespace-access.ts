@@ -1,6 +1,6 @@
 import { type Caller, canReachNamespace, hasPermission, type Permission } from "@strata/access";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
-import { type AppError, appError, conflict, err, forbidden, notFound, ok, type Result } from "@strata/errors";
+import { type AppError, conflict, err, forbidden, notFound, ok, type Result } from "@strata/errors";
 import { isId } from "@strata/ids";
 import { isValidNamespaceName } from "../modules/namespaces/api.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "../modules/namespaces/tables.js";
