@@ -1,55 +1,20 @@
-import { PERMISSIONS } from "@strata/access";
-import { TIERS } from "@strata/contracts";
 import { z } from "zod";
+import {
+  aclRuleState,
+  batchSummary,
+  documentField,
+  documentRef,
+  isoTime,
+  permission,
+  principalState,
+  tier,
+} from "./catalog-shapes.js";
 
 /**
  * The event catalogue: one zod schema per event type. It is a public contract (other internal
  * services subscribe to these subjects), so AsyncAPI is generated from it and consumers validate
  * with it. Add a type here, never change the meaning of an existing field.
  */
-const isoTime = z.iso.datetime({ offset: true });
-const permission = z.enum(PERMISSIONS);
-const tier = z.enum(TIERS);
-const documentField = z.enum(["metadata", "features", "text", "taxonomy_labels", "acl"]);
-/** Names a document: its id is unique only within its collection. */
-const documentRef = {
-  document_id: z.string(),
-  collection_id: z.string(),
-  namespace_id: z.string(),
-  organization_id: z.string(),
-  tier,
-};
-
-/** A principal as auth stores it: the end user of a customer's application. */
-const principalState = {
-  principal_id: z.string(),
-  organization_id: z.string(),
-  roles: z.array(z.string()),
-  attributes: z.record(z.string(), z.unknown()),
-};
-
-/** An ACL rule as acl-query stores it. */
-const aclRuleState = {
-  rule_id: z.string(),
-  rule_name: z.string(),
-  namespace_id: z.string(),
-  organization_id: z.string(),
-  effect: z.enum(["allow", "deny"]),
-  condition: z.unknown().describe("The filter language's JSON form; may reference $user.*"),
-  collection_ids: z.array(z.string()).describe("Empty means every collection of the namespace"),
-};
-
-/** The outcome of a document batch: published once, when its last chunk is processed. */
-const batchSummary = {
-  batch_id: z.string(),
-  collection_id: z.string(),
-  namespace_id: z.string(),
-  organization_id: z.string(),
-  total: z.number().int().nonnegative(),
-  succeeded: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
-};
-
 export const eventCatalog = {
   "api_key.created": {
     scope: "organization",
