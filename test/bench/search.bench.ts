@@ -13,7 +13,8 @@
  * Requests go through node:http, not fetch: the latency is timed here, and fetch's own garbage
  * collection on Node 20 added several milliseconds to the measured tail (see http-json.ts).
  * Environment: BENCH_COUNT, BENCH_DIMS, BENCH_QUERIES (default 500), BENCH_BATCH (default 5,000),
- * BENCH_IN_FLIGHT (batches submitted at once, default 3), BENCH_NODE_ARGS (extra Node flags for the platform process, space-separated, for experiments).
+ * BENCH_IN_FLIGHT (batches submitted at once, default 3), BENCH_VECTOR_FORMAT (`b64`, the default: vectors as
+ * base64 float32 `vector_b64`; `json`: arrays of numbers, as before issue 14), BENCH_NODE_ARGS (extra Node flags for the platform process, space-separated, for experiments).
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -22,12 +23,15 @@ import { join } from "node:path";
 import { BruteForceCosine, clusteredVectors } from "@strata/hotindex";
 import { launchPlatformProcess } from "../e2e/platform-process.js";
 import { httpClient } from "./http-json.js";
+import { cpuSecondsOfTree, hotIndexWorkerLimit, sqliteInsertLimit } from "./ingest-limits.js";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
 const DIMS = Number(process.env.BENCH_DIMS ?? 384);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 500);
 const BATCH = Number(process.env.BENCH_BATCH ?? 5_000);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 3);
+/** How batch bodies carry vectors: base64 float32 (`vector_b64`, default) or JSON numbers (`json`). */
+const VECTOR_FORMAT = process.env.BENCH_VECTOR_FORMAT === "json" ? "json" : "b64";
 const K = 10;
 const FEATURE = "strata://bench@v1/embedding";
 const SELECTIVE_BUCKET = 42;
@@ -114,6 +118,7 @@ console.log(
     dimensions: DIMS,
     batch_size: BATCH,
     batches_in_flight: IN_FLIGHT,
+    vector_format: VECTOR_FORMAT,
   }),
 );
 
@@ -135,9 +140,13 @@ const truthSelective = Array.from({ length: QUERIES }, (_, q) => bruteForce(quer
 function batchBody(first: number, count: number): string {
   const parts: string[] = [];
   for (let i = first; i < first + count; i++) {
-    const vector = Array.prototype.slice.call(rounded.subarray(i * DIMS, (i + 1) * DIMS)) as number[];
+    const floats = data.subarray(i * DIMS, (i + 1) * DIMS);
+    const vector =
+      VECTOR_FORMAT === "b64"
+        ? `{"vector_b64":"${Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64")}"}`
+        : JSON.stringify(Array.prototype.slice.call(rounded.subarray(i * DIMS, (i + 1) * DIMS)));
     parts.push(
-      `{"document_id":"d${i}","metadata":{"bucket":${i % 100}},"features":{"${FEATURE}":${JSON.stringify(vector)}}}`,
+      `{"document_id":"d${i}","metadata":{"bucket":${i % 100}},"features":{"${FEATURE}":${vector}}}`,
     );
   }
   return `{"documents":[${parts.join(",")}]}`;
@@ -147,6 +156,14 @@ function batchBody(first: number, count: number): string {
 // it, and serialising 5,000 × 384 numbers while the platform waits would be measuring the client.
 // (Not between requests either: seconds of synchronous work leave the client's kept-alive sockets
 // to be reused after the server closed them, and the next upload fails with EPIPE.)
+// The limits beside the ingest figure, measured here before the platform starts (issue 14).
+const CHUNK = 500;
+const limits = {
+  sqlite_document_and_outbox_rows: await sqliteInsertLimit(COUNT, CHUNK),
+  hot_index_alone_in_a_worker: await hotIndexWorkerLimit(data, DIMS, CHUNK),
+};
+console.log(JSON.stringify({ limits }));
+
 const starts = Array.from({ length: Math.ceil(COUNT / BATCH) }, (_, b) => b * BATCH);
 const bodies = new Map(starts.map((first) => [first, batchBody(first, Math.min(BATCH, COUNT - first))]));
 
@@ -169,6 +186,7 @@ try {
   const beforeBreakdown = await memoryBreakdown(platform);
 
   // 1. Ingest: IN_FLIGHT batches at a time, each polled until it is completed.
+  const cpuBefore = await cpuSecondsOfTree(pid);
   const ingestStart = performance.now();
   let failedItems = 0;
   const ingestOne = async (first: number) => {
@@ -195,6 +213,7 @@ try {
     }),
   );
   const ingestSeconds = (performance.now() - ingestStart) / 1000;
+  const ingestCpu = (await cpuSecondsOfTree(pid)) - cpuBefore;
   console.log(
     JSON.stringify({
       ingest: {
@@ -202,6 +221,10 @@ try {
         failed_items: failedItems,
         seconds: round(ingestSeconds, 2),
         documents_per_second: Math.round(COUNT / ingestSeconds),
+        // Platform and nats-server CPU over the ingest: what the code costs, whatever else runs.
+        platform_cpu_seconds: round(ingestCpu, 1),
+        platform_cpu_ms_per_document: round((ingestCpu * 1000) / COUNT, 3),
+        load_average_after: loadavg().map((l) => +l.toFixed(2)),
       },
     }),
   );

@@ -1704,9 +1704,12 @@ export interface components {
                 metadata?: {
                     [key: string]: unknown;
                 };
-                /** @description One vector per declared feature URI */
+                /** @description One vector per declared feature URI: an array of numbers, or {"vector_b64": base64 of float32 LE} */
                 features?: {
-                    [key: string]: number[];
+                    [key: string]: number[] | {
+                        /** @description base64 of the vector's float32 values, little-endian, 4 bytes each */
+                        vector_b64: string;
+                    };
                 };
                 text?: string;
                 taxonomy_labels?: components["schemas"]["TaxonomyLabelInput"][];

@@ -4,14 +4,18 @@ import { batchV1 } from "@strata/proto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { batchFeatureVectorsSchema, packedVector } from "./binary-vectors.js";
 import { errorResponses, isoOrNull, namespaceHeaderSchema, timestamp } from "./common.js";
 import { createDocumentBody, documentToProto } from "./documents.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import { createInNamespace, identifierParams, inNamespace, scopedCreateHeaderSchema } from "./scoped-call.js";
 
+/** A create-document body whose vectors may also come as base64 float32 (`vector_b64`). */
+const batchDocumentBody = createDocumentBody.extend({ features: batchFeatureVectorsSchema.optional() });
+
 const batchBody = z.strictObject({
   documents: z
-    .array(createDocumentBody)
+    .array(batchDocumentBody)
     .min(1, { message: "Give at least one document" })
     .max(MAX_BATCH_DOCUMENTS, {
       message: `A batch holds at most ${MAX_BATCH_DOCUMENTS} documents: split it into several batches`,
@@ -21,15 +25,13 @@ const batchBody = z.strictObject({
 
 /**
  * A batch document travels with its vectors packed as float32 bytes: half the size of doubles and
- * no per-number encoding, which matters at 10,000 documents × hundreds of dimensions.
+ * no per-number encoding, which matters at 10,000 documents × hundreds of dimensions. A vector
+ * that came as `vector_b64` is sent as the bytes it was decoded into, without another copy.
  */
-function batchDocumentToProto(body: z.infer<typeof createDocumentBody>): batchV1.BatchDocument {
+function batchDocumentToProto(body: z.infer<typeof batchDocumentBody>): batchV1.BatchDocument {
   const packedFeatures: Record<string, Buffer> = {};
-  for (const [uri, values] of Object.entries(body.features ?? {})) {
-    const floats = Float32Array.from(values);
-    packedFeatures[uri] = Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
-  }
-  return { ...documentToProto(body), features: {}, packedFeatures };
+  for (const [uri, values] of Object.entries(body.features ?? {})) packedFeatures[uri] = packedVector(values);
+  return { ...documentToProto({ ...body, features: {} }), features: {}, packedFeatures };
 }
 
 const STATUSES = ["pending", "processing", "completed", "failed"] as const;

@@ -9,7 +9,7 @@ import { type documentV1, tierFromProto } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, jsonObjectSchema, timestamp } from "./common.js";
 
-const MAX_FEATURES = 64;
+export const MAX_FEATURES = 64;
 
 /** Vectors as JSON numbers (JSON has no NaN or Infinity; 1e999 parses to Infinity and is refused). */
 export const featureVectorsSchema = z

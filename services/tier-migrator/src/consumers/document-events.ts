@@ -1,8 +1,8 @@
-import { type ConsumerHandle, type ConsumerObserver, startEventConsumer } from "@strata/bus";
+import { type ConsumerHandle, type ConsumerObserver, groupCommit, startEventConsumer } from "@strata/bus";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
 import type { AccessAggregator } from "../domain/access-aggregator.js";
-import { forgetDocument, recordTier, seedCreated } from "../domain/access-rows.js";
+import { type CreatedDocument, forgetDocument, recordTier, seedCreatedMany } from "../domain/access-rows.js";
 import type { TieringPorts } from "../domain/ports.js";
 
 interface ConsumerDeps {
@@ -57,12 +57,22 @@ export function startAccessConsumer(
   });
 }
 
-/** document.created → the document is seeded, idle since its creation. */
+/** Events seeded per transaction; as many are handled at once, so that an ingest fills them. */
+const SEED_BATCH = 256;
+
+/**
+ * document.created → the document is seeded, idle since its creation. The events handled at once
+ * are seeded together, in one transaction (group commit); each is acknowledged once it holds.
+ */
 export function startCreatedConsumer(deps: ConsumerDeps): Promise<ConsumerHandle> {
+  const seed = groupCommit(async (created: readonly CreatedDocument[]) => {
+    await seedCreatedMany(deps.ports.store, created);
+    return created.map(() => undefined);
+  }, SEED_BATCH);
   return startEventConsumer("document.created", {
-    ...settings(deps, "tier_migrator_document_created", 8),
+    ...settings(deps, "tier_migrator_document_created", SEED_BATCH),
     handler: async (event) => {
-      await seedCreated(deps.ports.store, keyOf(event.data, event.data.organization_id), event.time);
+      await seed({ key: keyOf(event.data, event.data.organization_id), createdAt: event.time });
       return { action: "ack" };
     },
   });

@@ -1,5 +1,6 @@
 import type { TierName } from "@strata/contracts";
-import type { DocStoreSession } from "@strata/docstore";
+import type { DocStore, DocStoreSession } from "@strata/docstore";
+import { ok } from "@strata/errors";
 import { ACCESS_TABLE, type AccessRecord, accessId } from "./tables.js";
 
 export interface DocumentKey {
@@ -45,6 +46,23 @@ export async function seedCreated(
   if ((await table.get(id)) !== undefined) return;
   // Taken meanwhile (an access or a migration came first): that row stands.
   await table.insert(newAccessRecord(key, "hot", createdAt));
+}
+
+export interface CreatedDocument {
+  readonly key: DocumentKey;
+  readonly createdAt: string;
+}
+
+/**
+ * Seeds many created documents in one transaction: an ingest delivers thousands of
+ * document.created events a second, and one SQLite commit per row was the largest single cost of
+ * this consumer (docs/benchmarks.md, issue 14).
+ */
+export async function seedCreatedMany(store: DocStore, created: readonly CreatedDocument[]): Promise<void> {
+  await store.transaction(async (tx) => {
+    for (const { key, createdAt } of created) await seedCreated(tx, key, createdAt);
+    return ok(undefined);
+  });
 }
 
 /**

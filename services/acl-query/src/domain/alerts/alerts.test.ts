@@ -13,7 +13,7 @@ import { createRetriever } from "../retrievers/create-retriever.js";
 import { followPrincipal } from "./alert-principals.js";
 import { deleteAlert, updateAlert } from "./change-alert.js";
 import { createAlert, type NewAlertInput } from "./create-alert.js";
-import { evaluateAlerts } from "./evaluate-alerts.js";
+import { evaluateAlertChunk, evaluateAlerts } from "./evaluate-alerts.js";
 import { getAlert, listAlerts } from "./read-alerts.js";
 
 const URI = "strata://test@v1/embedding";
@@ -196,6 +196,41 @@ describe("alerts", () => {
     });
     if (event?.type !== "alert.triggered") throw new Error("no alert.triggered event");
     expect(event.data.score).toBeCloseTo(1 / Math.sqrt(1.01), 6);
+  });
+
+  it("evaluates a chunk of new documents as each alone, one outcome per event in order", async () => {
+    const t = await setup();
+    const alert = await createAlert(t.ports, admin, NS, alertInput());
+    if (!alert.ok) throw new Error("create failed");
+    t.data.addDocument(documentOf(COL, "match", { [URI]: [1, 0.1, 0] }, { category: "news" }));
+    t.data.addDocument(documentOf(COL, "match-2", { [URI]: [1, 0, 0.1] }, { category: "news" }));
+    t.data.addDocument(documentOf(COL, "far", { [URI]: [0, 1, 0] }, { category: "news" }));
+    t.data.addDocument(documentOf(COL, "filtered", { [URI]: [1, 0, 0] }, { category: "sports" }));
+    t.data.addDocument(documentOf(OTHER_COL, "elsewhere", { [URI]: [1, 0, 0] }, { category: "news" }));
+    const chunk = [
+      created("far"),
+      created("match"),
+      created("elsewhere", OTHER_COL),
+      created("filtered"),
+      created("match-2"),
+      { ...created("x"), data: { ...created("x").data, namespace_id: "ns_without_alerts" } },
+    ];
+    const outcomes = await evaluateAlertChunk(t.ports, chunk);
+    const triggered = outcomes.map((o) =>
+      o.ok && o.value.kind === "evaluated"
+        ? o.value.triggered.map((m) => m.documentId)
+        : o.ok && o.value.kind,
+    );
+    expect(triggered).toEqual([[], ["match"], [], [], ["match-2"], "no_alerts"]);
+    // Redelivered together with a new one: the repeat publishes nothing twice.
+    t.data.addDocument(documentOf(COL, "match-3", { [URI]: [1, 0.1, 0.1] }, { category: "news" }));
+    const again = await evaluateAlertChunk(t.ports, [created("match"), created("match-3")]);
+    expect(again.map((o) => o.ok && o.value.kind)).toEqual(["duplicate", "evaluated"]);
+    const fired = (await t.events()).map((e) => (e.type === "alert.triggered" ? e.data.document_id : e.type));
+    expect(fired.sort()).toEqual(["match", "match-2", "match-3"]);
+    t.data.unavailable = true;
+    const down = await evaluateAlertChunk(t.ports, [created("y"), created("z")]);
+    expect(down.map((o) => !o.ok && o.error.kind)).toEqual(["unavailable", "unavailable"]);
   });
 
   it("skips inactive alerts, retries when the namespace service is down, and ignores deleted documents", async () => {

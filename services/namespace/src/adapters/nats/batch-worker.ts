@@ -32,7 +32,16 @@ export interface BatchWorkerOptions {
 }
 
 /**
- * Writes batch chunks, one at a time, on the work-queue face of the bus's consumer engine. Ack
+ * Chunks written at once. A chunk spends most of its time waiting for the hot index's fsync of its
+ * vectors (ADR 0013 stages them outside the transaction); with one at a time the event loop idled
+ * through every fsync, with a few the next chunk's checks and transaction run meanwhile and their
+ * fsyncs are shared (the log's group commit). Chunks of one batch name different documents, and
+ * each transaction re-reads the batch it moves, so they need no order (ADR 0035).
+ */
+export const CHUNKS_IN_FLIGHT = 3;
+
+/**
+ * Writes batch chunks, a few at a time, on the work-queue face of the bus's consumer engine. Ack
  * only after the chunk's transaction committed; retry with a growing delay on an infrastructure
  * failure; when the chunk is given up its items are recorded as failed first (so the batch still
  * finishes), then it is dead-lettered.
@@ -47,6 +56,7 @@ export function startBatchWorker(options: BatchWorkerOptions): Promise<ConsumerH
     stream: BATCH_WORK_STREAM,
     filterSubject: `${BATCH_WORK_SUBJECT_ROOT}.>`,
     ackWaitMs: options.ackWaitMs ?? 30_000,
+    concurrency: CHUNKS_IN_FLIGHT,
     maxDeliver: options.maxDeliver ?? 5,
     // Retries of a chunk whose store was unavailable (or that threw).
     retryBackoff: { initialMs: 500, maxMs: 30_000 },

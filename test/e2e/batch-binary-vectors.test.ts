@@ -1,0 +1,116 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectErrorBody, startTestPlatform, type TestPlatform, waitUntil } from "./harness.js";
+
+/**
+ * Batch vectors as base64 float32 (`vector_b64`, issue 14): read back as the same float32 values
+ * as a JSON array of numbers gives, and every malformed one — not base64, not a whole number of
+ * float32s, NaN or Infinity, too long — refused as a whole with 422 and the documented error body.
+ */
+const URI = "strata://test@v1/embedding";
+const NS = "binary-vectors";
+let platform: TestPlatform;
+let collectionId: string;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ GATEWAY_RATE_LIMIT_MAX: "1000000" });
+  expect((await platform.call("POST", "/v1/namespaces", { body: { namespace_name: NS } })).status).toBe(201);
+  const created = await platform.call<{ collection_id: string }>("POST", "/v1/collections", {
+    namespace: NS,
+    body: { collection_name: "items", features: [{ feature_uri: URI, dimensions: 3 }] },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  collectionId = created.body.collection_id;
+}, 60_000);
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const b64 = (floats: Float32Array) =>
+  Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64");
+const submit = (features: unknown, documentId = "d") =>
+  platform.call<{ batch_id: string }>("POST", `/v1/collections/${collectionId}/documents/batch`, {
+    namespace: NS,
+    body: { documents: [{ document_id: documentId, features: { [URI]: features } }] },
+  });
+
+async function completed(batchId: string): Promise<{ status: string; succeeded: number }> {
+  let view = { status: "pending", succeeded: 0 };
+  await waitUntil(async () => {
+    const got = await platform.call<typeof view>("GET", `/v1/batches/${batchId}`, { namespace: NS });
+    view = got.body;
+    return view.status === "completed" || view.status === "failed";
+  }, 30_000);
+  return view;
+}
+
+describe("batch vectors as base64 float32", () => {
+  it("stores the very float32 values it was given, beside one given as numbers", async () => {
+    const vector = Float32Array.of(0.1, -2.5, 3e-7);
+    const binary = await submit({ vector_b64: b64(vector) }, "binary");
+    expect(binary.status, JSON.stringify(binary.body)).toBe(202);
+    const numbers = await submit(Array.from(vector), "numbers");
+    expect(numbers.status).toBe(202);
+    for (const batch of [binary, numbers])
+      expect(await completed(batch.body.batch_id)).toMatchObject({ status: "completed", succeeded: 1 });
+    const read = async (id: string) =>
+      (
+        await platform.call<{ features: Record<string, number[]> }>(
+          "GET",
+          `/v1/collections/${collectionId}/documents/${id}?include_features=true`,
+          { namespace: NS },
+        )
+      ).body.features[URI];
+    expect(await read("binary")).toEqual(Array.from(vector));
+    expect(await read("numbers")).toEqual(await read("binary"));
+  });
+
+  it("refuses malformed vector_b64 with 422 and writes nothing", async () => {
+    const notBase64 = fc
+      .string({ minLength: 1, maxLength: 40 })
+      .filter((s) => !/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0);
+    const ragged = fc
+      .uint8Array({ minLength: 1, maxLength: 64 })
+      .filter((b) => b.length % 4 !== 0)
+      .map((b) => Buffer.from(b).toString("base64"));
+    const notFinite = fc
+      .tuple(
+        fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { maxLength: 4 }),
+        fc.constantFrom(Number.NaN, Infinity, -Infinity),
+        fc.nat(4),
+      )
+      .map(([finite, bad, at]) => {
+        const values = [...finite];
+        values.splice(at % (values.length + 1), 0, bad);
+        return b64(Float32Array.from(values));
+      });
+    const tooLong = fc.constant(b64(new Float32Array(4097)));
+    const shape = fc.oneof(
+      fc.constant({ vector_b64: "" }),
+      fc.record({ vector_b64: fc.integer() }),
+      fc.record({ vector_b64: fc.constant("AACAPw=="), extra: fc.constant(1) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          notBase64.map((vector_b64) => ({ vector_b64 })),
+          ragged.map((vector_b64) => ({ vector_b64 })),
+          notFinite.map((vector_b64) => ({ vector_b64 })),
+          tooLong.map((vector_b64) => ({ vector_b64 })),
+          shape,
+        ),
+        async (features) => {
+          const answer = await submit(features, "refused");
+          const error = expectErrorBody(answer, 422, "ValidationError");
+          expect(error.message.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    const none = await platform.call("GET", `/v1/collections/${collectionId}/documents/refused`, {
+      namespace: NS,
+    });
+    expect(none.status).toBe(404);
+  });
+});
