@@ -1,6 +1,14 @@
 import type { DocStoreSession } from "@strata/docstore";
-import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
-import { type CloneContext, type CloneStep, cloneIdOf, insertCopies } from "../../shared/clone-step.js";
+import { type AppError, ok, type Result } from "@strata/errors";
+import {
+  CLONE_PAGE,
+  type CloneCleanUp,
+  type CloneStep,
+  type CloneWriter,
+  cloneIdOf,
+  deleteClonedRecords,
+  insertCopies,
+} from "../../shared/clone-step.js";
 import type { DocumentVectorEntry } from "../../shared/vectors/document-vectors.js";
 import { vectorPayload } from "../../shared/vectors/vector-payload.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "../collections/tables.js";
@@ -15,102 +23,99 @@ import {
   documentKey,
 } from "./tables.js";
 
-/** Documents staged per call to the hot index. */
-const STAGE_CHUNK = 1_000;
-
 /**
- * The source's documents with their ACLs, labels and `tier` as stored, and their hot vectors, read
- * in the clone's transaction (ADR 0024). The vectors are staged under the clone's write id and made
- * visible after the commit (ADR 0013): a crash before that leaves them staged for records that name
- * the write, which start-up settles. A document whose vectors are not all readable is in the middle
- * of a write the snapshot's turns did not cover (created after they were taken): the clone is
+ * The source's documents with their ACLs, labels, `tier` and lineage as stored, and their hot
+ * vectors (ADR 0024, ADR 0029). The records are read in the snapshot; the copy then goes a page at a
+ * time: the page's hot vectors are read (the documents' turns keep them as the snapshot saw them),
+ * staged under the clone's write id, the page's records committed, the vectors made visible
+ * (ADR 0013: a crash in between leaves them staged for records that name the write). Warm and cold
+ * documents' vectors are the tiers module's step; archived ones hold none. A hot document whose
+ * vectors are not all readable is in the middle of a write the turns did not cover: the clone is
  * retried with it covered.
  */
 export function cloneDocuments(ports: DocumentPorts): CloneStep {
-  return async (context) => {
-    const { tx, sourceNamespaceId, target } = context;
+  return async ({ tx, sourceNamespaceId, target }) => {
     const collections = await tx
       .table<CollectionRecord>(COLLECTIONS_TABLE)
       .find({ where: { namespace_id: sourceNamespaceId, state: "active" } });
-    let documents = 0;
-    let vectors = 0;
+    const sources: { source: CollectionRecord; records: DocumentRecord[] }[] = [];
     for (const { record: source } of collections) {
-      const copy: CollectionRecord = {
-        ...source,
-        id: cloneIdOf("collection", target, source.id),
-        namespace_id: target.namespaceId,
-        organization_id: target.organizationId,
-      };
       const records = await tx
         .table<DocumentRecord>(DOCUMENTS_TABLE)
         .find({ where: { collection_id: source.id } });
-      for (let start = 0; start < records.length; start += STAGE_CHUNK) {
-        const chunk = records.slice(start, start + STAGE_CHUNK).map((v) => v.record);
-        const copied = await copyChunk(ports, context, source, copy, chunk);
-        if (!copied.ok) return copied;
-        vectors += copied.value;
-      }
-      documents += records.length;
+      sources.push({ source, records: records.map((r) => r.record) });
     }
-    return ok({ documents, hot_vectors: vectors });
+    return ok(async (writer) => {
+      let documents = 0;
+      let vectors = 0;
+      for (const { source, records } of sources) {
+        const copy: CollectionRecord = {
+          ...source,
+          id: cloneIdOf("collection", target, source.id),
+          namespace_id: target.namespaceId,
+          organization_id: target.organizationId,
+        };
+        for (let start = 0; start < records.length; start += CLONE_PAGE) {
+          const page = records.slice(start, start + CLONE_PAGE);
+          const copied = await copyPage(ports, writer, source, copy, page);
+          if (!copied.ok) return copied;
+          writer.progress({ documents: page.length, hot_vectors: copied.value });
+          vectors += copied.value;
+          documents += page.length;
+        }
+      }
+      return ok({ documents, hot_vectors: vectors });
+    });
   };
 }
 
-async function copyChunk(
+async function copyPage(
   ports: DocumentPorts,
-  context: CloneContext,
+  writer: CloneWriter,
   source: CollectionRecord,
   copy: CollectionRecord,
   records: readonly DocumentRecord[],
 ): Promise<Result<number, AppError | "retry">> {
-  const { tx, writeId } = context;
   const copies: DocumentRecord[] = [];
   const entries: DocumentVectorEntry[] = [];
   let vectors = 0;
   for (const record of records) {
-    // Copying the warm and cold tiers is the next step of ADR 0024; until then such a clone fails
-    // with this reason rather than holding records whose vectors it lacks.
-    if (record.tier === "warm" || record.tier === "cold")
-      return err(
-        badRequest(
-          `Document ${record.document_id} is in the ${record.tier} tier; clones copy hot and archived documents only for now`,
-        ),
-      );
-    // An archived document keeps its feature list but holds no vectors anywhere.
-    const expected = record.tier === "archive" ? 0 : record.feature_uris.length;
-    const stored =
-      expected === 0 ? ok([]) : await ports.vectors.read(source, record.document_id, record.feature_uris);
-    if (!stored.ok) return stored;
-    if (stored.value.length !== expected) return { ok: false, error: "retry" };
-    const cloned = cloneRecord(record, copy, context);
+    const cloned = clonedDocument(record, copy, writer);
     copies.push(cloned);
-    if (stored.value.length > 0)
-      entries.push({ documentId: record.document_id, vectors: stored.value, payload: vectorPayload(cloned) });
+    if (record.tier !== "hot" || record.feature_uris.length === 0) continue;
+    const stored = await ports.vectors.read(source, record.document_id, record.feature_uris);
+    if (!stored.ok) return stored;
+    if (stored.value.length !== record.feature_uris.length) return { ok: false, error: "retry" };
+    entries.push({ documentId: record.document_id, vectors: stored.value, payload: vectorPayload(cloned) });
     vectors += stored.value.length;
   }
-  if (entries.length > 0) {
-    const staged = await ports.vectors.stage(copy, writeId, entries);
-    if (!staged.ok) return staged;
-    const ids = entries.map((e) => e.documentId);
-    context.afterCommit(() => staged.value.commit(ids));
+  const staged = entries.length === 0 ? undefined : await ports.vectors.stage(copy, writer.writeId, entries);
+  if (staged !== undefined && !staged.ok) return staged;
+  const written = await writer.page(async (tx) => {
+    const inserted = await insertCopies(tx.table<DocumentRecord>(DOCUMENTS_TABLE), copies);
+    if (!inserted.ok) return inserted;
+    return insertCopies(tx.table<DocumentLabelRecord>(DOCUMENT_LABELS_TABLE), copies.flatMap(labelRows));
+  });
+  if (!written.ok) return written;
+  if (staged !== undefined) {
+    const committed = await staged.value.commit(entries.map((e) => e.documentId));
+    if (!committed.ok) return committed;
   }
-  const inserted = await insertCopies(tx.table<DocumentRecord>(DOCUMENTS_TABLE), copies);
-  if (!inserted.ok) return inserted;
-  const labels = await insertCopies(
-    tx.table<DocumentLabelRecord>(DOCUMENT_LABELS_TABLE),
-    copies.flatMap(labelRows),
-  );
-  if (!labels.ok) return labels;
   return ok(vectors);
 }
 
+/** A failed clone's document records and label rows (its vectors go with the search module's). */
+export function cleanUpClonedDocuments(ports: Pick<DocumentPorts, "store">): CloneCleanUp {
+  return deleteClonedRecords(ports.store, [DOCUMENT_LABELS_TABLE, DOCUMENTS_TABLE]);
+}
+
 /** A document of the source as the clone holds it: the clone's collection and taxonomy ids. */
-function cloneRecord(
+export function clonedDocument(
   record: DocumentRecord,
   collection: CollectionRecord,
-  context: CloneContext,
+  writer: Pick<CloneWriter, "target" | "writeId">,
 ): DocumentRecord {
-  const { target, writeId } = context;
+  const { target, writeId } = writer;
   const taxonomyLabels = record.taxonomy_labels.map((l) => ({
     taxonomy_id: cloneIdOf("taxonomy", target, l.taxonomy_id),
     label: l.label,
