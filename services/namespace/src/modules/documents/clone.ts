@@ -1,16 +1,15 @@
 import type { DocStoreSession } from "@strata/docstore";
-import { type AppError, ok, type Result } from "@strata/errors";
+import { ok } from "@strata/errors";
 import {
   CLONE_PAGE,
   type CloneCleanUp,
   type CloneStep,
+  type CloneTarget,
   type CloneWriter,
   cloneIdOf,
   deleteClonedRecords,
   insertCopies,
 } from "../../shared/clone-step.js";
-import type { DocumentVectorEntry } from "../../shared/vectors/document-vectors.js";
-import { vectorPayload } from "../../shared/vectors/vector-payload.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "../collections/tables.js";
 import { labelRows } from "./document-label-index.js";
 import { labelFields } from "./document-labels.js";
@@ -24,16 +23,11 @@ import {
 } from "./tables.js";
 
 /**
- * The source's documents with their ACLs, labels, `tier` and lineage as stored, and their hot
- * vectors (ADR 0024, ADR 0029). The records are read in the snapshot; the copy then goes a page at a
- * time: the page's hot vectors are read (the documents' turns keep them as the snapshot saw them),
- * staged under the clone's write id, the page's records committed, the vectors made visible
- * (ADR 0013: a crash in between leaves them staged for records that name the write). Warm and cold
- * documents' vectors are the tiers module's step; archived ones hold none. A hot document whose
- * vectors are not all readable is in the middle of a write the turns did not cover: the clone is
- * retried with it covered.
+ * The source's documents with their ACLs, labels, `tier` and lineage as stored (ADR 0024, ADR 0029):
+ * read in the snapshot, inserted a page at a time with their label rows. Their vectors, in whichever
+ * tier each record names, are the tiers module's step.
  */
-export function cloneDocuments(ports: DocumentPorts): CloneStep {
+export function cloneDocuments(): CloneStep {
   return async ({ tx, sourceNamespaceId, target }) => {
     const collections = await tx
       .table<CollectionRecord>(COLLECTIONS_TABLE)
@@ -47,61 +41,36 @@ export function cloneDocuments(ports: DocumentPorts): CloneStep {
     }
     return ok(async (writer) => {
       let documents = 0;
-      let vectors = 0;
       for (const { source, records } of sources) {
-        const copy: CollectionRecord = {
-          ...source,
-          id: cloneIdOf("collection", target, source.id),
-          namespace_id: target.namespaceId,
-          organization_id: target.organizationId,
-        };
+        const copy = clonedCollection(source, target);
         for (let start = 0; start < records.length; start += CLONE_PAGE) {
-          const page = records.slice(start, start + CLONE_PAGE);
-          const copied = await copyPage(ports, writer, source, copy, page);
-          if (!copied.ok) return copied;
-          writer.progress({ documents: page.length, hot_vectors: copied.value });
-          vectors += copied.value;
-          documents += page.length;
+          const copies = records.slice(start, start + CLONE_PAGE).map((r) => clonedDocument(r, copy, writer));
+          const written = await writer.page(async (tx) => {
+            const inserted = await insertCopies(tx.table<DocumentRecord>(DOCUMENTS_TABLE), copies);
+            if (!inserted.ok) return inserted;
+            return insertCopies(
+              tx.table<DocumentLabelRecord>(DOCUMENT_LABELS_TABLE),
+              copies.flatMap(labelRows),
+            );
+          });
+          if (!written.ok) return written;
+          writer.progress({ documents: copies.length });
+          documents += copies.length;
         }
       }
-      return ok({ documents, hot_vectors: vectors });
+      return ok({ documents });
     });
   };
 }
 
-async function copyPage(
-  ports: DocumentPorts,
-  writer: CloneWriter,
-  source: CollectionRecord,
-  copy: CollectionRecord,
-  records: readonly DocumentRecord[],
-): Promise<Result<number, AppError | "retry">> {
-  const copies: DocumentRecord[] = [];
-  const entries: DocumentVectorEntry[] = [];
-  let vectors = 0;
-  for (const record of records) {
-    const cloned = clonedDocument(record, copy, writer);
-    copies.push(cloned);
-    if (record.tier !== "hot" || record.feature_uris.length === 0) continue;
-    const stored = await ports.vectors.read(source, record.document_id, record.feature_uris);
-    if (!stored.ok) return stored;
-    if (stored.value.length !== record.feature_uris.length) return { ok: false, error: "retry" };
-    entries.push({ documentId: record.document_id, vectors: stored.value, payload: vectorPayload(cloned) });
-    vectors += stored.value.length;
-  }
-  const staged = entries.length === 0 ? undefined : await ports.vectors.stage(copy, writer.writeId, entries);
-  if (staged !== undefined && !staged.ok) return staged;
-  const written = await writer.page(async (tx) => {
-    const inserted = await insertCopies(tx.table<DocumentRecord>(DOCUMENTS_TABLE), copies);
-    if (!inserted.ok) return inserted;
-    return insertCopies(tx.table<DocumentLabelRecord>(DOCUMENT_LABELS_TABLE), copies.flatMap(labelRows));
-  });
-  if (!written.ok) return written;
-  if (staged !== undefined) {
-    const committed = await staged.value.commit(entries.map((e) => e.documentId));
-    if (!committed.ok) return committed;
-  }
-  return ok(vectors);
+/** The clone's copy of a source collection (its id derived, its namespace the clone's). */
+export function clonedCollection(source: CollectionRecord, target: CloneTarget): CollectionRecord {
+  return {
+    ...source,
+    id: cloneIdOf("collection", target, source.id),
+    namespace_id: target.namespaceId,
+    organization_id: target.organizationId,
+  };
 }
 
 /** A failed clone's document records and label rows (its vectors go with the search module's). */

@@ -20,7 +20,7 @@ export const DOCUMENT_SERVICE_NAME = "strata.namespace.v1.DocumentService";
 export const documentsModule: NamespaceModule<DocumentPorts> = {
   name: "documents",
   tables: DOCUMENT_TABLE_SPECS,
-  clone: cloneDocuments,
+  clone: () => cloneDocuments(),
   cloneCleanUp: cleanUpClonedDocuments,
   services: (ports) => [
     {

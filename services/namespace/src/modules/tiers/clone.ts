@@ -1,31 +1,30 @@
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
-import {
-  CLONE_PAGE,
-  type CloneCleanUp,
-  type CloneStep,
-  type CloneWriter,
-  cloneIdOf,
-} from "../../shared/clone-step.js";
+import { CLONE_PAGE, type CloneCleanUp, type CloneStep, type CloneWriter } from "../../shared/clone-step.js";
 import type { TierEntry, TierVectorStore } from "../../shared/vectors/tier-vectors.js";
 import { vectorPayload } from "../../shared/vectors/vector-payload.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "../collections/tables.js";
-import { clonedDocument } from "../documents/api.js";
+import { clonedCollection, clonedDocument } from "../documents/api.js";
 import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
 import type { TierPorts } from "./ports.js";
 
-/** The tiers whose copies this step makes (hot is the documents module's, archive holds no vectors). */
-const COPIED_TIERS = ["warm", "cold"] as const;
+/** The tiers whose copies this step makes (archive holds no vectors). */
+const COPIED_TIERS = ["hot", "warm", "cold"] as const;
 
 type CopiedTier = (typeof COPIED_TIERS)[number];
 
+/** What the clean-up drops here; the hot tier's spaces go with the search module's clean-up. */
+const DROPPED_TIERS = ["warm", "cold"] as const;
+
 /**
- * The warm and cold copies of the source's documents, in the clone's own spaces and objects, in the
- * tier each document's pointer names (ADR 0029). The snapshot names which documents are warm or
- * cold; the documents' turns, held by the clone to its end, keep every move and write of theirs
- * out until the copy is done, so the tier copies read here are the ones the pointers name. Each
- * page is read from the source tier and written to the clone's through the tier's own write (the
- * payload is rewritten for the clone's collection and taxonomy ids, which the warm segments and cold
- * objects carry inside, so their bytes cannot be copied as they are).
+ * The vectors of the source's documents, in the clone's own spaces and objects, in the tier each
+ * document's pointer names (ADR 0029). The snapshot names which documents are hot, warm or cold;
+ * the documents' turns, held by the clone to its end, keep every write and move of theirs out until
+ * the copy is done, so the copies read here are the ones the pointers name. Each page is read from
+ * the source's tier in one call and written to the clone's through the tier's own write: hot by
+ * upsert (the appendable segment; the index builds the graph in the background), no staging, since
+ * nothing sees the clone until it is ready and a failed clone's spaces are dropped whole. The payload
+ * is rewritten for the clone's collection and taxonomy ids, which hot and warm records and cold
+ * objects carry inside, so their bytes cannot be copied as they are.
  */
 export function cloneTierCopies(ports: Pick<TierPorts, "tiers">): CloneStep {
   return async ({ tx, sourceNamespaceId }) => {
@@ -39,9 +38,12 @@ export function cloneTierCopies(ports: Pick<TierPorts, "tiers">): CloneStep {
         .table<DocumentRecord>(DOCUMENTS_TABLE)
         .find({ where: { namespace_id: sourceNamespaceId, tier } });
       // A document of a collection being deleted is not copied (the documents step skips it too).
+      // A document without features holds no vectors in any tier.
       placed.push({
         tier,
-        records: found.map((f) => f.record).filter((r) => byCollection.has(r.collection_id)),
+        records: found
+          .map((f) => f.record)
+          .filter((r) => byCollection.has(r.collection_id) && r.feature_uris.length > 0),
       });
     }
     return ok(async (writer) => {
@@ -73,12 +75,7 @@ async function copyTierPage(
   source: CollectionRecord,
   records: readonly DocumentRecord[],
 ): Promise<Result<number, AppError>> {
-  const copy: CollectionRecord = {
-    ...source,
-    id: cloneIdOf("collection", writer.target, source.id),
-    namespace_id: writer.target.namespaceId,
-    organization_id: writer.target.organizationId,
-  };
+  const copy = clonedCollection(source, writer.target);
   const read = await store.read(
     source,
     records.map((r) => r.document_id),
@@ -116,7 +113,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 /** A failed clone's warm spaces and cold objects: everything of its namespace in either tier. */
 export function cleanUpTierCopies(ports: Pick<TierPorts, "tiers">): CloneCleanUp {
   return async (targetNamespaceId) => {
-    for (const tier of COPIED_TIERS) {
+    for (const tier of DROPPED_TIERS) {
       const dropped = await ports.tiers[tier].dropNamespace(targetNamespaceId);
       if (!dropped.ok) return dropped;
     }
