@@ -16,8 +16,8 @@ export interface NamespaceModule<Ports> {
   /** Absent when the module keeps nothing of its own per namespace. */
   readonly purge?: (ports: Ports) => PurgeStep;
   /**
-   * Absent when the module keeps nothing a clone carries over (batches are work in flight). A
-   * warm/cold tier's copy, or the tiering policy, is one more module with a step here (ADR 0024).
+   * Absent when the module keeps nothing a clone carries over (batches are work in flight). The
+   * tiers module's step copies every tier's vectors (ADR 0029).
    */
   readonly clone?: (ports: Ports) => CloneStep;
   /** What removes the module's writes outside the store of a clone that failed. */

@@ -65,7 +65,7 @@ export function modulePurgeSteps(adapters: ModuleAdapters): PurgeStep[] {
   return MODULES.flatMap((m) => (m.purge === undefined ? [] : [m.purge(adapters)]));
 }
 
-/** What a clone copies, one module's step after the other, in one transaction (ADR 0024). */
+/** What a clone copies, one module's step after the other: one snapshot, then pages (ADR 0029). */
 export function moduleCloneSteps(adapters: ModuleAdapters): CloneStep[] {
   return MODULES.flatMap((m) => (m.clone === undefined ? [] : [m.clone(adapters)]));
 }

@@ -2,6 +2,13 @@ import type { DocStoreSession, StoredRecord, Table } from "@strata/docstore";
 import { type AppError, err, internal, ok, type Result } from "@strata/errors";
 import { type IdKind, idFromSeed } from "@strata/ids";
 
+/**
+ * Records per page transaction of a clone's copy. A page of documents holds the store for a few
+ * milliseconds on SQLite; between pages the event loop turns, so requests for other namespaces wait
+ * at most one page (ADR 0029).
+ */
+export const CLONE_PAGE = 500;
+
 /** How many records of each kind a clone step copied (the clone's progress), e.g. `{ documents: 9 }`. */
 export type CloneCounts = Readonly<Record<string, number>>;
 
@@ -12,25 +19,45 @@ export interface CloneTarget {
 }
 
 /**
- * What one module's clone step works with (ADR 0024). Every step reads the source and writes the
- * clone in ONE store transaction: its reads are the point in time the clone equals, and a clone
- * that stops midway leaves no record behind. Writes outside the store (vectors, object bytes) are
- * made so that a rollback or a crash leaves nothing visible and `cleanUp` can remove them.
+ * What one module's clone step reads the source through (ADR 0024, ADR 0029): the snapshot
+ * transaction, short, shared by every step. Its reads are the point in time the clone equals;
+ * a step writes nothing here, it returns the copy that writes after the snapshot.
  */
-export interface CloneContext {
+export interface CloneSnapshot {
   readonly tx: DocStoreSession;
+  readonly sourceNamespaceId: string;
+  readonly target: CloneTarget;
+}
+
+/**
+ * What a step's copy writes through, after the snapshot: page-sized transactions of their own with
+ * a turn of the event loop between them, so other requests of the service run while a large clone
+ * copies (ADR 0029). The clone's namespace answers 409 until the last step is done, so its
+ * committed pages are seen by nobody; a failed clone's pages go through the modules' clean-ups.
+ */
+export interface CloneWriter {
   readonly sourceNamespaceId: string;
   readonly target: CloneTarget;
   /** Staged vectors and copied records name this write (ADR 0013 settles it after a crash). */
   readonly writeId: string;
-  /** Registers work that runs once the transaction committed (e.g. making staged vectors visible). */
-  afterCommit(work: () => Promise<Result<void, AppError>>): void;
+  /** Runs `work` in a transaction of its own, then lets waiting requests through. */
+  page<T>(work: (tx: DocStoreSession) => Promise<Result<T, AppError>>): Promise<Result<T, AppError>>;
+  /** Inserts the copies a page at a time (each page one `page`). */
+  insert<T extends StoredRecord>(table: string, copies: readonly T[]): Promise<Result<number, AppError>>;
+  /** Adds to the clone's live progress (what the status shows while the copy runs). */
+  progress(counts: CloneCounts): void;
 }
 
-/** Returns `"retry"` when the source moved under the step in a way the snapshot cannot hold. */
-export type CloneStep = (context: CloneContext) => Promise<Result<CloneCounts, AppError | "retry">>;
+/** The part of a clone step that writes; returns `"retry"` when the snapshot cannot hold. */
+export type CloneCopy = (writer: CloneWriter) => Promise<Result<CloneCounts, AppError | "retry">>;
 
-/** Removes whatever a failed clone wrote outside the store for this target namespace. */
+/** Reads what the module copies from the snapshot; returns `"retry"` when the source moved under it. */
+export type CloneStep = (snapshot: CloneSnapshot) => Promise<Result<CloneCopy, AppError | "retry">>;
+
+/**
+ * Removes whatever a failed clone wrote for this target namespace: its records in the store (its
+ * pages committed as they went) and its data outside the store. Idempotent.
+ */
 export type CloneCleanUp = (targetNamespaceId: string) => Promise<Result<void, AppError>>;
 
 /**
@@ -43,7 +70,7 @@ export function cloneIdOf(kind: IdKind, target: CloneTarget, sourceId: string): 
 
 /**
  * Inserts the clone's copies of records. An id already taken means a clone of this very target
- * wrote it before: the transaction is rolled back by the caller, so that is a bug, not a retry.
+ * wrote it before and its clean-up did not run: a bug, not a retry.
  */
 export async function insertCopies<T extends StoredRecord>(
   table: Table<T>,
@@ -54,4 +81,45 @@ export async function insertCopies<T extends StoredRecord>(
     if (!inserted.ok) return err(internal(`The clone's record ${copy.id} exists already`));
   }
   return ok(copies.length);
+}
+
+/** A record that belongs to one namespace of one organization (what a plain clone step copies). */
+interface NamespacedRecord extends StoredRecord {
+  readonly namespace_id: string;
+  readonly organization_id: string;
+}
+
+/**
+ * The step of a module whose records of the namespace copy as they are, under the clone's ids
+ * (collections, taxonomies): read in the snapshot, inserted a page at a time, counted as `counted`.
+ */
+export function cloneNamespaceRecords(
+  table: string,
+  kind: IdKind,
+  counted: string,
+  where: Readonly<Record<string, string>> = {},
+): CloneStep {
+  return async ({ tx, sourceNamespaceId, target }) => {
+    const sources = await tx
+      .table<NamespacedRecord>(table)
+      .find({ where: { ...where, namespace_id: sourceNamespaceId } });
+    const copies = sources.map(({ record }) => ({
+      ...record,
+      id: cloneIdOf(kind, target, record.id),
+      namespace_id: target.namespaceId,
+      organization_id: target.organizationId,
+    }));
+    return ok(async (writer) => {
+      const copied = await writer.insert(table, copies);
+      return copied.ok ? ok({ [counted]: copied.value }) : copied;
+    });
+  };
+}
+
+/** The clean-up of such a module: its records of the failed clone's namespace, table by table. */
+export function deleteClonedRecords(store: DocStoreSession, tables: readonly string[]): CloneCleanUp {
+  return async (targetNamespaceId) => {
+    for (const table of tables) await store.table(table).deleteMany({ namespace_id: targetNamespaceId });
+    return ok(undefined);
+  };
 }

@@ -1,5 +1,11 @@
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
-import { type CloneCleanUp, type CloneStep, cloneIdOf, insertCopies } from "../../shared/clone-step.js";
+import {
+  CLONE_PAGE,
+  type CloneCleanUp,
+  type CloneStep,
+  cloneIdOf,
+  deleteClonedRecords,
+} from "../../shared/clone-step.js";
 import { storageKeyOf } from "./object-key.js";
 import type { BucketPorts } from "./ports.js";
 import { BUCKET_OBJECTS_TABLE, BUCKETS_TABLE, type BucketRecord, type ObjectRecord } from "./tables.js";
@@ -7,49 +13,58 @@ import { BUCKET_OBJECTS_TABLE, BUCKETS_TABLE, type BucketRecord, type ObjectReco
 /**
  * The source's buckets and objects under the clone's ids. Object bytes are immutable per object
  * id (a replacing upload gets a new id), so copying the bytes the snapshot's records name copies
- * them as they were; the copies go under the clone's namespace prefix, which `cleanUpBuckets`
- * removes when the clone fails before its transaction commits.
+ * them as they were (`ObjectStore.copy`: server-side on S3); the copies go under the clone's
+ * namespace prefix, which `cleanUpBuckets` removes when the clone fails. Records go a page at a
+ * time after their bytes.
  */
 export function cloneBuckets(ports: BucketPorts): CloneStep {
   return async ({ tx, sourceNamespaceId, target }) => {
-    const buckets = tx.table<BucketRecord>(BUCKETS_TABLE);
-    const sources = await buckets.find({ where: { namespace_id: sourceNamespaceId, state: "active" } });
-    const copiedBuckets = await insertCopies(
-      buckets,
-      sources.map(({ record }) => ({
-        ...record,
-        id: cloneIdOf("bucket", target, record.id),
-        namespace_id: target.namespaceId,
-        organization_id: target.organizationId,
-      })),
-    );
-    if (!copiedBuckets.ok) return copiedBuckets;
-    const objects = tx.table<ObjectRecord>(BUCKET_OBJECTS_TABLE);
-    let count = 0;
-    let bytes = 0;
+    const sources = await tx
+      .table<BucketRecord>(BUCKETS_TABLE)
+      .find({ where: { namespace_id: sourceNamespaceId, state: "active" } });
+    const objects: ObjectRecord[] = [];
     for (const { record: bucket } of sources) {
-      const bucketId = cloneIdOf("bucket", target, bucket.id);
-      for (const { record } of await objects.find({ where: { bucket_id: bucket.id } })) {
-        const id = cloneIdOf("object", target, record.id);
-        const storageKey = storageKeyOf(target.namespaceId, bucketId, id);
-        const bytesCopied = await copyBytes(ports, record.storage_key, storageKey);
-        if (!bytesCopied.ok) return bytesCopied;
-        const copied = await insertCopies(objects, [
-          {
+      const found = await tx
+        .table<ObjectRecord>(BUCKET_OBJECTS_TABLE)
+        .find({ where: { bucket_id: bucket.id } });
+      objects.push(...found.map((o) => o.record));
+    }
+    return ok(async (writer) => {
+      const copiedBuckets = await writer.insert(
+        BUCKETS_TABLE,
+        sources.map(({ record }) => ({
+          ...record,
+          id: cloneIdOf("bucket", target, record.id),
+          namespace_id: target.namespaceId,
+          organization_id: target.organizationId,
+        })),
+      );
+      if (!copiedBuckets.ok) return copiedBuckets;
+      let bytes = 0;
+      for (let start = 0; start < objects.length; start += CLONE_PAGE) {
+        const copies: ObjectRecord[] = [];
+        for (const record of objects.slice(start, start + CLONE_PAGE)) {
+          const bucketId = cloneIdOf("bucket", target, record.bucket_id);
+          const id = cloneIdOf("object", target, record.id);
+          const storageKey = storageKeyOf(target.namespaceId, bucketId, id);
+          const bytesCopied = await copyBytes(ports, record.storage_key, storageKey);
+          if (!bytesCopied.ok) return bytesCopied;
+          copies.push({
             ...record,
             id,
             bucket_id: bucketId,
             namespace_id: target.namespaceId,
             organization_id: target.organizationId,
             storage_key: storageKey,
-          },
-        ]);
+          });
+          bytes += record.size;
+        }
+        const copied = await writer.insert(BUCKET_OBJECTS_TABLE, copies);
         if (!copied.ok) return copied;
-        count++;
-        bytes += record.size;
+        writer.progress({ objects: copies.length });
       }
-    }
-    return ok({ buckets: copiedBuckets.value, objects: count, bytes });
+      return ok({ buckets: copiedBuckets.value, objects: objects.length, bytes });
+    });
   };
 }
 
@@ -61,10 +76,10 @@ async function copyBytes(ports: BucketPorts, from: string, to: string): Promise<
     : err(unavailable(`An object of the source went during the clone (${from})`));
 }
 
-/** A failed clone's object bytes: everything under its namespace's prefix. */
+/** A failed clone's object bytes (everything under its namespace's prefix) and records. */
 export function cleanUpBuckets(ports: BucketPorts): CloneCleanUp {
   return async (targetNamespaceId) => {
     await ports.objects.deletePrefix(`${targetNamespaceId}/`);
-    return ok(undefined);
+    return deleteClonedRecords(ports.store, [BUCKET_OBJECTS_TABLE, BUCKETS_TABLE])(targetNamespaceId);
   };
 }

@@ -7,8 +7,8 @@ export interface CloneRun {
 }
 
 /**
- * The clones this process runs. The copy is one store transaction, so its progress and a cancel
- * request cannot go through the store while it runs: they meet here.
+ * The clones this process runs. Their progress changes with every page and a cancel request is
+ * checked between pages; neither is worth a store write, so they meet here (ADR 0029).
  */
 export class CloneRuns {
   private readonly runs = new Map<string, CloneRun>();

@@ -14,8 +14,8 @@ export interface CloneStatusView {
 }
 
 /**
- * How the clone `namespaceId` is doing. A running copy is one store transaction, so its progress
- * comes from this process's run, without waiting for the store. Another organization's clone, like
+ * How the clone `namespaceId` is doing. A running copy's progress changes page by page in this
+ * process's run (ADR 0029), so it comes from there, without a store read. Another organization's clone, like
  * a missing one, is not found.
  */
 export async function cloneStatus(
@@ -49,7 +49,7 @@ export async function cloneStatus(
   });
 }
 
-/** Asks the running copy of `namespaceId` to stop; it rolls back and removes what it wrote. */
+/** Asks the running copy of `namespaceId` to stop at its next page; it removes what it wrote. */
 export async function cancelClone(
   ports: ClonePorts,
   caller: Caller,

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { OUTBOX_TABLE, type OutboxRecord } from "@strata/bus";
+import { ok } from "@strata/errors";
 import type { AnyEventEnvelope } from "@strata/events";
 import { describe, expect, it } from "vitest";
 import { type CloneStep, cloneIdOf } from "../../shared/clone-step.js";
@@ -190,11 +191,13 @@ describe("acceptClone", () => {
   it("a failing copy removes everything it wrote: no records, vectors or object bytes of the clone", async () => {
     const s = await seeded();
     const keysBefore = await s.t.objectKeys();
-    // A step after every module's: the copy has staged vectors and copied bytes when it fails.
+    // A step after every module's: the copy has committed pages, vectors and bytes when it fails.
     const steps = s.t.all.cloneSteps as CloneStep[];
-    steps.push(async () => {
-      throw new Error("disk on fire");
-    });
+    steps.push(async () =>
+      ok(async () => {
+        throw new Error("disk on fire");
+      }),
+    );
     const accepted = await cloneOf(s);
     await s.t.all.cloneRuns.settled();
     const cloneId = accepted.namespace.id;

@@ -12,7 +12,7 @@ const URI = "strata://test@v1/embedding";
 const NOW = "2026-01-01T00:00:00.000Z";
 
 describe("failInterruptedClones", () => {
-  it("fails a copy a stop interrupted and removes its reserved namespace, staged vectors and bytes", async () => {
+  it("fails a copy a stop interrupted and removes its reserved namespace, pages, vectors of every tier and bytes", async () => {
     const t = await cloneTestData();
     const admin = callerOf(t.organizationId);
     const made = await createItems(t, 2);
@@ -67,6 +67,11 @@ describe("failInterruptedClones", () => {
       },
     ]);
     expect(staged.ok).toBe(true);
+    // Pages it had committed (ADR 0029) and its warm and cold copies.
+    await t.all.store.table<CollectionRecord>(COLLECTIONS_TABLE).insert(collection);
+    const copy = { documentId: "d1", vectors: [{ feature_uri: URI, vector: [3, 4] }], payload: {} };
+    expect((await t.all.tiers.warm.write(collection, [copy])).ok).toBe(true);
+    expect((await t.all.tiers.cold.write(collection, [copy])).ok).toBe(true);
     const put = await t.all.objects.put(`${cloneId}/bkt_x/obj_y`, Readable.from([Buffer.from("bytes")]), {
       contentType: "text/plain",
       maxBytes: 100,

@@ -4,9 +4,9 @@ import { type CloneRecord, NAMESPACE_CLONES_TABLE } from "./tables.js";
 
 /**
  * At start-up: clones a stopped process left running fail cleanly. They cannot resume: their
- * snapshot was the transaction the stop rolled back, and a new one would not be the point in time
- * the clone was accepted at (ADR 0024). Their reserved namespace, staged vectors and copied object
- * bytes go. Says how many there were.
+ * snapshot lived in the stopped process's memory, and a new one would not be the point in time the
+ * clone was accepted at (ADR 0024, 0029). Their reserved namespace, committed pages, vectors of every
+ * tier and copied object bytes go. Says how many there were.
  */
 export async function failInterruptedClones(ports: ClonePorts): Promise<number> {
   const interrupted = await ports.store

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type AppError, err, ok, type Result } from "@strata/errors";
-import type { CloneCounts, CloneTarget } from "../../shared/clone-step.js";
+import type { CloneCopy, CloneCounts, CloneTarget } from "../../shared/clone-step.js";
 import { sourceDocumentTurns } from "../documents/api.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "../namespaces/tables.js";
 import { namespaceClonedEvent } from "./clone-events.js";
 import type { CloneRun } from "./clone-runs.js";
+import { CANCELLED, cloneWriter } from "./clone-writer.js";
 import type { ClonePorts } from "./ports.js";
 import { type CloneRecord, type CloneStatus, NAMESPACE_CLONES_TABLE } from "./tables.js";
 
@@ -48,10 +49,12 @@ async function copyWithRetries(
         }),
     );
     if (copied.ok) return;
-    if (copied.error === "cancelled") return cleanUpAndEnd(ports, task, "cancelled", "Cancelled on request");
+    if (copied.error === "cancelled" || run.cancelled)
+      return cleanUpAndEnd(ports, task, "cancelled", CANCELLED);
     if (copied.error !== "retry") return cleanUpAndEnd(ports, task, "failed", copied.error.message);
-    // Whatever the attempt wrote outside the store goes before the next one.
+    // Whatever the attempt wrote (its pages, vectors, bytes) goes before the next one.
     await cleanUp(ports, task.namespace_id);
+    run.progress = {};
   }
   await cleanUpAndEnd(
     ports,
@@ -62,9 +65,11 @@ async function copyWithRetries(
 }
 
 /**
- * One attempt: the turns of every document of the source (so no write of theirs is half done while
- * the snapshot reads records and vectors), then one transaction that reads the source and writes the
- * clone through every module's step, and marks the clone ready.
+ * One attempt (ADR 0029): the turns of every document of the source, held to the end, so no write
+ * or tier move of theirs lands while their records, vectors and tier copies are read; one short
+ * snapshot transaction in which every module's step reads what it copies; then the copies, each
+ * writing in page transactions with the event loop turning between pages; last, one transaction
+ * that marks the clone ready with its event.
  */
 async function attemptCopy(
   ports: ClonePorts,
@@ -74,40 +79,51 @@ async function attemptCopy(
 ): Promise<Result<CloneCounts, AttemptError>> {
   const turns = await sourceDocumentTurns(ports.store, task.source_namespace_id);
   return holdTurns(ports, [...turns], async () => {
-    const afterCommit: Array<() => Promise<Result<void, AppError>>> = [];
     const target: CloneTarget = { namespaceId: task.namespace_id, organizationId: task.organization_id };
-    const writeId = `clone-${task.id}-${randomUUID()}`;
-    const copied = await ports.store.transaction<CloneCounts, AttemptError>(async (tx) => {
+    const source = task.source_namespace_id;
+    const snapshot = await ports.store.transaction<CloneCopy[], AttemptError>(async (tx) => {
       snapshotTaken();
-      if (!sameTurns(turns, await sourceDocumentTurns(tx, task.source_namespace_id))) return err("retry");
+      if (!sameTurns(turns, await sourceDocumentTurns(tx, source))) return err("retry");
+      const copies: CloneCopy[] = [];
       for (const step of ports.cloneSteps) {
-        if (run.cancelled) return err("cancelled");
-        const counts = await step({
-          tx,
-          sourceNamespaceId: task.source_namespace_id,
-          target,
-          writeId,
-          afterCommit: (work) => afterCommit.push(work),
-        });
-        if (!counts.ok) return counts;
-        run.progress = { ...run.progress, ...counts.value };
+        const read = await step({ tx, sourceNamespaceId: source, target });
+        if (!read.ok) return read;
+        copies.push(read.value);
       }
-      if (run.cancelled) return err("cancelled");
-      const namespaces = tx.table<NamespaceRecord>(NAMESPACES_TABLE);
-      const reserved = await namespaces.get(task.namespace_id);
-      if (reserved === undefined) return err("cancelled");
-      const { clone_status: _cloning, ...ready } = reserved.record;
-      await namespaces.replace(ready, reserved.version);
-      const finished = await finishTask(ports, tx, task, "ready", null, run.progress);
-      await ports.appendEvent(tx, namespaceClonedEvent(finished, ports.clock()));
-      return ok(run.progress);
+      return ok(copies);
     });
-    if (!copied.ok) return copied;
-    ports.eventsCommitted();
-    // The records name the write: a commit that fails here is settled at the next start (ADR 0013).
-    for (const work of afterCommit) await work();
-    return copied;
+    if (!snapshot.ok) return snapshot;
+    const writer = cloneWriter(ports.store, run, source, target, `clone-${task.id}-${randomUUID()}`);
+    for (const copy of snapshot.value) {
+      if (run.cancelled) return err("cancelled");
+      const copied = await copy(writer);
+      if (!copied.ok) return run.cancelled ? err("cancelled") : copied;
+      // A step's final counts replace the live ones it reported page by page.
+      run.progress = { ...run.progress, ...copied.value };
+    }
+    return markReady(ports, task, run);
   });
+}
+
+/** The last transaction: the clone's namespace loses its mark, the task is ready, the event goes out. */
+async function markReady(
+  ports: ClonePorts,
+  task: CloneRecord,
+  run: CloneRun,
+): Promise<Result<CloneCounts, AttemptError>> {
+  const ready = await ports.store.transaction<CloneCounts, AttemptError>(async (tx) => {
+    if (run.cancelled) return err("cancelled");
+    const namespaces = tx.table<NamespaceRecord>(NAMESPACES_TABLE);
+    const reserved = await namespaces.get(task.namespace_id);
+    if (reserved === undefined) return err("cancelled");
+    const { clone_status: _cloning, ...readyRecord } = reserved.record;
+    await namespaces.replace(readyRecord, reserved.version);
+    const finished = await finishTask(ports, tx, task, "ready", null, run.progress);
+    await ports.appendEvent(tx, namespaceClonedEvent(finished, ports.clock()));
+    return ok(run.progress);
+  });
+  if (ready.ok) ports.eventsCommitted();
+  return ready;
 }
 
 /** Takes the turns collection after collection; none is waited for inside the transaction. */
@@ -156,8 +172,9 @@ async function finishTask(
 }
 
 /**
- * A clone that failed or was cancelled: what it wrote outside the store goes, then its reserved
- * namespace (its name is free again) and the task says why, in one transaction.
+ * A clone that failed or was cancelled: what it wrote (its committed pages and its data outside the
+ * store) goes, then its reserved namespace (its name is free again) and the task says why, in one
+ * transaction.
  */
 export async function cleanUpAndEnd(
   ports: ClonePorts,

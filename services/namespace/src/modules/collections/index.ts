@@ -1,7 +1,7 @@
 import { unaryWithCaller } from "@strata/grpc";
 import { collectionV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
-import { cloneCollections } from "./clone.js";
+import { cleanUpClonedCollections, cloneCollections } from "./clone.js";
 import { createCollectionHandler } from "./handlers/create-collection.js";
 import { deleteCollectionHandler } from "./handlers/delete-collection.js";
 import { getCollectionHandler } from "./handlers/get-collection.js";
@@ -18,6 +18,7 @@ export const collectionsModule: NamespaceModule<CollectionPorts> = {
   name: "collections",
   tables: COLLECTION_TABLE_SPECS,
   clone: cloneCollections,
+  cloneCleanUp: cleanUpClonedCollections,
   services: (ports) => [
     {
       name: COLLECTION_SERVICE_NAME,

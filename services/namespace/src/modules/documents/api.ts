@@ -3,7 +3,7 @@
 // page by page with their events, search compiles filters like a list does, and a taxonomy change
 // asks the label index which documents carry the labels it removes.
 
-export { cloneDocuments, sourceDocumentTurns } from "./clone.js";
+export { cloneDocuments, clonedCollection, clonedDocument, sourceDocumentTurns } from "./clone.js";
 export {
   type InsertedDocument,
   insertDocument,

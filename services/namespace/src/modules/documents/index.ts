@@ -1,7 +1,7 @@
 import { unaryWithCaller } from "@strata/grpc";
 import { documentV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
-import { cloneDocuments } from "./clone.js";
+import { cleanUpClonedDocuments, cloneDocuments } from "./clone.js";
 import { createDocumentHandler } from "./handlers/create-document.js";
 import { deleteDocumentHandler } from "./handlers/delete-document.js";
 import { getDocumentHandler } from "./handlers/get-document.js";
@@ -20,7 +20,8 @@ export const DOCUMENT_SERVICE_NAME = "strata.namespace.v1.DocumentService";
 export const documentsModule: NamespaceModule<DocumentPorts> = {
   name: "documents",
   tables: DOCUMENT_TABLE_SPECS,
-  clone: cloneDocuments,
+  clone: () => cloneDocuments(),
+  cloneCleanUp: cleanUpClonedDocuments,
   services: (ports) => [
     {
       name: DOCUMENT_SERVICE_NAME,

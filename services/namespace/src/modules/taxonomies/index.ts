@@ -1,7 +1,7 @@
 import { unaryWithCaller } from "@strata/grpc";
 import { taxonomyV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
-import { cloneTaxonomies } from "./clone.js";
+import { cleanUpClonedTaxonomies, cloneTaxonomies } from "./clone.js";
 import { createTaxonomyHandler } from "./handlers/create-taxonomy.js";
 import { deleteTaxonomyHandler } from "./handlers/delete-taxonomy.js";
 import { getTaxonomyHandler } from "./handlers/get-taxonomy.js";
@@ -18,6 +18,7 @@ export const taxonomiesModule: NamespaceModule<TaxonomyPorts> = {
   name: "taxonomies",
   tables: TAXONOMY_TABLE_SPECS,
   clone: cloneTaxonomies,
+  cloneCleanUp: cleanUpClonedTaxonomies,
   services: (ports) => [
     {
       name: TAXONOMY_SERVICE_NAME,

@@ -1,6 +1,7 @@
 import { unaryWithCaller } from "@strata/grpc";
 import { tierV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
+import { cleanUpTierCopies, cloneTierCopies } from "./clone.js";
 import { listTierPlacementsHandler } from "./handlers/list-tier-placements.js";
 import { moveDocumentsHandler } from "./handlers/move-documents.js";
 import { getTierStatsHandler } from "./handlers/tier-stats.js";
@@ -26,4 +27,6 @@ export const tiersModule: NamespaceModule<TierPorts> = {
     },
   ],
   purge: (ports) => purgeTierVectors(ports),
+  clone: cloneTierCopies,
+  cloneCleanUp: cleanUpTierCopies,
 };

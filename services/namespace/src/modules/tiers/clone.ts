@@ -1,0 +1,122 @@
+import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
+import { CLONE_PAGE, type CloneCleanUp, type CloneStep, type CloneWriter } from "../../shared/clone-step.js";
+import type { TierEntry, TierVectorStore } from "../../shared/vectors/tier-vectors.js";
+import { vectorPayload } from "../../shared/vectors/vector-payload.js";
+import { COLLECTIONS_TABLE, type CollectionRecord } from "../collections/tables.js";
+import { clonedCollection, clonedDocument } from "../documents/api.js";
+import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
+import type { TierPorts } from "./ports.js";
+
+/** The tiers whose copies this step makes (archive holds no vectors). */
+const COPIED_TIERS = ["hot", "warm", "cold"] as const;
+
+type CopiedTier = (typeof COPIED_TIERS)[number];
+
+/** What the clean-up drops here; the hot tier's spaces go with the search module's clean-up. */
+const DROPPED_TIERS = ["warm", "cold"] as const;
+
+/**
+ * The vectors of the source's documents, in the clone's own spaces and objects, in the tier each
+ * document's pointer names (ADR 0029). The snapshot names which documents are hot, warm or cold;
+ * the documents' turns, held by the clone to its end, keep every write and move of theirs out until
+ * the copy is done, so the copies read here are the ones the pointers name. Each page is read from
+ * the source's tier in one call and written to the clone's through the tier's own write: hot by
+ * upsert (the appendable segment; the index builds the graph in the background), no staging, since
+ * nothing sees the clone until it is ready and a failed clone's spaces are dropped whole. The payload
+ * is rewritten for the clone's collection and taxonomy ids, which hot and warm records and cold
+ * objects carry inside, so their bytes cannot be copied as they are.
+ */
+export function cloneTierCopies(ports: Pick<TierPorts, "tiers">): CloneStep {
+  return async ({ tx, sourceNamespaceId }) => {
+    const collections = await tx
+      .table<CollectionRecord>(COLLECTIONS_TABLE)
+      .find({ where: { namespace_id: sourceNamespaceId, state: "active" } });
+    const byCollection = new Map(collections.map((c) => [c.record.id, c.record]));
+    const placed: { tier: CopiedTier; records: DocumentRecord[] }[] = [];
+    for (const tier of COPIED_TIERS) {
+      const found = await tx
+        .table<DocumentRecord>(DOCUMENTS_TABLE)
+        .find({ where: { namespace_id: sourceNamespaceId, tier } });
+      // A document of a collection being deleted is not copied (the documents step skips it too).
+      // A document without features holds no vectors in any tier.
+      placed.push({
+        tier,
+        records: found
+          .map((f) => f.record)
+          .filter((r) => byCollection.has(r.collection_id) && r.feature_uris.length > 0),
+      });
+    }
+    return ok(async (writer) => {
+      const counts: Record<string, number> = {};
+      for (const { tier, records } of placed) {
+        let vectors = 0;
+        for (const [collectionId, documents] of groupBy(records, (r) => r.collection_id)) {
+          const source = byCollection.get(collectionId) as CollectionRecord;
+          for (let start = 0; start < documents.length; start += CLONE_PAGE) {
+            const page = documents.slice(start, start + CLONE_PAGE);
+            const copied = await copyTierPage(ports.tiers[tier], writer, source, page);
+            if (!copied.ok) return copied;
+            vectors += copied.value;
+            writer.progress({ [`${tier}_vectors`]: copied.value });
+          }
+        }
+        counts[`${tier}_documents`] = records.length;
+        counts[`${tier}_vectors`] = vectors;
+      }
+      return ok(counts);
+    });
+  };
+}
+
+/** One page of one tier: read from the source's copy, written to the clone's. Answers vectors copied. */
+async function copyTierPage(
+  store: TierVectorStore,
+  writer: CloneWriter,
+  source: CollectionRecord,
+  records: readonly DocumentRecord[],
+): Promise<Result<number, AppError>> {
+  const copy = clonedCollection(source, writer.target);
+  const read = await store.read(
+    source,
+    records.map((r) => r.document_id),
+  );
+  if (!read.ok) return read;
+  const byId = new Map(read.value.map((e) => [e.documentId, e]));
+  const entries: TierEntry[] = [];
+  let vectors = 0;
+  for (const record of records) {
+    const entry = byId.get(record.document_id);
+    // The pointer names this tier and the turns are held: a missing copy is lost data, not a race.
+    if (entry === undefined)
+      return err(
+        unavailable(
+          `Document ${record.document_id} has no copy in the ${store.tier} tier its record names; the clone cannot hold it`,
+        ),
+      );
+    entries.push({ ...entry, payload: vectorPayload(clonedDocument(record, copy, writer)) });
+    vectors += entry.vectors.length;
+  }
+  const written = await store.write(copy, entries);
+  return written.ok ? ok(vectors) : written;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item)) ?? [];
+    group.push(item);
+    groups.set(key(item), group);
+  }
+  return groups;
+}
+
+/** A failed clone's warm spaces and cold objects: everything of its namespace in either tier. */
+export function cleanUpTierCopies(ports: Pick<TierPorts, "tiers">): CloneCleanUp {
+  return async (targetNamespaceId) => {
+    for (const tier of DROPPED_TIERS) {
+      const dropped = await ports.tiers[tier].dropNamespace(targetNamespaceId);
+      if (!dropped.ok) return dropped;
+    }
+    return ok(undefined);
+  };
+}
