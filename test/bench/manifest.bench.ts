@@ -5,9 +5,10 @@
  *      retrievers in equal parts) against an empty namespace;
  *   2. apply of it into the empty namespace (target ≤ 3 s);
  *   3. the same apply again, which changes nothing (target ≤ 0.5 s);
- * and two baselines measured in the same run: the export alone (reading every resource, which
- * every plan does first), and the same number of bucket creates issued directly over gRPC one
- * after another (the floor of an apply that creates them in dependency order).
+ * and three baselines measured in the same run: the same apply into another empty namespace by a
+ * replica running one step at a time (MANIFEST_APPLY_CONCURRENCY=1, how applies ran before ADR
+ * 0032), the export alone (reading every resource, which every plan does first), and the same
+ * number of bucket creates issued directly over gRPC one after another.
  */
 
 import { answerOf, manifestCalls } from "@strata/manifest/testing/manifest-calls";
@@ -39,6 +40,13 @@ try {
 
   const [, exportMs] = await timed(() => calls.exportOf(namespaceId));
 
+  const oneAtATime = manifestCalls(
+    await harness.startReplica(undefined, { MANIFEST_APPLY_CONCURRENCY: "1" }),
+    harness.caller,
+  );
+  const serialNamespace = await harness.newNamespace();
+  const [, serialMs] = await timed(async () => answerOf(await oneAtATime.apply(serialNamespace, document)));
+
   const direct = await harness.newNamespace();
   const [, directMs] = await timed(async () => {
     for (let i = 0; i < COUNT; i += 1) await harness.createBucketDirectly(direct, `direct-${i}`);
@@ -53,6 +61,7 @@ try {
     `  no-op re-apply                       ${seconds(noOpMs)}  (target ≤ 0.5 s: ${noOpMs <= 500 ? "met" : "missed"})`,
   );
   console.log("baselines, same run:");
+  console.log(`  apply one step at a time             ${seconds(serialMs)}`);
   console.log(`  export alone (reads every resource)  ${seconds(exportMs)}`);
   console.log(`  ${COUNT} bucket creates direct over gRPC, one after another  ${seconds(directMs)}`);
 } finally {

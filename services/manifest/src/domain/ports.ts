@@ -83,6 +83,8 @@ export interface ManifestPorts {
   readonly kinds: readonly ResourceKind[];
   readonly parse: DocumentParser;
   readonly runStep: StepRunner;
+  /** How many steps of one kind an apply runs at a time (its resources do not depend on each other). */
+  readonly stepConcurrency: number;
   /** Who holds the per-namespace apply lease (this replica). */
   readonly holder: string;
   readonly leaseMs: number;

@@ -1,6 +1,7 @@
 import { type AppError, ok, type Result } from "@strata/errors";
 import type { Plan, PlannedChange } from "./plan.js";
 import type { ActContext, ManifestPorts, ResourceKind, Step } from "./ports.js";
+import { runBounded } from "./run-bounded.js";
 
 export interface StepReport {
   readonly kind: string;
@@ -13,12 +14,16 @@ export interface StepFailure extends StepReport {
 }
 
 /**
- * Carries out a plan's changes in order, each through the StepRunner. `purpose: "undo"` runs a
- * restoring plan: it goes on past a failing step (putting back as much as it can) and answers
- * every failure; an apply stops at its first.
+ * Carries out a plan's changes through the StepRunner, kind after kind in the plan's order. The
+ * resources of one kind do not depend on each other, so a run of changes of one kind goes up to
+ * `ports.stepConcurrency` at a time: first every removal among them (deletes, and the delete half
+ * of each replace), then the creates and updates, so a replaced resource is gone before it comes
+ * back. `purpose: "undo"` runs a restoring plan: it goes on past a failing step (putting back as
+ * much as it can) and answers every failure; an apply starts nothing after its first failure and
+ * waits for the steps already under way, so what it changed is settled before anything undoes it.
  */
 export async function runPlan(
-  ports: ManifestPorts,
+  ports: Pick<ManifestPorts, "kinds" | "runStep" | "stepConcurrency">,
   context: ActContext,
   plan: Plan,
   purpose: Step["purpose"],
@@ -26,33 +31,80 @@ export async function runPlan(
   const kinds = new Map(ports.kinds.map((kind) => [kind.section, kind]));
   const done: StepReport[] = [];
   const failures: StepFailure[] = [];
-  for (const change of plan.changes) {
-    const kind = kinds.get(change.kind);
-    if (kind === undefined || change.action === "no-op") continue;
-    for (const operation of operationsOf(kind, context, change)) {
-      const step: Step = {
-        section: kind.section,
-        name: change.name,
-        purpose,
-        operation: operation.operation,
-      };
-      const outcome = await ports.runStep(step, operation.run);
-      const report = { kind: kind.section, name: change.name, operation: operation.operation };
-      if (outcome.ok) {
-        done.push(report);
-        continue;
-      }
-      failures.push({ ...report, error: outcome.error });
-      if (purpose === "apply") return { done, failures };
-      break;
+  const stopped = () => purpose === "apply" && failures.length > 0;
+  for (const group of groupsOf(plan.changes, kinds)) {
+    // A change whose removal failed is not created again.
+    const failedRemoval = new Set<string>();
+    for (const stage of STAGES) {
+      const operations = group.changes.flatMap((change) =>
+        failedRemoval.has(change.name)
+          ? []
+          : operationsOf(group.kind, context, change)
+              .filter((operation) => stageOf(operation) === stage)
+              .map((operation) => ({ change, operation })),
+      );
+      const limit = dependsWithin(group) ? 1 : ports.stepConcurrency;
+      await runBounded(operations, limit, stopped, async ({ change, operation }) => {
+        const step: Step = {
+          section: group.kind.section,
+          name: change.name,
+          purpose,
+          operation: operation.operation,
+        };
+        const outcome = await ports.runStep(step, operation.run);
+        const report = { kind: group.kind.section, name: change.name, operation: operation.operation };
+        if (outcome.ok) {
+          done.push(report);
+          return;
+        }
+        failures.push({ ...report, error: outcome.error });
+        if (stage === "removal") failedRemoval.add(change.name);
+      });
+      if (stopped()) return { done, failures };
     }
   }
   return { done, failures };
 }
 
+interface Group {
+  readonly kind: ResourceKind;
+  readonly changes: PlannedChange[];
+}
+
+/** Consecutive changes of one kind (the plan lists prunes children first, then the rest by kind). */
+function groupsOf(changes: readonly PlannedChange[], kinds: ReadonlyMap<string, ResourceKind>): Group[] {
+  const groups: Group[] = [];
+  for (const change of changes) {
+    const kind = kinds.get(change.kind);
+    if (kind === undefined || change.action === "no-op") continue;
+    const last = groups.at(-1);
+    if (last !== undefined && last.kind === kind) last.changes.push(change);
+    else groups.push({ kind, changes: [change] });
+  }
+  return groups;
+}
+
+/** A kind whose resources name others of the same kind keeps the plan's order, one at a time. */
+function dependsWithin(group: Group): boolean {
+  const names = new Set(group.changes.map((change) => change.name));
+  return group.changes.some(
+    (change) =>
+      change.after !== null &&
+      group.kind
+        .references(change.after)
+        .some((reference) => reference.section === group.kind.section && names.has(reference.name)),
+  );
+}
+
+const STAGES = ["removal", "rest"] as const;
+
 interface Operation {
   readonly operation: Step["operation"];
   readonly run: () => Promise<Result<void, AppError>>;
+}
+
+function stageOf(operation: Operation): (typeof STAGES)[number] {
+  return operation.operation === "delete" ? "removal" : "rest";
 }
 
 /** A change as the calls that make it: a replace deletes, then creates. */
