@@ -66,6 +66,7 @@ export async function startManifest(deps: ManifestDeps): Promise<RunningManifest
       leaseMs: config.MANIFEST_APPLY_LEASE,
       lockWaitMs: config.MANIFEST_APPLY_LOCK_WAIT,
       stepConcurrency: config.MANIFEST_APPLY_CONCURRENCY,
+      createBatchSize: config.MANIFEST_CREATE_BATCH,
     };
     const server = await startGrpcServer({
       serviceName: "manifest",

@@ -83,7 +83,7 @@ describe("runPlan", () => {
       ...names(20, "c").map((name) => change("children", name, "create")),
     ]);
     const ran = await runPlan(
-      { kinds, runStep: runStepsDirectly, stepConcurrency: 4 },
+      { kinds, runStep: runStepsDirectly, stepConcurrency: 4, createBatchSize: 10 },
       context,
       plan,
       "apply",
@@ -102,7 +102,12 @@ describe("runPlan", () => {
     const probe = newProbe();
     const plan = planOf(names(6, "r").map((name) => change("things", name, "replace")));
     await runPlan(
-      { kinds: [kindOf(probe, "things", 10)], runStep: runStepsDirectly, stepConcurrency: 3 },
+      {
+        kinds: [kindOf(probe, "things", 10)],
+        runStep: runStepsDirectly,
+        stepConcurrency: 3,
+        createBatchSize: 10,
+      },
       context,
       plan,
       "apply",
@@ -125,7 +130,12 @@ describe("runPlan", () => {
       ...names(30, "t").map((name) => change("things", name, "create")),
       change("later", "l", "create"),
     ]);
-    const ran = await runPlan({ kinds, runStep: recording, stepConcurrency: 4 }, context, plan, "apply");
+    const ran = await runPlan(
+      { kinds, runStep: recording, stepConcurrency: 4, createBatchSize: 10 },
+      context,
+      plan,
+      "apply",
+    );
     expect(ran.failures.map((f) => f.name)).toEqual(["t5"]);
     expect(started).not.toContain("l");
     expect(started.length).toBeLessThan(30);
@@ -142,7 +152,12 @@ describe("runPlan", () => {
       change("stages", "c", "create", { after: "b" }),
     ]);
     await runPlan(
-      { kinds: [kindOf(probe, "stages", 10, true)], runStep: runStepsDirectly, stepConcurrency: 8 },
+      {
+        kinds: [kindOf(probe, "stages", 10, true)],
+        runStep: runStepsDirectly,
+        stepConcurrency: 8,
+        createBatchSize: 10,
+      },
       context,
       plan,
       "apply",
@@ -160,7 +175,12 @@ describe("runPlan", () => {
     probe.failing.add("delete things/x");
     const plan = planOf([change("things", "x", "replace"), change("things", "y", "replace")]);
     const ran = await runPlan(
-      { kinds: [kindOf(probe, "things", 10)], runStep: runStepsDirectly, stepConcurrency: 4 },
+      {
+        kinds: [kindOf(probe, "things", 10)],
+        runStep: runStepsDirectly,
+        stepConcurrency: 4,
+        createBatchSize: 10,
+      },
       context,
       plan,
       "undo",
@@ -168,5 +188,44 @@ describe("runPlan", () => {
     expect(ran.failures.map((f) => `${f.operation} ${f.name}`)).toEqual(["delete x"]);
     expect(ran.done.map((d) => `${d.operation} ${d.name}`).sort()).toEqual(["create y", "delete y"]);
     expect(probe.log).not.toContain("start create things/x");
+  });
+
+  it("sends a kind's creates to createMany in chunks, each still its own step, a refused one left out", async () => {
+    const probe = newProbe();
+    const batches: string[][] = [];
+    const kind: ResourceKind = {
+      ...kindOf(probe, "things", 10),
+      createMany: async (_context, resources) => {
+        batches.push(resources.map((r) => r.name));
+        return ok(
+          resources.map((r) => (r.name === "t3" ? err(appError("already_exists", "taken")) : ok(undefined))),
+        );
+      },
+    };
+    const started: string[] = [];
+    const refusing: StepRunner = (step, run) => {
+      started.push(step.name);
+      return step.name === "t7" ? Promise.resolve(err(appError("unavailable", "refused"))) : run();
+    };
+    const plan = planOf(names(12, "t").map((name) => change("things", name, "create")));
+    const ran = await runPlan(
+      { kinds: [kind], runStep: refusing, stepConcurrency: 2, createBatchSize: 5 },
+      context,
+      plan,
+      "undo",
+    );
+    expect(started).toEqual(names(12, "t"));
+    expect(batches).toEqual([
+      ["t0", "t1", "t2", "t3", "t4"],
+      ["t5", "t6", "t8", "t9"],
+      ["t10", "t11"],
+    ]);
+    expect(ran.failures.map((f) => `${f.name}: ${f.error.message}`).sort()).toEqual([
+      "t3: taken",
+      "t7: refused",
+    ]);
+    expect(ran.done).toHaveLength(10);
+    // Nothing went through the one-at-a-time create.
+    expect(probe.log).toEqual([]);
   });
 });

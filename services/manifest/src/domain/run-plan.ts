@@ -1,4 +1,5 @@
 import { type AppError, ok, type Result } from "@strata/errors";
+import { createTogether } from "./create-together.js";
 import type { Plan, PlannedChange } from "./plan.js";
 import type { ActContext, ManifestPorts, ResourceKind, Step } from "./ports.js";
 import { runBounded } from "./run-bounded.js";
@@ -23,7 +24,7 @@ export interface StepFailure extends StepReport {
  * waits for the steps already under way, so what it changed is settled before anything undoes it.
  */
 export async function runPlan(
-  ports: Pick<ManifestPorts, "kinds" | "runStep" | "stepConcurrency">,
+  ports: Pick<ManifestPorts, "kinds" | "runStep" | "stepConcurrency" | "createBatchSize">,
   context: ActContext,
   plan: Plan,
   purpose: Step["purpose"],
@@ -35,6 +36,21 @@ export async function runPlan(
   for (const group of groupsOf(plan.changes, kinds)) {
     // A change whose removal failed is not created again.
     const failedRemoval = new Set<string>();
+    const report = (change: PlannedChange, operation: Operation, outcome: Result<void, AppError>) => {
+      const step = { kind: group.kind.section, name: change.name, operation: operation.operation };
+      if (outcome.ok) {
+        done.push(step);
+        return;
+      }
+      failures.push({ ...step, error: outcome.error });
+      if (operation.operation === "delete") failedRemoval.add(change.name);
+    };
+    const stepOf = (change: PlannedChange, operation: Operation): Step => ({
+      section: group.kind.section,
+      name: change.name,
+      purpose,
+      operation: operation.operation,
+    });
     for (const stage of STAGES) {
       const operations = group.changes.flatMap((change) =>
         failedRemoval.has(change.name)
@@ -44,26 +60,46 @@ export async function runPlan(
               .map((operation) => ({ change, operation })),
       );
       const limit = dependsWithin(group) ? 1 : ports.stepConcurrency;
-      await runBounded(operations, limit, stopped, async ({ change, operation }) => {
-        const step: Step = {
-          section: group.kind.section,
-          name: change.name,
-          purpose,
-          operation: operation.operation,
-        };
-        const outcome = await ports.runStep(step, operation.run);
-        const report = { kind: group.kind.section, name: change.name, operation: operation.operation };
-        if (outcome.ok) {
-          done.push(report);
-          return;
-        }
-        failures.push({ ...report, error: outcome.error });
-        if (stage === "removal") failedRemoval.add(change.name);
-      });
+      const createMany = limit > 1 ? group.kind.createMany?.bind(group.kind) : undefined;
+      const together = createMany === undefined ? [] : operations.filter(isCreate);
+      const alone = createMany === undefined ? operations : operations.filter((entry) => !isCreate(entry));
+      await Promise.all([
+        runBounded(alone, limit, stopped, async ({ change, operation }) => {
+          report(change, operation, await ports.runStep(stepOf(change, operation), operation.run));
+        }),
+        runBounded(chunksOf(together, ports.createBatchSize), limit, stopped, async (chunk) => {
+          if (createMany === undefined) return;
+          const gathered = chunk.map(({ change, operation }) => ({
+            name: change.name,
+            spec: change.after ?? {},
+            step: stepOf(change, operation),
+          }));
+          const outcomes = await createTogether(ports.runStep, createMany, context, gathered);
+          for (const [index, { change, operation }] of chunk.entries())
+            report(change, operation, outcomes[index] ?? ok(undefined));
+        }),
+      ]);
       if (stopped()) return { done, failures };
     }
   }
   return { done, failures };
+}
+
+interface Planned {
+  readonly change: PlannedChange;
+  readonly operation: Operation;
+}
+
+/** A create with something to create (a replace's or a create's second half). */
+function isCreate({ change, operation }: Planned): boolean {
+  return operation.operation === "create" && change.after !== null;
+}
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += Math.max(1, size))
+    chunks.push(items.slice(start, start + Math.max(1, size)));
+  return chunks;
 }
 
 interface Group {

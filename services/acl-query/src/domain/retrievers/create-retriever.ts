@@ -1,9 +1,12 @@
 import type { Caller } from "@strata/access";
 import { canonicalFeatureUri, FEATURE_URI_FORMAT } from "@strata/contracts";
+import { insertEachNamed } from "@strata/docstore";
 import {
   type AppError,
   alreadyExists,
+  appError,
   err,
+  internal,
   ok,
   type Result,
   type ValidationIssue,
@@ -12,6 +15,7 @@ import {
 import type { BoundFilterNode } from "@strata/filter";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
 import { authorize } from "../access.js";
+import type { CollectionInfo, NamespaceData } from "../namespace-data.js";
 import type { AclQueryPorts } from "../ports.js";
 import { RETRIEVERS_TABLE, type RetrieverRecord } from "../tables.js";
 import { resolveRetrieverCollections } from "./retriever-collections.js";
@@ -41,8 +45,82 @@ export async function createRetriever(
   namespaceId: string,
   input: NewRetrieverInput,
 ): Promise<Result<RetrieverRecord, AppError>> {
+  const created = await createRetrievers(ports, caller, namespaceId, [input]);
+  if (!created.ok) return created;
+  return created.value[0] ?? err(internal());
+}
+
+/**
+ * Many retrievers, each answering on its own (RetrieverService.CreateRetrievers): one whose input
+ * is invalid, whose collections do not serve it or whose name is taken answers its error and the
+ * others are created, in one transaction. A collection several of them name is looked up once.
+ */
+export async function createRetrievers(
+  ports: AclQueryPorts,
+  caller: Caller,
+  namespaceId: string,
+  inputs: readonly NewRetrieverInput[],
+): Promise<Result<Result<RetrieverRecord, AppError>[], AppError>> {
   const scope = authorize(caller, "write", namespaceId);
   if (!scope.ok) return scope;
+  const collections = lookUpOnce(ports.namespaceData);
+  const prepared: Result<RetrieverRecord, AppError>[] = [];
+  for (let start = 0; start < inputs.length; start += LOOKUPS_AT_ONCE) {
+    const slice = inputs.slice(start, start + LOOKUPS_AT_ONCE);
+    prepared.push(
+      ...(await Promise.all(
+        slice.map((input) => retrieverRecordOf(ports, collections, caller, namespaceId, input)),
+      )),
+    );
+  }
+  const records = prepared.flatMap((record) => (record.ok ? [record.value] : []));
+  return ports.store.transaction<Result<RetrieverRecord, AppError>[], AppError>(async (tx) => {
+    const inserted = await insertEachNamed(tx, RETRIEVERS_TABLE, "retriever_name", records);
+    const taken = (record: RetrieverRecord) =>
+      err(alreadyExists("retriever", { retriever_name: record.retriever_name }));
+    if (!inserted.ok) {
+      const [only] = records;
+      return records.length === 1 && only !== undefined
+        ? err(taken(only).error)
+        : err(appError("already_exists", "A retriever of one of these names was created meanwhile"));
+    }
+    let next = 0;
+    return ok(
+      prepared.map((record) => {
+        if (!record.ok) return record;
+        const answer = inserted.value[next];
+        next += 1;
+        return answer === "inserted" ? record : taken(record.value);
+      }),
+    );
+  });
+}
+
+/** Collection lookups of one batch under way at a time (each is a call to the namespace service). */
+const LOOKUPS_AT_ONCE = 16;
+
+/** The namespace service's collections, each identifier asked for once per batch. */
+function lookUpOnce(data: NamespaceData): Pick<NamespaceData, "getCollection"> {
+  const asked = new Map<string, Promise<Result<CollectionInfo, AppError>>>();
+  return {
+    getCollection(caller, namespaceId, identifier) {
+      const known = asked.get(identifier);
+      if (known !== undefined) return known;
+      const answer = data.getCollection(caller, namespaceId, identifier);
+      asked.set(identifier, answer);
+      return answer;
+    },
+  };
+}
+
+/** The record a retriever input makes: checked, its collections resolved; not yet stored. */
+async function retrieverRecordOf(
+  ports: AclQueryPorts,
+  collections: Pick<NamespaceData, "getCollection">,
+  caller: Caller,
+  namespaceId: string,
+  input: NewRetrieverInput,
+): Promise<Result<RetrieverRecord, AppError>> {
   const issues: ValidationIssue[] = [];
   checkResourceName("retriever", "retriever_name", input.retrieverName, issues);
   checkResourceDescription(input.description, issues);
@@ -55,7 +133,7 @@ export async function createRetriever(
   if (issues.length > 0 || featureUri === undefined) return err(validationFailed(issues));
 
   const resolved = await resolveRetrieverCollections(
-    ports.namespaceData,
+    collections,
     caller,
     namespaceId,
     input.collectionIdentifiers,
@@ -66,7 +144,7 @@ export async function createRetriever(
   if (issues.length > 0) return err(validationFailed(issues, "Filter is invalid"));
 
   const now = ports.clock().toISOString();
-  const record: RetrieverRecord = {
+  return ok({
     id: newId("retriever"),
     organization_id: caller.organizationId,
     namespace_id: namespaceId,
@@ -81,10 +159,7 @@ export async function createRetriever(
     score_threshold: input.scoreThreshold ?? null,
     created_at: now,
     updated_at: now,
-  };
-  const inserted = await ports.store.table<RetrieverRecord>(RETRIEVERS_TABLE).insert(record);
-  if (!inserted.ok) return err(alreadyExists("retriever", { retriever_name: input.retrieverName }));
-  return ok(record);
+  });
 }
 
 export function checkFeatureUri(text: string, issues: ValidationIssue[]): string | undefined {
