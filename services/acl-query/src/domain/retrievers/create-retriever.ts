@@ -53,7 +53,8 @@ export async function createRetriever(
 /**
  * Many retrievers, each answering on its own (RetrieverService.CreateRetrievers): one whose input
  * is invalid, whose collections do not serve it or whose name is taken answers its error and the
- * others are created, in one transaction. A collection several of them name is looked up once.
+ * others are created, in one transaction. A collection several of them name is looked up once,
+ * and a batch naming many lists the namespace's collections instead of a lookup each.
  */
 export async function createRetrievers(
   ports: AclQueryPorts,
@@ -63,7 +64,7 @@ export async function createRetrievers(
 ): Promise<Result<Result<RetrieverRecord, AppError>[], AppError>> {
   const scope = authorize(caller, "write", namespaceId);
   if (!scope.ok) return scope;
-  const collections = lookUpOnce(ports.namespaceData);
+  const collections = await lookUpOnce(ports.namespaceData, caller, namespaceId, inputs);
   const prepared: Result<RetrieverRecord, AppError>[] = [];
   for (let start = 0; start < inputs.length; start += LOOKUPS_AT_ONCE) {
     const slice = inputs.slice(start, start + LOOKUPS_AT_ONCE);
@@ -99,9 +100,29 @@ export async function createRetrievers(
 /** Collection lookups of one batch under way at a time (each is a call to the namespace service). */
 const LOOKUPS_AT_ONCE = 16;
 
-/** The namespace service's collections, each identifier asked for once per batch. */
-function lookUpOnce(data: NamespaceData): Pick<NamespaceData, "getCollection"> {
+/** Above this many collections named in one batch, listing the namespace's is cheaper than a get each. */
+const LIST_ABOVE = 8;
+
+/**
+ * The namespace service's collections for one batch, each identifier asked for once: a batch naming
+ * many lists the namespace's collections once and asks only for what the list did not hold.
+ */
+async function lookUpOnce(
+  data: NamespaceData,
+  caller: Caller,
+  namespaceId: string,
+  inputs: readonly NewRetrieverInput[],
+): Promise<Pick<NamespaceData, "getCollection">> {
   const asked = new Map<string, Promise<Result<CollectionInfo, AppError>>>();
+  const named = new Set(inputs.flatMap((input) => input.collectionIdentifiers));
+  if (named.size > LIST_ABOVE) {
+    const listed = await data.listCollections(caller, namespaceId);
+    for (const collection of listed.ok ? listed.value : []) {
+      const found = Promise.resolve(ok(collection));
+      asked.set(collection.collectionId, found);
+      asked.set(collection.collectionName, found);
+    }
+  }
   return {
     getCollection(caller, namespaceId, identifier) {
       const known = asked.get(identifier);

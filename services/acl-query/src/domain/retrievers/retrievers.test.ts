@@ -185,6 +185,39 @@ describe("retrievers", () => {
     );
   });
 
+  it("a batch naming many collections lists the namespace's once instead of a lookup each", async () => {
+    const t = await setup();
+    const names = Array.from({ length: 12 }, (_, i) => `many-${i}`);
+    for (const [i, collectionName] of names.entries())
+      t.data.addCollection(NS, {
+        collectionId: `col_${String(i).padStart(20, "9")}`,
+        collectionName,
+        features: [{ featureUri: URI, dimensions: 3, metric: "cosine" }],
+        indexedFields: [],
+      });
+    const asked: string[] = [];
+    const data = t.ports.namespaceData;
+    const counting = {
+      ...t.ports,
+      namespaceData: Object.assign(Object.create(data) as typeof data, {
+        getCollection: (...args: Parameters<typeof data.getCollection>) => {
+          asked.push(args[2]);
+          return data.getCollection(...args);
+        },
+      }),
+    };
+    const created = await createRetrievers(counting, admin, NS, [
+      ...names.map((name) => input({ retrieverName: `r-${name}`, collectionIdentifiers: [name] })),
+      input({ retrieverName: "lost", collectionIdentifiers: ["nowhere"] }),
+    ]);
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.map((r) => (r.ok ? r.value.collection_ids[0] : r.error.kind))).toEqual([
+      ...names.map((_, i) => `col_${String(i).padStart(20, "9")}`),
+      "not_found",
+    ]);
+    expect(asked).toEqual(["nowhere"]);
+  });
+
   it("lists newest first with a cursor, updates and deletes", async () => {
     const t = await setup();
     for (const name of ["a", "b", "c"]) {
