@@ -8,6 +8,9 @@ export const MAX_DIMENSIONS = 4096;
 /** Documents in one batch request. */
 export const MAX_BATCH_DOCUMENTS = 10_000;
 
+/** Resources one batch create call makes (CreateBuckets, CreateCollections, CreateRetrievers). */
+export const MAX_CREATE_BATCH = 500;
+
 /** Nesting of a free-form JSON object (metadata, key attributes), the object itself included. */
 export const MAX_JSON_DEPTH = 8;
 

@@ -1,3 +1,5 @@
+export type { NamedInsert } from "./insert-each-named.js";
+export { insertEachNamed } from "./insert-each-named.js";
 export { compareScalars, matchesWhere } from "./memory/match-where.js";
 export { createMemoryDocStore } from "./memory/memory-doc-store.js";
 export type { MongoDocStoreOptions } from "./mongo/mongo-doc-store.js";

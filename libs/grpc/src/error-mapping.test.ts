@@ -1,7 +1,15 @@
 import * as grpc from "@grpc/grpc-js";
 import { appError, ERROR_KINDS } from "@strata/errors";
 import { describe, expect, it } from "vitest";
-import { fromGrpcError, grpcStatusOf, METHOD_METADATA_KEY, toServiceError } from "./error-mapping.js";
+import {
+  checkBatchItems,
+  fromGrpcError,
+  grpcStatusOf,
+  itemErrorJson,
+  itemErrorOf,
+  METHOD_METADATA_KEY,
+  toServiceError,
+} from "./error-mapping.js";
 import { InternalTokenVerifier } from "./internal-auth.js";
 
 function serviceError(code: grpc.status, metadata = new grpc.Metadata()): grpc.ServiceError {
@@ -90,5 +98,27 @@ describe("InternalTokenVerifier", () => {
     expect(verifier.verify(withToken("x"))).toBe(false);
     expect(verifier.verify(withToken("the-token".repeat(100)))).toBe(false);
     expect(verifier.verify(new grpc.Metadata())).toBe(false);
+  });
+});
+
+describe("batch calls' item errors and shape", () => {
+  it("carries an item's AppError as JSON and back unchanged; anything unreadable is internal", () => {
+    const error = appError("validation", "Request is invalid", { validation_errors: [{ location: "x" }] });
+    expect(itemErrorOf(itemErrorJson(error))).toEqual(error);
+    expect(itemErrorOf("not json").kind).toBe("internal");
+    expect(itemErrorOf(JSON.stringify({ kind: "teapot", message: "?" })).kind).toBe("internal");
+  });
+
+  it("refuses more items than the limit, and an item naming another namespace", () => {
+    const items = (...ids: string[]) => ids.map((namespaceId) => ({ namespaceId }));
+    expect(checkBatchItems("ns_a", items("", "ns_a"), 2).ok).toBe(true);
+    const tooMany = checkBatchItems("ns_a", items("", "", ""), 2);
+    expect(tooMany.ok ? undefined : tooMany.error.details?.validation_errors).toMatchObject([
+      { type: "too_many_items" },
+    ]);
+    const foreign = checkBatchItems("ns_a", items("", "ns_b"), 5);
+    expect(foreign.ok ? undefined : foreign.error.details?.validation_errors).toMatchObject([
+      { location: "items[1].namespace_id", type: "namespace_mismatch" },
+    ]);
   });
 });

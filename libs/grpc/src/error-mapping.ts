@@ -1,5 +1,16 @@
 import * as grpc from "@grpc/grpc-js";
-import { type AppError, appError, ERROR_KINDS, type ErrorKind, internal, unavailable } from "@strata/errors";
+import {
+  type AppError,
+  appError,
+  ERROR_KINDS,
+  type ErrorKind,
+  err,
+  internal,
+  ok,
+  type Result,
+  unavailable,
+  validationFailed,
+} from "@strata/errors";
 import { z } from "zod";
 
 /**
@@ -42,14 +53,27 @@ export function grpcStatusOf(kind: ErrorKind): grpc.status {
 /** The status a handler answers with for an expected failure. */
 export function toServiceError(error: AppError): Partial<grpc.StatusObject> {
   const metadata = new grpc.Metadata();
+  metadata.set(ERROR_METADATA_KEY, Buffer.from(itemErrorJson(error), "utf8"));
+  return { code: grpcStatusOf(error.kind), details: error.message, metadata };
+}
+
+/**
+ * An AppError as JSON: what the error metadata entry carries, and what a batch call's result
+ * carries for an item that failed on its own (e.g. CreateBucketResult.error).
+ */
+export function itemErrorJson(error: AppError): string {
   const wire: WireError = {
     kind: error.kind,
     message: error.message,
     ...(error.details === undefined ? {} : { details: { ...error.details } }),
     ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
   };
-  metadata.set(ERROR_METADATA_KEY, Buffer.from(JSON.stringify(wire), "utf8"));
-  return { code: grpcStatusOf(error.kind), details: error.message, metadata };
+  return JSON.stringify(wire);
+}
+
+/** The AppError a batch call's result carries as JSON; anything unreadable is an internal error. */
+export function itemErrorOf(json: string): AppError {
+  return parseWireError(json) ?? internal();
 }
 
 const wireErrorSchema = z.object({
@@ -103,8 +127,11 @@ export function fromGrpcError(error: unknown, serviceName?: string): AppError {
 function restoreAppError(metadata: grpc.Metadata | undefined): AppError | undefined {
   const raw = metadata?.get(ERROR_METADATA_KEY)[0];
   if (raw === undefined) return undefined;
+  return parseWireError(typeof raw === "string" ? raw : raw.toString("utf8"));
+}
+
+function parseWireError(text: string): AppError | undefined {
   try {
-    const text = typeof raw === "string" ? raw : raw.toString("utf8");
     const parsed = wireErrorSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return undefined;
     const { kind, message, details, retryAfterSeconds } = parsed.data;
@@ -127,4 +154,38 @@ export function isServiceError(error: unknown): error is grpc.ServiceError {
     typeof (error as Partial<grpc.ServiceError>).code === "number" &&
     (error as Partial<grpc.ServiceError>).metadata instanceof grpc.Metadata
   );
+}
+
+/**
+ * A batch create call's shape: at most `max` items, each with a namespace_id that stays empty (the
+ * request's applies) or repeats the request's; anything else refuses the whole call.
+ */
+export function checkBatchItems(
+  namespaceId: string,
+  items: readonly { readonly namespaceId: string }[],
+  max: number,
+): Result<void, AppError> {
+  if (items.length > max) {
+    return err(
+      validationFailed([
+        {
+          location: "items",
+          type: "too_many_items",
+          message: `at most ${max} items in one call, got ${items.length}`,
+        },
+      ]),
+    );
+  }
+  const issues = items.flatMap((item, index) =>
+    item.namespaceId === "" || item.namespaceId === namespaceId
+      ? []
+      : [
+          {
+            location: `items[${index}].namespace_id`,
+            type: "namespace_mismatch",
+            message: "an item's namespace_id must be empty or the request's namespace_id",
+          },
+        ],
+  );
+  return issues.length === 0 ? ok(undefined) : err(validationFailed(issues));
 }

@@ -8,10 +8,13 @@ export {
   DEFAULT_DEADLINE_MS,
 } from "./client.js";
 export {
+  checkBatchItems,
   ERROR_METADATA_KEY,
   fromGrpcError,
   grpcStatusOf,
   isServiceError,
+  itemErrorJson,
+  itemErrorOf,
   METHOD_METADATA_KEY,
   toServiceError,
 } from "./error-mapping.js";

@@ -9,6 +9,7 @@ import { getAlertHandler } from "./handlers/alerts/get-alert.js";
 import { listAlertsHandler } from "./handlers/alerts/list-alerts.js";
 import { updateAlertHandler } from "./handlers/alerts/update-alert.js";
 import { createRetrieverHandler } from "./handlers/retrievers/create-retriever.js";
+import { createRetrieversHandler } from "./handlers/retrievers/create-retrievers.js";
 import { deleteRetrieverHandler } from "./handlers/retrievers/delete-retriever.js";
 import { executeRetrieverHandler } from "./handlers/retrievers/execute-retriever.js";
 import { getRetrieverHandler } from "./handlers/retrievers/get-retriever.js";
@@ -34,6 +35,7 @@ export function buildAclService(ports: AclQueryPorts, cache: VisibilityCache): a
 export function buildRetrieverService(ports: AclQueryPorts): retrieverV1.RetrieverServiceServer {
   return {
     createRetriever: unaryWithCaller(createRetrieverHandler(ports)),
+    createRetrievers: unaryWithCaller(createRetrieversHandler(ports)),
     getRetriever: unaryWithCaller(getRetrieverHandler(ports)),
     listRetrievers: unaryWithCaller(listRetrieversHandler(ports)),
     updateRetriever: unaryWithCaller(updateRetrieverHandler(ports)),

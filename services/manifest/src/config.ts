@@ -1,4 +1,5 @@
-import { type Env, envDurationMs, envHostPort, envPort, envString, loadConfig } from "@strata/config";
+import { type Env, envDurationMs, envHostPort, envInt, envPort, envString, loadConfig } from "@strata/config";
+import { MAX_CREATE_BATCH } from "@strata/contracts";
 import {
   commonServiceFields,
   resolveStoreLocation,
@@ -27,6 +28,10 @@ export const manifestConfigSchema = z.object({
   MANIFEST_APPLY_LEASE: envDurationMs(60_000),
   /** How long an apply waits for another apply on the same namespace before it is refused. */
   MANIFEST_APPLY_LOCK_WAIT: envDurationMs(30_000),
+  /** How many creates, updates or deletes of one kind an apply has under way at a time. */
+  MANIFEST_APPLY_CONCURRENCY: envInt(16, { min: 1, max: 256 }),
+  /** How many creates of one kind an apply sends its owning service in one batch call. */
+  MANIFEST_CREATE_BATCH: envInt(100, { min: 1, max: MAX_CREATE_BATCH }),
   ...commonServiceFields,
 });
 

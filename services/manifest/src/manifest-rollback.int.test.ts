@@ -113,6 +113,36 @@ describe("all or nothing", () => {
     });
   });
 
+  it("a failure among steps running side by side undoes every one of them, finished or under way", async () => {
+    const namespaceId = await harness.newNamespace();
+    answerOf(await calls.apply(namespaceId, before));
+    const exported = await calls.exportOf(namespaceId, "r");
+    const many = {
+      ...after,
+      buckets: Array.from({ length: 60 }, (_, i) => ({ name: `many-${i}`, description: `${i}` })),
+      webhooks: [],
+    };
+
+    seen.length = 0;
+    failWhen = (step) => step.purpose === "apply" && step.name === "many-30";
+    const failed = await calls.apply(namespaceId, many, { prune: true });
+    failWhen = undefined;
+
+    expect(failed.ok).toBe(false);
+    if (failed.ok) return;
+    expect(failed.error.message).toContain("buckets 'many-30' (create): injected failure");
+    const details = failed.error.details as { rolled_back: { name: string }[]; rollback_failed: unknown[] };
+    expect(details.rollback_failed).toEqual([]);
+    // Nothing of a later kind started, and the buckets created beside the failing one were removed.
+    const applied = seen.filter((s) => s.purpose === "apply");
+    expect(applied.some((s) => s.section !== "buckets")).toBe(false);
+    const createdBuckets = applied.filter((s) => s.operation === "create" && s.name !== "many-30");
+    expect(createdBuckets.length).toBeGreaterThanOrEqual(30);
+    for (const { name } of createdBuckets)
+      expect(details.rolled_back).toContainEqual({ kind: "buckets", name, operation: "delete" });
+    expect(await calls.exportOf(namespaceId, "r")).toEqual(exported);
+  });
+
   it("re-binds a resource to one its apply replaces, so it never points at the deleted one", async () => {
     const namespaceId = await harness.newNamespace();
     answerOf(await calls.apply(namespaceId, before));

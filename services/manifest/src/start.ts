@@ -65,6 +65,8 @@ export async function startManifest(deps: ManifestDeps): Promise<RunningManifest
       holder: `manifest-${randomUUID()}`,
       leaseMs: config.MANIFEST_APPLY_LEASE,
       lockWaitMs: config.MANIFEST_APPLY_LOCK_WAIT,
+      stepConcurrency: config.MANIFEST_APPLY_CONCURRENCY,
+      createBatchSize: config.MANIFEST_CREATE_BATCH,
     };
     const server = await startGrpcServer({
       serviceName: "manifest",

@@ -15,6 +15,8 @@ export interface NamespaceData {
     namespaceId: string,
     identifier: string,
   ): Promise<Result<CollectionInfo, AppError>>;
+  /** Every collection of the namespace (all pages), for a caller that needs many at once. */
+  listCollections(caller: Caller, namespaceId: string): Promise<Result<CollectionInfo[], AppError>>;
   /** With its vectors. */
   getDocument(
     caller: Caller,

@@ -68,6 +68,12 @@ export class MemoryNamespaceData implements NamespaceData {
       : ok(found);
   }
 
+  async listCollections(caller: Caller, namespaceId: string) {
+    if (this.unavailable) return this.down();
+    if (!this.reaches(caller, namespaceId)) return err(notFound("namespace", namespaceId));
+    return ok(this.collections.filter((c) => c.namespaceId === namespaceId));
+  }
+
   async getDocument(caller: Caller, namespaceId: string, collectionIdentifier: string, documentId: string) {
     if (this.unavailable) return this.down();
     const collection = await this.getCollection(caller, namespaceId, collectionIdentifier);

@@ -21,6 +21,11 @@ export interface LiveResource {
   readonly spec: Spec;
 }
 
+export interface NewResource {
+  readonly name: string;
+  readonly spec: Spec;
+}
+
 /** Who acts and where: every call to an owning service carries the caller. */
 export interface ActContext {
   readonly caller: Caller;
@@ -45,6 +50,15 @@ export interface ResourceKind {
   references(spec: Spec): Reference[];
   list(context: ActContext): Promise<Result<LiveResource[], AppError>>;
   create(context: ActContext, name: string, spec: Spec): Promise<Result<void, AppError>>;
+  /**
+   * Creates several in one call to the owning service (one transaction there), when the service
+   * offers it: one answer per resource, in order, each as `create` would answer it. The outer
+   * error is the call's own (unreachable service, namespace gone).
+   */
+  createMany?(
+    context: ActContext,
+    resources: readonly NewResource[],
+  ): Promise<Result<Result<void, AppError>[], AppError>>;
   update(context: ActContext, name: string, before: Spec, after: Spec): Promise<Result<void, AppError>>;
   remove(context: ActContext, name: string): Promise<Result<void, AppError>>;
 }
@@ -83,6 +97,10 @@ export interface ManifestPorts {
   readonly kinds: readonly ResourceKind[];
   readonly parse: DocumentParser;
   readonly runStep: StepRunner;
+  /** How many steps of one kind an apply runs at a time (its resources do not depend on each other). */
+  readonly stepConcurrency: number;
+  /** How many creates of one kind go to its owning service in one call, for kinds that offer it. */
+  readonly createBatchSize: number;
   /** Who holds the per-namespace apply lease (this replica). */
   readonly holder: string;
   readonly leaseMs: number;

@@ -1,7 +1,7 @@
 import { ok } from "@strata/errors";
 import { z } from "zod";
-import { done, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
-import type { ResourceKind } from "../domain/ports.js";
+import { done, eachDone, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
+import type { ResourceKind, Spec } from "../domain/ports.js";
 
 const schema = z.strictObject({ description: z.string().max(1024).default("") });
 
@@ -25,9 +25,14 @@ export function bucketKind(services: OwningServices): ResourceKind {
         return ok({ items, next: page.value.nextCursor });
       }),
     create: async ({ caller, namespaceId }, name, spec) =>
-      done(
-        await client.createBucket(
-          { namespaceId, bucketName: name, description: String(spec.description ?? "") },
+      done(await client.createBucket({ namespaceId, ...requestOf(name, spec) }, { caller })),
+    createMany: async ({ caller, namespaceId }, resources) =>
+      eachDone(
+        await client.createBuckets(
+          {
+            namespaceId,
+            buckets: resources.map(({ name, spec }) => ({ namespaceId: "", ...requestOf(name, spec) })),
+          },
           { caller },
         ),
       ),
@@ -35,4 +40,8 @@ export function bucketKind(services: OwningServices): ResourceKind {
     remove: async ({ caller, namespaceId }, name) =>
       done(await client.deleteBucket({ namespaceId, identifier: name }, { caller })),
   };
+}
+
+function requestOf(name: string, spec: Spec): { bucketName: string; description: string } {
+  return { bucketName: name, description: String(spec.description ?? "") };
 }

@@ -2,7 +2,7 @@ import { MAX_DIMENSIONS, METRICS } from "@strata/contracts";
 import { ok } from "@strata/errors";
 import { type collectionV1, metricFromProto, metricToProto } from "@strata/proto";
 import { z } from "zod";
-import { done, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
+import { done, eachDone, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
 import type { ResourceKind, Spec } from "../domain/ports.js";
 
 const feature = z.strictObject({
@@ -40,22 +40,15 @@ export function collectionKind(services: OwningServices): ResourceKind {
         const items = page.value.collections.map((c) => ({ name: c.collectionName, spec: specOf(c) }));
         return ok({ items, next: page.value.nextCursor });
       }),
-    create: async ({ caller, namespaceId }, name, spec) => {
-      const s = spec as CollectionSpec;
-      return done(
-        await client.createCollection(
-          {
-            namespaceId,
-            collectionName: name,
-            description: s.description,
-            features: s.features.map(featureOf),
-            metadataSchema: s.metadata_schema ?? undefined,
-            indexedFields: s.indexed_fields,
-          },
+    create: async ({ caller, namespaceId }, name, spec) =>
+      done(await client.createCollection(requestOf(namespaceId, name, spec), { caller })),
+    createMany: async ({ caller, namespaceId }, resources) =>
+      eachDone(
+        await client.createCollections(
+          { namespaceId, collections: resources.map(({ name, spec }) => requestOf("", name, spec)) },
           { caller },
         ),
-      );
-    },
+      ),
     update: async ({ caller, namespaceId }, name, _before, after) => {
       const s = after as CollectionSpec;
       return done(
@@ -75,6 +68,18 @@ export function collectionKind(services: OwningServices): ResourceKind {
     },
     remove: async ({ caller, namespaceId }, name) =>
       done(await client.deleteCollection({ namespaceId, identifier: name }, { caller })),
+  };
+}
+
+function requestOf(namespaceId: string, name: string, spec: Spec): collectionV1.CreateCollectionRequest {
+  const s = spec as CollectionSpec;
+  return {
+    namespaceId,
+    collectionName: name,
+    description: s.description,
+    features: s.features.map(featureOf),
+    metadataSchema: s.metadata_schema ?? undefined,
+    indexedFields: s.indexed_fields,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ok } from "@strata/errors";
+import type { retrieverV1 } from "@strata/proto";
 import { z } from "zod";
-import { done, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
+import { done, eachDone, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
 import type { ResourceKind, Spec } from "../domain/ports.js";
 
 const schema = z.strictObject({
@@ -56,24 +57,15 @@ export function retrieverKind(services: OwningServices): ResourceKind {
         return ok({ items, next: page.value.nextCursor });
       });
     },
-    create: async ({ caller, namespaceId }, name, spec) => {
-      const s = spec as RetrieverSpec;
-      return done(
-        await client.createRetriever(
-          {
-            namespaceId,
-            retrieverName: name,
-            description: s.description,
-            collectionIdentifiers: s.collections,
-            featureUri: s.feature_uri,
-            topK: s.top_k,
-            filters: s.filters ?? undefined,
-            ...(s.score_threshold === null ? {} : { scoreThreshold: s.score_threshold }),
-          },
+    create: async ({ caller, namespaceId }, name, spec) =>
+      done(await client.createRetriever(requestOf(namespaceId, name, spec), { caller })),
+    createMany: async ({ caller, namespaceId }, resources) =>
+      eachDone(
+        await client.createRetrievers(
+          { namespaceId, retrievers: resources.map(({ name, spec }) => requestOf("", name, spec)) },
           { caller },
         ),
-      );
-    },
+      ),
     update: async ({ caller, namespaceId }, name, _before, after) => {
       const s = after as RetrieverSpec;
       return done(
@@ -96,5 +88,19 @@ export function retrieverKind(services: OwningServices): ResourceKind {
     },
     remove: async ({ caller, namespaceId }, name) =>
       done(await client.deleteRetriever({ namespaceId, identifier: name }, { caller })),
+  };
+}
+
+function requestOf(namespaceId: string, name: string, spec: Spec): retrieverV1.CreateRetrieverRequest {
+  const s = spec as RetrieverSpec;
+  return {
+    namespaceId,
+    retrieverName: name,
+    description: s.description,
+    collectionIdentifiers: s.collections,
+    featureUri: s.feature_uri,
+    topK: s.top_k,
+    filters: s.filters ?? undefined,
+    ...(s.score_threshold === null ? {} : { scoreThreshold: s.score_threshold }),
   };
 }

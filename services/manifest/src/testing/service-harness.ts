@@ -29,8 +29,14 @@ export interface ManifestHarness {
   newNamespace(): Promise<string>;
   /** Creates a bucket through the namespace service, outside any manifest. */
   createBucketDirectly(namespaceId: string, name: string): Promise<void>;
-  /** Starts another replica of the manifest service over the same store (for the lock test). */
-  startReplica(runStep?: StepRunner): Promise<ResultClient<typeof manifestV1.ManifestServiceService>>;
+  /**
+   * Starts another replica of the manifest service over the same store (for the lock test; the
+   * benchmark's baseline gives it other settings).
+   */
+  startReplica(
+    runStep?: StepRunner,
+    settings?: Env,
+  ): Promise<ResultClient<typeof manifestV1.ManifestServiceService>>;
   close(): Promise<void>;
 }
 
@@ -81,9 +87,9 @@ export async function startManifestHarness(options: HarnessOptions = {}): Promis
     WEBHOOK_GRPC_URL: webhooks.grpcAddress,
     MANIFEST_APPLY_LOCK_WAIT: "20s",
   };
-  const startOne = (runStep?: StepRunner) =>
+  const startOne = (runStep?: StepRunner, settings: Env = {}) =>
     startManifest({
-      config: loadConfig(manifestConfigSchema, manifestEnv),
+      config: loadConfig(manifestConfigSchema, { ...manifestEnv, ...settings }),
       logger,
       nc,
       ...(runStep === undefined ? {} : { runStep }),
@@ -134,8 +140,8 @@ export async function startManifestHarness(options: HarnessOptions = {}): Promis
       );
       if (!created.ok) throw new Error(`createBucket: ${created.error.message}`);
     },
-    async startReplica(runStep) {
-      const replica = await startOne(runStep);
+    async startReplica(runStep, settings) {
+      const replica = await startOne(runStep, settings);
       replicas.push(replica);
       const client = new manifestV1.ManifestServiceClient(
         replica.grpcAddress,

@@ -13,6 +13,9 @@ import type {
 } from "../../domain/namespace-data.js";
 import { metricOf, tierOf } from "./proto-values.js";
 
+/** The namespace service's largest list page. */
+const COLLECTIONS_PER_PAGE = 100;
+
 export interface NamespaceDataClientOptions {
   /** host:port of the namespace service. */
   readonly address: string;
@@ -63,6 +66,20 @@ export function connectNamespaceData(options: NamespaceDataClientOptions): Names
       if (!answer.ok) return answer;
       const collection = answer.value.collection;
       return collection === undefined ? missing("collection") : ok(collectionInfo(collection));
+    },
+    async listCollections(caller, namespaceId) {
+      const found: CollectionInfo[] = [];
+      let cursor = "";
+      do {
+        const page = await collections.listCollections(
+          { namespaceId, limit: COLLECTIONS_PER_PAGE, cursor },
+          { caller },
+        );
+        if (!page.ok) return page;
+        found.push(...page.value.collections.map(collectionInfo));
+        cursor = page.value.nextCursor;
+      } while (cursor !== "");
+      return ok(found);
     },
     async getDocument(caller, namespaceId, collectionIdentifier, documentId) {
       const answer = await documents.getDocument(

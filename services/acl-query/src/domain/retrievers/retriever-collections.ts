@@ -17,7 +17,7 @@ export interface ResolvedCollections {
  * with one shared space: the search merges hits by score, which needs one dimension and metric.
  */
 export async function resolveRetrieverCollections(
-  data: NamespaceData,
+  data: Pick<NamespaceData, "getCollection">,
   caller: Caller,
   namespaceId: string,
   identifiers: readonly string[],

@@ -8,7 +8,7 @@ import {
   testAclQuery,
 } from "../../testing/domain-test-support.js";
 import { deleteRetriever, updateRetriever } from "./change-retriever.js";
-import { createRetriever, type NewRetrieverInput } from "./create-retriever.js";
+import { createRetriever, createRetrievers, type NewRetrieverInput } from "./create-retriever.js";
 import { executeRetriever } from "./execute-retriever.js";
 import { getRetriever, listRetrievers } from "./read-retrievers.js";
 
@@ -139,6 +139,83 @@ describe("retrievers", () => {
       input({ retrieverName: "x" }),
     );
     expect(!readOnly.ok && readOnly.error.kind).toBe("forbidden");
+  });
+
+  it("creates many in one call, each answering on its own, a collection looked up once", async () => {
+    const t = await setup();
+    const asked: string[] = [];
+    const data = t.ports.namespaceData;
+    const counting = {
+      ...t.ports,
+      namespaceData: Object.assign(Object.create(data) as typeof data, {
+        getCollection: (...args: Parameters<typeof data.getCollection>) => {
+          asked.push(args[2]);
+          return data.getCollection(...args);
+        },
+      }),
+    };
+    const first = await createRetriever(t.ports, admin, NS, input({ retrieverName: "taken" }));
+    if (!first.ok) throw new Error(first.error.message);
+    const created = await createRetrievers(counting, admin, NS, [
+      input({ retrieverName: "one" }),
+      input({ retrieverName: "taken" }),
+      input({ retrieverName: "bad", collectionIdentifiers: ["nowhere"] }),
+      input({ retrieverName: "one", topK: 3 }),
+      input({ retrieverName: "two", topK: -1 }),
+      input({ retrieverName: "three" }),
+    ]);
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.map((r) => (r.ok ? r.value.retriever_name : r.error.kind))).toEqual([
+      "one",
+      "already_exists",
+      "not_found",
+      "already_exists",
+      "validation",
+      "three",
+    ]);
+    expect(asked.filter((identifier) => identifier === "items")).toHaveLength(1);
+    const listed = await listRetrievers(t.ports, admin, NS, { limit: 10, cursor: undefined });
+    expect(listed.ok ? listed.value.records.map((r) => r.retriever_name).sort() : []).toEqual([
+      "one",
+      "taken",
+      "three",
+    ]);
+    expect((await createRetrievers(t.ports, callerOf({ permissions: ["read"] }), NS, [input()])).ok).toBe(
+      false,
+    );
+  });
+
+  it("a batch naming many collections lists the namespace's once instead of a lookup each", async () => {
+    const t = await setup();
+    const names = Array.from({ length: 12 }, (_, i) => `many-${i}`);
+    for (const [i, collectionName] of names.entries())
+      t.data.addCollection(NS, {
+        collectionId: `col_${String(i).padStart(20, "9")}`,
+        collectionName,
+        features: [{ featureUri: URI, dimensions: 3, metric: "cosine" }],
+        indexedFields: [],
+      });
+    const asked: string[] = [];
+    const data = t.ports.namespaceData;
+    const counting = {
+      ...t.ports,
+      namespaceData: Object.assign(Object.create(data) as typeof data, {
+        getCollection: (...args: Parameters<typeof data.getCollection>) => {
+          asked.push(args[2]);
+          return data.getCollection(...args);
+        },
+      }),
+    };
+    const created = await createRetrievers(counting, admin, NS, [
+      ...names.map((name) => input({ retrieverName: `r-${name}`, collectionIdentifiers: [name] })),
+      input({ retrieverName: "lost", collectionIdentifiers: ["nowhere"] }),
+    ]);
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.map((r) => (r.ok ? r.value.collection_ids[0] : r.error.kind))).toEqual([
+      ...names.map((_, i) => `col_${String(i).padStart(20, "9")}`),
+      "not_found",
+    ]);
+    expect(asked).toEqual(["nowhere"]);
   });
 
   it("lists newest first with a cursor, updates and deletes", async () => {

@@ -1,8 +1,9 @@
 import * as grpc from "@grpc/grpc-js";
-import { type AppError, ok, type Result } from "@strata/errors";
+import { type AppError, err, ok, type Result } from "@strata/errors";
 import {
   clientInterceptors,
   createChannelOptions,
+  itemErrorOf,
   type LocalServices,
   type ResultClient,
   resultClient,
@@ -86,6 +87,18 @@ export async function listEveryPage<T>(
     cursor = page.value.next;
   } while (cursor !== "");
   return ok(items);
+}
+
+/** A batch create's answer as one result per resource (`error` is set on the ones that failed). */
+export function eachDone<T extends { readonly error: string }>(
+  answer: Result<{ results: T[] }, AppError>,
+): Result<Result<void, AppError>[], AppError> {
+  if (!answer.ok) return answer;
+  return ok(
+    answer.value.results.map((result) =>
+      result.error === "" ? ok(undefined) : err(itemErrorOf(result.error)),
+    ),
+  );
 }
 
 export function done<T>(answer: Result<T, AppError>): Result<void, AppError> {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { issuesOf, kindOf } from "../../shared/data-test-support.js";
 import { callerOf } from "../../shared/test-support.js";
 import { type BucketTestData, bucketTestData, chunked } from "./bucket-test-support.js";
-import { createBucket } from "./create-bucket.js";
+import { createBucket, createBuckets } from "./create-bucket.js";
 import { deleteBucket } from "./delete-bucket.js";
 import { putObject } from "./put-object.js";
 import { getBucket, listBuckets } from "./read-buckets.js";
@@ -41,6 +41,41 @@ describe("buckets", () => {
     expect(byName.ok ? byName.value.id : undefined).toBe(created.value.id);
     const listed = await listBuckets(t.ports, admin, t.namespaceId, { limit: 10, cursor: undefined });
     expect(listed.ok ? listed.value.buckets.map((b) => b.bucket_name) : []).toEqual(["media"]);
+  });
+
+  it("creates many in one call, each answering on its own: a bad or taken one leaves the others", async () => {
+    t = await bucketTestData();
+    const admin = callerOf(t.organizationId);
+    const first = await createBucket(t.ports, admin, t.namespaceId, { bucketName: "taken", description: "" });
+    if (!first.ok) throw new Error(first.error.message);
+    const created = await createBuckets(t.ports, admin, t.namespaceId, [
+      { bucketName: "a", description: "" },
+      { bucketName: "taken", description: "" },
+      { bucketName: "bkt_x", description: "" },
+      { bucketName: "a", description: "again" },
+      { bucketName: "b", description: "second" },
+    ]);
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.map((result) => (result.ok ? result.value.bucket_name : result.error.kind))).toEqual(
+      ["a", "already_exists", "validation", "already_exists", "b"],
+    );
+    const listed = await listBuckets(t.ports, admin, t.namespaceId, { limit: 10, cursor: undefined });
+    expect(listed.ok ? listed.value.buckets.map((b) => b.bucket_name).sort() : []).toEqual([
+      "a",
+      "b",
+      "taken",
+    ]);
+    const reader = callerOf(t.organizationId, { permissions: ["read"] });
+    expect(
+      kindOf(await createBuckets(t.ports, reader, t.namespaceId, [{ bucketName: "c", description: "" }])),
+    ).toBe("forbidden");
+    expect(
+      kindOf(
+        await createBuckets(t.ports, callerOf(newId("organization")), t.namespaceId, [
+          { bucketName: "c", description: "" },
+        ]),
+      ),
+    ).toBe("not_found");
   });
 
   it("answers another namespace's or organization's bucket exactly like a missing one", async () => {

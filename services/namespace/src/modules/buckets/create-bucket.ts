@@ -1,16 +1,7 @@
 import type { Caller } from "@strata/access";
-import {
-  type AppError,
-  alreadyExists,
-  err,
-  ok,
-  type Result,
-  type ValidationIssue,
-  validationFailed,
-} from "@strata/errors";
+import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
-import { requirePermission } from "../../shared/namespace-access.js";
-import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
+import { type CreateRecipe, createEach, createOne } from "../../shared/create-many.js";
 import type { BucketPorts } from "./ports.js";
 import { BUCKETS_TABLE, type BucketRecord } from "./tables.js";
 
@@ -19,34 +10,48 @@ export interface NewBucketInput {
   readonly description: string;
 }
 
-export async function createBucket(
+export function createBucket(
   ports: BucketPorts,
   caller: Caller,
   namespaceId: string,
   input: NewBucketInput,
 ): Promise<Result<BucketRecord, AppError>> {
-  const allowed = requirePermission(caller, "write");
-  if (!allowed.ok) return allowed;
-  const issues: ValidationIssue[] = [];
-  checkResourceName("bucket", "bucket_name", input.bucketName, issues);
-  checkResourceDescription(input.description, issues);
-  if (issues.length > 0) return err(validationFailed(issues));
-  return ports.store.transaction<BucketRecord, AppError>(async (tx) => {
-    const namespace = await resolveNamespaceScope(tx, caller, namespaceId);
-    if (!namespace.ok) return namespace;
-    const now = ports.clock().toISOString();
-    const record: BucketRecord = {
-      id: newId("bucket"),
-      organization_id: namespace.value.organization_id,
-      namespace_id: namespace.value.id,
-      bucket_name: input.bucketName,
-      description: input.description,
-      state: "active",
-      created_at: now,
-      updated_at: now,
-    };
-    const inserted = await tx.table<BucketRecord>(BUCKETS_TABLE).insert(record);
-    if (!inserted.ok) return err(alreadyExists("bucket", { bucket_name: input.bucketName }));
-    return ok(record);
-  });
+  return createOne(ports.store, caller, namespaceId, bucketRecipe(ports), input);
+}
+
+/** Many buckets in one transaction, each answering on its own (BucketService.CreateBuckets). */
+export function createBuckets(
+  ports: BucketPorts,
+  caller: Caller,
+  namespaceId: string,
+  inputs: readonly NewBucketInput[],
+): Promise<Result<Result<BucketRecord, AppError>[], AppError>> {
+  return createEach(ports.store, caller, namespaceId, bucketRecipe(ports), inputs);
+}
+
+function bucketRecipe(ports: BucketPorts): CreateRecipe<NewBucketInput, NewBucketInput, BucketRecord> {
+  return {
+    kind: "bucket",
+    table: BUCKETS_TABLE,
+    nameField: "bucket_name",
+    check(input) {
+      const issues: ValidationIssue[] = [];
+      checkResourceName("bucket", "bucket_name", input.bucketName, issues);
+      checkResourceDescription(input.description, issues);
+      return issues.length > 0 ? err(validationFailed(issues)) : ok(input);
+    },
+    build(namespace, input) {
+      const now = ports.clock().toISOString();
+      return {
+        id: newId("bucket"),
+        organization_id: namespace.organization_id,
+        namespace_id: namespace.id,
+        bucket_name: input.bucketName,
+        description: input.description,
+        state: "active",
+        created_at: now,
+        updated_at: now,
+      };
+    },
+  };
 }

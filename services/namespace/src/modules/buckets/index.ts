@@ -3,6 +3,7 @@ import { bucketV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
 import { cleanUpBuckets, cloneBuckets } from "./clone.js";
 import { createBucketHandler } from "./handlers/create-bucket.js";
+import { createBucketsHandler } from "./handlers/create-buckets.js";
 import { deleteBucketHandler } from "./handlers/delete-bucket.js";
 import { deleteObjectHandler } from "./handlers/delete-object.js";
 import { getBucketHandler } from "./handlers/get-bucket.js";
@@ -29,6 +30,7 @@ export const bucketsModule: NamespaceModule<BucketPorts> = {
       definition: bucketV1.BucketServiceService,
       implementation: {
         createBucket: unaryWithCaller(createBucketHandler(ports)),
+        createBuckets: unaryWithCaller(createBucketsHandler(ports)),
         getBucket: unaryWithCaller(getBucketHandler(ports)),
         listBuckets: unaryWithCaller(listBucketsHandler(ports)),
         deleteBucket: unaryWithCaller(deleteBucketHandler(ports)),

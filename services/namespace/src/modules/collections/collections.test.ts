@@ -5,7 +5,7 @@ import { callerOf } from "../../shared/test-support.js";
 import { createDocument } from "../documents/create-document.js";
 import { DOCUMENTS_TABLE } from "../documents/tables.js";
 import type { FeatureInput } from "./collection-input.js";
-import { createCollection, type NewCollectionInput } from "./create-collection.js";
+import { createCollection, createCollections, type NewCollectionInput } from "./create-collection.js";
 import { deleteCollection } from "./delete-collection.js";
 import { getCollection, listCollections } from "./read-collections.js";
 import { COLLECTIONS_TABLE, type CollectionRecord } from "./tables.js";
@@ -173,6 +173,43 @@ describe("createCollection", () => {
     expect((await getCollection(t.ports, reader, t.namespaceId, made.id)).ok).toBe(true);
     expect(kindOf(await getCollection(t.ports, stranger, t.namespaceId, made.id))).toBe("not_found");
     expect(kindOf(await getCollection(t.ports, restricted, t.namespaceId, made.id))).toBe("not_found");
+  });
+});
+
+describe("createCollections", () => {
+  it("creates many in one call, each answering on its own: a bad or taken one leaves the others", async () => {
+    const { t, admin } = await setup();
+    await mustCreate(t, { collectionName: "taken" });
+    const created = await createCollections(t.ports, admin, t.namespaceId, [
+      input({ collectionName: "a" }),
+      input({ collectionName: "taken" }),
+      input({ collectionName: "b", features: [feature({ dimensions: 0 })] }),
+      input({ collectionName: "a" }),
+      input({ collectionName: "c", indexedFields: ["category"], metadataSchema: schema }),
+    ]);
+    if (!created.ok) throw new Error(created.error.message);
+    expect(
+      created.value.map((result) => (result.ok ? result.value.collection_name : result.error.kind)),
+    ).toEqual(["a", "already_exists", "validation", "already_exists", "c"]);
+    const listed = await listCollections(t.ports, admin, t.namespaceId, { limit: 10, cursor: undefined });
+    expect(listed.ok ? listed.value.collections.map((c) => c.collection_name).sort() : []).toEqual([
+      "a",
+      "c",
+      "taken",
+    ]);
+  });
+
+  it("refuses the whole call for a namespace the caller cannot reach, or without write", async () => {
+    const { t } = await setup();
+    const reader = callerOf(t.organizationId, { permissions: ["read"] });
+    const stranger = callerOf(newId("organization"));
+    expect(kindOf(await createCollections(t.ports, reader, t.namespaceId, [input()]))).toBe("forbidden");
+    expect(kindOf(await createCollections(t.ports, stranger, t.namespaceId, [input()]))).toBe("not_found");
+    const listed = await listCollections(t.ports, callerOf(t.organizationId), t.namespaceId, {
+      limit: 10,
+      cursor: undefined,
+    });
+    expect(listed.ok ? listed.value.collections : ["?"]).toEqual([]);
   });
 });
 

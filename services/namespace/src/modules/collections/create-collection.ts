@@ -1,17 +1,8 @@
 import type { Caller } from "@strata/access";
-import {
-  type AppError,
-  alreadyExists,
-  err,
-  ok,
-  type Result,
-  type ValidationIssue,
-  validationFailed,
-} from "@strata/errors";
+import { type AppError, err, ok, type Result, type ValidationIssue, validationFailed } from "@strata/errors";
 import { checkResourceDescription, checkResourceName, newId } from "@strata/ids";
+import { type CreateRecipe, createEach, createOne } from "../../shared/create-many.js";
 import type { JsonObject } from "../../shared/json-value.js";
-import { requirePermission } from "../../shared/namespace-access.js";
-import { resolveNamespaceScope } from "../../shared/namespace-scope.js";
 import { checkFeatures, checkIndexedFields, type FeatureInput } from "./collection-input.js";
 import { checkMetadataSchema } from "./metadata-schema.js";
 import type { CollectionPorts } from "./ports.js";
@@ -26,14 +17,61 @@ export interface NewCollectionInput {
   readonly indexedFields: readonly string[];
 }
 
-export async function createCollection(
+export function createCollection(
   ports: CollectionPorts,
   caller: Caller,
   namespaceId: string,
   input: NewCollectionInput,
 ): Promise<Result<CollectionRecord, AppError>> {
-  const allowed = requirePermission(caller, "write");
-  if (!allowed.ok) return allowed;
+  return createOne(ports.store, caller, namespaceId, collectionRecipe(ports), input);
+}
+
+/** Many collections in one transaction, each answering on its own (CollectionService.CreateCollections). */
+export function createCollections(
+  ports: CollectionPorts,
+  caller: Caller,
+  namespaceId: string,
+  inputs: readonly NewCollectionInput[],
+): Promise<Result<Result<CollectionRecord, AppError>[], AppError>> {
+  return createEach(ports.store, caller, namespaceId, collectionRecipe(ports), inputs);
+}
+
+/** The input once checked: its features with defaults filled and its schema read. */
+interface CheckedCollection extends NewCollectionInput {
+  readonly checkedFeatures: CollectionRecord["features"];
+  readonly schema: JsonObject | null;
+}
+
+function collectionRecipe(
+  ports: CollectionPorts,
+): CreateRecipe<NewCollectionInput, CheckedCollection, CollectionRecord> {
+  return {
+    kind: "collection",
+    table: COLLECTIONS_TABLE,
+    nameField: "collection_name",
+    check: checkCollection,
+    build(namespace, input) {
+      const { checkedFeatures, schema } = input;
+      const now = ports.clock().toISOString();
+      return {
+        id: newId("collection"),
+        organization_id: namespace.organization_id,
+        namespace_id: namespace.id,
+        collection_name: input.collectionName,
+        description: input.description,
+        features: checkedFeatures,
+        metadata_schema: schema,
+        schema_version: 1,
+        indexed_fields: [...input.indexedFields],
+        state: "active",
+        created_at: now,
+        updated_at: now,
+      };
+    },
+  };
+}
+
+function checkCollection(input: NewCollectionInput): Result<CheckedCollection, AppError> {
   const issues: ValidationIssue[] = [];
   checkResourceName("collection", "collection_name", input.collectionName, issues);
   checkResourceDescription(input.description, issues);
@@ -47,27 +85,5 @@ export async function createCollection(
   if (input.metadataSchema === undefined || schema !== null)
     checkIndexedFields(input.indexedFields, schema, issues);
   if (issues.length > 0) return err(validationFailed(issues));
-  return ports.store.transaction<CollectionRecord, AppError>(async (tx) => {
-    const namespace = await resolveNamespaceScope(tx, caller, namespaceId);
-    if (!namespace.ok) return namespace;
-    const now = ports.clock().toISOString();
-    const record: CollectionRecord = {
-      id: newId("collection"),
-      organization_id: namespace.value.organization_id,
-      namespace_id: namespace.value.id,
-      collection_name: input.collectionName,
-      description: input.description,
-      features,
-      metadata_schema: schema,
-      schema_version: 1,
-      indexed_fields: [...input.indexedFields],
-      state: "active",
-      created_at: now,
-      updated_at: now,
-    };
-    const inserted = await tx.table<CollectionRecord>(COLLECTIONS_TABLE).insert(record);
-    // A fresh random id cannot clash, so a failed insert is the (namespace, name) index.
-    if (!inserted.ok) return err(alreadyExists("collection", { collection_name: input.collectionName }));
-    return ok(record);
-  });
+  return ok({ ...input, checkedFeatures: features, schema });
 }

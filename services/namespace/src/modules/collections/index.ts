@@ -3,6 +3,7 @@ import { collectionV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
 import { cleanUpClonedCollections, cloneCollections } from "./clone.js";
 import { createCollectionHandler } from "./handlers/create-collection.js";
+import { createCollectionsHandler } from "./handlers/create-collections.js";
 import { deleteCollectionHandler } from "./handlers/delete-collection.js";
 import { getCollectionHandler } from "./handlers/get-collection.js";
 import { listCollectionsHandler } from "./handlers/list-collections.js";
@@ -25,6 +26,7 @@ export const collectionsModule: NamespaceModule<CollectionPorts> = {
       definition: collectionV1.CollectionServiceService,
       implementation: {
         createCollection: unaryWithCaller(createCollectionHandler(ports)),
+        createCollections: unaryWithCaller(createCollectionsHandler(ports)),
         getCollection: unaryWithCaller(getCollectionHandler(ports)),
         listCollections: unaryWithCaller(listCollectionsHandler(ports)),
         updateCollection: unaryWithCaller(updateCollectionHandler(ports)),

@@ -61,6 +61,27 @@ export interface CreateRetrieverResponse {
   retriever?: Retriever | undefined;
 }
 
+export interface CreateRetrieversRequest {
+  namespaceId: string;
+  retrievers: CreateRetrieverRequest[];
+}
+
+export interface CreateRetrieversResponse {
+  results: CreateRetrieverResult[];
+}
+
+export interface CreateRetrieverResult {
+  /** Set when the retriever was created. */
+  retriever?:
+    | Retriever
+    | undefined;
+  /**
+   * Set when it was not: the error as JSON ({kind, message, details}), the same encoding a failed
+   * call carries in its x-strata-error-bin metadata.
+   */
+  error: string;
+}
+
 export interface GetRetrieverRequest {
   namespaceId: string;
   /** A retriever id or a retriever name. */
@@ -746,6 +767,255 @@ export const CreateRetrieverResponse: MessageFns<CreateRetrieverResponse> = {
     message.retriever = (object.retriever !== undefined && object.retriever !== null)
       ? Retriever.fromPartial(object.retriever)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateRetrieversRequest(): CreateRetrieversRequest {
+  return { namespaceId: "", retrievers: [] };
+}
+
+export const CreateRetrieversRequest: MessageFns<CreateRetrieversRequest> = {
+  encode(message: CreateRetrieversRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespaceId !== "") {
+      writer.uint32(10).string(message.namespaceId);
+    }
+    for (const v of message.retrievers) {
+      CreateRetrieverRequest.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateRetrieversRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateRetrieversRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespaceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.retrievers.push(CreateRetrieverRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateRetrieversRequest {
+    return {
+      namespaceId: isSet(object.namespaceId)
+        ? globalThis.String(object.namespaceId)
+        : isSet(object.namespace_id)
+        ? globalThis.String(object.namespace_id)
+        : "",
+      retrievers: globalThis.Array.isArray(object?.retrievers)
+        ? object.retrievers.map((e: any) => CreateRetrieverRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateRetrieversRequest): unknown {
+    const obj: any = {};
+    if (message.namespaceId !== "") {
+      obj.namespaceId = message.namespaceId;
+    }
+    if (message.retrievers?.length) {
+      obj.retrievers = message.retrievers.map((e) => CreateRetrieverRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateRetrieversRequest>, I>>(base?: I): CreateRetrieversRequest {
+    return CreateRetrieversRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateRetrieversRequest>, I>>(object: I): CreateRetrieversRequest {
+    const message = createBaseCreateRetrieversRequest();
+    message.namespaceId = object.namespaceId ?? "";
+    message.retrievers = object.retrievers?.map((e) => CreateRetrieverRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateRetrieversResponse(): CreateRetrieversResponse {
+  return { results: [] };
+}
+
+export const CreateRetrieversResponse: MessageFns<CreateRetrieversResponse> = {
+  encode(message: CreateRetrieversResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      CreateRetrieverResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateRetrieversResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateRetrieversResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(CreateRetrieverResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateRetrieversResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => CreateRetrieverResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateRetrieversResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => CreateRetrieverResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateRetrieversResponse>, I>>(base?: I): CreateRetrieversResponse {
+    return CreateRetrieversResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateRetrieversResponse>, I>>(object: I): CreateRetrieversResponse {
+    const message = createBaseCreateRetrieversResponse();
+    message.results = object.results?.map((e) => CreateRetrieverResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateRetrieverResult(): CreateRetrieverResult {
+  return { retriever: undefined, error: "" };
+}
+
+export const CreateRetrieverResult: MessageFns<CreateRetrieverResult> = {
+  encode(message: CreateRetrieverResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.retriever !== undefined) {
+      Retriever.encode(message.retriever, writer.uint32(10).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateRetrieverResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateRetrieverResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.retriever = Retriever.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateRetrieverResult {
+    return {
+      retriever: isSet(object.retriever) ? Retriever.fromJSON(object.retriever) : undefined,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: CreateRetrieverResult): unknown {
+    const obj: any = {};
+    if (message.retriever !== undefined) {
+      obj.retriever = Retriever.toJSON(message.retriever);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateRetrieverResult>, I>>(base?: I): CreateRetrieverResult {
+    return CreateRetrieverResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateRetrieverResult>, I>>(object: I): CreateRetrieverResult {
+    const message = createBaseCreateRetrieverResult();
+    message.retriever = (object.retriever !== undefined && object.retriever !== null)
+      ? Retriever.fromPartial(object.retriever)
+      : undefined;
+    message.error = object.error ?? "";
     return message;
   },
 };
@@ -2437,6 +2707,25 @@ export const RetrieverServiceService = {
       Buffer.from(CreateRetrieverResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateRetrieverResponse => CreateRetrieverResponse.decode(value),
   },
+  /**
+   * Creates many retrievers, each answering on its own as CreateRetriever would: one that
+   * fails (a taken name, an invalid field) leaves the others created. An item's namespace_id stays
+   * empty or repeats the request's (another refuses the call); at most 500 items
+   * (MAX_CREATE_BATCH); results in request order. For callers creating many at once (a manifest
+   * apply), where a call each costs more than the creates themselves.
+   * A collection named by several is looked up once.
+   */
+  createRetrievers: {
+    path: "/strata.aclquery.v1.RetrieverService/CreateRetrievers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateRetrieversRequest): Buffer =>
+      Buffer.from(CreateRetrieversRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateRetrieversRequest => CreateRetrieversRequest.decode(value),
+    responseSerialize: (value: CreateRetrieversResponse): Buffer =>
+      Buffer.from(CreateRetrieversResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateRetrieversResponse => CreateRetrieversResponse.decode(value),
+  },
   /** Looks a retriever up by id (ret_…) or by name. */
   getRetriever: {
     path: "/strata.aclquery.v1.RetrieverService/GetRetriever" as const,
@@ -2497,6 +2786,15 @@ export const RetrieverServiceService = {
 
 export interface RetrieverServiceServer extends UntypedServiceImplementation {
   createRetriever: handleUnaryCall<CreateRetrieverRequest, CreateRetrieverResponse>;
+  /**
+   * Creates many retrievers, each answering on its own as CreateRetriever would: one that
+   * fails (a taken name, an invalid field) leaves the others created. An item's namespace_id stays
+   * empty or repeats the request's (another refuses the call); at most 500 items
+   * (MAX_CREATE_BATCH); results in request order. For callers creating many at once (a manifest
+   * apply), where a call each costs more than the creates themselves.
+   * A collection named by several is looked up once.
+   */
+  createRetrievers: handleUnaryCall<CreateRetrieversRequest, CreateRetrieversResponse>;
   /** Looks a retriever up by id (ret_…) or by name. */
   getRetriever: handleUnaryCall<GetRetrieverRequest, GetRetrieverResponse>;
   listRetrievers: handleUnaryCall<ListRetrieversRequest, ListRetrieversResponse>;
@@ -2521,6 +2819,29 @@ export interface RetrieverServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateRetrieverResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Creates many retrievers, each answering on its own as CreateRetriever would: one that
+   * fails (a taken name, an invalid field) leaves the others created. An item's namespace_id stays
+   * empty or repeats the request's (another refuses the call); at most 500 items
+   * (MAX_CREATE_BATCH); results in request order. For callers creating many at once (a manifest
+   * apply), where a call each costs more than the creates themselves.
+   * A collection named by several is looked up once.
+   */
+  createRetrievers(
+    request: CreateRetrieversRequest,
+    callback: (error: ServiceError | null, response: CreateRetrieversResponse) => void,
+  ): ClientUnaryCall;
+  createRetrievers(
+    request: CreateRetrieversRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateRetrieversResponse) => void,
+  ): ClientUnaryCall;
+  createRetrievers(
+    request: CreateRetrieversRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateRetrieversResponse) => void,
   ): ClientUnaryCall;
   /** Looks a retriever up by id (ret_…) or by name. */
   getRetriever(

@@ -61,6 +61,27 @@ export interface CreateBucketResponse {
   bucket?: Bucket | undefined;
 }
 
+export interface CreateBucketsRequest {
+  namespaceId: string;
+  buckets: CreateBucketRequest[];
+}
+
+export interface CreateBucketsResponse {
+  results: CreateBucketResult[];
+}
+
+export interface CreateBucketResult {
+  /** Set when the bucket was created. */
+  bucket?:
+    | Bucket
+    | undefined;
+  /**
+   * Set when it was not: the error as JSON ({kind, message, details}), the same encoding a failed
+   * call carries in its x-strata-error-bin metadata.
+   */
+  error: string;
+}
+
 export interface GetBucketRequest {
   namespaceId: string;
   identifier: string;
@@ -714,6 +735,255 @@ export const CreateBucketResponse: MessageFns<CreateBucketResponse> = {
     message.bucket = (object.bucket !== undefined && object.bucket !== null)
       ? Bucket.fromPartial(object.bucket)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateBucketsRequest(): CreateBucketsRequest {
+  return { namespaceId: "", buckets: [] };
+}
+
+export const CreateBucketsRequest: MessageFns<CreateBucketsRequest> = {
+  encode(message: CreateBucketsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespaceId !== "") {
+      writer.uint32(10).string(message.namespaceId);
+    }
+    for (const v of message.buckets) {
+      CreateBucketRequest.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateBucketsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateBucketsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespaceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.buckets.push(CreateBucketRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateBucketsRequest {
+    return {
+      namespaceId: isSet(object.namespaceId)
+        ? globalThis.String(object.namespaceId)
+        : isSet(object.namespace_id)
+        ? globalThis.String(object.namespace_id)
+        : "",
+      buckets: globalThis.Array.isArray(object?.buckets)
+        ? object.buckets.map((e: any) => CreateBucketRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateBucketsRequest): unknown {
+    const obj: any = {};
+    if (message.namespaceId !== "") {
+      obj.namespaceId = message.namespaceId;
+    }
+    if (message.buckets?.length) {
+      obj.buckets = message.buckets.map((e) => CreateBucketRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateBucketsRequest>, I>>(base?: I): CreateBucketsRequest {
+    return CreateBucketsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateBucketsRequest>, I>>(object: I): CreateBucketsRequest {
+    const message = createBaseCreateBucketsRequest();
+    message.namespaceId = object.namespaceId ?? "";
+    message.buckets = object.buckets?.map((e) => CreateBucketRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateBucketsResponse(): CreateBucketsResponse {
+  return { results: [] };
+}
+
+export const CreateBucketsResponse: MessageFns<CreateBucketsResponse> = {
+  encode(message: CreateBucketsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      CreateBucketResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateBucketsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateBucketsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(CreateBucketResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateBucketsResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => CreateBucketResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateBucketsResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => CreateBucketResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateBucketsResponse>, I>>(base?: I): CreateBucketsResponse {
+    return CreateBucketsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateBucketsResponse>, I>>(object: I): CreateBucketsResponse {
+    const message = createBaseCreateBucketsResponse();
+    message.results = object.results?.map((e) => CreateBucketResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateBucketResult(): CreateBucketResult {
+  return { bucket: undefined, error: "" };
+}
+
+export const CreateBucketResult: MessageFns<CreateBucketResult> = {
+  encode(message: CreateBucketResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bucket !== undefined) {
+      Bucket.encode(message.bucket, writer.uint32(10).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateBucketResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateBucketResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.bucket = Bucket.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateBucketResult {
+    return {
+      bucket: isSet(object.bucket) ? Bucket.fromJSON(object.bucket) : undefined,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: CreateBucketResult): unknown {
+    const obj: any = {};
+    if (message.bucket !== undefined) {
+      obj.bucket = Bucket.toJSON(message.bucket);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateBucketResult>, I>>(base?: I): CreateBucketResult {
+    return CreateBucketResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateBucketResult>, I>>(object: I): CreateBucketResult {
+    const message = createBaseCreateBucketResult();
+    message.bucket = (object.bucket !== undefined && object.bucket !== null)
+      ? Bucket.fromPartial(object.bucket)
+      : undefined;
+    message.error = object.error ?? "";
     return message;
   },
 };
@@ -2397,6 +2667,23 @@ export const BucketServiceService = {
       Buffer.from(CreateBucketResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateBucketResponse => CreateBucketResponse.decode(value),
   },
+  /**
+   * Creates many buckets in one transaction, each answering on its own as CreateBucket would: one that
+   * fails (a taken name, an invalid field) leaves the others created. An item's namespace_id stays
+   * empty or repeats the request's (another refuses the call); at most 500 items
+   * (MAX_CREATE_BATCH); results in request order. For callers creating many at once (a manifest
+   * apply), where a call each costs more than the creates themselves.
+   */
+  createBuckets: {
+    path: "/strata.namespace.v1.BucketService/CreateBuckets" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateBucketsRequest): Buffer => Buffer.from(CreateBucketsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateBucketsRequest => CreateBucketsRequest.decode(value),
+    responseSerialize: (value: CreateBucketsResponse): Buffer =>
+      Buffer.from(CreateBucketsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateBucketsResponse => CreateBucketsResponse.decode(value),
+  },
   /** Looks a bucket up by id (bkt_…) or by name. */
   getBucket: {
     path: "/strata.namespace.v1.BucketService/GetBucket" as const,
@@ -2485,6 +2772,14 @@ export const BucketServiceService = {
 
 export interface BucketServiceServer extends UntypedServiceImplementation {
   createBucket: handleUnaryCall<CreateBucketRequest, CreateBucketResponse>;
+  /**
+   * Creates many buckets in one transaction, each answering on its own as CreateBucket would: one that
+   * fails (a taken name, an invalid field) leaves the others created. An item's namespace_id stays
+   * empty or repeats the request's (another refuses the call); at most 500 items
+   * (MAX_CREATE_BATCH); results in request order. For callers creating many at once (a manifest
+   * apply), where a call each costs more than the creates themselves.
+   */
+  createBuckets: handleUnaryCall<CreateBucketsRequest, CreateBucketsResponse>;
   /** Looks a bucket up by id (bkt_…) or by name. */
   getBucket: handleUnaryCall<GetBucketRequest, GetBucketResponse>;
   listBuckets: handleUnaryCall<ListBucketsRequest, ListBucketsResponse>;
@@ -2520,6 +2815,28 @@ export interface BucketServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateBucketResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Creates many buckets in one transaction, each answering on its own as CreateBucket would: one that
+   * fails (a taken name, an invalid field) leaves the others created. An item's namespace_id stays
+   * empty or repeats the request's (another refuses the call); at most 500 items
+   * (MAX_CREATE_BATCH); results in request order. For callers creating many at once (a manifest
+   * apply), where a call each costs more than the creates themselves.
+   */
+  createBuckets(
+    request: CreateBucketsRequest,
+    callback: (error: ServiceError | null, response: CreateBucketsResponse) => void,
+  ): ClientUnaryCall;
+  createBuckets(
+    request: CreateBucketsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateBucketsResponse) => void,
+  ): ClientUnaryCall;
+  createBuckets(
+    request: CreateBucketsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateBucketsResponse) => void,
   ): ClientUnaryCall;
   /** Looks a bucket up by id (bkt_…) or by name. */
   getBucket(

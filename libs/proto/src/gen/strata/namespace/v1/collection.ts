@@ -111,6 +111,24 @@ export interface CreateCollectionResponse {
   collection?: Collection | undefined;
 }
 
+export interface CreateCollectionsRequest {
+  namespaceId: string;
+  collections: CreateCollectionRequest[];
+}
+
+export interface CreateCollectionsResponse {
+  results: CreateCollectionResult[];
+}
+
+export interface CreateCollectionResult {
+  /** Set when the collection was created. */
+  collection?:
+    | Collection
+    | undefined;
+  /** Set when it was not: the error as JSON ({kind, message, details}), as in CreateBucketResult. */
+  error: string;
+}
+
 export interface GetCollectionRequest {
   namespaceId: string;
   /** A collection id or a collection name. */
@@ -773,6 +791,255 @@ export const CreateCollectionResponse: MessageFns<CreateCollectionResponse> = {
     message.collection = (object.collection !== undefined && object.collection !== null)
       ? Collection.fromPartial(object.collection)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateCollectionsRequest(): CreateCollectionsRequest {
+  return { namespaceId: "", collections: [] };
+}
+
+export const CreateCollectionsRequest: MessageFns<CreateCollectionsRequest> = {
+  encode(message: CreateCollectionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespaceId !== "") {
+      writer.uint32(10).string(message.namespaceId);
+    }
+    for (const v of message.collections) {
+      CreateCollectionRequest.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCollectionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCollectionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespaceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.collections.push(CreateCollectionRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCollectionsRequest {
+    return {
+      namespaceId: isSet(object.namespaceId)
+        ? globalThis.String(object.namespaceId)
+        : isSet(object.namespace_id)
+        ? globalThis.String(object.namespace_id)
+        : "",
+      collections: globalThis.Array.isArray(object?.collections)
+        ? object.collections.map((e: any) => CreateCollectionRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateCollectionsRequest): unknown {
+    const obj: any = {};
+    if (message.namespaceId !== "") {
+      obj.namespaceId = message.namespaceId;
+    }
+    if (message.collections?.length) {
+      obj.collections = message.collections.map((e) => CreateCollectionRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateCollectionsRequest>, I>>(base?: I): CreateCollectionsRequest {
+    return CreateCollectionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCollectionsRequest>, I>>(object: I): CreateCollectionsRequest {
+    const message = createBaseCreateCollectionsRequest();
+    message.namespaceId = object.namespaceId ?? "";
+    message.collections = object.collections?.map((e) => CreateCollectionRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateCollectionsResponse(): CreateCollectionsResponse {
+  return { results: [] };
+}
+
+export const CreateCollectionsResponse: MessageFns<CreateCollectionsResponse> = {
+  encode(message: CreateCollectionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      CreateCollectionResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCollectionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCollectionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(CreateCollectionResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCollectionsResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => CreateCollectionResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateCollectionsResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => CreateCollectionResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateCollectionsResponse>, I>>(base?: I): CreateCollectionsResponse {
+    return CreateCollectionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCollectionsResponse>, I>>(object: I): CreateCollectionsResponse {
+    const message = createBaseCreateCollectionsResponse();
+    message.results = object.results?.map((e) => CreateCollectionResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateCollectionResult(): CreateCollectionResult {
+  return { collection: undefined, error: "" };
+}
+
+export const CreateCollectionResult: MessageFns<CreateCollectionResult> = {
+  encode(message: CreateCollectionResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== undefined) {
+      Collection.encode(message.collection, writer.uint32(10).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCollectionResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCollectionResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = Collection.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCollectionResult {
+    return {
+      collection: isSet(object.collection) ? Collection.fromJSON(object.collection) : undefined,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: CreateCollectionResult): unknown {
+    const obj: any = {};
+    if (message.collection !== undefined) {
+      obj.collection = Collection.toJSON(message.collection);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateCollectionResult>, I>>(base?: I): CreateCollectionResult {
+    return CreateCollectionResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCollectionResult>, I>>(object: I): CreateCollectionResult {
+    const message = createBaseCreateCollectionResult();
+    message.collection = (object.collection !== undefined && object.collection !== null)
+      ? Collection.fromPartial(object.collection)
+      : undefined;
+    message.error = object.error ?? "";
     return message;
   },
 };
@@ -1885,6 +2152,24 @@ export const CollectionServiceService = {
       Buffer.from(CreateCollectionResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateCollectionResponse => CreateCollectionResponse.decode(value),
   },
+  /**
+   * Creates many collections in one transaction, each answering on its own as CreateCollection would: one that
+   * fails (a taken name, an invalid field) leaves the others created. An item's namespace_id stays
+   * empty or repeats the request's (another refuses the call); at most 500 items
+   * (MAX_CREATE_BATCH); results in request order. For callers creating many at once (a manifest
+   * apply), where a call each costs more than the creates themselves.
+   */
+  createCollections: {
+    path: "/strata.namespace.v1.CollectionService/CreateCollections" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateCollectionsRequest): Buffer =>
+      Buffer.from(CreateCollectionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateCollectionsRequest => CreateCollectionsRequest.decode(value),
+    responseSerialize: (value: CreateCollectionsResponse): Buffer =>
+      Buffer.from(CreateCollectionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateCollectionsResponse => CreateCollectionsResponse.decode(value),
+  },
   /** Looks a collection up by id (col_…) or by name. */
   getCollection: {
     path: "/strata.namespace.v1.CollectionService/GetCollection" as const,
@@ -1934,6 +2219,14 @@ export const CollectionServiceService = {
 
 export interface CollectionServiceServer extends UntypedServiceImplementation {
   createCollection: handleUnaryCall<CreateCollectionRequest, CreateCollectionResponse>;
+  /**
+   * Creates many collections in one transaction, each answering on its own as CreateCollection would: one that
+   * fails (a taken name, an invalid field) leaves the others created. An item's namespace_id stays
+   * empty or repeats the request's (another refuses the call); at most 500 items
+   * (MAX_CREATE_BATCH); results in request order. For callers creating many at once (a manifest
+   * apply), where a call each costs more than the creates themselves.
+   */
+  createCollections: handleUnaryCall<CreateCollectionsRequest, CreateCollectionsResponse>;
   /** Looks a collection up by id (col_…) or by name. */
   getCollection: handleUnaryCall<GetCollectionRequest, GetCollectionResponse>;
   listCollections: handleUnaryCall<ListCollectionsRequest, ListCollectionsResponse>;
@@ -1957,6 +2250,28 @@ export interface CollectionServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateCollectionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Creates many collections in one transaction, each answering on its own as CreateCollection would: one that
+   * fails (a taken name, an invalid field) leaves the others created. An item's namespace_id stays
+   * empty or repeats the request's (another refuses the call); at most 500 items
+   * (MAX_CREATE_BATCH); results in request order. For callers creating many at once (a manifest
+   * apply), where a call each costs more than the creates themselves.
+   */
+  createCollections(
+    request: CreateCollectionsRequest,
+    callback: (error: ServiceError | null, response: CreateCollectionsResponse) => void,
+  ): ClientUnaryCall;
+  createCollections(
+    request: CreateCollectionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateCollectionsResponse) => void,
+  ): ClientUnaryCall;
+  createCollections(
+    request: CreateCollectionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateCollectionsResponse) => void,
   ): ClientUnaryCall;
   /** Looks a collection up by id (col_…) or by name. */
   getCollection(
