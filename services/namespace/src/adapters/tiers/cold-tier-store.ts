@@ -12,7 +12,7 @@ import type {
 } from "../../shared/vectors/tier-vectors.js";
 
 /**
- * The cold tier: one object per document (every feature vector and the payload) in the cold store.
+ * The cold tier: packs of documents (every feature vector and the payload) in the cold store.
  * It holds every metric (it only stores bytes); it answers searches only by a scan.
  */
 export function coldTierStore(store: ColdStore): TierVectorStore & ScannableTier {
@@ -49,13 +49,9 @@ export function coldTierStore(store: ColdStore): TierVectorStore & ScannableTier
     },
 
     async read(collection, documentIds) {
-      const found = await Promise.all(documentIds.map((id) => store.get(refOf(collection, id))));
-      const entries: TierEntry[] = [];
-      for (const result of found) {
-        if (!result.ok) return result;
-        if (result.value !== undefined) entries.push(coldEntry(result.value));
-      }
-      return ok(entries);
+      if (documentIds.length === 0) return ok([]);
+      const found = await store.getMany(documentIds.map((id) => refOf(collection, id)));
+      return found.ok ? ok(found.value.map(coldEntry)) : found;
     },
 
     async remove(collection, documentIds) {
