@@ -4,6 +4,7 @@ import { mapLimit, type ObjectStore } from "@strata/objectstore";
 import { decodeColdDocument } from "./cold-format.js";
 import { decodeColdPack, encodeColdPack } from "./cold-pack-format.js";
 import { collectionPrefix, documentKey, namespacePrefix } from "./object-keys.js";
+import { PackCache } from "./pack-cache.js";
 import { type Pack, PackState, PackUnreadable } from "./pack-state.js";
 import type { ColdDocument, ColdRef, ColdStore } from "./port.js";
 import { readObject } from "./read-object.js";
@@ -18,6 +19,8 @@ export interface ObjectColdStoreOptions {
   readonly pageSize?: number;
   /** Documents per pack object at most (default 4,096). */
   readonly packDocuments?: number;
+  /** Encoded bytes of decoded packs kept for later reads (default 32 MiB). */
+  readonly cacheBytes?: number;
 }
 
 class ColdObjectCorrupt extends Error {}
@@ -35,6 +38,7 @@ export function openObjectColdStore(options: ObjectColdStoreOptions): ColdStore 
   const concurrency = options.concurrency ?? 16;
   const pageSize = options.pageSize ?? 100;
   const packDocuments = options.packDocuments ?? 4096;
+  const cache = new PackCache(options.cacheBytes ?? 32 * 1024 * 1024);
   const states = new Map<string, Promise<PackState>>();
   const queues = new Map<string, Promise<unknown>>();
 
@@ -83,10 +87,13 @@ export function openObjectColdStore(options: ObjectColdStoreOptions): ColdStore 
   }
 
   async function readPack(pack: Pack): Promise<ColdDocument[]> {
+    const cached = cache.get(pack.key);
+    if (cached !== undefined) return cached;
     const bytes = await readObject(store, pack.key);
     if (bytes === undefined) throw new ColdObjectCorrupt(`cold pack ${pack.key} is missing`);
     const docs = decodeColdPack(bytes);
     if (typeof docs === "string") throw new ColdObjectCorrupt(`cold pack ${pack.key} is corrupt: ${docs}`);
+    cache.set(pack.key, docs, bytes.byteLength);
     return docs;
   }
 
@@ -105,6 +112,7 @@ export function openObjectColdStore(options: ObjectColdStoreOptions): ColdStore 
   async function dropFrom(state: PackState, pack: Pack): Promise<void> {
     if (pack.live.size === 0) {
       state.forget(pack);
+      cache.evict(pack.key);
       await store.delete(pack.key);
       return;
     }
