@@ -61,19 +61,17 @@ export function coldTierStore(store: ColdStore): TierVectorStore & ScannableTier
     },
 
     async removeCollection(collection) {
-      // The cold store has no per-collection delete: list the collection's objects and delete them.
+      // The cold store has no per-collection delete: list the collection's documents, then delete
+      // them in one call (per page, each pack would be rewritten once per page, and a rewritten
+      // pack is one the scan already passed).
+      const refs: ReturnType<typeof refOf>[] = [];
       for await (const page of store.scan(collection.namespace_id, collection.id)) {
         if (!page.ok) return page;
-        const removed = await store.delete(
-          page.value.map((d) => ({
-            namespaceId: d.namespaceId,
-            collectionId: d.collectionId,
-            documentId: d.documentId,
-          })),
-        );
-        if (!removed.ok) return removed;
+        for (const d of page.value) refs.push(refOf(collection, d.documentId));
       }
-      return ok(undefined);
+      if (refs.length === 0) return ok(undefined);
+      const removed = await store.delete(refs);
+      return removed.ok ? ok(undefined) : removed;
     },
 
     dropNamespace: (namespaceId) => store.dropNamespace(namespaceId),
