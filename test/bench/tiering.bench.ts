@@ -8,13 +8,17 @@
  *   3. search p50/p99 (top-10, exact scores) over hot only;
  *   4. hot → warm for 90% of the documents (moves of 1,000 per call), docs/s;
  *   5. search p50/p99 over hot + warm (same queries);
- *   6. hot-tier memory before and after the demotion (the hot index's vector bytes and process RSS);
+ *   6. hot-tier memory before and after the demotion: the hot index's vector bytes, and the process's
+ *      RSS, V8 heap, external and array-buffer memory after a full GC, with the warm index's
+ *      decoded-segment cache counted apart (it is what the demoted documents now occupy here);
  *   7. warm → cold and cold → hot for BENCH_SUBSET documents (default 10,000), docs/s.
  * Environment: BENCH_COUNT, BENCH_DIMS, BENCH_QUERIES (default 200), BENCH_SUBSET.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { createOutboxAppender, OUTBOX_TABLE_SPEC } from "@strata/bus";
 import { openSqliteDocStore } from "@strata/docstore";
 import { clusteredVectors, openEmbeddedHotIndex } from "@strata/hotindex";
@@ -58,6 +62,19 @@ const mib = (bytes: number) => round(bytes / 1024 / 1024);
 async function rss(): Promise<number> {
   const status = await readFile("/proc/self/status", "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+// A full GC before each memory reading, so freed memory is not counted (npm run does not pass --expose-gc).
+setFlagsFromString("--expose-gc");
+const fullGc = runInNewContext("gc") as () => void;
+
+/** The process's memory, split: RSS, V8 heap in use, external (array buffers included). */
+async function memory(label: string, warmCacheBytes: number): Promise<void> {
+  fullGc();
+  const m = process.memoryUsage();
+  console.log(
+    `memory ${label}: RSS ${mib(await rss())} MiB, V8 heap used ${mib(m.heapUsed)} MiB, external ${mib(m.external)} MiB (array buffers ${mib(m.arrayBuffers)} MiB), of which the warm segment cache ${mib(warmCacheBytes)} MiB`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -196,10 +213,14 @@ async function main(): Promise<void> {
   };
   await latencies("hot only");
   const hotStatsBefore = await index.stats();
-  const rssBefore = await rss();
+  const warmCache = async () => {
+    const stats = await opened.warmIndex.stats();
+    return stats.ok ? (stats.value.cachedBytes ?? 0) : 0;
+  };
   console.log(
-    `hot tier before: ${hotStatsBefore.ok ? hotStatsBefore.value.vectors : "?"} vectors, ${mib(hotStatsBefore.ok ? hotStatsBefore.value.vectorBytes : 0)} MiB vector bytes, process RSS ${mib(rssBefore)} MiB`,
+    `hot tier before: ${hotStatsBefore.ok ? hotStatsBefore.value.vectors : "?"} vectors, ${mib(hotStatsBefore.ok ? hotStatsBefore.value.vectorBytes : 0)} MiB vector bytes`,
   );
+  await memory("before demoting", await warmCache());
 
   const moveAll = async (label: string, docs: readonly string[], to: "hot" | "warm" | "cold") => {
     const t0 = performance.now();
@@ -230,12 +251,11 @@ async function main(): Promise<void> {
   const demoted = ids.slice(0, Math.floor(COUNT * 0.9));
   await moveAll("hot → warm", demoted, "warm");
   await latencies("hot + warm (90% warm)");
-  global.gc?.();
   const hotStatsAfter = await index.stats();
-  const rssAfter = await rss();
   console.log(
-    `hot tier after demoting 90%: ${hotStatsAfter.ok ? hotStatsAfter.value.vectors : "?"} vectors, ${mib(hotStatsAfter.ok ? hotStatsAfter.value.vectorBytes : 0)} MiB vector bytes, process RSS ${mib(rssAfter)} MiB`,
+    `hot tier after demoting 90%: ${hotStatsAfter.ok ? hotStatsAfter.value.vectors : "?"} vectors, ${mib(hotStatsAfter.ok ? hotStatsAfter.value.vectorBytes : 0)} MiB vector bytes`,
   );
+  await memory("after demoting 90%", await warmCache());
   const subset = demoted.slice(0, SUBSET);
   await moveAll("warm → cold", subset, "cold");
   await moveAll("cold → hot", subset, "hot");

@@ -7,9 +7,11 @@ import {
 } from "@strata/objectstore";
 import { tempDir } from "@strata/testkit";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { encodeColdDocument } from "./cold-format.js";
 import { coldDocument, runColdStoreContract } from "./coldstore.contract.js";
 import { openObjectColdStore } from "./object-cold-store.js";
 import { documentKey } from "./object-keys.js";
+import type { ColdDocument } from "./port.js";
 
 const base = await tempDir("strata-coldstore");
 let s3: TestS3Server | undefined;
@@ -38,7 +40,9 @@ it("a corrupt object is an error on get and on scan, never a document", async ()
   const cold = openObjectColdStore({ store: objects, prefix: "c" });
   const doc = coldDocument("ns_c", "col", "doc", 3);
   expect((await cold.put(doc)).ok).toBe(true);
-  const key = documentKey("c", doc);
+  const listed = await objects.list("c/", { limit: 10 });
+  const key = listed.items.map((i) => i.key).find((k) => k.endsWith(".pack"));
+  if (key === undefined) throw new Error("no pack written");
   const got = await objects.get(key);
   if (!got.ok) throw new Error("object not written");
   const chunks: Buffer[] = [];
@@ -47,7 +51,8 @@ it("a corrupt object is an error on get and on scan, never a document", async ()
   bytes[bytes.byteLength - 40] = (bytes[bytes.byteLength - 40] ?? 0) ^ 0xff;
   expect((await objects.put(key, bytes)).ok).toBe(true);
 
-  const read = await cold.get(doc);
+  // A fresh store reads the pack again (no cached index of the old one).
+  const read = await openObjectColdStore({ store: objects, prefix: "c" }).get(doc);
   expect(read.ok).toBe(false);
   if (!read.ok) {
     expect(read.error.kind).toBe("internal");
@@ -56,4 +61,46 @@ it("a corrupt object is an error on get and on scan, never a document", async ()
   const pages = [];
   for await (const page of cold.scan("ns_c")) pages.push(page);
   expect(pages.map((p) => p.ok)).toEqual([false]);
+});
+
+it("reads version-1 objects beside packs; a pack written later supersedes and removes them", async () => {
+  const objects = await fsStore("v1");
+  const old = coldDocument("ns_v", "col", "old", 5);
+  const other = coldDocument("ns_v", "col", "other", 6);
+  for (const d of [old, other])
+    expect((await objects.put(documentKey("c", d), encodeColdDocument(d))).ok).toBe(true);
+  const cold = openObjectColdStore({ store: objects, prefix: "c" });
+  expect(await cold.get(old)).toEqual({ ok: true, value: old });
+  const packed = coldDocument("ns_v", "col", "packed", 7);
+  expect((await cold.putMany([packed])).ok).toBe(true);
+  const all: string[] = [];
+  for await (const page of cold.scan("ns_v", "col"))
+    if (page.ok) all.push(...page.value.map((d) => d.documentId));
+  expect(all.sort()).toEqual(["old", "other", "packed"]);
+
+  const newer = coldDocument("ns_v", "col", "old", 8);
+  expect((await cold.putMany([newer])).ok).toBe(true);
+  expect(await objects.head(documentKey("c", old))).toBeUndefined();
+  expect(await openObjectColdStore({ store: objects, prefix: "c" }).get(old)).toEqual({
+    ok: true,
+    value: newer,
+  });
+  expect(await cold.delete([other, packed])).toEqual({ ok: true, value: 2 });
+  expect(await objects.head(documentKey("c", other))).toBeUndefined();
+  expect(await cold.getMany([old, other, packed])).toEqual({ ok: true, value: [newer] });
+});
+
+it("a delete rewrites a pack without the documents; an emptied pack object is gone", async () => {
+  const objects = await fsStore("rewrite");
+  const cold = openObjectColdStore({ store: objects, prefix: "c" });
+  const docs = ["a", "b", "c"].map((id, i) => coldDocument("ns_r", "col", id, i));
+  expect((await cold.putMany(docs)).ok).toBe(true);
+  expect(await cold.delete([docs[0] as ColdDocument])).toEqual({ ok: true, value: 1 });
+  const packs = async () =>
+    (await objects.list("c/", { limit: 10 })).items.filter((i) => i.key.endsWith(".pack"));
+  expect((await packs()).length).toBe(1);
+  const reopened = openObjectColdStore({ store: objects, prefix: "c" });
+  expect(await reopened.getMany(docs)).toEqual({ ok: true, value: [docs[1], docs[2]] });
+  expect(await reopened.delete(docs)).toEqual({ ok: true, value: 2 });
+  expect(await packs()).toEqual([]);
 });

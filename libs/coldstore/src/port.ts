@@ -24,8 +24,8 @@ export interface ColdRef {
 }
 
 /**
- * The cold tier (ADR 0022, docs/cold-format.md): one checksummed object per document holding all its
- * feature vectors and its payload. Not searchable by vector; read back whole (get, scan) to rehydrate.
+ * The cold tier (ADR 0022, ADR 0033, docs/cold-format.md): checksummed pack objects, each holding
+ * the documents one write stored (every feature vector and the payload of each). Not searchable by vector; read back whole (get, scan) to rehydrate.
  */
 export interface ColdStore {
   /** Durable when ok; replaces; returns the bytes written. */
@@ -33,6 +33,8 @@ export interface ColdStore {
   putMany(docs: readonly ColdDocument[]): Promise<Result<{ readonly bytes: number }, AppError>>;
   /** Undefined when absent; a corrupt object (checksum) is an error, never silently returned. */
   get(ref: ColdRef): Promise<Result<ColdDocument | undefined, AppError>>;
+  /** The documents of these that are stored (absent ones left out), each pack object read once. */
+  getMany(refs: readonly ColdRef[]): Promise<Result<ColdDocument[], AppError>>;
   delete(refs: readonly ColdRef[]): Promise<Result<number, AppError>>;
   /** Every document of the namespace (or of one collection), in pages (slow: this is the cold scan). */
   scan(namespaceId: string, collectionId?: string): AsyncIterable<Result<ColdDocument[], AppError>>;

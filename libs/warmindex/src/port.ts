@@ -15,6 +15,8 @@ export interface WarmIndexStats {
   readonly spaces: readonly WarmSpaceStats[];
   readonly vectors: number;
   readonly vectorBytes: number;
+  /** Memory this process holds for decoded index data (the embedded index's segment cache). */
+  readonly cachedBytes?: number;
 }
 
 /**

@@ -23,6 +23,7 @@ import { failInterruptedClones } from "./modules/clones/interrupted-clones.js";
 import { backfillLabelIndex } from "./modules/documents/backfill-label-index.js";
 import { settleStagedVectors } from "./modules/documents/settle-staged-vectors.js";
 import { namespaceIsLive } from "./modules/namespaces/api.js";
+import { startPeriodicReconcile } from "./modules/tiers/periodic-reconcile.js";
 import { reconcileMoves } from "./modules/tiers/reconcile-moves.js";
 import { workSlots } from "./modules/tiers/work-slots.js";
 import {
@@ -150,6 +151,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       logger,
       ...observer,
     });
+    const reconciler = startPeriodicReconcile(ports, logger);
     const unwatchHotIndex = metrics?.watchHotIndex(() => hotVectors.waitingForGraph());
     // A crash between a batch's commit and its enqueue left chunks that no message names.
     await ports.enqueueChunks(await unfinishedChunks(ports));
@@ -162,7 +164,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       stop: () => {
         // The consumers first: a chunk or a purge in progress finishes before the store closes.
         unwatchHotIndex?.();
-        stopped ??= Promise.all([worker.stop(), purger.stop(), cloneRuns.settled()])
+        stopped ??= Promise.all([worker.stop(), purger.stop(), cloneRuns.settled(), reconciler.stop()])
           .then(() => runtime.stop(server))
           .then(() => accesses.flush())
           .then(() => hotVectors.close())

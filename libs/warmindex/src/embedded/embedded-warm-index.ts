@@ -207,6 +207,7 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
           spaces,
           vectors: spaces.reduce((n, s) => n + s.count, 0),
           vectorBytes: spaces.reduce((n, s) => n + s.vectorBytes, 0),
+          cachedBytes: cache.memoryBytes,
         };
       }),
 

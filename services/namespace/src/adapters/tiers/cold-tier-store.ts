@@ -12,7 +12,7 @@ import type {
 } from "../../shared/vectors/tier-vectors.js";
 
 /**
- * The cold tier: one object per document (every feature vector and the payload) in the cold store.
+ * The cold tier: packs of documents (every feature vector and the payload) in the cold store.
  * It holds every metric (it only stores bytes); it answers searches only by a scan.
  */
 export function coldTierStore(store: ColdStore): TierVectorStore & ScannableTier {
@@ -49,13 +49,9 @@ export function coldTierStore(store: ColdStore): TierVectorStore & ScannableTier
     },
 
     async read(collection, documentIds) {
-      const found = await Promise.all(documentIds.map((id) => store.get(refOf(collection, id))));
-      const entries: TierEntry[] = [];
-      for (const result of found) {
-        if (!result.ok) return result;
-        if (result.value !== undefined) entries.push(coldEntry(result.value));
-      }
-      return ok(entries);
+      if (documentIds.length === 0) return ok([]);
+      const found = await store.getMany(documentIds.map((id) => refOf(collection, id)));
+      return found.ok ? ok(found.value.map(coldEntry)) : found;
     },
 
     async remove(collection, documentIds) {
@@ -65,19 +61,17 @@ export function coldTierStore(store: ColdStore): TierVectorStore & ScannableTier
     },
 
     async removeCollection(collection) {
-      // The cold store has no per-collection delete: list the collection's objects and delete them.
+      // The cold store has no per-collection delete: list the collection's documents, then delete
+      // them in one call (per page, each pack would be rewritten once per page, and a rewritten
+      // pack is one the scan already passed).
+      const refs: ReturnType<typeof refOf>[] = [];
       for await (const page of store.scan(collection.namespace_id, collection.id)) {
         if (!page.ok) return page;
-        const removed = await store.delete(
-          page.value.map((d) => ({
-            namespaceId: d.namespaceId,
-            collectionId: d.collectionId,
-            documentId: d.documentId,
-          })),
-        );
-        if (!removed.ok) return removed;
+        for (const d of page.value) refs.push(refOf(collection, d.documentId));
       }
-      return ok(undefined);
+      if (refs.length === 0) return ok(undefined);
+      const removed = await store.delete(refs);
+      return removed.ok ? ok(undefined) : removed;
     },
 
     dropNamespace: (namespaceId) => store.dropNamespace(namespaceId),

@@ -9,13 +9,15 @@ import { indexTierStore } from "./index-tier-store.js";
 /** The warm and cold tiers beside the hot one, and how to close what they opened. */
 export interface OpenedTiers {
   readonly tiers: TierStores;
+  /** The warm index behind the warm tier (its stats count the memory it caches). */
+  readonly warmIndex: WarmIndex;
   close(): Promise<void>;
 }
 
 /**
  * The warm tier the config names (the embedded warm index on the object store bucket objects
  * already use, or an S3 Vectors vector bucket) and the cold tier: one object per document on that
- * object store, under its own prefix.
+ * object store, under its own prefix, in packs (ADR 0033).
  */
 export function openTiers(
   hot: TierVectorStore,
@@ -42,6 +44,7 @@ export function openTiers(
       warm: indexTierStore("warm", warm, (metric) => warm.supportsMetric(metric)),
       cold: coldTierStore(cold),
     },
+    warmIndex: warm,
     close: () => warm.close(),
   };
 }

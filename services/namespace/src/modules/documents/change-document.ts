@@ -24,6 +24,7 @@ import {
   byFeatureUri,
   DOCUMENTS_TABLE,
   type DocumentRecord,
+  documentKey,
   type StoredVector,
   type TaxonomyLabelRecord,
 } from "./tables.js";
@@ -62,6 +63,8 @@ export async function updateDocument(
   let changedFields: readonly DocumentField[] = [];
   let removedUris: string[] = [];
   let collectionOfRemoved: CollectionRecord | undefined;
+  // The tier a document outside hot left by landing hot again: its copy there is removed after.
+  let leftTier: DocumentRecord["tier"] | undefined;
   const write: StagedWrite<Planned, DocumentRecord> = {
     plan: async (session, writeId) => {
       const scope = await resolveDocumentScope(session, caller, namespaceId, collectionIdentifier);
@@ -134,6 +137,7 @@ export async function updateDocument(
       await ports.appendEvent(tx, documentUpdatedEvent(updated, changed, now));
       removedUris = current.feature_uris.filter((uri) => !updated.feature_uris.includes(uri));
       collectionOfRemoved = collection;
+      leftTier = current.tier !== updated.tier ? current.tier : undefined;
       return ok({ value: updated, written: [updated.document_id] });
     },
   };
@@ -148,6 +152,8 @@ export async function updateDocument(
     ports.eventsCommitted();
     if (removedUris.length > 0 && collectionOfRemoved !== undefined)
       await forgetVectors(ports, collectionOfRemoved, [documentId], removedUris);
+    if (leftTier !== undefined && collectionOfRemoved !== undefined)
+      await forgetLeftCopy(ports, collectionOfRemoved, documentId, leftTier);
   }
   return result;
 }
@@ -198,9 +204,28 @@ async function forgetVectors(
 }
 
 /**
+ * Removes the copy a document left in its old tier when an update landed it hot, in the document's
+ * turn and only if its pointer has not gone back to that tier since (a move there in between made
+ * that copy the truth again).
+ */
+async function forgetLeftCopy(
+  ports: DocumentPorts,
+  collection: CollectionRecord,
+  documentId: string,
+  tier: DocumentRecord["tier"],
+): Promise<void> {
+  await ports.vectors.exclusive(collection.id, [documentId], async () => {
+    const now = await ports.store
+      .table<DocumentRecord>(DOCUMENTS_TABLE)
+      .get(documentKey(collection.id, documentId));
+    if (now?.record.tier !== tier) await forgetVectors(ports, collection, [documentId], [], tier);
+  });
+}
+
+/**
  * An update writes the document's vectors to the hot index, so a document outside hot that keeps
- * vectors comes back hot (its old tier's copy is an orphan no read or search follows, since the
- * pointer says hot). An archived one without vectors stays archived.
+ * vectors comes back hot (its old tier's copy is removed once the change commits; until then, or
+ * if that removal fails, it is an orphan no read or search follows, since the pointer says hot). An archived one without vectors stays archived.
  */
 function landsHot(
   current: DocumentRecord,
