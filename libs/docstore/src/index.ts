@@ -1,3 +1,5 @@
+export type { InsertOnceOutcome } from "./insert-once.js";
+export { insertOnce } from "./insert-once.js";
 export { compareScalars, matchesWhere } from "./memory/match-where.js";
 export { createMemoryDocStore } from "./memory/memory-doc-store.js";
 export type { MongoDocStoreOptions } from "./mongo/mongo-doc-store.js";

@@ -1,6 +1,8 @@
 import type { DocStoreSession, StoredRecord, Table } from "@strata/docstore";
 import { type AppError, err, internal, ok, type Result } from "@strata/errors";
-import { type IdKind, idFromSeed } from "@strata/ids";
+
+// The one definition lives in @strata/ids: the other services map ids of a clone with it too.
+export { cloneIdOf } from "@strata/ids";
 
 /** How many records of each kind a clone step copied (the clone's progress), e.g. `{ documents: 9 }`. */
 export type CloneCounts = Readonly<Record<string, number>>;
@@ -32,14 +34,6 @@ export type CloneStep = (context: CloneContext) => Promise<Result<CloneCounts, A
 
 /** Removes whatever a failed clone wrote outside the store for this target namespace. */
 export type CloneCleanUp = (targetNamespaceId: string) => Promise<Result<void, AppError>>;
-
-/**
- * The clone's id of a source record: derived from both, so a clone attempted again writes the same
- * ids, and two clones of one source never share one.
- */
-export function cloneIdOf(kind: IdKind, target: CloneTarget, sourceId: string): string {
-  return idFromSeed(kind, `clone|${target.namespaceId}|${sourceId}`);
-}
 
 /**
  * Inserts the clone's copies of records. An id already taken means a clone of this very target
