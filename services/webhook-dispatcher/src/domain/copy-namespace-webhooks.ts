@@ -4,6 +4,8 @@ import type { WebhookPorts } from "./ports.js";
 import { generateSigningSecret } from "./signing.js";
 import { WEBHOOKS_TABLE, type WebhookRecord } from "./tables.js";
 
+type CopyPorts = Pick<WebhookPorts, "store" | "clock" | "sealer">;
+
 /** A namespace.cloned event as the dispatcher reads it. */
 export interface WebhookClone {
   readonly organizationId: string;
@@ -23,7 +25,7 @@ export interface WebhookClone {
  * derived ids, so a redelivery or a crash between records writes nothing twice.
  */
 export async function copyNamespaceWebhooks(
-  ports: WebhookPorts,
+  ports: CopyPorts,
   clone: WebhookClone,
 ): Promise<{ readonly webhooks: number; readonly present: number }> {
   const counts = { webhooks: 0, present: 0 };
@@ -41,7 +43,7 @@ export async function copyNamespaceWebhooks(
   return counts;
 }
 
-function webhookCopy(ports: WebhookPorts, clone: WebhookClone, source: WebhookRecord): WebhookRecord {
+function webhookCopy(ports: CopyPorts, clone: WebhookClone, source: WebhookRecord): WebhookRecord {
   const now = ports.clock().toISOString();
   return {
     ...source,
