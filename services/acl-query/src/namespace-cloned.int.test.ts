@@ -1,11 +1,16 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Caller } from "@strata/access";
 import { ensureEventStream } from "@strata/bus";
-import { buildEvent, type EventEnvelope, subjectOf } from "@strata/events";
+import { subjectOf } from "@strata/events";
 import { clientInterceptors, type UnaryInvoker } from "@strata/grpc";
 import { cloneIdOf, newId } from "@strata/ids";
 import { aclV1, collectionV1 } from "@strata/proto";
-import { createTestCaller, eventually, publishEvents } from "@strata/service-kit/testing";
+import {
+  createTestCaller,
+  eventually,
+  namespaceClonedEvent,
+  publishEvents,
+} from "@strata/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AclQueryHarness,
@@ -99,24 +104,8 @@ async function namespaceWithQueries(name: string, caller: Caller = admin): Promi
   };
 }
 
-function clonedEvent(
-  source: string,
-  clone: string,
-  organizationId: string = ORG,
-): EventEnvelope<"namespace.cloned"> {
-  return buildEvent(
-    "namespace.cloned",
-    { service: "namespace", organizationId, namespaceId: clone, subject: clone },
-    {
-      namespace_id: clone,
-      organization_id: organizationId,
-      namespace_name: "clone",
-      source_namespace_id: source,
-      task_id: newId("task"),
-      include_webhooks: false,
-    },
-  );
-}
+const clonedEvent = (source: string, clone: string, organizationId: string = ORG) =>
+  namespaceClonedEvent(organizationId, source, clone);
 
 async function queriesOf(namespaceId: string) {
   const list = { namespaceId, limit: 100, cursor: "" };

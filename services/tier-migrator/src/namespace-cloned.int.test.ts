@@ -1,7 +1,8 @@
-import { buildEvent, type EventEnvelope, subjectOf } from "@strata/events";
+import { subjectOf } from "@strata/events";
 import { type ResultClient, resultClient } from "@strata/grpc";
 import { cloneIdOf, newId } from "@strata/ids";
 import { tieringV1 } from "@strata/proto";
+import { namespaceClonedEvent } from "@strata/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminOf,
@@ -21,20 +22,7 @@ const admin = adminOf(org);
 let source = "";
 let scoped = "";
 
-function clonedEvent(from: string, clone: string): EventEnvelope<"namespace.cloned"> {
-  return buildEvent(
-    "namespace.cloned",
-    { service: "namespace", organizationId: org, namespaceId: clone, subject: clone },
-    {
-      namespace_id: clone,
-      organization_id: org,
-      namespace_name: "clone",
-      source_namespace_id: from,
-      task_id: newId("task"),
-      include_webhooks: false,
-    },
-  );
-}
+const clonedEvent = (from: string, clone: string) => namespaceClonedEvent(org, from, clone);
 
 async function policyOf(namespaceId: string) {
   const got = await api.getPolicy({ namespaceId }, { caller: admin });

@@ -1,9 +1,10 @@
 import { ensureEventStream } from "@strata/bus";
 import type { AppError, Result } from "@strata/errors";
-import { buildEvent, type EventEnvelope, subjectOf } from "@strata/events";
+import { subjectOf } from "@strata/events";
 import { callUnary, type RunningGrpcServer, type UnaryInvoker } from "@strata/grpc";
 import { cloneIdOf, newId } from "@strata/ids";
 import type { webhookV1 } from "@strata/proto";
+import { namespaceClonedEvent } from "@strata/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NamespaceDirectory } from "./testing/namespace-directory.js";
 import { startTestReceiver, type TestReceiver } from "./testing/receiver.js";
@@ -66,24 +67,8 @@ async function createWebhook(
 const webhooksOf = async (namespaceId: string) =>
   must(await call((c) => c.listWebhooks, { namespaceId, limit: 100, cursor: "" })).webhooks;
 
-function clonedEvent(
-  source: string,
-  clone: string,
-  includeWebhooks = true,
-): EventEnvelope<"namespace.cloned"> {
-  return buildEvent(
-    "namespace.cloned",
-    { service: "namespace", organizationId: ORG, namespaceId: clone, subject: clone },
-    {
-      namespace_id: clone,
-      organization_id: ORG,
-      namespace_name: "clone",
-      source_namespace_id: source,
-      task_id: newId("task"),
-      include_webhooks: includeWebhooks,
-    },
-  );
-}
+const clonedEvent = (source: string, clone: string, includeWebhooks = true) =>
+  namespaceClonedEvent(ORG, source, clone, includeWebhooks);
 
 /** Clones the source into a fresh namespace and waits for its webhooks: the events before it are handled. */
 async function cloneAndWait(source: string, count: number): Promise<string> {
