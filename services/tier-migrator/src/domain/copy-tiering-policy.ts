@@ -30,6 +30,7 @@ export async function copyTieringPolicy(
   const copy: PolicyRecord = {
     ...source.record,
     id: clone.namespaceId,
+    organization_id: clone.organizationId,
     collection_ids: source.record.collection_ids.map((id) => cloneIdOf("collection", clone, id)),
     updated_at: ports.clock().toISOString(),
     reconciled_at: null,

@@ -48,6 +48,7 @@ function webhookCopy(ports: CopyPorts, clone: WebhookClone, source: WebhookRecor
   return {
     ...source,
     id: cloneIdOf("webhook", clone, source.id),
+    organization_id: clone.organizationId,
     namespace_id: clone.namespaceId,
     is_active: false,
     disabled_reason: null,

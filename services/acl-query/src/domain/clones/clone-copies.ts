@@ -20,6 +20,7 @@ export function retrieverCopy(clone: NamespaceClone, source: RetrieverRecord): R
   return {
     ...source,
     id: cloneIdOf("retriever", clone, source.id),
+    organization_id: clone.organizationId,
     namespace_id: clone.namespaceId,
     collection_ids: collectionsOf(clone, source.collection_ids),
   };
@@ -29,6 +30,7 @@ export function alertCopy(clone: NamespaceClone, source: AlertRecord): AlertReco
   return {
     ...source,
     id: cloneIdOf("alert", clone, source.id),
+    organization_id: clone.organizationId,
     namespace_id: clone.namespaceId,
     retriever_id: cloneIdOf("retriever", clone, source.retriever_id),
     query: queryCopy(clone, source.query),
@@ -45,6 +47,7 @@ export function ruleCopy(clone: NamespaceClone, source: AclRuleRecord): AclRuleR
   return {
     ...source,
     id: cloneIdOf("rule", clone, source.id),
+    organization_id: clone.organizationId,
     namespace_id: clone.namespaceId,
     collection_ids: collectionsOf(clone, source.collection_ids),
   };
