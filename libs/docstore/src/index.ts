@@ -1,5 +1,7 @@
 export type { NamedInsert } from "./insert-each-named.js";
 export { insertEachNamed } from "./insert-each-named.js";
+export type { InsertOnceOutcome } from "./insert-once.js";
+export { insertOnce } from "./insert-once.js";
 export { compareScalars, matchesWhere } from "./memory/match-where.js";
 export { createMemoryDocStore } from "./memory/memory-doc-store.js";
 export type { MongoDocStoreOptions } from "./mongo/mongo-doc-store.js";

@@ -4,6 +4,8 @@ export {
   generateApiKeySecret,
   isWellFormedApiKey,
 } from "./api-key-format.js";
+export type { CloneIdTarget } from "./clone-id.js";
+export { cloneIdOf } from "./clone-id.js";
 export type { IdKind } from "./prefixes.js";
 export { ID_PREFIXES, idFromSeed, idKindOf, isId, newId } from "./prefixes.js";
 export type { NameIssue } from "./resource-name.js";

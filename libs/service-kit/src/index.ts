@@ -2,6 +2,13 @@ export { natsReachable } from "@strata/bus";
 export type { ServiceMetrics } from "@strata/metrics";
 export type { NatsConnection } from "nats";
 export { commonServiceFields } from "./common-config.js";
+export {
+  type ClonedNamespace,
+  handleNamespaceClone,
+  type NamespaceCloneOptions,
+  startNamespaceCloneConsumer,
+} from "./namespace-clone-consumer.js";
+export { type NamespaceDurable, startNamespaceDurable } from "./namespace-durable.js";
 export { connectNamespaceExistence, type NamespaceExistence } from "./namespace-existence.js";
 export {
   handleNamespacePurge,

@@ -1,18 +1,11 @@
-import {
-  type ConsumerHandle,
-  type ConsumerObserver,
-  type ConsumerOutcome,
-  startEventConsumer,
-} from "@strata/bus";
+import type { ConsumerHandle, ConsumerOutcome } from "@strata/bus";
 import type { AppError, Result } from "@strata/errors";
 import type { EventEnvelope } from "@strata/events";
 import type { Logger } from "@strata/logger";
-import type { NatsConnection } from "nats";
+import { type NamespaceDurable, startNamespaceDurable } from "./namespace-durable.js";
 
-export interface NamespacePurgeOptions {
-  readonly nc: NatsConnection;
-  /** The service's own durable consumer of namespace.deleted. */
-  readonly durable: string;
+/** `durable`: the service's own durable consumer of namespace.deleted. */
+export interface NamespacePurgeOptions extends NamespaceDurable {
   /** The namespace service's word on whether the namespace exists: the event alone is no proof. */
   readonly namespaceIsLive: (
     organizationId: string,
@@ -23,7 +16,6 @@ export interface NamespacePurgeOptions {
   /** What was purged, for the log line ("webhooks", "manifest records"). */
   readonly what: string;
   readonly logger: Logger;
-  readonly observer?: ConsumerObserver;
 }
 
 /**
@@ -50,12 +42,5 @@ export async function handleNamespacePurge(
 }
 
 export function startNamespacePurgeConsumer(options: NamespacePurgeOptions): Promise<ConsumerHandle> {
-  return startEventConsumer("namespace.deleted", {
-    nc: options.nc,
-    durable: options.durable,
-    startAt: "all",
-    logger: options.logger,
-    ...(options.observer === undefined ? {} : { observer: options.observer }),
-    handler: (event) => handleNamespacePurge(options, event),
-  });
+  return startNamespaceDurable("namespace.deleted", options, (event) => handleNamespacePurge(options, event));
 }

@@ -4,7 +4,7 @@
 import type { Caller } from "@strata/access";
 import { createOutboxAppender, OUTBOX_TABLE, OUTBOX_TABLE_SPEC, type OutboxRecord } from "@strata/bus";
 import { createMemoryDocStore, type DocStore, type DocStoreSession, type TableSpec } from "@strata/docstore";
-import { type AnyEventEnvelope, type EventEnvelope, subjectOf } from "@strata/events";
+import { type AnyEventEnvelope, buildEvent, type EventEnvelope, subjectOf } from "@strata/events";
 import type { NatsConnection } from "nats";
 
 /** The ports an outbox service's domain needs; each service's own ports type has this shape. */
@@ -93,4 +93,25 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The namespace.cloned event the namespace service publishes when a clone of `source` is ready. */
+export function namespaceClonedEvent(
+  organizationId: string,
+  source: string,
+  clone: string,
+  includeWebhooks = false,
+): EventEnvelope<"namespace.cloned"> {
+  return buildEvent(
+    "namespace.cloned",
+    { service: "namespace", organizationId, namespaceId: clone, subject: clone },
+    {
+      namespace_id: clone,
+      organization_id: organizationId,
+      namespace_name: `clone-of-${source}`,
+      source_namespace_id: source,
+      task_id: `tsk_${clone.slice(clone.indexOf("_") + 1)}`,
+      include_webhooks: includeWebhooks,
+    },
+  );
 }

@@ -11,6 +11,7 @@ import { connectNamespaceData } from "./adapters/grpc/namespace-data-client.js";
 import { type AclQueryConfig, storeLocationOf } from "./config.js";
 import { startAclInvalidation } from "./consumers/acl-invalidation.js";
 import { startDocumentCreatedConsumer } from "./consumers/document-created.js";
+import { startNamespaceClonedConsumer } from "./consumers/namespace-cloned.js";
 import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
 import { startPrincipalChangedConsumers } from "./consumers/principal-changed.js";
 import { VisibilityCache } from "./domain/acl/visibility-cache.js";
@@ -78,6 +79,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
     const consumers = [
       await startDocumentCreatedConsumer({ nc, ports, logger, ...observer }),
       await startNamespaceDeletedConsumer({ nc, ports, logger, ...observer }),
+      await startNamespaceClonedConsumer({ nc, ports, logger, ...observer }),
       await startAclInvalidation({ nc, cache: visibility, logger, ...observer }),
       ...(await startPrincipalChangedConsumers({ nc, ports, logger, ...observer })),
     ];

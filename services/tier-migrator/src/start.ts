@@ -16,6 +16,7 @@ import {
   startMigratedConsumer,
 } from "./consumers/document-events.js";
 import { every } from "./consumers/every.js";
+import { startNamespaceClonedConsumer } from "./consumers/namespace-cloned.js";
 import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
 import { AccessAggregator } from "./domain/access-aggregator.js";
 import type { Clock, NamespaceDirectory, TieringPorts, TierMover } from "./domain/ports.js";
@@ -113,6 +114,7 @@ export async function startTierMigrator(deps: TierMigratorDeps): Promise<Running
       await startDeletedConsumer(consumerDeps),
       await startMigratedConsumer(consumerDeps),
       await startNamespaceDeletedConsumer({ nc, ports, logger, ...observer }),
+      await startNamespaceClonedConsumer({ nc, ports, logger, ...observer }),
     ];
     const flusher = every({
       intervalMs: config.TIER_ACCESS_FLUSH_INTERVAL,

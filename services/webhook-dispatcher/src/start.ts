@@ -15,6 +15,7 @@ import { dispatchSettingsOf, storeLocationOf, type WebhookDispatcherConfig } fro
 import { startAttemptWorker } from "./consumers/attempt-worker.js";
 import { startDueScheduler } from "./consumers/due-scheduler.js";
 import { startEventFanOut } from "./consumers/event-fan-out.js";
+import { startNamespaceClonedConsumer } from "./consumers/namespace-cloned.js";
 import { startNamespaceDeletedConsumer } from "./consumers/namespace-deleted.js";
 import { startRetentionPurge } from "./consumers/retention-purge.js";
 import { createEndpointSlots } from "./domain/endpoint-slots.js";
@@ -117,10 +118,19 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       internalToken: config.STRATA_INTERNAL_TOKEN,
       localCalls: deps.localCalls,
     });
+    const namespaceIsLive = (organizationId: string, namespaceId: string) =>
+      namespaces.isLive(organizationId, namespaceId);
     const namespaceDeleted = await startNamespaceDeletedConsumer({
       nc,
       ports,
-      namespaceIsLive: (organizationId, namespaceId) => namespaces.isLive(organizationId, namespaceId),
+      namespaceIsLive,
+      logger,
+      ...observer,
+    });
+    const namespaceCloned = await startNamespaceClonedConsumer({
+      nc,
+      ports,
+      namespaceIsLive,
       logger,
       ...observer,
     });
@@ -135,6 +145,7 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
         stopped ??= (async () => {
           await fanOut.stop();
           await namespaceDeleted.stop();
+          await namespaceCloned.stop();
           await scheduler.stop();
           await retention.stop();
           await worker.stop();

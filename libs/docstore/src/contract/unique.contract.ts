@@ -1,5 +1,6 @@
 import { err, ok } from "@strata/errors";
 import { describe, expect, it } from "vitest";
+import { insertOnce } from "../insert-once.js";
 import { type ContractContext, type Doc, idsOf } from "./harness.js";
 
 export function uniqueContract(ctx: ContractContext): void {
@@ -12,6 +13,15 @@ export function uniqueContract(ctx: ContractContext): void {
       expect(await t.insert({ id: "b", email: "x@y" })).toEqual(err("already_exists"));
       expect(idsOf(await t.find())).toEqual(["a"]);
       expect((await t.insert({ id: "c", email: "X@y" })).ok).toBe(true);
+    });
+
+    it("inserts a derived-id record once: present when its id is there, unique_taken when its value is another's", async () => {
+      const t = ctx.store().table<Doc>(await ctx.freshTable(emailUnique));
+      expect(await insertOnce(t, { id: "a", email: "a@y" })).toBe("inserted");
+      expect(await insertOnce(t, { id: "a", email: "a@y", more: 1 })).toBe("present");
+      expect(await insertOnce(t, { id: "b", email: "a@y" })).toBe("unique_taken");
+      expect(await t.get("a")).toEqual({ record: { id: "a", email: "a@y" }, version: 1 });
+      expect(idsOf(await t.find())).toEqual(["a"]);
     });
 
     it("refuses a replace that takes another record's unique value", async () => {

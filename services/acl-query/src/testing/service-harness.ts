@@ -1,8 +1,10 @@
 // Helpers for this package's service tests only; not exported from index.ts.
 import * as grpc from "@grpc/grpc-js";
+import type { Caller } from "@strata/access";
 import { connectNats } from "@strata/bus";
 import { loadConfig } from "@strata/config";
-import { clientInterceptors } from "@strata/grpc";
+import type { AppError, Result } from "@strata/errors";
+import { callUnary, clientInterceptors, type UnaryInvoker } from "@strata/grpc";
 import { createLogger } from "@strata/logger";
 import {
   namespaceConfigSchema,
@@ -84,4 +86,20 @@ export async function startAclQueryHarness(): Promise<AclQueryHarness> {
       await dir.remove();
     },
   };
+}
+
+/** One unary call made as `caller`, its answer as a Result. */
+export function callAs<C, Req, Res>(
+  caller: Caller,
+  client: C,
+  method: (client: C) => UnaryInvoker<Req, Res>,
+  request: Req,
+): Promise<Result<Res, AppError>> {
+  return callUnary(method(client).bind(client), request, { caller });
+}
+
+/** The answer of a call a test's setup needs to succeed. */
+export function must<T>(result: Result<T, AppError>): T {
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value;
 }

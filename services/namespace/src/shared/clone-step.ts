@@ -1,6 +1,8 @@
 import type { DocStoreSession, StoredRecord, Table } from "@strata/docstore";
 import { type AppError, err, internal, ok, type Result } from "@strata/errors";
-import { type IdKind, idFromSeed } from "@strata/ids";
+
+// The one definition lives in @strata/ids: the other services map ids of a clone with it too.
+export { cloneIdOf } from "@strata/ids";
 
 /**
  * Records per page transaction of a clone's copy. A page of documents holds the store for a few
@@ -59,14 +61,6 @@ export type CloneStep = (snapshot: CloneSnapshot) => Promise<Result<CloneCopy, A
  * pages committed as they went) and its data outside the store. Idempotent.
  */
 export type CloneCleanUp = (targetNamespaceId: string) => Promise<Result<void, AppError>>;
-
-/**
- * The clone's id of a source record: derived from both, so a clone attempted again writes the same
- * ids, and two clones of one source never share one.
- */
-export function cloneIdOf(kind: IdKind, target: CloneTarget, sourceId: string): string {
-  return idFromSeed(kind, `clone|${target.namespaceId}|${sourceId}`);
-}
 
 /**
  * Inserts the clone's copies of records. An id already taken means a clone of this very target
