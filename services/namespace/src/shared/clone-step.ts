@@ -1,8 +1,9 @@
 import type { DocStoreSession, StoredRecord, Table } from "@strata/docstore";
 import { type AppError, err, internal, ok, type Result } from "@strata/errors";
+import { cloneIdOf, type IdKind } from "@strata/ids";
 
 // The one definition lives in @strata/ids: the other services map ids of a clone with it too.
-export { cloneIdOf } from "@strata/ids";
+export { cloneIdOf };
 
 /**
  * Records per page transaction of a clone's copy. A page of documents holds the store for a few
