@@ -1,4 +1,4 @@
-import { readdir, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DocStore, openSqliteDocStore } from "@strata/docstore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,13 +41,23 @@ async function rowsOf(namespaceId: string): Promise<Record<string, number>> {
   }
 }
 
-/** Every file of the data directory whose path names the namespace (object bytes, vector spaces). */
+/**
+ * Every file of the namespace service's object store and hot index that names the namespace: in
+ * its path (object bytes live under `<namespace id>/`) or in its text (a vector space's directory
+ * is a hash; its descriptor names the namespace).
+ */
 async function filesNaming(namespaceId: string): Promise<string[]> {
-  const entries = await readdir(rig.dataDir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .filter((path) => path.includes(namespaceId));
+  const found: string[] = [];
+  for (const root of ["namespace", "namespace-hot-index"]) {
+    const entries = await readdir(join(rig.dataDir, root), { recursive: true, withFileTypes: true });
+    for (const entry of entries.filter((e) => e.isFile())) {
+      const path = join(entry.parentPath, entry.name);
+      if (path.includes(namespaceId)) found.push(path);
+      else if ((await stat(path)).size < 1024 * 1024 && (await readFile(path)).includes(namespaceId))
+        found.push(path);
+    }
+  }
+  return found;
 }
 
 describe("a clone interrupted by SIGKILL", () => {
@@ -123,8 +133,10 @@ describe("a clone interrupted by SIGKILL", () => {
       );
       return status.body.progress.objects === 2 && status.body.progress.hot_vectors === DOCUMENTS;
     }, 30_000);
-    // The listing below can see what a clone writes: its object bytes are on disk now.
-    expect((await filesNaming(cloneId)).length).toBeGreaterThanOrEqual(2);
+    // The listing below can see what a clone writes: its object bytes and its vector space.
+    const written = await filesNaming(cloneId);
+    expect(written.filter((path) => path.includes(join("objects", cloneId)))).toHaveLength(2);
+    expect(written.some((path) => path.includes("namespace-hot-index"))).toBe(true);
 
     first.child.kill("SIGKILL");
     await first.exited;
@@ -174,5 +186,5 @@ describe("a clone interrupted by SIGKILL", () => {
     expect(again.status).toBe(202);
     second.child.kill("SIGTERM");
     await second.exited;
-  }, 120_000);
+  }, 420_000);
 });

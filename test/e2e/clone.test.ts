@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type TempDir, tempDir } from "@strata/testkit";
@@ -121,6 +122,34 @@ async function search(namespace: string, retrieverName: string): Promise<Executi
   return found.body.results;
 }
 
+interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The `strata` CLI as people run it, a child process; `onStdout` sees its output as it comes. */
+function strata(
+  args: readonly string[],
+  onStdout: (text: string) => void = () => undefined,
+): Promise<CliRun> {
+  const child = spawn(process.execPath, ["libs/cli/bin/strata.mjs", ...args], {
+    cwd: join(import.meta.dirname, "../.."),
+    env: { ...process.env, STRATA_URL: platform.url, STRATA_API_KEY: platform.adminKey, NO_COLOR: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+    onStdout(stdout);
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+}
+
 beforeAll(async () => {
   hold = await tempDir("clone-hold-");
   holdFile = join(hold.path, "hold");
@@ -156,7 +185,7 @@ beforeAll(async () => {
   );
   expectStatus(await call("POST", "/v1/buckets", SOURCE, { bucket_name: "raw" }), 201);
   for (const [key, text] of Object.entries(OBJECTS)) await upload(SOURCE, key, text);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await platform?.stop();
@@ -366,4 +395,50 @@ describe("namespace clones through the gateway", () => {
     expectStatus(reader, 201);
     expectErrorBody(await clone({ namespace_name: "y" }, SOURCE, reader.body.api_key), 403, "ForbiddenError");
   }, 60_000);
+
+  it("strata namespace clone follows the copy: exits 0 when ready, 1 with the reason when cancelled or refused", async () => {
+    const ready = await strata(["namespace", "clone", SOURCE, "cli-branch", "--description", "from the CLI"]);
+    expect(ready.code, ready.stderr).toBe(0);
+    expect(ready.stdout).toMatch(/^Cloning ns_\S+ into cli-branch \(ns_\S+, tsk_\S+\)\n/);
+    expect(ready.stdout).toMatch(/Ready: cli-branch \(ns_\S+\)\n$/);
+    // Not a terminal: plain progress lines, no bar redrawn with escape codes.
+    expect(ready.stderr).toMatch(
+      /^ready: collections 1 · documents 5 · hot_vectors 5 · buckets 1 · objects 2 · bytes \d+ B\n$/m,
+    );
+    expect(ready.stderr).not.toContain("\u001b[");
+    const made = await call<{ description: string }>("GET", "/v1/namespaces/cli-branch");
+    expect(made.body.description).toBe("from the CLI");
+
+    const taken = await strata(["namespace", "clone", SOURCE, "cli-branch"]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain("(409 AlreadyExistsError)");
+    const missing = await strata(["namespace", "clone", "no-such-namespace", "x"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("(404 NotFoundError)");
+
+    const noWait = await strata(["namespace", "clone", SOURCE, "cli-nowait", "--no-wait"]);
+    expect(noWait.code).toBe(0);
+    expect(noWait.stdout).not.toContain("Ready");
+    const noWaitId = /\((ns_\S+), tsk_/.exec(noWait.stdout)?.[1] ?? "";
+    expect((await waitForClone(noWaitId, (s) => s.status !== "cloning")).status).toBe("ready");
+
+    await writeFile(holdFile, "");
+    let cloneId = "";
+    let cancelled: CliRun;
+    try {
+      const run = strata(["namespace", "clone", SOURCE, "cli-cancelled"], (out) => {
+        cloneId = /\((ns_\S+), tsk_/.exec(out)?.[1] ?? cloneId;
+      });
+      await waitUntil(async () => cloneId !== "", 60_000);
+      await waitForClone(cloneId, (s) => (s.progress.objects ?? 0) > 0);
+      expectStatus(await call("POST", `/v1/namespaces/${cloneId}/clone/cancel`), 200);
+      await rm(holdFile, { force: true });
+      cancelled = await run;
+    } finally {
+      await rm(holdFile, { force: true });
+    }
+    expect(cancelled.code).toBe(1);
+    expect(cancelled.stderr).toMatch(/^cloning: collections 1 /m);
+    expect(cancelled.stderr).toContain("error: the clone cancelled: Cancelled on request\n");
+  }, 180_000);
 });

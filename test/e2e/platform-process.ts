@@ -119,6 +119,8 @@ export async function startCrashRig(prefix: string): Promise<CrashRig> {
         internalToken,
         dataDir: dataDir.path,
         ...(env ? { env } : {}),
+        // The machine is shared: a slow start is no failure of a crash test.
+        startTimeoutMs: 180_000,
       }),
     async adminKey() {
       const bootstrap = JSON.parse(await readFile(join(dataDir.path, "bootstrap.json"), "utf8")) as {
