@@ -1,6 +1,5 @@
 import type { DocStore } from "@strata/docstore";
 import type { AppendEvent, Clock, EventsCommitted } from "../../shared/ports.js";
-import type { CloneRuns } from "../clones/clone-runs.js";
 
 /** What the namespaces module may touch: the namespaces table, the outbox, the clock and the running clones. */
 export interface NamespacePorts {
@@ -12,5 +11,11 @@ export interface NamespacePorts {
    * Clones running in this process: a lookup of one answers 409 without waiting for the store.
    * Absent where nothing can clone (tests of other modules).
    */
-  readonly cloneRuns?: Pick<CloneRuns, "runningClone">;
+  readonly cloneRuns?: RunningClones;
+}
+
+/** The clones this process is copying, as a lookup sees them (the clones module's CloneRuns). */
+export interface RunningClones {
+  /** The running clone of the organization that `identifier` (an id or a name) names, if any. */
+  runningClone(organizationId: string, identifier: string): { id: string; name: string } | undefined;
 }
