@@ -96,6 +96,8 @@ export function killLaunchedPlatforms(): void {
  */
 export interface CrashRig {
   readonly nc: NatsConnection;
+  /** Kept across restarts: the stores a test lists after a crash. */
+  readonly dataDir: string;
   /** Starts the platform process on the rig's NATS and data directory (with more variables, if given). */
   launch(env?: Record<string, string>): Promise<PlatformProcess>;
   /** The admin key the first start wrote to the data directory. */
@@ -110,12 +112,15 @@ export async function startCrashRig(prefix: string): Promise<CrashRig> {
   const internalToken = randomBytes(32).toString("hex");
   return {
     nc,
+    dataDir: dataDir.path,
     launch: (env) =>
       launchPlatformProcess({
         natsUrl: nats.url,
         internalToken,
         dataDir: dataDir.path,
         ...(env ? { env } : {}),
+        // The machine is shared: a slow start is no failure of a crash test.
+        startTimeoutMs: 180_000,
       }),
     async adminKey() {
       const bootstrap = JSON.parse(await readFile(join(dataDir.path, "bootstrap.json"), "utf8")) as {

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerManifestApply } from "./commands/manifest-apply.js";
 import { registerManifestDiff } from "./commands/manifest-diff.js";
 import { registerManifestExport } from "./commands/manifest-export.js";
+import { registerNamespaceClone } from "./commands/namespace-clone.js";
 import { addConnectionOptions } from "./connection.js";
 import { exitCodeOf } from "./exit-codes.js";
 
@@ -15,10 +16,12 @@ export function buildProgram(): Command {
   registerManifestExport(manifest);
   registerManifestDiff(manifest);
   registerManifestApply(manifest);
+  const namespace = program.command("namespace").description("The organization's namespaces");
+  registerNamespaceClone(namespace);
   return program;
 }
 
-/** Runs the command line; answers the process exit code (0 done, 2 diff found changes, 1 error). */
+/** Runs the command line; answers the process exit code (0 done, 2 diff found changes, 1 error or a clone that failed). */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     await buildProgram().parseAsync([...argv]);

@@ -15,6 +15,7 @@ export * as authV1 from "./gen/strata/auth/v1/auth.js";
 export * as manifestV1 from "./gen/strata/manifest/v1/manifest.js";
 export * as batchV1 from "./gen/strata/namespace/v1/batch.js";
 export * as bucketV1 from "./gen/strata/namespace/v1/bucket.js";
+export * as cloneV1 from "./gen/strata/namespace/v1/clone.js";
 export * as collectionV1 from "./gen/strata/namespace/v1/collection.js";
 export * as documentV1 from "./gen/strata/namespace/v1/document.js";
 export * as namespaceV1 from "./gen/strata/namespace/v1/namespace.js";

@@ -1,5 +1,6 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { type BatchWait, waitForBatch } from "./batches.js";
+import { type CloneWait, waitForClone } from "./clones.js";
 import type { components, paths } from "./gen/openapi.js";
 import {
   type Download,
@@ -33,6 +34,8 @@ export interface StrataClient {
   withNamespace(namespace: string): StrataClient;
   /** Polls GET /v1/batches/{id} until the batch is completed or failed. */
   waitForBatch(batchId: string, options?: BatchWait): Promise<Schemas["Batch"]>;
+  /** Polls GET /v1/namespaces/{id}/clone-status until the clone is ready, failed or cancelled. */
+  waitForClone(cloneNamespaceId: string, options?: CloneWait): Promise<Schemas["CloneStatus"]>;
   /** PUT an object from bytes or a stream; `/` in the key is sent as %2F. */
   uploadObject(
     bucket: string,
@@ -58,6 +61,7 @@ export function createStrataClient(options: StrataClientOptions): StrataClient {
     api,
     withNamespace: (namespace) => createStrataClient({ ...options, namespace }),
     waitForBatch: (batchId, wait) => waitForBatch(api, batchId, wait),
+    waitForClone: (cloneNamespaceId, wait) => waitForClone(api, cloneNamespaceId, wait),
     uploadObject: (bucket, key, body, upload) => uploadObject(api, send, bucket, key, body, upload),
     downloadObject: (bucket, key) => downloadObject(api, bucket, key),
   };

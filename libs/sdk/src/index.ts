@@ -2,6 +2,7 @@ export type { BatchWait } from "./batches.js";
 export { BatchWaitTimeout } from "./batches.js";
 export type { Schemas, StrataApi, StrataClient, StrataClientOptions } from "./client.js";
 export { createStrataClient } from "./client.js";
+export type { CloneWait } from "./clones.js";
 export type { Answer, ErrorBody, ErrorType } from "./errors.js";
 export { StrataError, unwrap } from "./errors.js";
 export type { components, operations, paths } from "./gen/openapi.js";

@@ -33,6 +33,7 @@ import { registerDocumentListRoutes } from "./routes/document-lists.js";
 import { registerDocumentTierRoutes } from "./routes/document-tier.js";
 import { registerDocumentRoutes } from "./routes/documents.js";
 import { registerManifestRoutes } from "./routes/manifests.js";
+import { registerNamespaceCloneRoutes } from "./routes/namespace-clones.js";
 import { registerNamespaceRoutes } from "./routes/namespaces.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 import { registerPrincipalRoutes } from "./routes/principals.js";
@@ -175,6 +176,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
   registerWhoamiRoute(app, routeDeps);
   registerApiKeyRoutes(app, routeDeps);
   registerNamespaceRoutes(app, routeDeps);
+  registerNamespaceCloneRoutes(app, routeDeps);
   registerCollectionRoutes(app, routeDeps);
   registerDocumentRoutes(app, routeDeps);
   registerDocumentListRoutes(app, routeDeps);

@@ -106,6 +106,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       cloneCleanUps,
       cloneRuns,
       maxNamespacesPerOrganization: config.NAMESPACE_MAX_PER_ORGANIZATION,
+      cloneHoldFile: config.NAMESPACE_CLONE_HOLD_FILE,
     };
     cloneSteps.push(...moduleCloneSteps(ports));
     cloneCleanUps.push(...moduleCloneCleanUps(ports));

@@ -185,6 +185,63 @@ export interface paths {
         patch: operations["updateNamespace"];
         trace?: never;
     };
+    "/v1/namespaces/{id}/clone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clone a namespace; answers at once, GET …/clone-status follows the copy
+         * @description The clone is a point-in-time copy of the source as of this call, sharing no mutable state with it. Until it is ready, every other request naming the clone answers 409.
+         */
+        post: operations["cloneNamespace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/namespaces/{id}/clone-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a clone is doing: status, progress per kind, and why it failed */
+        get: operations["getCloneStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/namespaces/{id}/clone/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a running clone; what it wrote is removed and its name is free again
+         * @description Cancelling a clone that is ready answers 409: delete the namespace instead.
+         */
+        post: operations["cancelClone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/collections": {
         parameters: {
             query?: never;
@@ -1276,6 +1333,44 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        CloneStatus: {
+            task_id: string;
+            /** @description The clone */
+            namespace_id: string;
+            /** @description Null while the copy runs in another request */
+            source_namespace_id: string | null;
+            /** @enum {string} */
+            status: "cloning" | "ready" | "failed" | "cancelled";
+            /** @description What was copied so far. Each module reports when its part is done, so a kind stays 0 until then; tiers beyond hot add their own counts (warm_vectors, cold_vectors …) */
+            progress: {
+                /** @description Collections copied */
+                collections: number;
+                /** @description Documents copied (every tier) */
+                documents: number;
+                /** @description Vectors copied in the hot tier */
+                hot_vectors: number;
+                /** @description Taxonomies copied */
+                taxonomies: number;
+                /** @description Buckets copied */
+                buckets: number;
+                /** @description Bucket objects copied */
+                objects: number;
+                /** @description Bytes of bucket objects copied */
+                bytes: number;
+            } & {
+                [key: string]: number;
+            };
+            /** @description Why it failed or was cancelled */
+            reason: string | null;
+        };
+        CloneAccepted: {
+            namespace: components["schemas"]["Namespace"];
+            source_namespace_id: string;
+            /** @constant */
+            status: "cloning";
+            /** @description The clone's task; GET /v1/namespaces/{namespace_id}/clone-status follows it */
+            task_id: string;
+        };
         Principal: {
             principal_id: string;
             roles: string[];
@@ -1547,6 +1642,14 @@ export interface components {
         UpdateNamespaceRequest: {
             namespace_name?: string;
             description?: string;
+        };
+        CloneNamespaceRequest: {
+            /** @description The clone's name (unique in the organization) */
+            namespace_name: string;
+            /** @description Default: the source's description */
+            description?: string;
+            /** @description Copy the source's webhooks too; they arrive inactive (they point at outside systems) */
+            include_webhooks?: boolean;
         };
         CreateCollectionRequest: {
             collection_name: string;
@@ -2226,6 +2329,8 @@ export type SchemaManifestPlannedChange = components['schemas']['ManifestPlanned
 export type SchemaManifestPlan = components['schemas']['ManifestPlan'];
 export type SchemaManifestApplyResult = components['schemas']['ManifestApplyResult'];
 export type SchemaNamespace = components['schemas']['Namespace'];
+export type SchemaCloneStatus = components['schemas']['CloneStatus'];
+export type SchemaCloneAccepted = components['schemas']['CloneAccepted'];
 export type SchemaPrincipal = components['schemas']['Principal'];
 export type SchemaDeletedRetriever = components['schemas']['DeletedRetriever'];
 export type SchemaTaxonomy = components['schemas']['Taxonomy'];
@@ -2247,6 +2352,7 @@ export type SchemaRotateApiKeyRequest = components['schemas']['RotateApiKeyReque
 export type SchemaCreateNamespaceRequest = components['schemas']['CreateNamespaceRequest'];
 export type SchemaNamespacePage = components['schemas']['NamespacePage'];
 export type SchemaUpdateNamespaceRequest = components['schemas']['UpdateNamespaceRequest'];
+export type SchemaCloneNamespaceRequest = components['schemas']['CloneNamespaceRequest'];
 export type SchemaCreateCollectionRequest = components['schemas']['CreateCollectionRequest'];
 export type SchemaCollectionPage = components['schemas']['CollectionPage'];
 export type SchemaUpdateCollectionRequest = components['schemas']['UpdateCollectionRequest'];
@@ -2812,6 +2918,122 @@ export interface operations {
             409: components["responses"]["Error409"];
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    cloneNamespace: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first answer (kept 24 h) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Namespace id (ns_…) or name */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloneNamespaceRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the work goes on after the answer */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloneAccepted"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getCloneStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clone's namespace id (ns_…), as POST …/clone answered it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloneStatus"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    cancelClone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clone's namespace id (ns_…), as POST …/clone answered it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloneStatus"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];

@@ -12,6 +12,7 @@ import {
   authV1,
   batchV1,
   bucketV1,
+  cloneV1,
   collectionV1,
   documentV1,
   manifestV1,
@@ -61,6 +62,8 @@ export interface Backends {
   readonly batch: ResultClient<typeof batchV1.BatchServiceService>;
   /** Moves between storage tiers (ADR 0023). */
   readonly tier: ResultClient<typeof tierV1.TierServiceService>;
+  /** Namespace clones (ADR 0024, 0028). */
+  readonly clone: ResultClient<typeof cloneV1.CloneServiceService>;
   // Retrievers and alerts live in the acl-query service, one channel for both.
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
@@ -131,6 +134,7 @@ export function connectBackends(options: BackendOptions): Backends {
     bucket: resultClient(namespaceShared(), bucketV1.BucketServiceService, defaults),
     batch: resultClient(namespaceShared(), batchV1.BatchServiceService, defaults),
     tier: resultClient(namespaceShared(), tierV1.TierServiceService, defaults),
+    clone: resultClient(namespaceShared(), cloneV1.CloneServiceService, defaults),
     retriever: resultClient(retriever, retrieverV1.RetrieverServiceService, defaults),
     alert: resultClient(
       onChannelOf(retriever, options.aclQueryGrpcAddress),

@@ -17,8 +17,8 @@ import {
 import { namespaceSchema, namespaceView } from "./namespace-view.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 
-const namespaceName = z.string().min(1).max(128);
-const description = z.string().max(2000);
+export const namespaceName = z.string().min(1).max(128);
+export const description = z.string().max(2000);
 
 const createBody = z.strictObject({ namespace_name: namespaceName, description: description.optional() });
 
@@ -28,7 +28,9 @@ const updateBody = z
     message: "Give namespace_name, description or both",
   });
 
-const idOrNameParams = idParamsSchema.extend({ id: z.string().describe("Namespace id (ns_…) or name") });
+export const idOrNameParams = idParamsSchema.extend({
+  id: z.string().describe("Namespace id (ns_…) or name"),
+});
 
 const TAGS = ["Namespaces"];
 

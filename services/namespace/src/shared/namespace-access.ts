@@ -38,13 +38,15 @@ export async function resolveNamespace(
   ) {
     return err(notFound("namespace", identifier));
   }
-  if (found.record.clone_status === "cloning") {
-    return err(
-      conflict(`Namespace ${found.record.namespace_name} is still being cloned; poll its clone-status`, {
-        namespace_id: found.record.id,
-        clone_status: "cloning",
-      }),
-    );
-  }
+  if (found.record.clone_status === "cloning")
+    return err(stillCloning(found.record.id, found.record.namespace_name));
   return ok(found);
+}
+
+/** 409: the namespace is a clone whose copy has not finished (ADR 0024). */
+export function stillCloning(namespaceId: string, namespaceName: string): AppError {
+  return conflict(`Namespace ${namespaceName} is still being cloned; poll its clone-status`, {
+    namespace_id: namespaceId,
+    clone_status: "cloning",
+  });
 }

@@ -2,6 +2,8 @@
 export interface CloneRun {
   readonly taskId: string;
   readonly organizationId: string;
+  /** The clone's reserved name: a lookup by name answers "still being cloned" from here too. */
+  readonly namespaceName: string;
   progress: Record<string, number>;
   cancelled: boolean;
 }
@@ -26,6 +28,18 @@ export class CloneRuns {
 
   get(namespaceId: string): CloneRun | undefined {
     return this.runs.get(namespaceId);
+  }
+
+  /**
+   * The id of the clone running here that `identifier` (an id or a name) names in the organization.
+   * A lookup of a running clone must not wait for the store, which the copy's transaction holds.
+   */
+  runningClone(organizationId: string, identifier: string): { id: string; name: string } | undefined {
+    for (const [id, run] of this.runs) {
+      if (run.organizationId !== organizationId) continue;
+      if (id === identifier || run.namespaceName === identifier) return { id, name: run.namespaceName };
+    }
+    return undefined;
   }
 
   /** Waits for every running clone (the service stops after them). */

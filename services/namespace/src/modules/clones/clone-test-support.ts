@@ -21,7 +21,10 @@ import { CloneRuns } from "./clone-runs.js";
 
 /** The data test ports completed into every module's ports, with the modules' clone steps. */
 export function withClonePorts(
-  base: Omit<ModuleAdapters, "cloneSteps" | "cloneCleanUps" | "cloneRuns" | "maxNamespacesPerOrganization">,
+  base: Omit<
+    ModuleAdapters,
+    "cloneSteps" | "cloneCleanUps" | "cloneRuns" | "maxNamespacesPerOrganization" | "cloneHoldFile"
+  >,
   maxNamespacesPerOrganization = 100,
 ): ModuleAdapters {
   const cloneSteps: CloneStep[] = [];
@@ -32,6 +35,7 @@ export function withClonePorts(
     cloneCleanUps,
     cloneRuns: new CloneRuns(),
     maxNamespacesPerOrganization,
+    cloneHoldFile: undefined,
   };
   cloneSteps.push(...moduleCloneSteps(ports));
   cloneCleanUps.push(...moduleCloneCleanUps(ports));

@@ -26,6 +26,7 @@ export function runClone(ports: ClonePorts, task: CloneRecord): Promise<void> {
   const run: CloneRun = {
     taskId: task.id,
     organizationId: task.organization_id,
+    namespaceName: task.namespace_name,
     progress: {},
     cancelled: false,
   };

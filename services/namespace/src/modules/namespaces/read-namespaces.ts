@@ -1,7 +1,7 @@
-import type { Caller } from "@strata/access";
+import { type Caller, canReachNamespace } from "@strata/access";
 import { type DocStore, listPage, type Where } from "@strata/docstore";
 import { type AppError, badRequest, err, ok, type Result } from "@strata/errors";
-import { requirePermission, resolveNamespace } from "../../shared/namespace-access.js";
+import { requirePermission, resolveNamespace, stillCloning } from "../../shared/namespace-access.js";
 import type { NamespacePorts } from "./ports.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "./tables.js";
 
@@ -15,6 +15,10 @@ export async function getNamespace(
 ): Promise<Result<NamespaceRecord, AppError>> {
   const allowed = requirePermission(caller, "read");
   if (!allowed.ok) return allowed;
+  // Answered without the store, whose one transaction a running copy holds (ADR 0028).
+  const cloning = ports.cloneRuns?.runningClone(caller.organizationId, identifier);
+  if (cloning !== undefined && canReachNamespace(caller, cloning.id))
+    return err(stillCloning(cloning.id, cloning.name));
   const found = await resolveNamespace(ports.store, caller, identifier);
   return found.ok ? ok(found.value.record) : found;
 }
