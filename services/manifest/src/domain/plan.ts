@@ -16,8 +16,10 @@ export interface PlannedChange {
   readonly kind: string;
   readonly name: string;
   readonly action: Action;
-  /** The fields that differ (update and replace); for replace, the immutable ones among them. */
+  /** The fields that differ (update and replace). */
   readonly fields: readonly FieldChange[];
+  /** Replace only: why the owning service cannot make the change in place. */
+  readonly reason?: string;
   readonly before: Spec | null;
   readonly after: Spec | null;
   /** The manifest's protect for this resource (or the recorded one, for a prune). */
@@ -112,13 +114,12 @@ function changeOf(
     if (!sameValue(before[field], after[field]))
       fields.push({ field, before: before[field] ?? null, after: after[field] ?? null });
   }
-  const action: Action =
-    fields.length === 0
-      ? "no-op"
-      : fields.some((f) => kind.immutable.includes(f.field))
-        ? "replace"
-        : "update";
-  return { kind: kind.section, name, action, fields, before, after, protect };
+  if (fields.length === 0)
+    return { kind: kind.section, name, action: "no-op", fields, before, after, protect };
+  const reason = kind.replaceReason(before, after);
+  return reason === undefined
+    ? { kind: kind.section, name, action: "update", fields, before, after, protect }
+    : { kind: kind.section, name, action: "replace", fields, reason, before, after, protect };
 }
 
 /** Changes that would destroy a protected resource: an apply refuses the whole plan. */
@@ -145,6 +146,8 @@ export function planText(plan: Plan): string {
     lines.push(
       `${SYMBOLS[change.action]} ${change.kind}/${change.name}${change.protect ? " (protected)" : ""}`,
     );
+    if (change.reason !== undefined)
+      lines.push(`    replaced (deleted, then created again): ${change.reason}`);
     for (const field of change.fields)
       lines.push(
         field.rebind === true

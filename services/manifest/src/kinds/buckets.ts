@@ -12,7 +12,7 @@ export function bucketKind(services: OwningServices): ResourceKind {
     section: "buckets",
     order: 10,
     schema,
-    immutable: [],
+    replaceReason: () => undefined,
     references: () => [],
     list: ({ caller, namespaceId }) =>
       listEveryPage(async (cursor) => {
