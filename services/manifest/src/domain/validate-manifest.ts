@@ -131,25 +131,23 @@ function resourceOf(
 }
 
 /**
- * The names each list holds, valid resources or not: a reference to a resource with problems of
- * its own is not reported again as dangling (its problems are).
+ * Where each name stands in its list, valid resource or not: problems are located by the list's
+ * own index, and a reference to a resource with problems of its own is not reported again as
+ * dangling (its problems are).
  */
 function namesListed(
   kinds: readonly ResourceKind[],
   document: Record<string, unknown>,
-): Map<string, Set<string>> {
-  const names = new Map<string, Set<string>>();
+): Map<string, Map<string, number>> {
+  const names = new Map<string, Map<string, number>>();
   for (const kind of kinds) {
     const value = document[kind.section];
-    const items = Array.isArray(value) ? value : [];
-    names.set(
-      kind.section,
-      new Set(
-        items.flatMap((item: unknown) =>
-          isObject(item) && typeof item.name === "string" ? [item.name] : [],
-        ),
-      ),
-    );
+    const items: unknown[] = Array.isArray(value) ? value : [];
+    const at = new Map<string, number>();
+    items.forEach((item, index) => {
+      if (isObject(item) && typeof item.name === "string" && !at.has(item.name)) at.set(item.name, index);
+    });
+    names.set(kind.section, at);
   }
   return names;
 }
@@ -158,12 +156,13 @@ function namesListed(
 function checkReferences(
   kinds: readonly ResourceKind[],
   sections: ReadonlyMap<string, readonly ManifestResource[]>,
-  listedNames: ReadonlyMap<string, ReadonlySet<string>>,
+  listedNames: ReadonlyMap<string, ReadonlyMap<string, number>>,
   report: Report,
 ): void {
   const edges = new Map<string, string[]>();
   for (const kind of kinds) {
-    (sections.get(kind.section) ?? []).forEach((resource, index) => {
+    for (const resource of sections.get(kind.section) ?? []) {
+      const index = listedNames.get(kind.section)?.get(resource.name) ?? 0;
       const targets: string[] = [];
       for (const reference of kind.references(resource.spec)) {
         const listed = (sections.get(reference.section) ?? []).some((r) => r.name === reference.name);
@@ -180,7 +179,7 @@ function checkReferences(
         } else targets.push(`${reference.section}/${reference.name}`);
       }
       edges.set(`${kind.section}/${resource.name}`, targets);
-    });
+    }
   }
   const state = new Map<string, "visiting" | "done">();
   const visit = (node: string, trail: string[]): void => {
