@@ -116,9 +116,9 @@ describe("alerts, acl_rules and tiering_policy", () => {
     );
     const addPlan = answerOf(await calls.diff(namespaceId, added, options));
     expect(addPlan.changes.find((c) => c.name === "products")).toMatchObject({ action: "update" });
-    const resized = SHOP_WITH_RULES_YAML.replace(
-      "dimensions: 4\n",
-      "dimensions: 4\n        metric: euclidean\n",
+    const resized = SHOP_WITH_RULES_YAML.replace("dimensions: 4", "dimensions: 8").replace(
+      "vector: [0.1, 0.2, 0.3, 0.4]",
+      "vector: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]",
     );
     const plan = answerOf(await calls.diff(namespaceId, resized, options));
     const products = plan.changes.find((c) => c.kind === "collections" && c.name === "products");
@@ -128,11 +128,18 @@ describe("alerts, acl_rules and tiering_policy", () => {
     // What names the replaced collection by id is pointed at the new one.
     const rebound = plan.changes.filter((c) => c.fields.some((f) => f.rebind === true)).map((c) => c.name);
     expect(rebound.sort()).toEqual(["policy", "public-only", "search"]);
+    // acl-query refuses to move a retriever to another feature space while an alert holds a vector
+    // in the old one: the alert goes first and comes back after, in the new space.
+    const alertSteps = plan.changes.filter((c) => c.kind === "alerts").map((c) => c.action);
+    expect(alertSteps).toEqual(["delete", "create"]);
+    expect(plan.changes[0]).toMatchObject({ kind: "alerts", action: "delete" });
+    expect(plan.changes[0]?.reason).toContain("retrievers/search changes");
     answerOf(await calls.apply(namespaceId, resized, options));
     const exported = await calls.exportOf(namespaceId);
     expect(exported).toMatchObject({
       acl_rules: [{ name: "no-drafts" }, { name: "public-only", collections: ["products"] }],
       tiering_policy: { collections: ["products"] },
+      alerts: [{ name: "new-physics", query: { vector: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] } }],
     });
     expect(
       answerOf(await calls.diff(namespaceId, resized, options)).changes.every((c) => c.action === "no-op"),

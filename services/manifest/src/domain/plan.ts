@@ -1,6 +1,7 @@
 import { canonicalJson, sameValue, sha256Hex } from "./canonical.js";
 import { type Manifest, sortedKinds } from "./manifest-shape.js";
 import type { LiveResource, ResourceKind, Spec } from "./ports.js";
+import { recreateDependents } from "./recreate-dependents.js";
 
 export type Action = "create" | "update" | "replace" | "delete" | "no-op";
 
@@ -18,7 +19,7 @@ export interface PlannedChange {
   readonly action: Action;
   /** The fields that differ (update and replace). */
   readonly fields: readonly FieldChange[];
-  /** Replace only: why the owning service cannot make the change in place. */
+  /** Why a change is not made in place: a replace, or a dependent deleted and created again. */
   readonly reason?: string;
   readonly before: Spec | null;
   readonly after: Spec | null;
@@ -75,7 +76,8 @@ export function planChanges(inputs: PlanInputs): Plan {
   }
   // Children go before their parents: deletes in reverse kind order.
   deletes.reverse();
-  const changes = [...deletes, ...rebindToReplaced(forward, ordered)];
+  const { first, rest } = recreateDependents(rebindToReplaced(forward, ordered), ordered);
+  const changes = [...first, ...deletes, ...rest];
   const summary: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, "no-op": 0 };
   for (const change of changes) summary[change.action] += 1;
   return { plan_hash: sha256Hex(canonicalJson(changes)), summary, changes };
@@ -147,7 +149,11 @@ export function planText(plan: Plan): string {
       `${SYMBOLS[change.action]} ${change.kind}/${change.name}${change.protect ? " (protected)" : ""}`,
     );
     if (change.reason !== undefined)
-      lines.push(`    replaced (deleted, then created again): ${change.reason}`);
+      lines.push(
+        change.action === "replace"
+          ? `    replaced (deleted, then created again): ${change.reason}`
+          : `    ${change.reason}`,
+      );
     for (const field of change.fields)
       lines.push(
         field.rebind === true

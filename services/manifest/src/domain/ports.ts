@@ -51,6 +51,15 @@ export interface ResourceKind {
   /** Fields holding secrets: exported as `${{ secrets.NAME }}`, masked in plans and history. */
   readonly sensitive?: readonly string[];
   references(spec: Spec): Reference[];
+  /**
+   * Whether a planned change of a resource this one references (as it is now) needs this one
+   * deleted before that change and created after it, because the owning service refuses the
+   * change while this one exists. Absent: never.
+   */
+  recreateWhen?(referenced: {
+    readonly action: string;
+    readonly fields: readonly { field: string }[];
+  }): boolean;
   list(context: ActContext): Promise<Result<LiveResource[], AppError>>;
   create(context: ActContext, name: string, spec: Spec): Promise<Result<void, AppError>>;
   update(context: ActContext, name: string, before: Spec, after: Spec): Promise<Result<void, AppError>>;

@@ -26,7 +26,8 @@ type AlertSpec = z.infer<typeof schema>;
 
 /**
  * Alerts (acl-query's AlertService): a retriever named by name, a query and a threshold. An alert
- * carries no secret; every field, the retriever included, is changed in place.
+ * carries no secret; every field, the retriever included, is changed in place; only a change of
+ * its retriever's feature space has it deleted and created again around that change.
  */
 export function alertKind(services: OwningServices): ResourceKind {
   const client = services.alert;
@@ -38,6 +39,12 @@ export function alertKind(services: OwningServices): ResourceKind {
     references: (spec) => [
       { section: "retrievers", name: (spec as AlertSpec).retriever, field: "retriever" },
     ],
+    // acl-query keeps a retriever in its feature space while alerts hold vectors in it: a retriever
+    // that may leave it (new feature or collections, or its collection replaced) takes its alerts
+    // out first and gets them back after.
+    recreateWhen: (referenced) =>
+      referenced.action === "replace" ||
+      referenced.fields.some((f) => f.field === "feature_uri" || f.field === "collections"),
     list: async (context) => {
       const retrievers = await retrieverNames(services, context);
       if (!retrievers.ok) return retrievers;
