@@ -19,15 +19,42 @@ const TAGS = ["Manifests"];
 const BODY_DOC =
   "The body is JSON (this schema), or the manifest itself as YAML (Content-Type application/yaml), or multipart/form-data with the manifest in `manifest_file` and the options as fields (`secrets` as JSON). Query parameters prune, dry_run and expected_plan_hash apply to every form.";
 
+const resourceList = (what: string) =>
+  z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .describe(`${what}, each with a name and an optional protect`);
+
+// The document's outline; the manifest service checks every field (and answers each problem).
 const manifestSchema = z
-  .record(z.string(), z.unknown())
+  .looseObject({
+    version: z.literal("1.0"),
+    metadata: z.object({ name: z.string() }),
+    buckets: resourceList("Buckets"),
+    collections: resourceList("Collections"),
+    taxonomies: resourceList("Taxonomies"),
+    retrievers: resourceList("Retrievers, naming their collections"),
+    alerts: resourceList("Alerts, naming their retriever"),
+    acl_rules: resourceList("Document ACL rules, naming their collections"),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's secret reference syntax, not a template
+    webhooks: resourceList("Webhooks; header values as ${{ secrets.NAME }}"),
+    tiering_policy: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("The namespace's one tiering policy (an object, not a list), naming its collections"),
+  })
   .describe(
-    "version, metadata.name and one list per resource kind (buckets, collections, taxonomies, retrievers, webhooks)",
+    "version, metadata.name, one list per resource kind in dependency order (buckets, collections, taxonomies, retrievers, alerts, acl_rules, webhooks) and the tiering_policy object",
   )
   .meta({ id: "Manifest" });
 
 const fieldChangeSchema = z
-  .object({ field: z.string(), before: z.unknown(), after: z.unknown() })
+  .object({
+    field: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+    rebind: z.boolean().optional().describe("Unchanged by name; re-pointed at a resource this plan replaces"),
+  })
   .meta({ id: "ManifestFieldChange" });
 
 const plannedChangeSchema = z
@@ -39,6 +66,10 @@ const plannedChangeSchema = z
     before: z.record(z.string(), z.unknown()).nullable(),
     after: z.record(z.string(), z.unknown()).nullable(),
     protect: z.boolean(),
+    reason: z
+      .string()
+      .optional()
+      .describe("Why the change is not made in place: a replace, or a dependent deleted and created again"),
   })
   .meta({ id: "ManifestPlannedChange" });
 
