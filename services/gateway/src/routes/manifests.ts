@@ -48,6 +48,8 @@ const manifestSchema = z
   )
   .meta({ id: "Manifest" });
 
+type ManifestDocument = z.infer<typeof manifestSchema>;
+
 const fieldChangeSchema = z
   .object({
     field: z.string(),
@@ -133,7 +135,7 @@ function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
           { namespaceId: s.namespaceId, manifestName: request.query.name ?? "" },
           s.call,
         );
-        return answer.ok ? ok(JSON.parse(answer.value.manifestJson) as Record<string, unknown>) : answer;
+        return answer.ok ? ok(JSON.parse(answer.value.manifestJson) as ManifestDocument) : answer;
       });
       if (reply.sent) return reply;
       const json =
@@ -143,7 +145,7 @@ function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       // A string with a non-JSON type is sent as it is (the JSON schema serializer does not run).
       return reply
         .type("application/yaml; charset=utf-8")
-        .send(stringify(exported) as unknown as Record<string, unknown>);
+        .send(stringify(exported) as unknown as ManifestDocument);
     },
   );
 

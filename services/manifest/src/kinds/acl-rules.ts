@@ -2,7 +2,7 @@ import { ok } from "@strata/errors";
 import { z } from "zod";
 import { done, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
 import type { ResourceKind, Spec } from "../domain/ports.js";
-import { collectionNames } from "./collection-names.js";
+import { collectionIdsNow, collectionNames } from "./collection-names.js";
 
 const schema = z.strictObject({
   effect: z.enum(["allow", "deny"]),
@@ -53,9 +53,7 @@ export function aclRuleKind(services: OwningServices): ResourceKind {
     },
     create: async (context, name, spec) => {
       const s = spec as AclRuleSpec;
-      const names = await collectionNames(services, context);
-      if (!names.ok) return names;
-      const ids = names.value.idsOf(s.collections, "collections");
+      const ids = await collectionIdsNow(services, context, s.collections);
       if (!ids.ok) return ids;
       return done(
         await client.createAclRule(
@@ -72,9 +70,7 @@ export function aclRuleKind(services: OwningServices): ResourceKind {
     },
     update: async (context, name, _before, after) => {
       const s = after as AclRuleSpec;
-      const names = await collectionNames(services, context);
-      if (!names.ok) return names;
-      const ids = names.value.idsOf(s.collections, "collections");
+      const ids = await collectionIdsNow(services, context, s.collections);
       if (!ids.ok) return ids;
       return done(
         await client.updateAclRule(

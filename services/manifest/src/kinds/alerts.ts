@@ -69,37 +69,11 @@ export function alertKind(services: OwningServices): ResourceKind {
     },
     create: async ({ caller, namespaceId }, name, spec) => {
       const s = spec as AlertSpec;
-      return done(
-        await client.createAlert(
-          {
-            namespaceId,
-            alertName: name,
-            description: s.description,
-            retrieverIdentifier: s.retriever,
-            query: queryOf(s.query),
-            scoreThreshold: s.score_threshold,
-            active: s.active,
-          },
-          { caller },
-        ),
-      );
+      return done(await client.createAlert({ namespaceId, alertName: name, ...fieldsOf(s) }, { caller }));
     },
     update: async ({ caller, namespaceId }, name, _before, after) => {
       const s = after as AlertSpec;
-      return done(
-        await client.updateAlert(
-          {
-            namespaceId,
-            identifier: name,
-            description: s.description,
-            retrieverIdentifier: s.retriever,
-            query: queryOf(s.query),
-            scoreThreshold: s.score_threshold,
-            active: s.active,
-          },
-          { caller },
-        ),
-      );
+      return done(await client.updateAlert({ namespaceId, identifier: name, ...fieldsOf(s) }, { caller }));
     },
     remove: async ({ caller, namespaceId }, name) =>
       done(await client.deleteAlert({ namespaceId, identifier: name }, { caller })),
@@ -112,6 +86,17 @@ async function retrieverNames(services: OwningServices, { caller, namespaceId }:
     return page.ok ? ok({ items: page.value.retrievers, next: page.value.nextCursor }) : page;
   });
   return listed.ok ? ok(new Map(listed.value.map((r) => [r.retrieverId, r.retrieverName]))) : listed;
+}
+
+/** What create and update both send: every field, so an update leaves nothing as it was. */
+function fieldsOf(s: AlertSpec) {
+  return {
+    description: s.description,
+    retrieverIdentifier: s.retriever,
+    query: queryOf(s.query),
+    scoreThreshold: s.score_threshold,
+    active: s.active,
+  };
 }
 
 function queryOf(q: AlertSpec["query"]): retrieverV1.RetrieverQuery {

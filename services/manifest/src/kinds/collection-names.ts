@@ -43,3 +43,13 @@ export async function collectionNames(
     },
   });
 }
+
+/** The ids of the collections `names` names, resolved now (a step's view of the namespace). */
+export async function collectionIdsNow(
+  services: OwningServices,
+  context: ActContext,
+  names: readonly string[],
+): Promise<Result<string[], AppError>> {
+  const resolved = await collectionNames(services, context);
+  return resolved.ok ? resolved.value.idsOf(names, "collections") : resolved;
+}

@@ -3,7 +3,7 @@ import type { tieringV1 } from "@strata/proto";
 import { z } from "zod";
 import { done, type OwningServices } from "../adapters/grpc/owning-services.js";
 import type { ResourceKind, Spec } from "../domain/ports.js";
-import { collectionNames } from "./collection-names.js";
+import { collectionIdsNow, collectionNames } from "./collection-names.js";
 
 /** The policy's one resource name: a namespace has one policy. */
 export const TIERING_POLICY_NAME = "policy";
@@ -47,9 +47,7 @@ export function tieringPolicyKind(services: OwningServices): ResourceKind {
     done(await client.setPolicy({ namespaceId: context.namespaceId, policy }, { caller: context.caller }));
   const write: ResourceKind["create"] = async (context, _name, spec) => {
     const s = spec as PolicySpec;
-    const names = await collectionNames(services, context);
-    if (!names.ok) return names;
-    const ids = names.value.idsOf(s.collections, "collections");
+    const ids = await collectionIdsNow(services, context, s.collections);
     if (!ids.ok) return ids;
     return set(context, {
       ...(s.hot_to_warm_after_days === null ? {} : { hotToWarmAfterDays: s.hot_to_warm_after_days }),
