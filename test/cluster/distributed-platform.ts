@@ -90,13 +90,14 @@ export async function startDistributedPlatform(
     ]);
     for (const outcome of started) if (outcome.status === "fulfilled") running.push(outcome.value);
     for (const outcome of started) if (outcome.status === "rejected") throw outcome.reason;
-    // The manifest service calls namespace, acl-query and the webhook dispatcher.
+    // The manifest service calls namespace, acl-query, the webhook dispatcher and tier-migrator.
     running.push(
       await launch("manifest", await dataDir("manifest"), {
         MANIFEST_GRPC_PORT: String(manifestPort),
         NAMESPACE_GRPC_URL: namespaceUrl,
         ACL_QUERY_GRPC_URL: `127.0.0.1:${aclQueryPort}`,
         WEBHOOK_GRPC_URL: `127.0.0.1:${webhookPort}`,
+        TIER_MIGRATOR_GRPC_URL: `127.0.0.1:${tierMigratorPort}`,
       }),
     );
     const bootstrap = JSON.parse(await readFile(join(authDir, "bootstrap.json"), "utf8")) as {

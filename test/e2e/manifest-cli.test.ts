@@ -64,6 +64,23 @@ retrievers:
     collections: [products]
     feature_uri: ${FEATURE}
     top_k: 5
+alerts:
+  - name: hot
+    retriever: search
+    query:
+      vector: [1, 0, 0, 0]
+    score_threshold: 0.9
+acl_rules:
+  - name: public
+    effect: allow
+    condition:
+      field: metadata.level
+      operator: eq
+      value: public
+    collections: [products]
+tiering_policy:
+  hot_to_warm_after_days: 30
+  collections: [products]
 `;
 
 beforeAll(async () => {
@@ -93,6 +110,9 @@ describe("strata manifest", () => {
     expect(before.code).toBe(2);
     expect(before.stdout).toContain("+ buckets/raw");
     expect(before.stdout).toContain("+ retrievers/search");
+    expect(before.stdout).toContain("+ alerts/hot");
+    expect(before.stdout).toContain("+ acl_rules/public");
+    expect(before.stdout).toContain("+ tiering_policy/policy");
     expect(before.stdout).not.toContain("\u001b["); // not a terminal: no colour
 
     const applied = await strata(["manifest", "apply", "-f", file], { STRATA_NAMESPACE: source });
@@ -105,8 +125,14 @@ describe("strata manifest", () => {
 
     const exported = await strata(["manifest", "export", "--name", "shop"], { STRATA_NAMESPACE: source });
     expect(exported.code).toBe(0);
-    const document = parse(exported.stdout) as { buckets: Array<{ name: string }> };
+    const document = parse(exported.stdout) as {
+      buckets: Array<{ name: string }>;
+      alerts: Array<{ name: string; retriever: string }>;
+      tiering_policy: { collections: string[] };
+    };
     expect(document.buckets.map((bucket) => bucket.name)).toEqual(["raw"]);
+    expect(document.alerts).toMatchObject([{ name: "hot", retriever: "search" }]);
+    expect(document.tiering_policy.collections).toEqual(["products"]);
 
     // The export applied into an empty namespace makes it the same: its export is identical.
     const target = await newNamespace("cli-target");
@@ -134,6 +160,33 @@ describe("strata manifest", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("422");
     expect(refused.stderr).toMatch(/buckets\[0\]|buckets\.0/);
+  }, 120_000);
+
+  it("plans a bucket's new description as ~ (exit 2) and --prune removes the alert, rule and policy", async () => {
+    const namespace = await newNamespace("cli-update");
+    const file = join(dir.path, "update.yaml");
+    await writeFile(file, MANIFEST);
+    expect((await strata(["manifest", "apply", "-f", file], { STRATA_NAMESPACE: namespace })).code).toBe(0);
+
+    const described = join(dir.path, "described.yaml");
+    await writeFile(described, MANIFEST.replace("description: uploads", "description: raw uploads"));
+    const plan = await strata(["manifest", "diff", "-f", described], { STRATA_NAMESPACE: namespace });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain("~ buckets/raw");
+    expect(plan.stdout).not.toContain("-/+");
+
+    const trimmed = join(dir.path, "trimmed.yaml");
+    await writeFile(trimmed, MANIFEST.slice(0, MANIFEST.indexOf("alerts:")));
+    const pruned = await strata(["manifest", "apply", "-f", trimmed, "--prune"], {
+      STRATA_NAMESPACE: namespace,
+    });
+    expect(pruned.code).toBe(0);
+    for (const line of ["- tiering_policy/policy", "- acl_rules/public", "- alerts/hot"])
+      expect(pruned.stdout).toContain(line);
+    const after = await strata(["manifest", "diff", "-f", trimmed, "--prune"], {
+      STRATA_NAMESPACE: namespace,
+    });
+    expect(after.code).toBe(0);
   }, 120_000);
 
   it("names what is missing and exits 1 without an API key", async () => {

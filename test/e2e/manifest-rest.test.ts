@@ -160,4 +160,85 @@ describe("/v1/manifest", () => {
     });
     expectErrorBody(denied, 404, "NotFoundError");
   }, 60_000);
+
+  it("answers a multipart body's problems by name: 422 listing each part's, 400 for a body that is not multipart", async () => {
+    const namespace = await newNamespace("manifest-multipart");
+    const form = multipart({ manifest: YAML_MANIFEST, secrets: "{not json", prune: "yes" });
+    const refused = await platform.call("POST", "/v1/manifest/apply", {
+      namespace,
+      body: form.body,
+      headers: { "content-type": form.contentType },
+    });
+    const { details } = expectErrorBody(refused, 422, "ValidationError");
+    const issues = (details as { validation_errors: Array<{ location: string; type: string }> })
+      .validation_errors;
+    expect(issues.map((i) => `${i.location} ${i.type}`).sort()).toEqual([
+      "body.manifest unknown_field",
+      "body.manifest_file missing",
+      "body.prune invalid_value",
+      "body.secrets invalid_type",
+    ]);
+    const cut = await platform.call("POST", "/v1/manifest/diff", {
+      namespace,
+      body: `--strata-test-boundary\r\nContent-Disposition: form-data; name="manifest_file"\r\n\r\n${YAML_MANIFEST}`,
+      headers: { "content-type": "multipart/form-data; boundary=strata-test-boundary" },
+    });
+    expect(expectErrorBody(cut, 400, "BadRequestError").message).toContain(
+      "multipart body is not well-formed",
+    );
+    const collections = await platform.call<{ data: unknown[] }>("GET", "/v1/collections", { namespace });
+    expect(collections.body.data).toEqual([]);
+  }, 60_000);
+
+  it("applies alerts, ACL rules and the tiering policy, and updates a bucket's description in place", async () => {
+    const namespace = await newNamespace("manifest-kinds");
+    const manifest = {
+      version: "1.0",
+      metadata: { name: "kinds" },
+      buckets: [{ name: "raw", description: "uploads" }],
+      collections: [{ name: "products", features: [{ feature_uri: FEATURE, dimensions: 4 }] }],
+      retrievers: [{ name: "search", collections: ["products"], feature_uri: FEATURE }],
+      alerts: [{ name: "hot", retriever: "search", query: { vector: [1, 0, 0, 0] }, score_threshold: 0.9 }],
+      acl_rules: [
+        {
+          name: "public",
+          effect: "allow",
+          condition: { field: "metadata.level", operator: "eq", value: "public" },
+          collections: ["products"],
+        },
+      ],
+      tiering_policy: { hot_to_warm_after_days: 30, collections: ["products"] },
+    };
+    const applied = await platform.call<{ plan: Plan }>("POST", "/v1/manifest/apply", {
+      namespace,
+      body: { manifest },
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect(applied.body.plan.summary.create).toBe(6);
+    // The policy is tier-migrator's own: its route reads what the manifest set, by collection id.
+    const policy = await platform.call<{ hot_to_warm_after_days: number; collection_ids: string[] }>(
+      "GET",
+      "/v1/tiering/policy",
+      { namespace },
+    );
+    expect(policy.body.hot_to_warm_after_days).toBe(30);
+    expect(policy.body.collection_ids).toEqual([expect.stringMatching(/^col_/)]);
+    const exported = await platform.call<Record<string, unknown>>("GET", "/v1/manifest/export?format=json", {
+      namespace,
+    });
+    expect(exported.body).toMatchObject({
+      alerts: [{ name: "hot", retriever: "search", score_threshold: 0.9 }],
+      acl_rules: [{ name: "public", effect: "allow", collections: ["products"] }],
+      tiering_policy: { hot_to_warm_after_days: 30, collections: ["products"] },
+    });
+    const described = { ...manifest, buckets: [{ name: "raw", description: "raw uploads" }] };
+    const diff = await platform.call<Plan>("POST", "/v1/manifest/diff", {
+      namespace,
+      body: { manifest: described },
+    });
+    expect(diff.body.changes.filter((c) => c.action !== "no-op")).toEqual([
+      expect.objectContaining({ kind: "buckets", name: "raw", action: "update" }),
+    ]);
+    expect(diff.body.plan_text).toContain('~ buckets/raw\n    description: "uploads" → "raw uploads"');
+  }, 60_000);
 });

@@ -22,6 +22,7 @@ export const manifestConfigSchema = z.object({
   NAMESPACE_GRPC_URL: envHostPort(),
   ACL_QUERY_GRPC_URL: envHostPort(),
   WEBHOOK_GRPC_URL: envHostPort(),
+  TIER_MIGRATOR_GRPC_URL: envHostPort(),
   /** Deadline of each call to an owning service. */
   MANIFEST_GRPC_DEADLINE: envDurationMs(10_000),
   /** The per-namespace apply lease; renewed while an apply runs, lost by a replica that died. */

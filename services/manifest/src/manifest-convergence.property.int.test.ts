@@ -51,6 +51,26 @@ const webhook = fc.record({
   is_active: fc.boolean(),
 });
 
+const alert = fc.record({
+  name: fc.constantFrom("a1", "a2"),
+  retrieverPick: fc.nat(),
+  score_threshold: fc.constantFrom(0.5, 0.9),
+  active: fc.boolean(),
+});
+const aclRule = fc.record({
+  name: fc.constantFrom("rule1", "rule2"),
+  effect: fc.constantFrom("allow", "deny"),
+  level: fc.constantFrom("public", "internal"),
+  collectionPicks: fc.array(fc.nat(), { maxLength: 2 }),
+});
+const tieringPolicy = fc.option(
+  fc.record({
+    hot_to_warm_after_days: fc.constantFrom(7, 30),
+    warm_to_cold_after_days: fc.constantFrom(null, 90),
+    collectionPicks: fc.array(fc.nat(), { maxLength: 2 }),
+  }),
+);
+
 const uniqueBy = <T extends { name: string }>(items: T[]) => [
   ...new Map(items.map((i) => [i.name, i])).values(),
 ];
@@ -63,6 +83,9 @@ const manifests = fc
     taxonomies: fc.array(taxonomy, { maxLength: 2 }),
     retrievers: fc.array(retriever, { maxLength: 2 }),
     webhooks: fc.array(webhook, { maxLength: 2 }),
+    alerts: fc.array(alert, { maxLength: 2 }),
+    acl_rules: fc.array(aclRule, { maxLength: 2 }),
+    tiering_policy: tieringPolicy,
   })
   .map((drawn) => {
     const buckets = uniqueBy(drawn.buckets);
@@ -71,6 +94,29 @@ const manifests = fc
     const webhooks = uniqueBy(drawn.webhooks);
     const taxonomies = uniqueBy(drawn.taxonomies);
     const collectionOf = (pick: number) => collections[pick % collections.length]?.name ?? "";
+    const collectionsOf = (picks: number[]) =>
+      collections.length === 0 ? [] : [...new Set(picks.map(collectionOf))];
+    const retrieverOf = (pick: number) => retrievers[pick % retrievers.length];
+    // An alert's vector lives in its retriever's feature space: the dimensions of its collection.
+    const dimensionsOf = (pick: number) =>
+      collections.find((c) => c.name === collectionOf(retrieverOf(pick)?.collectionPick ?? 0))?.dimensions ??
+      2;
+    const alerts = retrievers.length === 0 ? [] : uniqueBy(drawn.alerts);
+    const aclRules = uniqueBy(drawn.acl_rules);
+    const policy = drawn.tiering_policy;
+    const alertOf = (a: (typeof alerts)[number]) => ({
+      name: a.name,
+      retriever: retrieverOf(a.retrieverPick)?.name ?? "",
+      query: { vector: Array.from({ length: dimensionsOf(a.retrieverPick) }, (_, i) => (i + 1) / 10) },
+      score_threshold: a.score_threshold,
+      active: a.active,
+    });
+    const ruleOf = (r: (typeof aclRules)[number]) => ({
+      name: r.name,
+      effect: r.effect,
+      condition: { field: "metadata.level", operator: "eq", value: r.level },
+      collections: collectionsOf(r.collectionPicks),
+    });
     const document = {
       version: "1.0",
       metadata: { name: "prop" },
@@ -97,6 +143,17 @@ const manifests = fc
         events: w.events,
         is_active: w.is_active,
       })),
+      alerts: alerts.map(alertOf),
+      acl_rules: aclRules.map(ruleOf),
+      ...(policy === null
+        ? {}
+        : {
+            tiering_policy: {
+              hot_to_warm_after_days: policy.hot_to_warm_after_days,
+              warm_to_cold_after_days: policy.warm_to_cold_after_days,
+              collections: collectionsOf(policy.collectionPicks),
+            },
+          }),
     };
     const byName = <T extends { name: string }>(items: T[]) =>
       [...items].sort((a, b) => a.name.localeCompare(b.name));
@@ -134,6 +191,20 @@ const manifests = fc
           is_active: w.is_active,
         })),
       ),
+      alerts: byName(alerts.map((a) => ({ ...alertOf(a), description: "" }))),
+      acl_rules: byName(aclRules.map(ruleOf)),
+      ...(policy === null
+        ? {}
+        : {
+            tiering_policy: {
+              hot_to_warm_after_days: policy.hot_to_warm_after_days,
+              warm_to_cold_after_days: policy.warm_to_cold_after_days,
+              cold_to_archive_after_days: null,
+              promote_after_accesses: null,
+              promote_window_hours: null,
+              collections: collectionsOf(policy.collectionPicks),
+            },
+          }),
     };
     return { document, expected };
   });

@@ -39,7 +39,7 @@ const before = {
 const after = {
   version: "1.0",
   metadata: { name: "r" },
-  // a: a new description (replace), b: new, gone: pruned.
+  // a: a new description (updated in place), b: new, gone: pruned.
   buckets: [{ name: "a", description: "second" }, { name: "b" }],
   // c1: new dimensions (replace); r1 refers to it and changes too.
   collections: [{ name: "c1", features: [{ feature_uri: FEATURE, dimensions: 8 }] }],
@@ -75,6 +75,7 @@ describe("all or nothing", () => {
       expect.arrayContaining([
         { kind: "buckets", name: "b", operation: "delete" },
         { kind: "buckets", name: "gone", operation: "create" },
+        { kind: "buckets", name: "a", operation: "update" },
         { kind: "collections", name: "c1", operation: "create" },
         { kind: "retrievers", name: "r1", operation: "update" },
       ]),
@@ -85,8 +86,7 @@ describe("all or nothing", () => {
       .map((s) => `${s.operation} ${s.section}/${s.name}`);
     expect(applied).toEqual([
       "delete buckets/gone",
-      "delete buckets/a",
-      "create buckets/a",
+      "update buckets/a",
       "create buckets/b",
       "delete collections/c1",
       "create collections/c1",
@@ -101,7 +101,7 @@ describe("all or nothing", () => {
 
     // And the same apply without the failure goes through.
     const done = answerOf(await calls.apply(namespaceId, after, { prune: true }));
-    expect(done.plan.summary).toMatchObject({ create: 2, update: 1, replace: 2, delete: 1 });
+    expect(done.plan.summary).toMatchObject({ create: 2, update: 2, replace: 1, delete: 1 });
     const final = await calls.exportOf(namespaceId, "r");
     expect(final).toMatchObject({
       buckets: [

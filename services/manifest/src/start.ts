@@ -49,6 +49,7 @@ export async function startManifest(deps: ManifestDeps): Promise<RunningManifest
     namespaceAddress: config.NAMESPACE_GRPC_URL,
     aclQueryAddress: config.ACL_QUERY_GRPC_URL,
     webhookAddress: config.WEBHOOK_GRPC_URL,
+    tieringAddress: config.TIER_MIGRATOR_GRPC_URL,
     internalToken: config.STRATA_INTERNAL_TOKEN,
     deadlineMs: config.MANIFEST_GRPC_DEADLINE,
     ...(deps.localCalls === undefined ? {} : { localCalls: deps.localCalls }),

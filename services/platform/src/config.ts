@@ -125,6 +125,7 @@ export const platformConfigSchema = z
       ["manifest", "namespace", "NAMESPACE_GRPC_URL"],
       ["manifest", "acl-query", "ACL_QUERY_GRPC_URL"],
       ["manifest", "webhook-dispatcher", "WEBHOOK_GRPC_URL"],
+      ["manifest", "tier-migrator", "TIER_MIGRATOR_GRPC_URL"],
       ["acl-query", "namespace", "NAMESPACE_GRPC_URL"],
       ["auth", "namespace", "NAMESPACE_GRPC_URL"],
     ];

@@ -177,6 +177,7 @@ const STARTERS: Record<ServiceName, Starter> = {
         NAMESPACE_GRPC_URL: addressOf(ctx, "namespace"),
         ACL_QUERY_GRPC_URL: addressOf(ctx, "acl-query"),
         WEBHOOK_GRPC_URL: addressOf(ctx, "webhook-dispatcher"),
+        TIER_MIGRATOR_GRPC_URL: addressOf(ctx, "tier-migrator"),
       }),
       logger: ctx.logger,
       nc: ctx.nc,

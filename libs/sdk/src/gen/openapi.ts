@@ -1283,14 +1283,54 @@ export interface components {
             /** @description False when the document was already in that tier */
             moved: boolean;
         };
-        /** @description version, metadata.name and one list per resource kind (buckets, collections, taxonomies, retrievers, webhooks) */
+        /** @description version, metadata.name, one list per resource kind in dependency order (buckets, collections, taxonomies, retrievers, alerts, acl_rules, webhooks) and the tiering_policy object */
         Manifest: {
+            /** @constant */
+            version: "1.0";
+            metadata: {
+                name: string;
+            };
+            /** @description Buckets, each with a name and an optional protect */
+            buckets?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Collections, each with a name and an optional protect */
+            collections?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Taxonomies, each with a name and an optional protect */
+            taxonomies?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Retrievers, naming their collections, each with a name and an optional protect */
+            retrievers?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Alerts, naming their retriever, each with a name and an optional protect */
+            alerts?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Document ACL rules, naming their collections, each with a name and an optional protect */
+            acl_rules?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Webhooks; header values as ${{ secrets.NAME }}, each with a name and an optional protect */
+            webhooks?: {
+                [key: string]: unknown;
+            }[];
+            /** @description The namespace's one tiering policy (an object, not a list), naming its collections */
+            tiering_policy?: {
+                [key: string]: unknown;
+            };
+        } & {
             [key: string]: unknown;
         };
         ManifestFieldChange: {
             field: string;
             before: unknown;
             after: unknown;
+            /** @description Unchanged by name; re-pointed at a resource this plan replaces */
+            rebind?: boolean;
         };
         ManifestPlannedChange: {
             kind: string;
@@ -1305,6 +1345,8 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             protect: boolean;
+            /** @description Why the change is not made in place: a replace, or a dependent deleted and created again */
+            reason?: string;
         };
         ManifestPlan: {
             /** @description Give it back as expected_plan_hash to apply exactly this plan */

@@ -19,6 +19,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { trackAllowedMethods } from "./allowed-methods.js";
 import { discardRefusedBody } from "./refused-body.js";
+import { RefusedRequest } from "./refused-request.js";
 
 /**
  * The one place where an AppError becomes an HTTP answer: status, DESIGN §5 body, request id and
@@ -91,6 +92,7 @@ export function appErrorOf(
     return validationFailed(error.validation.flatMap((issue) => issuesOf(where, issue)));
   }
   if (isResponseSerializationError(error)) return undefined;
+  if (error instanceof RefusedRequest) return error.appError;
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return payloadTooLarge(bodyLimitBytes);

@@ -1,7 +1,7 @@
-import { badRequest } from "@strata/errors";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { multipartFields } from "../http/multipart-fields.js";
+import { RefusedRequest } from "../http/refused-request.js";
+import { manifestBodyOfMultipart } from "./manifest-multipart.js";
 
 /**
  * The manifest routes' body. JSON bodies state it directly; a YAML body (application/yaml,
@@ -51,32 +51,10 @@ export function acceptManifestBodies(scope: FastifyInstance): void {
     done(null, { manifest: String(body) });
   });
   scope.addContentTypeParser("multipart/form-data", { parseAs: "buffer" }, (request, body, done) => {
-    const fields = multipartFields(body as Buffer, request.headers["content-type"] ?? "");
-    const manifest = fields?.get("manifest_file");
-    if (fields === undefined || manifest === undefined) {
-      done(badRequestError("A multipart body needs a `manifest_file` field"), undefined);
-      return;
-    }
-    let secrets: unknown;
-    try {
-      secrets = fields.has("secrets") ? JSON.parse(fields.get("secrets") ?? "") : undefined;
-    } catch {
-      done(badRequestError("The `secrets` field must be a JSON object of names to values"), undefined);
-      return;
-    }
-    const flag = (name: string) => (fields.has(name) ? fields.get(name) === "true" : undefined);
-    done(null, {
-      manifest,
-      ...(secrets === undefined ? {} : { secrets }),
-      ...(flag("prune") === undefined ? {} : { prune: flag("prune") }),
-      ...(flag("dry_run") === undefined ? {} : { dry_run: flag("dry_run") }),
-      ...(fields.has("expected_plan_hash") ? { expected_plan_hash: fields.get("expected_plan_hash") } : {}),
-    });
+    const read = manifestBodyOfMultipart(body as Buffer, request.headers["content-type"] ?? "");
+    if (read.ok) done(null, read.value);
+    else done(new RefusedRequest(read.error), undefined);
   });
-}
-
-function badRequestError(message: string): Error & { statusCode: number } {
-  return Object.assign(new Error(badRequest(message).message), { statusCode: 400 });
 }
 
 /** The document text and its format as the manifest service takes them (problems keep their lines). */

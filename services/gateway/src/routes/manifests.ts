@@ -19,15 +19,44 @@ const TAGS = ["Manifests"];
 const BODY_DOC =
   "The body is JSON (this schema), or the manifest itself as YAML (Content-Type application/yaml), or multipart/form-data with the manifest in `manifest_file` and the options as fields (`secrets` as JSON). Query parameters prune, dry_run and expected_plan_hash apply to every form.";
 
+const resourceList = (what: string) =>
+  z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .describe(`${what}, each with a name and an optional protect`);
+
+// The document's outline; the manifest service checks every field (and answers each problem).
 const manifestSchema = z
-  .record(z.string(), z.unknown())
+  .looseObject({
+    version: z.literal("1.0"),
+    metadata: z.object({ name: z.string() }),
+    buckets: resourceList("Buckets"),
+    collections: resourceList("Collections"),
+    taxonomies: resourceList("Taxonomies"),
+    retrievers: resourceList("Retrievers, naming their collections"),
+    alerts: resourceList("Alerts, naming their retriever"),
+    acl_rules: resourceList("Document ACL rules, naming their collections"),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's secret reference syntax, not a template
+    webhooks: resourceList("Webhooks; header values as ${{ secrets.NAME }}"),
+    tiering_policy: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("The namespace's one tiering policy (an object, not a list), naming its collections"),
+  })
   .describe(
-    "version, metadata.name and one list per resource kind (buckets, collections, taxonomies, retrievers, webhooks)",
+    "version, metadata.name, one list per resource kind in dependency order (buckets, collections, taxonomies, retrievers, alerts, acl_rules, webhooks) and the tiering_policy object",
   )
   .meta({ id: "Manifest" });
 
+type ManifestDocument = z.infer<typeof manifestSchema>;
+
 const fieldChangeSchema = z
-  .object({ field: z.string(), before: z.unknown(), after: z.unknown() })
+  .object({
+    field: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+    rebind: z.boolean().optional().describe("Unchanged by name; re-pointed at a resource this plan replaces"),
+  })
   .meta({ id: "ManifestFieldChange" });
 
 const plannedChangeSchema = z
@@ -39,6 +68,10 @@ const plannedChangeSchema = z
     before: z.record(z.string(), z.unknown()).nullable(),
     after: z.record(z.string(), z.unknown()).nullable(),
     protect: z.boolean(),
+    reason: z
+      .string()
+      .optional()
+      .describe("Why the change is not made in place: a replace, or a dependent deleted and created again"),
   })
   .meta({ id: "ManifestPlannedChange" });
 
@@ -102,7 +135,7 @@ function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
           { namespaceId: s.namespaceId, manifestName: request.query.name ?? "" },
           s.call,
         );
-        return answer.ok ? ok(JSON.parse(answer.value.manifestJson) as Record<string, unknown>) : answer;
+        return answer.ok ? ok(JSON.parse(answer.value.manifestJson) as ManifestDocument) : answer;
       });
       if (reply.sent) return reply;
       const json =
@@ -112,7 +145,7 @@ function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       // A string with a non-JSON type is sent as it is (the JSON schema serializer does not run).
       return reply
         .type("application/yaml; charset=utf-8")
-        .send(stringify(exported) as unknown as Record<string, unknown>);
+        .send(stringify(exported) as unknown as ManifestDocument);
     },
   );
 

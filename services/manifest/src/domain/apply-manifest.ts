@@ -1,4 +1,12 @@
-import { type AppError, appError, conflict, err, ok, type Result } from "@strata/errors";
+import {
+  type AppError,
+  appError,
+  conflict,
+  err,
+  ok,
+  type Result,
+  type ValidationIssue,
+} from "@strata/errors";
 import { buildEvent } from "@strata/events";
 import { newId } from "@strata/ids";
 import { acquireApplyLock } from "./apply-lock.js";
@@ -8,7 +16,7 @@ import type { ActContext, ManifestPorts } from "./ports.js";
 import { type ManifestInput, type PreparedPlan, preparePlan } from "./prepare-plan.js";
 import { redactManifest, redactPlan } from "./redact.js";
 import { restoreNamespace } from "./restore.js";
-import { runPlan } from "./run-plan.js";
+import { runPlan, type StepFailure } from "./run-plan.js";
 import { APPLIES_TABLE, type ApplyRecord, MEMBERSHIP_TABLE, type MemberRecord, memberId } from "./tables.js";
 
 export interface ApplyOptions extends ManifestInput {
@@ -63,6 +71,7 @@ export async function applyManifest(
           failed.error.kind,
           `Apply failed at ${failed.kind} '${failed.name}' (${failed.operation}): ${failed.error.message}; ${undone}`,
           {
+            ...ownerIssuesOf(ports, failed),
             failed: { kind: failed.kind, name: failed.name, operation: failed.operation },
             rolled_back: rolledBack,
             rollback_failed: rollbackFailed.map((f) => ({
@@ -148,4 +157,21 @@ async function recordApply(
   });
   if (written.ok) ports.eventsCommitted();
   return applyId;
+}
+
+/**
+ * The owning service's own problems with a refused step (e.g. tier-migrator's 422 for a policy
+ * invalid for the namespace), each placed under the resource in the manifest.
+ */
+function ownerIssuesOf(ports: ManifestPorts, failed: StepFailure): { validation_errors?: ValidationIssue[] } {
+  const issues = failed.error.details?.validation_errors;
+  if (!Array.isArray(issues)) return {};
+  const singleton = ports.kinds.find((kind) => kind.section === failed.kind)?.singleton !== undefined;
+  const at = singleton ? failed.kind : `${failed.kind}.${failed.name}`;
+  return {
+    validation_errors: issues.map((issue: ValidationIssue) => ({
+      ...issue,
+      location: `${at}.${String(issue.location).replace(/^body\./, "")}`,
+    })),
+  };
 }

@@ -25,7 +25,15 @@ export function manifestDocument(
 ): Record<string, unknown> {
   const document: Record<string, unknown> = { version: MANIFEST_VERSION, metadata: { name: manifest.name } };
   for (const kind of sortedKinds(kinds)) {
-    document[kind.section] = (manifest.sections.get(kind.section) ?? []).map((resource) => ({
+    const resources = manifest.sections.get(kind.section) ?? [];
+    if (kind.singleton !== undefined) {
+      // One object without a name, and no key at all when the namespace has none.
+      const [only] = resources;
+      if (only !== undefined)
+        document[kind.section] = { ...(only.protect ? { protect: true } : {}), ...only.spec };
+      continue;
+    }
+    document[kind.section] = resources.map((resource) => ({
       name: resource.name,
       ...(resource.protect ? { protect: true } : {}),
       ...resource.spec,

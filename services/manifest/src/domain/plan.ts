@@ -1,6 +1,7 @@
 import { canonicalJson, sameValue, sha256Hex } from "./canonical.js";
 import { type Manifest, sortedKinds } from "./manifest-shape.js";
 import type { LiveResource, ResourceKind, Spec } from "./ports.js";
+import { recreateDependents } from "./recreate-dependents.js";
 
 export type Action = "create" | "update" | "replace" | "delete" | "no-op";
 
@@ -16,8 +17,10 @@ export interface PlannedChange {
   readonly kind: string;
   readonly name: string;
   readonly action: Action;
-  /** The fields that differ (update and replace); for replace, the immutable ones among them. */
+  /** The fields that differ (update and replace). */
   readonly fields: readonly FieldChange[];
+  /** Why a change is not made in place: a replace, or a dependent deleted and created again. */
+  readonly reason?: string;
   readonly before: Spec | null;
   readonly after: Spec | null;
   /** The manifest's protect for this resource (or the recorded one, for a prune). */
@@ -73,7 +76,8 @@ export function planChanges(inputs: PlanInputs): Plan {
   }
   // Children go before their parents: deletes in reverse kind order.
   deletes.reverse();
-  const changes = [...deletes, ...rebindToReplaced(forward, ordered)];
+  const { first, rest } = recreateDependents(rebindToReplaced(forward, ordered), ordered);
+  const changes = [...first, ...deletes, ...rest];
   const summary: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, "no-op": 0 };
   for (const change of changes) summary[change.action] += 1;
   return { plan_hash: sha256Hex(canonicalJson(changes)), summary, changes };
@@ -112,13 +116,12 @@ function changeOf(
     if (!sameValue(before[field], after[field]))
       fields.push({ field, before: before[field] ?? null, after: after[field] ?? null });
   }
-  const action: Action =
-    fields.length === 0
-      ? "no-op"
-      : fields.some((f) => kind.immutable.includes(f.field))
-        ? "replace"
-        : "update";
-  return { kind: kind.section, name, action, fields, before, after, protect };
+  if (fields.length === 0)
+    return { kind: kind.section, name, action: "no-op", fields, before, after, protect };
+  const reason = kind.replaceReason(before, after);
+  return reason === undefined
+    ? { kind: kind.section, name, action: "update", fields, before, after, protect }
+    : { kind: kind.section, name, action: "replace", fields, reason, before, after, protect };
 }
 
 /** Changes that would destroy a protected resource: an apply refuses the whole plan. */
@@ -145,6 +148,12 @@ export function planText(plan: Plan): string {
     lines.push(
       `${SYMBOLS[change.action]} ${change.kind}/${change.name}${change.protect ? " (protected)" : ""}`,
     );
+    if (change.reason !== undefined)
+      lines.push(
+        change.action === "replace"
+          ? `    replaced (deleted, then created again): ${change.reason}`
+          : `    ${change.reason}`,
+      );
     for (const field of change.fields)
       lines.push(
         field.rebind === true

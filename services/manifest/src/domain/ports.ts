@@ -39,15 +39,32 @@ export interface ActContext {
 export interface ResourceKind {
   /** The manifest's list for this kind, e.g. "buckets". */
   readonly section: string;
+  /**
+   * Set for a kind the namespace has one of (tiering_policy): the manifest writes it as one object,
+   * not a list, and it is handled as a list of at most one resource with this name.
+   */
+  readonly singleton?: string;
   /** Creates run in ascending order, deletes in descending order. */
   readonly order: number;
   /** The fields besides name and protect: strict, with the owning service's defaults filled. */
   readonly schema: z.ZodType<Spec>;
-  /** Fields whose change needs the resource deleted and created again (a replace). */
-  readonly immutable: readonly string[];
+  /**
+   * Why the owning service cannot make this change in place, or undefined when it can. A reason
+   * makes the change a replace (delete, then create): the exception, shown in the plan with it.
+   */
+  replaceReason(before: Spec, after: Spec): string | undefined;
   /** Fields holding secrets: exported as `${{ secrets.NAME }}`, masked in plans and history. */
   readonly sensitive?: readonly string[];
   references(spec: Spec): Reference[];
+  /**
+   * Whether a planned change of a resource this one references (as it is now) needs this one
+   * deleted before that change and created after it, because the owning service refuses the
+   * change while this one exists. Absent: never.
+   */
+  recreateWhen?(referenced: {
+    readonly action: string;
+    readonly fields: readonly { field: string }[];
+  }): boolean;
   list(context: ActContext): Promise<Result<LiveResource[], AppError>>;
   create(context: ActContext, name: string, spec: Spec): Promise<Result<void, AppError>>;
   /**

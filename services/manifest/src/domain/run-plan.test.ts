@@ -33,7 +33,7 @@ function kindOf(probe: Probe, section: string, order: number, selfReferencing = 
     section,
     order,
     schema: z.strictObject({ after: z.string().optional() }) as z.ZodType<Spec>,
-    immutable: [],
+    replaceReason: () => undefined,
     references: (spec) =>
       selfReferencing && typeof spec.after === "string"
         ? [{ section, name: spec.after, field: "after" }]

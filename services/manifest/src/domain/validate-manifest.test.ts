@@ -11,7 +11,7 @@ const stages: ResourceKind = {
   section: "stages",
   order: 1,
   schema: z.strictObject({ after: z.array(z.string()).default([]) }) as z.ZodType<Spec>,
-  immutable: [],
+  replaceReason: () => undefined,
   references: (spec) =>
     (spec.after as string[]).map((name, index) => ({ section: "stages", name, field: `after[${index}]` })),
   list: async () => ok([]),

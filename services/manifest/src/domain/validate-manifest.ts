@@ -41,7 +41,7 @@ export function validateManifest(
   const name = manifestName(resolved.metadata, report);
   const sections = new Map<string, ManifestResource[]>();
   for (const kind of kinds) sections.set(kind.section, resourcesOf(kind, resolved[kind.section], report));
-  checkReferences(kinds, sections, report);
+  checkReferences(kinds, sections, namesListed(kinds, resolved), report);
   return issues.length === 0 ? { ok: true, manifest: { name, sections } } : { ok: false, issues };
 }
 
@@ -61,74 +61,125 @@ function manifestName(metadata: unknown, report: Report): string {
   return metadata.name;
 }
 
-function resourcesOf(kind: ResourceKind, list: unknown, report: Report): ManifestResource[] {
-  if (list === undefined) return [];
-  if (!Array.isArray(list)) {
+function resourcesOf(kind: ResourceKind, value: unknown, report: Report): ManifestResource[] {
+  if (value === undefined) return [];
+  if (kind.singleton !== undefined) {
+    if (!isObject(value)) {
+      report([kind.section], "invalid_type", `${kind.section} is one object (not a list)`);
+      return [];
+    }
+    if ("name" in value) {
+      report([kind.section, "name"], "unknown_field", `${kind.section} has no name: a namespace has one`);
+      return [];
+    }
+    const one = resourceOf(kind, { name: kind.singleton, ...value }, [kind.section], new Set(), report);
+    return one === undefined ? [] : [one];
+  }
+  if (!Array.isArray(value)) {
     report([kind.section], "invalid_type", `${kind.section} must be a list`);
     return [];
   }
   const resources: ManifestResource[] = [];
   const seen = new Set<string>();
-  list.forEach((item: unknown, index) => {
-    const at = [kind.section, index];
-    if (!isObject(item)) {
-      report(at, "invalid_type", "each resource is an object with a name");
-      return;
-    }
-    const { name, protect, ...fields } = item;
-    let valid = true;
-    if (typeof name !== "string" || name.length === 0) {
-      report([...at, "name"], "invalid_type", "name must be a non-empty string");
-      valid = false;
-    } else if (seen.has(name)) {
-      report([...at, "name"], "duplicate_name", `${kind.section} has more than one resource named '${name}'`);
-      valid = false;
-    }
-    if (protect !== undefined && typeof protect !== "boolean") {
-      report([...at, "protect"], "invalid_type", "protect must be true or false");
-      valid = false;
-    }
-    const parsed = kind.schema.safeParse(fields);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
-        for (const key of keys) {
-          const path = [...at, ...issue.path.map(pathPart), ...(key === undefined ? [] : [key])];
-          const type = issue.code === "unrecognized_keys" ? "unknown_field" : issue.code;
-          report(path, type, key === undefined ? issue.message : `unknown field '${key}'`);
-        }
-      }
-      valid = false;
-    }
-    if (typeof name === "string") seen.add(name);
-    if (valid && typeof name === "string" && parsed.success)
-      resources.push({ name, protect: protect === true, spec: parsed.data });
+  value.forEach((item: unknown, index) => {
+    const resource = resourceOf(kind, item, [kind.section, index], seen, report);
+    if (resource !== undefined) resources.push(resource);
   });
   return resources;
+}
+
+/** One resource at `at`, checked completely; undefined when it has any problem. */
+function resourceOf(
+  kind: ResourceKind,
+  item: unknown,
+  at: Path,
+  seen: Set<string>,
+  report: Report,
+): ManifestResource | undefined {
+  if (!isObject(item)) {
+    report(at, "invalid_type", "each resource is an object with a name");
+    return undefined;
+  }
+  const { name, protect, ...fields } = item;
+  let valid = true;
+  if (typeof name !== "string" || name.length === 0) {
+    report([...at, "name"], "invalid_type", "name must be a non-empty string");
+    valid = false;
+  } else if (seen.has(name)) {
+    report([...at, "name"], "duplicate_name", `${kind.section} has more than one resource named '${name}'`);
+    valid = false;
+  }
+  if (protect !== undefined && typeof protect !== "boolean") {
+    report([...at, "protect"], "invalid_type", "protect must be true or false");
+    valid = false;
+  }
+  const parsed = kind.schema.safeParse(fields);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+      for (const key of keys) {
+        const path = [...at, ...issue.path.map(pathPart), ...(key === undefined ? [] : [key])];
+        const type = issue.code === "unrecognized_keys" ? "unknown_field" : issue.code;
+        report(path, type, key === undefined ? issue.message : `unknown field '${key}'`);
+      }
+    }
+    valid = false;
+  }
+  if (typeof name === "string") seen.add(name);
+  if (!valid || typeof name !== "string" || !parsed.success) return undefined;
+  return { name, protect: protect === true, spec: parsed.data };
+}
+
+/**
+ * Where each name stands in its list, valid resource or not: problems are located by the list's
+ * own index, and a reference to a resource with problems of its own is not reported again as
+ * dangling (its problems are).
+ */
+function namesListed(
+  kinds: readonly ResourceKind[],
+  document: Record<string, unknown>,
+): Map<string, Map<string, number>> {
+  const names = new Map<string, Map<string, number>>();
+  for (const kind of kinds) {
+    const value = document[kind.section];
+    const items: unknown[] = Array.isArray(value) ? value : [];
+    const at = new Map<string, number>();
+    items.forEach((item, index) => {
+      if (isObject(item) && typeof item.name === "string" && !at.has(item.name)) at.set(item.name, index);
+    });
+    names.set(kind.section, at);
+  }
+  return names;
 }
 
 /** Every reference names a resource of the manifest, and no chain of references comes back. */
 function checkReferences(
   kinds: readonly ResourceKind[],
   sections: ReadonlyMap<string, readonly ManifestResource[]>,
+  listedNames: ReadonlyMap<string, ReadonlyMap<string, number>>,
   report: Report,
 ): void {
   const edges = new Map<string, string[]>();
   for (const kind of kinds) {
-    (sections.get(kind.section) ?? []).forEach((resource, index) => {
+    for (const resource of sections.get(kind.section) ?? []) {
+      const index = listedNames.get(kind.section)?.get(resource.name) ?? 0;
       const targets: string[] = [];
       for (const reference of kind.references(resource.spec)) {
         const listed = (sections.get(reference.section) ?? []).some((r) => r.name === reference.name);
+        if (!listed && listedNames.get(reference.section)?.has(reference.name) === true) continue;
         if (!listed) {
           report(
-            [kind.section, index, ...parseField(reference.field)],
+            [
+              ...(kind.singleton === undefined ? [kind.section, index] : [kind.section]),
+              ...parseField(reference.field),
+            ],
             "dangling_reference",
             `refers to ${reference.section} '${reference.name}', which the manifest does not list`,
           );
         } else targets.push(`${reference.section}/${reference.name}`);
       }
       edges.set(`${kind.section}/${resource.name}`, targets);
-    });
+    }
   }
   const state = new Map<string, "visiting" | "done">();
   const visit = (node: string, trail: string[]): void => {

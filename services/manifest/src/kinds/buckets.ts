@@ -5,14 +5,14 @@ import type { ResourceKind, Spec } from "../domain/ports.js";
 
 const schema = z.strictObject({ description: z.string().max(1024).default("") });
 
-/** Buckets (namespace service). The service has no update, so a new description replaces the bucket. */
+/** Buckets (namespace service). A new description is updated in place: a bucket is never replaced. */
 export function bucketKind(services: OwningServices): ResourceKind {
   const client = services.bucket;
   return {
     section: "buckets",
     order: 10,
     schema,
-    immutable: ["description"],
+    replaceReason: () => undefined,
     references: () => [],
     list: ({ caller, namespaceId }) =>
       listEveryPage(async (cursor) => {
@@ -36,7 +36,13 @@ export function bucketKind(services: OwningServices): ResourceKind {
           { caller },
         ),
       ),
-    update: async () => ok(undefined),
+    update: async ({ caller, namespaceId }, name, _before, after) =>
+      done(
+        await client.updateBucket(
+          { namespaceId, identifier: name, description: String(after.description ?? "") },
+          { caller },
+        ),
+      ),
     remove: async ({ caller, namespaceId }, name) =>
       done(await client.deleteBucket({ namespaceId, identifier: name }, { caller })),
   };

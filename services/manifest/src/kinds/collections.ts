@@ -3,6 +3,7 @@ import { ok } from "@strata/errors";
 import { type collectionV1, metricFromProto, metricToProto } from "@strata/proto";
 import { z } from "zod";
 import { done, eachDone, listEveryPage, type OwningServices } from "../adapters/grpc/owning-services.js";
+import { sameValue } from "../domain/canonical.js";
 import type { ResourceKind, Spec } from "../domain/ports.js";
 
 const feature = z.strictObject({
@@ -22,8 +23,8 @@ type CollectionSpec = z.infer<typeof schema>;
 
 /**
  * Collections (namespace service). Features are vector spaces whose documents exist already: a
- * changed or removed feature needs the collection replaced; metadata schema, indexed fields and
- * description are updated in place.
+ * new feature is added in place, a changed or removed one needs the collection replaced; metadata
+ * schema, indexed fields and description are updated in place.
  */
 export function collectionKind(services: OwningServices): ResourceKind {
   const client = services.collection;
@@ -31,7 +32,14 @@ export function collectionKind(services: OwningServices): ResourceKind {
     section: "collections",
     order: 20,
     schema,
-    immutable: ["features"],
+    replaceReason: (before, after) => {
+      const kept = (before as CollectionSpec).features.filter(
+        (old) => !(after as CollectionSpec).features.some((f) => sameValue(f, old)),
+      );
+      return kept.length === 0
+        ? undefined
+        : `features ${kept.map((f) => f.feature_uri).join(", ")} would be removed or changed; documents hold vectors of them, so features can only be added in place`;
+    },
     references: () => [],
     list: ({ caller, namespaceId }) =>
       listEveryPage(async (cursor) => {

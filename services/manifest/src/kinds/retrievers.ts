@@ -23,7 +23,7 @@ export function retrieverKind(services: OwningServices): ResourceKind {
     section: "retrievers",
     order: 40,
     schema,
-    immutable: [],
+    replaceReason: () => undefined,
     references: (spec) =>
       (spec as RetrieverSpec).collections.map((name, index) => ({
         section: "collections",

@@ -23,7 +23,7 @@ export function taxonomyKind(services: OwningServices): ResourceKind {
     section: "taxonomies",
     order: 30,
     schema,
-    immutable: [],
+    replaceReason: () => undefined,
     references: () => [],
     list: ({ caller, namespaceId }) =>
       listEveryPage(async (cursor) => {

@@ -37,7 +37,7 @@ export function webhookKind(services: OwningServices): ResourceKind {
     section: "webhooks",
     order: 70,
     schema,
-    immutable: [],
+    replaceReason: () => undefined,
     sensitive: ["headers"],
     references: () => [],
     list: async (context) => {

@@ -59,3 +59,33 @@ export function manifestOf(count: number, name = "bench"): Record<string, unknow
     })),
   };
 }
+
+/**
+ * The shop plus the kinds that name other resources: an alert on the retriever, ACL rules on the
+ * collection, and the namespace's one tiering policy, written as an export writes them.
+ */
+export const SHOP_WITH_RULES_YAML = `${SHOP_YAML}alerts:
+  - name: new-physics
+    retriever: search
+    query:
+      vector: [0.1, 0.2, 0.3, 0.4]
+    score_threshold: 0.8
+acl_rules:
+  - name: public-only
+    effect: allow
+    condition:
+      field: metadata.level
+      operator: eq
+      value: public
+    collections: [products]
+  - name: no-drafts
+    effect: deny
+    condition:
+      field: metadata.draft
+      operator: eq
+      value: true
+tiering_policy:
+  hot_to_warm_after_days: 30
+  warm_to_cold_after_days: 90
+  collections: [products]
+`;

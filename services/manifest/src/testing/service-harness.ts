@@ -11,6 +11,7 @@ import { createLogger } from "@strata/logger";
 import { namespaceConfigSchema, startNamespaceService } from "@strata/namespace";
 import { bucketV1, manifestV1, namespaceV1 } from "@strata/proto";
 import { type NatsServerHandle, startNatsServer, tempDir } from "@strata/testkit";
+import { startTierMigrator, tierMigratorConfigSchema } from "@strata/tier-migrator";
 import { startWebhookDispatcher, webhookDispatcherConfigSchema } from "@strata/webhook-dispatcher";
 import { manifestConfigSchema } from "../config.js";
 import type { StepRunner } from "../domain/ports.js";
@@ -43,6 +44,8 @@ export interface ManifestHarness {
 export interface HarnessOptions {
   /** Runs each apply step of the first replica; tests make one fail. */
   readonly runStep?: StepRunner;
+  /** The warm tier tier-migrator's policy check assumes (default embedded). */
+  readonly warmBackend?: "embedded" | "s3vectors";
 }
 
 export async function startManifestHarness(options: HarnessOptions = {}): Promise<ManifestHarness> {
@@ -79,12 +82,25 @@ export async function startManifestHarness(options: HarnessOptions = {}): Promis
     logger,
     nc,
   });
+  const tiering = await startTierMigrator({
+    config: loadConfig(tierMigratorConfigSchema, {
+      ...shared,
+      TIER_MIGRATOR_GRPC_PORT: "0",
+      NAMESPACE_GRPC_URL: namespace.grpcAddress,
+      // Only tier-migrator's policy check reads this (S3 Vectors holds no dot product); the
+      // namespace service keeps its embedded warm tier, since these tests move no document.
+      STRATA_WARM_BACKEND: options.warmBackend ?? "embedded",
+    }),
+    logger,
+    nc,
+  });
   const manifestEnv: Env = {
     ...shared,
     MANIFEST_GRPC_PORT: "0",
     NAMESPACE_GRPC_URL: namespace.grpcAddress,
     ACL_QUERY_GRPC_URL: aclQuery.grpcAddress,
     WEBHOOK_GRPC_URL: webhooks.grpcAddress,
+    TIER_MIGRATOR_GRPC_URL: tiering.grpcAddress,
     MANIFEST_APPLY_LOCK_WAIT: "20s",
   };
   const startOne = (runStep?: StepRunner, settings: Env = {}) =>
@@ -158,6 +174,7 @@ export async function startManifestHarness(options: HarnessOptions = {}): Promis
       for (const client of clients) client.close();
       namespaceClient.close();
       for (const replica of replicas.reverse()) await replica.stop();
+      await tiering.stop();
       await webhooks.stop();
       await aclQuery.stop();
       await namespace.stop();

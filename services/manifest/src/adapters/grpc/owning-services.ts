@@ -8,12 +8,22 @@ import {
   type ResultClient,
   resultClient,
 } from "@strata/grpc";
-import { bucketV1, collectionV1, retrieverV1, taxonomyV1, webhookV1 } from "@strata/proto";
+import {
+  aclV1,
+  alertV1,
+  bucketV1,
+  collectionV1,
+  retrieverV1,
+  taxonomyV1,
+  tieringV1,
+  webhookV1,
+} from "@strata/proto";
 
 export interface OwningServicesOptions {
   readonly namespaceAddress: string;
   readonly aclQueryAddress: string;
   readonly webhookAddress: string;
+  readonly tieringAddress: string;
   readonly internalToken: string;
   readonly deadlineMs: number;
   readonly localCalls?: LocalServices;
@@ -26,6 +36,9 @@ export interface OwningServices {
   readonly taxonomy: ResultClient<typeof taxonomyV1.TaxonomyServiceService>;
   readonly retriever: ResultClient<typeof retrieverV1.RetrieverServiceService>;
   readonly webhook: ResultClient<typeof webhookV1.WebhookServiceService>;
+  readonly alert: ResultClient<typeof alertV1.AlertServiceService>;
+  readonly acl: ResultClient<typeof aclV1.AclServiceService>;
+  readonly tiering: ResultClient<typeof tieringV1.TieringServiceService>;
   close(): void;
 }
 
@@ -54,6 +67,16 @@ export function connectOwningServices(options: OwningServicesOptions): OwningSer
     credentials,
     clientOptions(options.aclQueryAddress),
   );
+  // One connection to the acl-query process, shared by its retriever, alert and ACL services.
+  const aclQuery = new grpc.Client(options.aclQueryAddress, credentials, {
+    ...clientOptions(options.aclQueryAddress),
+    channelOverride: retriever.getChannel(),
+  });
+  const tiering = new tieringV1.TieringServiceClient(
+    options.tieringAddress,
+    credentials,
+    clientOptions(options.tieringAddress),
+  );
   const webhook = new webhookV1.WebhookServiceClient(
     options.webhookAddress,
     credentials,
@@ -66,10 +89,14 @@ export function connectOwningServices(options: OwningServicesOptions): OwningSer
     taxonomy: resultClient(collection, taxonomyV1.TaxonomyServiceService, defaults("namespace")),
     retriever: resultClient(retriever, retrieverV1.RetrieverServiceService, defaults("acl-query")),
     webhook: resultClient(webhook, webhookV1.WebhookServiceService, defaults("webhook-dispatcher")),
+    alert: resultClient(aclQuery, alertV1.AlertServiceService, defaults("acl-query")),
+    acl: resultClient(aclQuery, aclV1.AclServiceService, defaults("acl-query")),
+    tiering: resultClient(tiering, tieringV1.TieringServiceService, defaults("tier-migrator")),
     close() {
       bucket.close();
       retriever.close();
       webhook.close();
+      tiering.close();
     },
   };
 }

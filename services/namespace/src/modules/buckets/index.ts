@@ -12,6 +12,7 @@ import { headObjectHandler } from "./handlers/head-object.js";
 import { listBucketsHandler } from "./handlers/list-buckets.js";
 import { listObjectsHandler } from "./handlers/list-objects.js";
 import { putObjectHandler } from "./handlers/put-object.js";
+import { updateBucketHandler } from "./handlers/update-bucket.js";
 import type { BucketPorts } from "./ports.js";
 import { purgeBuckets } from "./purge.js";
 import { BUCKET_TABLE_SPECS } from "./tables.js";
@@ -33,6 +34,7 @@ export const bucketsModule: NamespaceModule<BucketPorts> = {
         createBuckets: unaryWithCaller(createBucketsHandler(ports)),
         getBucket: unaryWithCaller(getBucketHandler(ports)),
         listBuckets: unaryWithCaller(listBucketsHandler(ports)),
+        updateBucket: unaryWithCaller(updateBucketHandler(ports)),
         deleteBucket: unaryWithCaller(deleteBucketHandler(ports)),
         putObject: clientStreamWithCaller(putObjectHandler(ports)),
         getObject: serverStreamWithCaller(getObjectHandler(ports)),

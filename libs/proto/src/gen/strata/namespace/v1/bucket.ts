@@ -102,6 +102,18 @@ export interface ListBucketsResponse {
   nextCursor: string;
 }
 
+export interface UpdateBucketRequest {
+  namespaceId: string;
+  /** A bucket id (bkt_…) or name. */
+  identifier: string;
+  /** Unset keeps the description. */
+  description?: string | undefined;
+}
+
+export interface UpdateBucketResponse {
+  bucket?: Bucket | undefined;
+}
+
 export interface DeleteBucketRequest {
   namespaceId: string;
   identifier: string;
@@ -1336,6 +1348,180 @@ export const ListBucketsResponse: MessageFns<ListBucketsResponse> = {
     const message = createBaseListBucketsResponse();
     message.buckets = object.buckets?.map((e) => Bucket.fromPartial(e)) || [];
     message.nextCursor = object.nextCursor ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateBucketRequest(): UpdateBucketRequest {
+  return { namespaceId: "", identifier: "", description: undefined };
+}
+
+export const UpdateBucketRequest: MessageFns<UpdateBucketRequest> = {
+  encode(message: UpdateBucketRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespaceId !== "") {
+      writer.uint32(10).string(message.namespaceId);
+    }
+    if (message.identifier !== "") {
+      writer.uint32(18).string(message.identifier);
+    }
+    if (message.description !== undefined) {
+      writer.uint32(26).string(message.description);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateBucketRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateBucketRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespaceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.identifier = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateBucketRequest {
+    return {
+      namespaceId: isSet(object.namespaceId)
+        ? globalThis.String(object.namespaceId)
+        : isSet(object.namespace_id)
+        ? globalThis.String(object.namespace_id)
+        : "",
+      identifier: isSet(object.identifier) ? globalThis.String(object.identifier) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : undefined,
+    };
+  },
+
+  toJSON(message: UpdateBucketRequest): unknown {
+    const obj: any = {};
+    if (message.namespaceId !== "") {
+      obj.namespaceId = message.namespaceId;
+    }
+    if (message.identifier !== "") {
+      obj.identifier = message.identifier;
+    }
+    if (message.description !== undefined) {
+      obj.description = message.description;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateBucketRequest>, I>>(base?: I): UpdateBucketRequest {
+    return UpdateBucketRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateBucketRequest>, I>>(object: I): UpdateBucketRequest {
+    const message = createBaseUpdateBucketRequest();
+    message.namespaceId = object.namespaceId ?? "";
+    message.identifier = object.identifier ?? "";
+    message.description = object.description ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateBucketResponse(): UpdateBucketResponse {
+  return { bucket: undefined };
+}
+
+export const UpdateBucketResponse: MessageFns<UpdateBucketResponse> = {
+  encode(message: UpdateBucketResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bucket !== undefined) {
+      Bucket.encode(message.bucket, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateBucketResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateBucketResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.bucket = Bucket.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateBucketResponse {
+    return { bucket: isSet(object.bucket) ? Bucket.fromJSON(object.bucket) : undefined };
+  },
+
+  toJSON(message: UpdateBucketResponse): unknown {
+    const obj: any = {};
+    if (message.bucket !== undefined) {
+      obj.bucket = Bucket.toJSON(message.bucket);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateBucketResponse>, I>>(base?: I): UpdateBucketResponse {
+    return UpdateBucketResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateBucketResponse>, I>>(object: I): UpdateBucketResponse {
+    const message = createBaseUpdateBucketResponse();
+    message.bucket = (object.bucket !== undefined && object.bucket !== null)
+      ? Bucket.fromPartial(object.bucket)
+      : undefined;
     return message;
   },
 };
@@ -2703,6 +2889,17 @@ export const BucketServiceService = {
     responseSerialize: (value: ListBucketsResponse): Buffer => Buffer.from(ListBucketsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListBucketsResponse => ListBucketsResponse.decode(value),
   },
+  /** Changes a bucket's description in place; its objects are untouched. */
+  updateBucket: {
+    path: "/strata.namespace.v1.BucketService/UpdateBucket" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateBucketRequest): Buffer => Buffer.from(UpdateBucketRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateBucketRequest => UpdateBucketRequest.decode(value),
+    responseSerialize: (value: UpdateBucketResponse): Buffer =>
+      Buffer.from(UpdateBucketResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateBucketResponse => UpdateBucketResponse.decode(value),
+  },
   /** Deletes the bucket and every object in it (records and bytes). */
   deleteBucket: {
     path: "/strata.namespace.v1.BucketService/DeleteBucket" as const,
@@ -2783,6 +2980,8 @@ export interface BucketServiceServer extends UntypedServiceImplementation {
   /** Looks a bucket up by id (bkt_…) or by name. */
   getBucket: handleUnaryCall<GetBucketRequest, GetBucketResponse>;
   listBuckets: handleUnaryCall<ListBucketsRequest, ListBucketsResponse>;
+  /** Changes a bucket's description in place; its objects are untouched. */
+  updateBucket: handleUnaryCall<UpdateBucketRequest, UpdateBucketResponse>;
   /** Deletes the bucket and every object in it (records and bytes). */
   deleteBucket: handleUnaryCall<DeleteBucketRequest, DeleteBucketResponse>;
   /**
@@ -2868,6 +3067,22 @@ export interface BucketServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListBucketsResponse) => void,
+  ): ClientUnaryCall;
+  /** Changes a bucket's description in place; its objects are untouched. */
+  updateBucket(
+    request: UpdateBucketRequest,
+    callback: (error: ServiceError | null, response: UpdateBucketResponse) => void,
+  ): ClientUnaryCall;
+  updateBucket(
+    request: UpdateBucketRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateBucketResponse) => void,
+  ): ClientUnaryCall;
+  updateBucket(
+    request: UpdateBucketRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateBucketResponse) => void,
   ): ClientUnaryCall;
   /** Deletes the bucket and every object in it (records and bytes). */
   deleteBucket(
