@@ -403,7 +403,7 @@ describe("namespace clones through the gateway", () => {
     expect(ready.stdout).toMatch(/Ready: cli-branch \(ns_\S+\)\n$/);
     // Not a terminal: plain progress lines, no bar redrawn with escape codes.
     expect(ready.stderr).toMatch(
-      /^ready: collections 1 · documents 5 · hot_vectors 5 · buckets 1 · objects 2 · bytes \d+ B\n$/m,
+      /^ready: collections 1 · documents 5 · hot_vectors 5 · buckets 1 · objects 2 · bytes \d+ B · hot_documents 5\n$/m,
     );
     expect(ready.stderr).not.toContain("\u001b[");
     const made = await call<{ description: string }>("GET", "/v1/namespaces/cli-branch");

@@ -196,7 +196,7 @@ describe("a clone of a namespace with documents in every tier", () => {
     const keysBefore = await s.t.objectKeys();
     // Warm segments and cold objects of the source are there to be copied (and must stay).
     expect(keysBefore.filter((k) => k.startsWith("tiers/warm/")).length).toBeGreaterThan(0);
-    expect(keysBefore.filter((k) => k.startsWith("tiers/cold/")).length).toBe(2);
+    expect(keysBefore.filter((k) => k.startsWith("tiers/cold/")).length).toBeGreaterThan(0);
     const steps = s.t.all.cloneSteps as CloneStep[];
     steps.push(async () =>
       ok(async () => {
