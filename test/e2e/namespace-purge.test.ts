@@ -8,8 +8,8 @@ import { callApi, startTestPlatform, type TestPlatform, testPlatformEnv, waitUnt
 
 /**
  * Deleting a namespace removes its data from every store (DESIGN §6): the namespace service's
- * collections, documents, taxonomies, batches, buckets and object bytes, and acl-query's retrievers
- * and alerts, and the hot index's spaces with every byte of their vectors, ids and metadata.
+ * collections, documents, taxonomies, batches, buckets and object bytes, and acl-query's retrievers,
+ * alerts and ACL rules, and the hot index's spaces with every byte of their vectors, ids and metadata.
  * Checked underneath the API (a deleted namespace answers nothing through it), in the
  * stores' own files, with a second namespace's data left whole.
  */
@@ -72,6 +72,13 @@ async function fill(namespace: string): Promise<{ namespaceId: string; collectio
     query: { vector: [1, 0, 0] },
     score_threshold: 0.5,
   });
+  await created("/v1/acl/rules", {
+    rule_name: "own-department",
+    effect: "allow",
+    condition: {
+      AND: [{ field: "metadata.department", operator: "eq", value: "$user.attributes.department" }],
+    },
+  });
   return { namespaceId, collectionId };
 }
 
@@ -93,7 +100,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 const NAMESPACE_TABLES = ["collections", "documents", "taxonomies", "batches", "buckets", "bucket_objects"];
-const ACL_QUERY_TABLES = ["retrievers", "alerts"];
+const ACL_QUERY_TABLES = ["retrievers", "alerts", "acl_rules"];
 const OBJECTS_DIR = () => join(platform.dataDir, "namespace", "objects");
 
 describe("deleting a namespace", () => {
@@ -112,6 +119,7 @@ describe("deleting a namespace", () => {
     expect(await rowsOf("acl-query.db", ACL_QUERY_TABLES, doomed.namespaceId)).toEqual({
       retrievers: 1,
       alerts: 1,
+      acl_rules: 1,
     });
     expect((await filesUnder(OBJECTS_DIR())).filter((f) => f.includes(doomed.namespaceId))).toHaveLength(1);
 
@@ -131,6 +139,7 @@ describe("deleting a namespace", () => {
     expect(await rowsOf("acl-query.db", ACL_QUERY_TABLES, kept.namespaceId)).toEqual({
       retrievers: 1,
       alerts: 1,
+      acl_rules: 1,
     });
     const search = await platform.call<{ results: unknown[] }>("POST", "/v1/retrievers/near/execute", {
       namespace: "kept",

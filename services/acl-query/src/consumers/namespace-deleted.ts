@@ -13,7 +13,7 @@ import { purgeNamespaceQueries } from "../domain/purge-namespace.js";
 export const NAMESPACE_PURGE_DURABLE = "acl_query_namespace_purge";
 
 /**
- * namespace.deleted → delete the namespace's retrievers and alerts. A store failure throws, and
+ * namespace.deleted → delete the namespace's retrievers, alerts and ACL rules. A store failure throws, and
  * the durable consumer retries it with a growing delay.
  */
 export function startNamespaceDeletedConsumer(options: {
@@ -45,7 +45,7 @@ export function startNamespaceDeletedConsumer(options: {
       const purged = await purgeNamespaceQueries(ports.store, namespaceId);
       logger.info(
         { namespace_id: namespaceId, ...purged },
-        "deleted namespace's retrievers and alerts removed",
+        "deleted namespace's retrievers, alerts and ACL rules removed",
       );
       return { action: "ack" };
     },
