@@ -3,6 +3,8 @@
 
 export const TIERS = ["hot", "warm", "cold", "archive"] as const;
 export type TierName = (typeof TIERS)[number];
+/** The tiers that hold a document's vectors (archive keeps metadata and lineage only). */
+export const VECTOR_TIERS = ["hot", "warm", "cold"] as const satisfies readonly TierName[];
 
 export const METRICS = ["cosine", "euclidean", "dot"] as const;
 export type MetricName = (typeof METRICS)[number];

@@ -2,7 +2,7 @@
 // grammar, in one place for the gateway and every service (a guard test keeps them here).
 
 export type { MetricName, TierName } from "./enums.js";
-export { isTierName, METRICS, TIERS } from "./enums.js";
+export { isTierName, METRICS, TIERS, VECTOR_TIERS } from "./enums.js";
 export type { FeatureUri } from "./feature-uri.js";
 export { canonicalFeatureUri, FEATURE_URI_FORMAT, FEATURE_URI_MAX, parseFeatureUri } from "./feature-uri.js";
 export {

@@ -1,3 +1,4 @@
+import { VECTOR_TIERS } from "@strata/contracts";
 import { type AppError, err, ok, type Result, unavailable } from "@strata/errors";
 import { CLONE_PAGE, type CloneCleanUp, type CloneStep, type CloneWriter } from "../../shared/clone-step.js";
 import type { TierEntry, TierVectorStore } from "../../shared/vectors/tier-vectors.js";
@@ -8,7 +9,7 @@ import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
 import type { TierPorts } from "./ports.js";
 
 /** The tiers whose copies this step makes (archive holds no vectors). */
-const COPIED_TIERS = ["hot", "warm", "cold"] as const;
+const COPIED_TIERS = VECTOR_TIERS;
 
 type CopiedTier = (typeof COPIED_TIERS)[number];
 
