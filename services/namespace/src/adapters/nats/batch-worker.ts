@@ -32,13 +32,12 @@ export interface BatchWorkerOptions {
 }
 
 /**
- * Chunks written at once. A chunk spends most of its time waiting for the hot index's fsync of its
- * vectors (ADR 0013 stages them outside the transaction); with one at a time the event loop idled
- * through every fsync, with a few the next chunk's checks and transaction run meanwhile and their
- * fsyncs are shared (the log's group commit). Chunks of one batch name different documents, and
- * each transaction re-reads the batch it moves, so they need no order (ADR 0035).
+ * Chunks written at once. ADR 0035 measured three (the event loop idles through each chunk's fsync
+ * with one), but with three the fresh-clone suite once saw a completed one-document batch whose
+ * document read back without its vector (test/e2e/batch-binary-vectors.test.ts, two one-document
+ * batches of one collection in flight together). Until that race is found, one at a time.
  */
-export const CHUNKS_IN_FLIGHT = 3;
+export const CHUNKS_IN_FLIGHT = 1;
 
 /**
  * Writes batch chunks, a few at a time, on the work-queue face of the bus's consumer engine. Ack
