@@ -24,6 +24,8 @@ export function hotTierStore(index: HotIndex): TierVectorStore & SearchableTier 
 export function hotIndexVectors(index: HotIndex): DocumentVectors {
   const locks = new KeyedLock();
   const asTier = hotTierStore(index);
+  // Staged writes of this process not yet committed nor aborted: readers of their records wait.
+  const unsettled = new Map<string, Promise<void>>();
   return {
     maxK: MAX_K,
 
@@ -47,18 +49,39 @@ export function hotIndexVectors(index: HotIndex): DocumentVectors {
         }
         spaces.push(space);
       }
+      let markSettled: () => void = () => undefined;
+      unsettled.set(
+        writeId,
+        new Promise<void>((resolve) => {
+          markSettled = resolve;
+        }),
+      );
+      // Settled even when the commit or abort failed: the write then waits for the next start.
+      const settling = async <R>(work: () => Promise<R>): Promise<R> => {
+        try {
+          return await work();
+        } finally {
+          unsettled.delete(writeId);
+          markSettled();
+        }
+      };
       const handle: StagedVectors = {
-        async commit(documentIds: readonly string[]) {
-          const only = documentIds.map((id) => ({ collectionId: collection.id, id }));
-          for (const space of spaces) {
-            const committed = await index.commit(space, writeId, only);
-            if (!committed.ok) return committed;
-          }
-          return ok(undefined);
-        },
-        abort,
+        commit: (documentIds: readonly string[]) =>
+          settling(async () => {
+            const only = documentIds.map((id) => ({ collectionId: collection.id, id }));
+            for (const space of spaces) {
+              const committed = await index.commit(space, writeId, only);
+              if (!committed.ok) return committed;
+            }
+            return ok(undefined);
+          }),
+        abort: () => settling(abort),
       };
       return ok(handle);
+    },
+
+    async settled(writeIds: readonly string[]) {
+      for (const writeId of writeIds) await unsettled.get(writeId);
     },
 
     async inDoubt() {

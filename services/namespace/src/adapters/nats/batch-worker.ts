@@ -32,12 +32,11 @@ export interface BatchWorkerOptions {
 }
 
 /**
- * Chunks written at once. ADR 0035 measured three (the event loop idles through each chunk's fsync
- * with one), but with three the fresh-clone suite once saw a completed one-document batch whose
- * document read back without its vector (test/e2e/batch-binary-vectors.test.ts, two one-document
- * batches of one collection in flight together). Until that race is found, one at a time.
+ * Chunks written at once (ADR 0035): with one, the event loop idles through each chunk's fsync. A
+ * read of a document whose chunk committed waits for the vectors its record names
+ * (`DocumentVectors.settled`), so a batch that reads as completed reads with every vector.
  */
-export const CHUNKS_IN_FLIGHT = 1;
+export const CHUNKS_IN_FLIGHT = 3;
 
 /**
  * Writes batch chunks, a few at a time, on the work-queue face of the bus's consumer engine. Ack

@@ -13,7 +13,7 @@ export interface DocumentPorts {
   readonly eventsCommitted: EventsCommitted;
   readonly clock: Clock;
   readonly metadataValidators: Pick<MetadataValidators, "validate">;
-  readonly vectors: Pick<DocumentVectors, "read" | "stage" | "inDoubt" | "exclusive" | "remove">;
+  readonly vectors: Pick<DocumentVectors, "read" | "settled" | "stage" | "inDoubt" | "exclusive" | "remove">;
   /** Direct gets are counted for tiering (a cold document read is promoted by policy); batches count none. */
   readonly recordAccess?: RecordAccess;
 }

@@ -55,6 +55,42 @@ describe("vectors staged outside the store transaction (ADR 0013)", () => {
     expect(await vectorsOf(ports, r, "doc_slow")).toEqual([[1, 0, 0]]);
   });
 
+  it("has a reader of a committed document wait for the vectors its record names", async () => {
+    const r = await rig();
+    let letCommit: () => void = () => undefined;
+    const commitHeld = new Promise<void>((resolve) => {
+      letCommit = resolve;
+    });
+    const ports = await r.ports((vectors) => ({
+      ...vectors,
+      // The transaction commits, then the commit of the staged vectors waits (a busy log's fsync).
+      async stage(collection, writeId, entries) {
+        const staged = await vectors.stage(collection, writeId, entries);
+        if (!staged.ok) return staged;
+        return ok({
+          commit: async (ids: readonly string[]) => {
+            await commitHeld;
+            return staged.value.commit(ids);
+          },
+          abort: () => staged.value.abort(),
+        });
+      },
+    }));
+    const creating = put(ports, r, "doc_read_early", 1, [0, 1, 0]);
+    const documents = r.store.table<DocumentRecord>(DOCUMENTS_TABLE);
+    while ((await documents.get(documentKey(r.collection.id, "doc_read_early"))) === undefined)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const reading = vectorsOf(ports, r, "doc_read_early");
+    const early = await Promise.race([
+      reading,
+      new Promise<"waiting">((resolve) => setTimeout(() => resolve("waiting"), 200)),
+    ]);
+    expect(early).toBe("waiting");
+    letCommit();
+    expect(await reading).toEqual([[0, 1, 0]]);
+    expect((await creating).ok).toBe(true);
+  });
+
   it("gives a committed document whose vectors were never confirmed its vectors at the next start", async () => {
     const r = await rig();
     const crashing = await r.ports(crashBeforeSettling);

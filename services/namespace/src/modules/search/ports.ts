@@ -9,7 +9,7 @@ import type { TierStores } from "../../shared/vectors/tier-vectors.js";
  */
 export interface SearchPorts {
   readonly store: DocStore;
-  readonly vectors: Pick<DocumentVectors, "search" | "read" | "maxK" | "dropNamespace">;
+  readonly vectors: Pick<DocumentVectors, "search" | "read" | "settled" | "maxK" | "dropNamespace">;
   readonly tiers: {
     readonly warm: TierStores["warm"];
     readonly cold: TierStores["cold"];

@@ -101,6 +101,13 @@ export interface DocumentVectors {
     writeId: string,
     entries: readonly DocumentVectorEntry[],
   ): Promise<Result<StagedVectors, AppError>>;
+  /**
+   * Resolves once each of these staged writes made in this process has been committed or aborted
+   * (at once for a write id it does not know). A record names its write before the write's vectors
+   * are visible (the transaction commits first): a reader that waits here reads the vectors the
+   * record names, not none.
+   */
+  settled(writeIds: readonly string[]): Promise<void>;
   /** Staged writes not settled yet (at start-up: those a crash left in doubt). */
   inDoubt(): Promise<Result<InDoubtVectors[], AppError>>;
   /**

@@ -6,9 +6,13 @@ import type { DocumentVectors } from "./document-vectors.js";
 
 /** The vectors of each document, in the order given (for answers that include features). */
 export async function readDocumentVectors(
-  ports: { readonly store: DocStore; readonly vectors: Pick<DocumentVectors, "read"> },
+  ports: { readonly store: DocStore; readonly vectors: Pick<DocumentVectors, "read" | "settled"> },
   documents: readonly DocumentRecord[],
 ): Promise<Result<StoredVector[][], AppError>> {
+  // A record is committed before the vectors it names are made visible (ADR 0013): wait for them.
+  await ports.vectors.settled(
+    documents.flatMap((d) => (d.vector_write_id === undefined ? [] : [d.vector_write_id])),
+  );
   const collections = new Map<string, CollectionRecord | undefined>();
   const all: StoredVector[][] = [];
   for (const doc of documents) {
