@@ -459,23 +459,6 @@ export interface paths {
         patch: operations["updateAclRule"];
         trace?: never;
     };
-    "/v1/collections/{id}/documents/batch": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Ingest up to 10,000 documents; answers at once, GET /v1/batches/{id} shows progress */
-        post: operations["createBatch"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/batches/{id}": {
         parameters: {
             query?: never;
@@ -861,6 +844,23 @@ export interface paths {
         post?: never;
         /** Delete a bucket and every object in it */
         delete: operations["deleteBucket"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/{id}/documents/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ingest up to 10,000 documents; answers at once, GET /v1/batches/{id} shows progress */
+        post: operations["createBatch"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1841,32 +1841,6 @@ export interface components {
             /** @description Collection ids (col_…); empty: all */
             collection_ids?: string[];
         };
-        CreateBatchRequest: {
-            /** @description 1 to 10000 documents, each shaped like a create-document body */
-            documents: {
-                /** @description Unique within the collection; generated (doc_…) when omitted */
-                document_id?: string;
-                metadata?: {
-                    [key: string]: unknown;
-                };
-                /** @description One vector per declared feature URI: an array of numbers, or {"vector_b64": base64 of float32 LE} */
-                features?: {
-                    [key: string]: number[] | {
-                        /** @description base64 of the vector's float32 values, little-endian, 4 bytes each */
-                        vector_b64: string;
-                    };
-                };
-                text?: string;
-                taxonomy_labels?: components["schemas"]["TaxonomyLabelInput"][];
-                /** @description public defaults to false: org keys see the document, principals only through its ACL or a rule */
-                _acl?: {
-                    owner?: string;
-                    read?: string[];
-                    write?: string[];
-                    public?: boolean;
-                };
-            }[];
-        };
         CreateTaxonomyRequest: {
             taxonomy_name: string;
             description?: string;
@@ -2058,6 +2032,32 @@ export interface components {
         BucketPage: {
             data: components["schemas"]["Bucket"][];
             next_cursor: string | null;
+        };
+        CreateBatchRequest: {
+            /** @description 1 to 10000 documents, each shaped like a create-document body */
+            documents: {
+                /** @description Unique within the collection; generated (doc_…) when omitted */
+                document_id?: string;
+                metadata?: {
+                    [key: string]: unknown;
+                };
+                /** @description One vector per declared feature URI: an array of numbers, or {"vector_b64": base64 of float32 LE} */
+                features?: {
+                    [key: string]: number[] | {
+                        /** @description base64 of the vector's float32 values, little-endian, 4 bytes each */
+                        vector_b64: string;
+                    };
+                };
+                text?: string;
+                taxonomy_labels?: components["schemas"]["TaxonomyLabelInput"][];
+                /** @description public defaults to false: org keys see the document, principals only through its ACL or a rule */
+                _acl?: {
+                    owner?: string;
+                    read?: string[];
+                    write?: string[];
+                    public?: boolean;
+                };
+            }[];
         };
         BucketObjectPage: {
             data: components["schemas"]["BucketObject"][];
@@ -2410,7 +2410,6 @@ export type SchemaUpdatePrincipalRequest = components['schemas']['UpdatePrincipa
 export type SchemaCreateAclRuleRequest = components['schemas']['CreateAclRuleRequest'];
 export type SchemaAclRulePage = components['schemas']['AclRulePage'];
 export type SchemaUpdateAclRuleRequest = components['schemas']['UpdateAclRuleRequest'];
-export type SchemaCreateBatchRequest = components['schemas']['CreateBatchRequest'];
 export type SchemaCreateTaxonomyRequest = components['schemas']['CreateTaxonomyRequest'];
 export type SchemaTaxonomyPage = components['schemas']['TaxonomyPage'];
 export type SchemaUpdateTaxonomyRequest = components['schemas']['UpdateTaxonomyRequest'];
@@ -2429,6 +2428,7 @@ export type SchemaWebhookDeliveryPage = components['schemas']['WebhookDeliveryPa
 export type SchemaSetTieringPolicyRequest = components['schemas']['SetTieringPolicyRequest'];
 export type SchemaCreateBucketRequest = components['schemas']['CreateBucketRequest'];
 export type SchemaBucketPage = components['schemas']['BucketPage'];
+export type SchemaCreateBatchRequest = components['schemas']['CreateBatchRequest'];
 export type SchemaBucketObjectPage = components['schemas']['BucketObjectPage'];
 export type SchemaDiffManifestRequest = components['schemas']['DiffManifestRequest'];
 export type SchemaApplyManifestRequest = components['schemas']['ApplyManifestRequest'];
@@ -4044,54 +4044,6 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
-    createBatch: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Namespace id (ns_…) or name */
-                "x-namespace"?: string;
-                /** @description Retrying with the same key and body returns the first answer (kept 24 h) */
-                "idempotency-key"?: string;
-            };
-            path: {
-                /** @description Collection id or name */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateBatchRequest"];
-            };
-        };
-        responses: {
-            /** @description Accepted: the work goes on after the answer */
-            202: {
-                headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BatchAccepted"];
-                };
-            };
-            400: components["responses"]["Error400"];
-            401: components["responses"]["Error401"];
-            403: components["responses"]["Error403"];
-            404: components["responses"]["Error404"];
-            409: components["responses"]["Error409"];
-            413: components["responses"]["Error413"];
-            415: components["responses"]["Error415"];
-            422: components["responses"]["Error422"];
-            429: components["responses"]["Error429"];
-            500: components["responses"]["Error500"];
-            503: components["responses"]["Error503"];
-        };
-    };
     getBatch: {
         parameters: {
             query?: never;
@@ -5548,6 +5500,55 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    createBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace id (ns_…) or name */
+                "x-namespace"?: string;
+                /** @description Retrying with the same key and body returns the first answer (kept 24 h) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Collection id or name */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBatchRequest"];
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description Accepted: the work goes on after the answer */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchAccepted"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];

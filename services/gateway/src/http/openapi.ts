@@ -2,6 +2,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
+import { documentAlternateBodies } from "./openapi-bodies.js";
 import { type Json, nameInlineSchemas } from "./openapi-names.js";
 import { documentObjectRoutes } from "./openapi-objects.js";
 import { describeResponses } from "./openapi-responses.js";
@@ -36,11 +37,12 @@ export async function registerOpenApi(app: FastifyInstance, options: { version: 
       security: [{ bearerAuth: [] }],
     },
     transform: jsonSchemaTransform,
-    // Named components, response descriptions and headers, and the object routes, on top of
-    // what the zod schemas give (see the modules imported above).
+    // Named components, response descriptions and headers, the object routes and the bodies that
+    // are not JSON, on top of what the zod schemas give (see the modules imported above).
     transformObject: (input) => {
       const doc = jsonSchemaTransformObject(input) as Json;
       documentObjectRoutes(doc);
+      documentAlternateBodies(doc);
       nameInlineSchemas(doc);
       describeResponses(doc);
       return doc as ReturnType<typeof jsonSchemaTransformObject>;

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { batchFeatureVectorsSchema, packedVector } from "./binary-vectors.js";
 import { errorResponses, isoOrNull, namespaceHeaderSchema, timestamp } from "./common.js";
 import { createDocumentBody, documentToProto } from "./documents.js";
+import { acceptNdjsonBatches } from "./ndjson-batch.js";
 import { BEARER, type RouteDeps } from "./route-deps.js";
 import { createInNamespace, identifierParams, inNamespace, scopedCreateHeaderSchema } from "./scoped-call.js";
 
@@ -105,10 +106,21 @@ export function registerBatchRoutes(
   deps: RouteDeps,
   options: { bodyLimitBytes: number },
 ): void {
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  const { backends } = deps;
-  const client = backends.batch;
+  // The create route in a scope of its own: only it takes NDJSON bodies.
+  app.register(async (scope) => {
+    acceptNdjsonBatches(scope);
+    registerCreateBatch(scope, deps, options);
+  });
+  registerReadBatch(app, deps);
+}
 
+function registerCreateBatch(
+  app: FastifyInstance,
+  deps: RouteDeps,
+  options: { bodyLimitBytes: number },
+): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const client = deps.backends.batch;
   typed.post(
     "/v1/collections/:id/documents/batch",
     {
@@ -141,7 +153,11 @@ export function registerBatchRoutes(
         return ok({ batch_id: view.batch_id, status: view.status });
       }),
   );
+}
 
+function registerReadBatch(app: FastifyInstance, deps: RouteDeps): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const client = deps.backends.batch;
   typed.get(
     "/v1/batches/:id",
     {

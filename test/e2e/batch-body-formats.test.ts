@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectErrorBody, startTestPlatform, type TestPlatform, waitUntil } from "./harness.js";
 
 /**
- * Batch vectors as base64 float32 (`vector_b64`, issue 14): read back as the same float32 values
- * as a JSON array of numbers gives, and every malformed one — not base64, not a whole number of
- * float32s, NaN or Infinity, too long — refused as a whole with 422 and the documented error body.
+ * The batch body's other formats (issue 14). Vectors as base64 float32 (`vector_b64`): read back as
+ * the same float32 values as a JSON array of numbers gives, and every malformed one — not base64,
+ * not a whole number of float32s, NaN or Infinity, too long — refused as a whole with 422 and the
+ * documented error body. Bodies as NDJSON (`application/x-ndjson`, one document per line): the
+ * same documents as the JSON body, and a bad line refused as a whole, naming its line.
  */
 const URI = "strata://test@v1/embedding";
 const NS = "binary-vectors";
@@ -112,5 +114,56 @@ describe("batch vectors as base64 float32", () => {
       namespace: NS,
     });
     expect(none.status).toBe(404);
+  });
+});
+
+describe("batch bodies as NDJSON", () => {
+  const submitNdjson = (text: string) =>
+    platform.call<{ batch_id: string }>("POST", `/v1/collections/${collectionId}/documents/batch`, {
+      namespace: NS,
+      headers: { "content-type": "application/x-ndjson" },
+      body: text,
+    });
+  const line = (documentId: string, features: unknown) =>
+    JSON.stringify({ document_id: documentId, metadata: { from: "ndjson" }, features: { [URI]: features } });
+  const status = async (id: string) =>
+    (await platform.call("GET", `/v1/collections/${collectionId}/documents/${id}`, { namespace: NS })).status;
+
+  it("writes one document per line, vectors as numbers or vector_b64, blank lines and CRLF skipped", async () => {
+    const body = [
+      line("nd-1", [1, 0, 0]),
+      "",
+      line("nd-2", { vector_b64: b64(Float32Array.of(0, 1, 0)) }),
+      line("nd-3", [0, 0, 1]),
+    ].join("\r\n");
+    const accepted = await submitNdjson(`${body}\n`);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    expect(await completed(accepted.body.batch_id)).toMatchObject({ status: "completed", succeeded: 3 });
+    const read = await platform.call<{
+      metadata: Record<string, unknown>;
+      features: Record<string, number[]>;
+    }>("GET", `/v1/collections/${collectionId}/documents/nd-2?include_features=true`, { namespace: NS });
+    expect(read.body.metadata).toEqual({ from: "ndjson" });
+    expect(read.body.features[URI]).toEqual([0, 1, 0]);
+  });
+
+  it("refuses a line that is not a JSON object with 400 naming the line, and writes none of the batch", async () => {
+    for (const bad of ["{not json", "[1, 2]", "42"]) {
+      const answer = await submitNdjson(
+        [line("nd-bad-1", [1, 1, 0]), bad, line("nd-bad-3", [1, 0, 1])].join("\n"),
+      );
+      const error = expectErrorBody(answer, 400, "BadRequestError");
+      expect(error.message).toContain("Line 2");
+    }
+    expect(await status("nd-bad-1")).toBe(404);
+    expect(await status("nd-bad-3")).toBe(404);
+  });
+
+  it("checks each line as a JSON item: 422 at the item's index, an empty body refused", async () => {
+    const answer = await submitNdjson([line("nd-ok", [1, 1, 1]), line("nd-empty", [])].join("\n"));
+    const error = expectErrorBody(answer, 422, "ValidationError");
+    expect(JSON.stringify(error), JSON.stringify(error)).toContain("body.documents[1]");
+    expect(await status("nd-ok")).toBe(404);
+    expectErrorBody(await submitNdjson("\n\n"), 422, "ValidationError");
   });
 });
