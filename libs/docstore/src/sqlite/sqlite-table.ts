@@ -26,6 +26,22 @@ function toVersioned<T extends StoredRecord>(row: unknown): Versioned<T> {
   return { record: JSON.parse(row.body) as T, version: row.version };
 }
 
+/**
+ * What a write answers: the record as stored (its JSON read back, as a later `get` would give it),
+ * parsed only when a caller reads it. Most writers never do, and a batch chunk's items record is
+ * megabytes of JSON.
+ */
+function written<T extends StoredRecord>(body: string, version: number): Versioned<T> {
+  let record: T | undefined;
+  return {
+    get record(): T {
+      record ??= JSON.parse(body) as T;
+      return record;
+    },
+    version,
+  };
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (
     error instanceof Error &&
@@ -90,7 +106,7 @@ export class SqliteTable<T extends StoredRecord> implements Table<T> {
         if (isUniqueViolation(error)) return err("already_exists" as const);
         throw error;
       }
-      return ok({ record: JSON.parse(body) as T, version: 1 });
+      return ok(written<T>(body, 1));
     });
   }
 
@@ -108,7 +124,7 @@ export class SqliteTable<T extends StoredRecord> implements Table<T> {
         const exists = this.statements.get(this.sql.exists).get(record.id);
         return err(exists === undefined ? ("not_found" as const) : ("version_conflict" as const));
       }
-      return ok({ record: JSON.parse(body) as T, version: expectedVersion + 1 });
+      return ok(written<T>(body, expectedVersion + 1));
     });
   }
 
