@@ -33,6 +33,8 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 3);
 /** How batch bodies carry vectors: base64 float32 (`vector_b64`, default) or JSON numbers (`json`). */
 const VECTOR_FORMAT = process.env.BENCH_VECTOR_FORMAT === "json" ? "json" : "b64";
 const K = 10;
+/** Queries sent one after another right after ingest, while the graph is still being built. */
+const DURING_BUILD_QUERIES = 50;
 const FEATURE = "strata://bench@v1/embedding";
 const SELECTIVE_BUCKET = 42;
 
@@ -259,7 +261,7 @@ try {
   // 2. Searchable at once (exact scan of the appendable segment); fast once the graph is built,
   // which GET /v1/collections/{id} reports (vector_index[].pending).
   const during: number[] = [];
-  for (let q = 0; q < 10; q++) during.push((await execute(q % QUERIES, false)).ms);
+  for (let q = 0; q < DURING_BUILD_QUERIES; q++) during.push((await execute(q % QUERIES, false)).ms);
   during.sort((a, b) => a - b);
   const buildStart = performance.now();
   for (;;) {

@@ -3,8 +3,15 @@ import type { EmbeddedSpace } from "./embedded-space.js";
 export interface IndexerOptions {
   /** Native threads per graph insert call. */
   readonly threads: number;
-  /** Longest a single insert step may hold the event loop, roughly (ms). */
+  /** Longest a single insert step may hold the event loop, roughly (ms)… */
   readonly stepBudgetMs: number;
+  /**
+   * …and while searches are coming (one within `busyWindowMs`). A search through the gateway takes
+   * several turns of the event loop (HTTP, the gRPC call, the store reads of its hits), and each turn
+   * can wait for one step: with 15 ms steps a search took 120 ms at the median while a 100,000-vector
+   * graph was being built (docs/benchmarks.md).
+   */
+  readonly searchStepBudgetMs: number;
   /** Save a space's graph once this many changes have accumulated, even while still indexing… */
   readonly snapshotEvery: number;
   /** …and, once caught up, when at least this many are unsaved (fewer are re-indexed after a restart). */
@@ -34,6 +41,7 @@ export class BackgroundIndexer {
   private timer: NodeJS.Immediate | undefined;
   private pause: NodeJS.Timeout | undefined;
   private lastWriteAt = Number.NEGATIVE_INFINITY;
+  private lastSearchAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly spaces: () => Iterable<EmbeddedSpace>,
@@ -44,6 +52,11 @@ export class BackgroundIndexer {
   noteWrite(): void {
     this.lastWriteAt = performance.now();
     this.wake();
+  }
+
+  /** A search ran: keep the steps short for a while, so it and the next ones wait less. */
+  noteSearch(): void {
+    this.lastSearchAt = performance.now();
   }
 
   wake(): void {
@@ -73,7 +86,9 @@ export class BackgroundIndexer {
     if (this.stopped) return;
     const space = [...this.spaces()].find((s) => s.pending);
     if (space) {
-      const batch = Math.max(8, Math.min(2048, Math.floor(this.options.stepBudgetMs / this.msPerVector)));
+      const searched = performance.now() - this.lastSearchAt < this.options.busyWindowMs;
+      const budget = searched ? this.options.searchStepBudgetMs : this.options.stepBudgetMs;
+      const batch = Math.max(8, Math.min(2048, Math.floor(budget / this.msPerVector)));
       const started = performance.now();
       const done = space.indexStep(batch, this.options.threads);
       const elapsed = performance.now() - started;

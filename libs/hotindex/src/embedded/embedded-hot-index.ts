@@ -50,6 +50,7 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
     // One thread measured fastest here (usearch starts its threads per call) and leaves a core for queries.
     threads: 1,
     stepBudgetMs: 15,
+    searchStepBudgetMs: 2,
     snapshotEvery: 50_000,
     snapshotWhenIdleAfter: 1_000,
     // While writes keep coming (a batch's chunks arrive a few hundred ms apart), about a twentieth of
@@ -207,6 +208,7 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
       if (!valid.ok) return valid;
       const checked = validateSearch(space, query);
       if (!checked.ok) return checked;
+      indexer.noteSearch();
       return withSpace(
         space,
         (s) => hits(s, query),

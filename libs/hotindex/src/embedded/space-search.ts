@@ -5,6 +5,7 @@ import { norm } from "../scoring.js";
 import { scanRange, scanSlots, slotScorer } from "./exact-scan.js";
 import type { FieldIndex } from "./field-index.js";
 import type { HnswGraph } from "./hnsw-graph.js";
+import { scanAllInRange } from "./native-scan.js";
 import { TopK } from "./top-k.js";
 import type { VectorTable } from "./vector-table.js";
 
@@ -91,8 +92,13 @@ export function searchSpace(
     : candidates
       ? candidates.length / Math.max(1, live)
       : sampleSelectivity(table, accept);
+  // Every live slot is wanted: the native scan finds the candidates (see native-scan.ts).
+  const scan = (from: number, into: TopK) =>
+    restricted
+      ? scanRange(from, table.slotCount, accept, score, into)
+      : scanAllInRange(table, space.metric, vector, { from, to: table.slotCount }, accept, score, into);
   if (live <= exactLimit || selectivity * live <= exactLimit) {
-    scanRange(0, table.slotCount, accept, score, top);
+    scan(0, top);
     return finish("exact_full");
   }
   const alive = Math.max(0.05, 1 - space.deadFraction);
@@ -101,7 +107,7 @@ export function searchSpace(
     const attempt = new TopK(query.k);
     const found = graph.search(vector, want);
     scanSlots(found, accept, score, attempt);
-    scanRange(space.indexedUpTo, table.slotCount, accept, score, attempt);
+    scan(space.indexedUpTo, attempt);
     if (attempt.length >= query.k) {
       if (graphMissed(space, found, attempt.floor, accept, score)) break;
       for (const r of attempt.sorted()) top.push(r.score, r.slot);
@@ -111,7 +117,7 @@ export function searchSpace(
     if (found.length < want || want >= MAX_GRAPH_CANDIDATES) break;
     want = Math.min(MAX_GRAPH_CANDIDATES, want * 4);
   }
-  scanRange(0, table.slotCount, accept, score, top);
+  scan(0, top);
   return finish("exact_full");
 }
 
