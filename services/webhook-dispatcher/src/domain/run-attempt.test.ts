@@ -1,58 +1,19 @@
-import type { AnyEventEnvelope } from "@strata/events";
-import { createTestRuntime } from "@strata/service-kit/testing";
 import { describe, expect, it } from "vitest";
+import { batchEvent, domainFixture } from "../testing/domain-fixtures.js";
 import { createEndpointSlots } from "./endpoint-slots.js";
 import { fanOut } from "./fan-out.js";
-import type { SendRequest, WebhookPorts } from "./ports.js";
+import type { SendRequest } from "./ports.js";
 import { createEndpointRateLimiter } from "./rate-limiter.js";
 import { createAttemptRunner } from "./run-attempt.js";
-import {
-  DELIVERIES_TABLE,
-  type DeliveryRecord,
-  WEBHOOK_TABLE_SPECS,
-  WEBHOOKS_TABLE,
-  type WebhookRecord,
-} from "./tables.js";
+import { DELIVERIES_TABLE, type DeliveryRecord, type WebhookRecord } from "./tables.js";
 
 const CLAIM_MS = 60_000;
 
 async function setup(webhookOverrides: Partial<WebhookRecord> = {}) {
-  const runtime = await createTestRuntime(WEBHOOK_TABLE_SPECS);
-  const ports: WebhookPorts = {
-    ...runtime.ports,
-    random: () => 0.5,
-    sealer: { seal: (s) => s, open: (s) => s },
-    refuseUrl: () => undefined,
-    settings: {
-      retryScheduleMs: [1_000],
-      jitter: 0,
-      requestTimeoutMs: 15_000,
-      claimMs: CLAIM_MS,
-      disableAfterMs: 3_600_000,
-      rotationOverlapMs: 3_600_000,
-      perEndpointConcurrency: 4,
-    },
-  };
-  const at = runtime.now().toISOString();
-  await runtime.store.table<WebhookRecord>(WEBHOOKS_TABLE).insert({
-    id: "wh_test",
-    organization_id: "org_1",
-    namespace_id: "ns_1",
-    namespaces: [],
-    name: "w",
-    url: "https://example.com/hook",
-    events: ["*"],
-    headers: {},
-    is_active: true,
-    disabled_reason: null,
-    secret_sealed: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-    previous_secret_sealed: null,
-    previous_secret_until: null,
-    failing_since: null,
-    created_at: at,
-    updated_at: at,
-    ...webhookOverrides,
-  });
+  const { runtime, ports } = await domainFixture(
+    { claimMs: CLAIM_MS, perEndpointConcurrency: 4 },
+    webhookOverrides,
+  );
   const sent: SendRequest[] = [];
   const runner = createAttemptRunner(
     ports,
@@ -63,27 +24,7 @@ async function setup(webhookOverrides: Partial<WebhookRecord> = {}) {
     createEndpointSlots(4),
     createEndpointRateLimiter(),
   );
-  const event: AnyEventEnvelope = {
-    specversion: "1.0",
-    id: "evt_1",
-    source: "test",
-    type: "batch.completed",
-    time: at,
-    subject: "s",
-    datacontenttype: "application/json",
-    organizationid: "org_1",
-    namespaceid: "ns_1",
-    data: {
-      batch_id: "b",
-      collection_id: "c",
-      namespace_id: "ns_1",
-      organization_id: "org_1",
-      total: 1,
-      succeeded: 1,
-      failed: 0,
-    },
-  };
-  const [[attempt] = []] = await fanOut(ports, [event]);
+  const [[attempt] = []] = await fanOut(ports, [batchEvent("evt_1", "batch.completed", runtime.now())]);
   if (attempt === undefined) throw new Error("no delivery fanned out");
   const delivery = () => runtime.store.table<DeliveryRecord>(DELIVERIES_TABLE).get(attempt.deliveryId);
   return { runtime, runner, sent, attempt, delivery };
