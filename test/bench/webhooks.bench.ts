@@ -10,6 +10,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
 import { callUnary } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { startNatsServer, tempDir } from "@strata/testkit";
@@ -26,6 +27,12 @@ import { Pool, request } from "undici";
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+// Figures on a shared machine mean little without the load they were measured under.
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+const loadAtStart = load();
 const pct = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
@@ -123,6 +130,9 @@ try {
   const latencies = [...published].map(([id, at]) => (arrivals.get(id) ?? at) - at).sort((a, b) => a - b);
 
   console.log(`webhooks bench (2 cores shared by NATS, the dispatcher, the receiver and this script)`);
+  console.log(
+    `machine: ${availableParallelism()} cores; load average ${loadAtStart} at the start, ${load()} at the end`,
+  );
   console.log(`bare undici.request loop, 50 in flight: ${Math.round(bareRate)} req/s`);
   console.log(
     `dispatcher sustained: ${Math.round(sustained)} deliveries/s (${EVENTS} events; ${((100 * sustained) / bareRate).toFixed(1)} % of the bare loop)`,

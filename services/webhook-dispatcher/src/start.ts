@@ -21,10 +21,18 @@ import { startRetentionPurge } from "./consumers/retention-purge.js";
 import { createEndpointSlots } from "./domain/endpoint-slots.js";
 import type { WebhookPorts } from "./domain/ports.js";
 import { createEndpointRateLimiter } from "./domain/rate-limiter.js";
+import { createAttemptRunner } from "./domain/run-attempt.js";
+import { createSendWindow } from "./domain/send-window.js";
 import { WEBHOOK_TABLE_SPECS } from "./domain/tables.js";
 import { webhookGrpcServices } from "./server.js";
 
 export type { NatsConnection };
+
+/**
+ * A first attempt unanswered after this long stops holding up the fan-out (send-window.ts): far
+ * beyond a healthy endpoint's answer, short beside the request timeout.
+ */
+const SLOW_ATTEMPT_MS = 1_000;
 
 export interface WebhookDispatcherDeps {
   readonly config: WebhookDispatcherConfig;
@@ -57,8 +65,8 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
   const observer = deps.metrics === undefined ? {} : { observer: deps.metrics.consumers };
   // Connections per origin, not per webhook: several webhooks may share an origin, and a request
   // waiting inside undici for a connection spends its timeout there. No more are ever in flight
-  // than the worker handles at once.
-  const sender = createUndiciSender(policy, config.WEBHOOK_WORKER_CONCURRENCY);
+  // than the worker and the fan-out's send window hand out at once.
+  const sender = createUndiciSender(policy, config.WEBHOOK_WORKER_CONCURRENCY + config.WEBHOOK_SEND_WINDOW);
   try {
     const ports: WebhookPorts = {
       store: runtime.store,
@@ -81,12 +89,16 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
     const queue = await openDueQueue(nc);
+    // One runner for queued and fanned-out attempts: they share the endpoint slots and the outcome commits.
+    const runner = createAttemptRunner(
+      ports,
+      sender.send,
+      createEndpointSlots(settings.perEndpointConcurrency),
+      createEndpointRateLimiter(),
+    );
     const worker = await startAttemptWorker({
       nc,
-      ports,
-      send: sender.send,
-      slots: createEndpointSlots(settings.perEndpointConcurrency),
-      limiter: createEndpointRateLimiter(),
+      runner,
       concurrency: config.WEBHOOK_WORKER_CONCURRENCY,
       logger,
       ackWaitMs: config.WEBHOOK_ACK_WAIT,
@@ -96,6 +108,8 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       nc,
       ports,
       queue,
+      runner,
+      window: createSendWindow(config.WEBHOOK_SEND_WINDOW, SLOW_ATTEMPT_MS),
       logger,
       ackWaitMs: config.WEBHOOK_ACK_WAIT,
       ...observer,

@@ -2,9 +2,7 @@ import { type ConsumerHandle, type ConsumerObserver, startWorkQueueConsumer } fr
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
 import { decodeDueAttempt, WEBHOOK_WORK_STREAM } from "../adapters/nats/due-queue.js";
-import type { WebhookPorts, WebhookSender } from "../domain/ports.js";
-import type { EndpointRateLimiter } from "../domain/rate-limiter.js";
-import { createAttemptRunner, type EndpointSlots } from "../domain/run-attempt.js";
+import type { AttemptRunner } from "../domain/run-attempt.js";
 
 export const ATTEMPT_WORKER_DURABLE = "webhook_dispatcher_attempts";
 /** How long an attempt to a busy endpoint waits on the queue before it is offered again. */
@@ -16,16 +14,12 @@ const BUSY_DELAY_MS = 100;
  */
 export function startAttemptWorker(options: {
   readonly nc: NatsConnection;
-  readonly ports: WebhookPorts;
-  readonly send: WebhookSender;
-  readonly slots: EndpointSlots;
-  readonly limiter: EndpointRateLimiter;
+  readonly runner: AttemptRunner;
   readonly concurrency: number;
   readonly logger: Logger;
   readonly observer?: ConsumerObserver;
   readonly ackWaitMs: number;
 }): Promise<ConsumerHandle> {
-  const runAttempt = createAttemptRunner(options.ports, options.send, options.slots, options.limiter);
   return startWorkQueueConsumer({
     nc: options.nc,
     stream: WEBHOOK_WORK_STREAM,
@@ -39,7 +33,7 @@ export function startAttemptWorker(options: {
     retryBackoff: { initialMs: 100, maxMs: 5_000 },
     decode: decodeDueAttempt,
     handler: async (due) => {
-      const result = await runAttempt(due);
+      const result = await options.runner.runDue(due);
       return result === "deferred" ? { action: "retry", delayMs: BUSY_DELAY_MS } : { action: "ack" };
     },
   });

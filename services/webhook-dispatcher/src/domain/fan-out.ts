@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { Versioned } from "@strata/docstore";
 import { ok } from "@strata/errors";
 import type { AnyEventEnvelope } from "@strata/events";
 import { idFromSeed } from "@strata/ids";
@@ -19,19 +21,40 @@ export function deliveryIdOf(webhookId: string, eventId: string): string {
   return idFromSeed("webhookDelivery", `${webhookId}:${eventId}`);
 }
 
+/** A first attempt this replica took in the fan-out's transaction: it sends it, nobody else. */
+export interface TakenAttempt {
+  readonly delivery: Versioned<DeliveryRecord>;
+  readonly webhook: WebhookRecord;
+  /**
+   * The request must start before this (ms since the epoch): the take covers the claim plus the
+   * request timeout, so a request started in time ends before another replica may claim it.
+   */
+  readonly startBy: number;
+}
+
+/** A first attempt: taken here (`taken`), or claimed for the work queue (a rate-limited webhook). */
+export interface FannedOutAttempt extends DueAttempt {
+  readonly taken?: TakenAttempt;
+}
+
 /**
- * Records a delivery for every webhook that subscribes to each event, claimed for its first
- * attempt, in one transaction for the whole batch (the webhooks of each organization are read
- * once per batch). Answers, per event, the attempts to enqueue now; a delivery that already
- * existed (the event came again after a crash) is left to the scheduler, which finds it once its
- * claim runs out.
+ * Records a delivery for every webhook that subscribes to each event, in one transaction for the
+ * whole batch (the webhooks of each organization are read once per batch). The insert is also the
+ * take of the first attempt (a take id, due again only once the claim and the request timeout
+ * have run out), so it needs no queue round trip and no second write; a webhook with a rate limit
+ * gets a claim instead and goes through the work queue, where the limit is applied. Answers, per
+ * event, its first attempts; a delivery that already existed (the event came again after a crash)
+ * is left to the scheduler, which finds it once its claim or take runs out.
  */
 export async function fanOut(
   ports: WebhookPorts,
   events: readonly AnyEventEnvelope[],
-): Promise<DueAttempt[][]> {
+): Promise<FannedOutAttempt[][]> {
   const now = ports.clock();
-  const claimedUntil = new Date(now.getTime() + ports.settings.claimMs).toISOString();
+  const { claimMs, requestTimeoutMs } = ports.settings;
+  const claimedUntil = new Date(now.getTime() + claimMs).toISOString();
+  const takenUntil = new Date(now.getTime() + claimMs + requestTimeoutMs).toISOString();
+  const startBy = now.getTime() + claimMs;
   const created = await ports.store.transaction(async (tx) => {
     const webhooksOf = new Map<string, WebhookRecord[]>();
     for (const organizationId of new Set(events.map((e) => e.organizationid))) {
@@ -44,13 +67,14 @@ export async function fanOut(
       );
     }
     const table = tx.table<DeliveryRecord>(DELIVERIES_TABLE);
-    const perEvent: DueAttempt[][] = [];
+    const perEvent: FannedOutAttempt[][] = [];
     for (const event of events) {
       const targets = (webhooksOf.get(event.organizationid) ?? []).filter((w) => subscribes(w, event));
-      const due: DueAttempt[] = [];
+      const due: FannedOutAttempt[] = [];
       // Serialised once per event: every webhook's delivery carries the same bytes.
       const payload = targets.length === 0 ? "" : JSON.stringify(event);
       for (const webhook of targets) {
+        const limited = (webhook.rate_limit_per_second ?? null) !== null;
         const inserted = await table.insert({
           id: deliveryIdOf(webhook.id, event.id),
           webhook_id: webhook.id,
@@ -61,17 +85,20 @@ export async function fanOut(
           payload,
           status: "pending",
           attempts: 0,
-          // Claimed for its first attempt, enqueued by the caller: due again only if that is lost.
-          next_attempt_at: claimedUntil,
+          // Taken (or claimed) for its first attempt: due again only if that attempt is lost.
+          next_attempt_at: limited ? claimedUntil : takenUntil,
+          ...(limited ? {} : { take_id: randomUUID() }),
           created_at: now.toISOString(),
           updated_at: now.toISOString(),
         });
-        if (inserted.ok)
-          due.push({
-            deliveryId: inserted.value.record.id,
-            version: inserted.value.version,
-            webhookId: webhook.id,
-          });
+        if (!inserted.ok) continue;
+        const { record, version } = inserted.value;
+        due.push({
+          deliveryId: record.id,
+          version,
+          webhookId: webhook.id,
+          ...(limited ? {} : { taken: { delivery: inserted.value, webhook, startBy } }),
+        });
       }
       perEvent.push(due);
     }

@@ -12,7 +12,7 @@ import {
 } from "./tables.js";
 import { webhookDisabledEvent } from "./webhook-events.js";
 
-const isSuccess = (code: number) => code >= 200 && code < 300;
+export const isSuccess = (code: number): boolean => code >= 200 && code < 300;
 // Only these answers may ask us to wait longer (Standard Webhooks, Svix).
 const honoursRetryAfter = (code: number) => code === 429 || code === 503;
 

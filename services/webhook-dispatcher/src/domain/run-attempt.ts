@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { groupCommit } from "@strata/batching";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { ok } from "@strata/errors";
+import type { TakenAttempt } from "./fan-out.js";
 import type { DueAttempt, SendOutcome, WebhookPorts, WebhookSender } from "./ports.js";
 import type { EndpointRateLimiter } from "./rate-limiter.js";
-import { recordOutcome } from "./record-outcome.js";
+import { isSuccess, recordOutcome } from "./record-outcome.js";
 import { signedHeaders } from "./signing.js";
 import { DELIVERIES_TABLE, type DeliveryRecord, WEBHOOKS_TABLE, type WebhookRecord } from "./tables.js";
 
@@ -32,19 +33,33 @@ interface Finished {
 /** Attempts taken or finished at the same time share one transaction (group commit). */
 const ATTEMPTS_PER_COMMIT = 256;
 
+/** What happened to a first attempt taken by the fan-out (fan-out.ts). */
+export type TakenResult = "sent" | "deferred" | "expired";
+
+export interface AttemptRunner {
+  /** A due attempt from the work queue. */
+  runDue(due: DueAttempt): Promise<AttemptResult>;
+  /**
+   * A first attempt this replica took when it fanned the event out: sent from here when its
+   * endpoint admits it before its start deadline; otherwise ("deferred", "expired") not sent, and
+   * the caller hands it to the work queue, whose worker takes it again (its version is unchanged).
+   */
+  runTaken(taken: TakenAttempt): Promise<TakenResult>;
+}
+
 /**
  * Sends due attempts whose queue item is still current: the delivery must still have the version
  * its claim gave it, and the worker first takes it (a new version, a claim covering the request
  * timeout) so that no scheduler re-enqueues it while the request runs. Then the request, signed
  * with every live secret, and its outcome recorded. The takes and the outcomes of concurrent
- * attempts are written in shared transactions.
+ * attempts are written in shared transactions, first attempts taken by the fan-out included.
  */
 export function createAttemptRunner(
   ports: WebhookPorts,
   send: WebhookSender,
   slots: EndpointSlots,
   limiter: EndpointRateLimiter,
-): (due: DueAttempt) => Promise<AttemptResult> {
+): AttemptRunner {
   const take = groupCommit(
     (items: readonly DueAttempt[]) => takeAttempts(ports, limiter, items),
     ATTEMPTS_PER_COMMIT,
@@ -54,30 +69,45 @@ export function createAttemptRunner(
     ATTEMPTS_PER_COMMIT,
   );
   const opened = new OpenedSecrets(ports);
-  return async (due) => {
-    // A busy endpoint's attempt goes back to the queue untouched (the worker delays it there):
-    // writing it back to the store would cost every busy round a write and a claim.
-    if (!(await slots.take(due.webhookId))) return "deferred";
-    try {
-      const taken = await take(due);
-      if (taken.kind !== "ready") return taken.kind;
-      const { delivery, webhook } = taken;
-      const outcome = await send({
-        url: webhook.url,
-        headers: requestHeaders(ports, opened, webhook, delivery.record),
-        body: delivery.record.payload,
-        timeoutMs: ports.settings.requestTimeoutMs,
-      });
-      await finish({
-        deliveryId: delivery.record.id,
-        takeId: delivery.record.take_id ?? "",
-        attempts: delivery.record.attempts,
-        outcome,
-      });
-      return "sent";
-    } finally {
-      slots.release(due.webhookId);
-    }
+  const sendAndFinish = async (delivery: DeliveryRecord, webhook: WebhookRecord) => {
+    const outcome = await send({
+      url: webhook.url,
+      headers: requestHeaders(ports, opened, webhook, delivery),
+      body: delivery.payload,
+      timeoutMs: ports.settings.requestTimeoutMs,
+    });
+    await finish({
+      deliveryId: delivery.id,
+      takeId: delivery.take_id ?? "",
+      attempts: delivery.attempts,
+      outcome,
+    });
+  };
+  return {
+    async runDue(due) {
+      // A busy endpoint's attempt goes back to the queue untouched (the worker delays it there):
+      // writing it back to the store would cost every busy round a write and a claim.
+      if (!(await slots.take(due.webhookId))) return "deferred";
+      try {
+        const taken = await take(due);
+        if (taken.kind !== "ready") return taken.kind;
+        await sendAndFinish(taken.delivery.record, taken.webhook);
+        return "sent";
+      } finally {
+        slots.release(due.webhookId);
+      }
+    },
+    async runTaken({ delivery, webhook, startBy }) {
+      if (!(await slots.take(webhook.id))) return "deferred";
+      try {
+        // Started later, the request could outlive the take and meet a copy another replica sent.
+        if (ports.clock().getTime() > startBy) return "expired";
+        await sendAndFinish(delivery.record, webhook);
+        return "sent";
+      } finally {
+        slots.release(webhook.id);
+      }
+    },
   };
 }
 
@@ -153,14 +183,21 @@ async function takeOne(
 
 /**
  * One transaction: each outcome recorded if the delivery is still the one its worker took (same
- * take, no attempt recorded since, still pending); webhooks read again inside.
+ * take, no attempt recorded since, still pending); deliveries and webhooks read again inside, each
+ * batch's deliveries in one query and each webhook once unless an outcome may have changed it.
  */
 async function finishAttempts(ports: WebhookPorts, items: readonly Finished[]): Promise<undefined[]> {
   const at = ports.clock();
   const appended = await ports.store.transaction(async (tx) => {
+    const current = byId(
+      await tx
+        .table<DeliveryRecord>(DELIVERIES_TABLE)
+        .find({ where: { id: { $in: [...new Set(items.map((i) => i.deliveryId))] } } }),
+    );
+    const webhooks = new Map<string, Versioned<WebhookRecord> | undefined>();
     let events = false;
     for (const item of items) {
-      const delivery = await tx.table<DeliveryRecord>(DELIVERIES_TABLE).get(item.deliveryId);
+      const delivery = current.get(item.deliveryId);
       if (
         delivery === undefined ||
         delivery.record.take_id !== item.takeId ||
@@ -168,9 +205,18 @@ async function finishAttempts(ports: WebhookPorts, items: readonly Finished[]): 
         delivery.record.status !== "pending"
       )
         continue;
-      const webhook = await tx.table<WebhookRecord>(WEBHOOKS_TABLE).get(delivery.record.webhook_id);
+      // Recorded: a second outcome for it in this batch belongs to an older take.
+      current.delete(item.deliveryId);
+      const webhookId = delivery.record.webhook_id;
+      const webhook = webhooks.has(webhookId)
+        ? webhooks.get(webhookId)
+        : await tx.table<WebhookRecord>(WEBHOOKS_TABLE).get(webhookId);
       if (webhook === undefined) continue;
       if (await recordOutcome(ports, tx, delivery, webhook, item.outcome, at)) events = true;
+      // Only a success of a healthy webhook surely left it as it was (record-outcome.ts).
+      const unchanged = isSuccess(item.outcome.statusCode) && webhook.record.failing_since === null;
+      if (unchanged) webhooks.set(webhookId, webhook);
+      else webhooks.delete(webhookId);
     }
     return ok(events);
   });
