@@ -164,6 +164,9 @@ export function openQdrantHotIndex(options: QdrantHotIndexOptions): HotIndex {
         if (count > 0) await client.delete(name, { wait: true, filter });
         return count;
       }),
+    // Qdrant copies a collection only through a snapshot's upload and recovery, and the copy's
+    // payloads would then need rewriting point by point: the record copy is as fast (ADR 0037).
+    copySpace: async () => ok("unsupported" as const),
     async dropNamespace(namespaceId: string) {
       try {
         const { collections } = await client.getCollections();

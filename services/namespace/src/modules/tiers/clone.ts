@@ -50,23 +50,72 @@ export function cloneTierCopies(ports: Pick<TierPorts, "tiers">): CloneStep {
     return ok(async (writer) => {
       const counts: Record<string, number> = {};
       for (const { tier, records } of placed) {
-        let vectors = 0;
-        for (const [collectionId, documents] of groupBy(records, (r) => r.collection_id)) {
-          const source = byCollection.get(collectionId) as CollectionRecord;
-          for (let start = 0; start < documents.length; start += CLONE_PAGE) {
-            const page = documents.slice(start, start + CLONE_PAGE);
-            const copied = await copyTierPage(ports.tiers[tier], writer, source, page);
-            if (!copied.ok) return copied;
-            vectors += copied.value;
-            writer.progress({ [`${tier}_vectors`]: copied.value });
-          }
-        }
+        const bulk = await copyInBulk(ports.tiers[tier], writer, byCollection, records);
+        if (!bulk.ok) return bulk;
+        const copied =
+          bulk.value === "unsupported"
+            ? await copyInPages(ports.tiers[tier], writer, byCollection, records)
+            : ok(bulk.value);
+        if (!copied.ok) return copied;
         counts[`${tier}_documents`] = records.length;
-        counts[`${tier}_vectors`] = vectors;
+        counts[`${tier}_vectors`] = copied.value;
       }
       return ok(counts);
     });
   };
+}
+
+/** The tier's documents a page at a time: read from the source's copy, written to the clone's. */
+async function copyInPages(
+  store: TierVectorStore,
+  writer: CloneWriter,
+  byCollection: ReadonlyMap<string, CollectionRecord>,
+  records: readonly DocumentRecord[],
+): Promise<Result<number, AppError>> {
+  let vectors = 0;
+  for (const [collectionId, documents] of groupBy(records, (r) => r.collection_id)) {
+    const source = byCollection.get(collectionId) as CollectionRecord;
+    for (let start = 0; start < documents.length; start += CLONE_PAGE) {
+      const copied = await copyTierPage(store, writer, source, documents.slice(start, start + CLONE_PAGE));
+      if (!copied.ok) return copied;
+      vectors += copied.value;
+      writer.progress({ [`${store.tier}_vectors`]: copied.value });
+    }
+  }
+  return ok(vectors);
+}
+
+/**
+ * The tier's bulk copy where it has one (the embedded hot index, ADR 0037): every document of the
+ * tier in one call, each space's index copied whole. "unsupported": the caller copies page by page.
+ */
+async function copyInBulk(
+  store: TierVectorStore,
+  writer: CloneWriter,
+  byCollection: ReadonlyMap<string, CollectionRecord>,
+  records: readonly DocumentRecord[],
+): Promise<Result<number | "unsupported", AppError>> {
+  if (store.copyDocuments === undefined) return ok("unsupported");
+  const collections = [...groupBy(records, (r) => r.collection_id)].map(([collectionId, documents]) => {
+    const source = byCollection.get(collectionId) as CollectionRecord;
+    const copy = clonedCollection(source, writer.target);
+    const payloads = new Map(
+      documents.map((r) => [r.document_id, vectorPayload(clonedDocument(r, copy, writer))] as const),
+    );
+    return { source, copy, payloads };
+  });
+  const copied = await store.copyDocuments({ collections });
+  if (!copied.ok || copied.value === "unsupported") return copied;
+  // The pointers name this tier and the turns are held: a missing vector is lost data, not a race.
+  const expected = records.reduce((n, r) => n + r.feature_uris.length, 0);
+  if (copied.value !== expected)
+    return err(
+      unavailable(
+        `The ${store.tier} tier holds ${copied.value} of the ${expected} vectors its documents' records name; the clone cannot hold them`,
+      ),
+    );
+  writer.progress({ [`${store.tier}_vectors`]: copied.value });
+  return copied;
 }
 
 /** One page of one tier: read from the source's copy, written to the clone's. Answers vectors copied. */
