@@ -18,13 +18,14 @@ const base = await tempDir("strata-space-copy");
 afterAll(() => base.remove());
 const DIMS = 16;
 const COUNT = 3000;
-const source: HotSpace = {
-  namespaceId: "ns-src",
+const spaceOf = (namespaceId: string): HotSpace => ({
+  namespaceId,
   featureUri: "strata://t@v1/e",
   dimensions: DIMS,
   metric: "cosine",
-};
-const target: HotSpace = { ...source, namespaceId: "ns-copy" };
+});
+const source = spaceOf("ns-src");
+const target = spaceOf("ns-copy");
 const data = clusteredVectors({ count: COUNT, dimensions: DIMS, clusters: 12, seed: 7 });
 const records = Array.from({ length: COUNT }, (_, i) => ({
   id: `d${i}`,

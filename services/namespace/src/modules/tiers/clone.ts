@@ -65,13 +65,16 @@ export function cloneTierCopies(ports: Pick<TierPorts, "tiers">): CloneStep {
   };
 }
 
-/** The tier's documents a page at a time: read from the source's copy, written to the clone's. */
-async function copyInPages(
+/** A copy of one tier's documents of the snapshot into the clone; answers the vectors copied. */
+type TierCopier<T> = (
   store: TierVectorStore,
   writer: CloneWriter,
   byCollection: ReadonlyMap<string, CollectionRecord>,
   records: readonly DocumentRecord[],
-): Promise<Result<number, AppError>> {
+) => Promise<Result<T, AppError>>;
+
+/** The tier's documents a page at a time: read from the source's copy, written to the clone's. */
+const copyInPages: TierCopier<number> = async (store, writer, byCollection, records) => {
   let vectors = 0;
   for (const [collectionId, documents] of groupBy(records, (r) => r.collection_id)) {
     const source = byCollection.get(collectionId) as CollectionRecord;
@@ -83,18 +86,13 @@ async function copyInPages(
     }
   }
   return ok(vectors);
-}
+};
 
 /**
  * The tier's bulk copy where it has one (the embedded hot index, ADR 0037): every document of the
  * tier in one call, each space's index copied whole. "unsupported": the caller copies page by page.
  */
-async function copyInBulk(
-  store: TierVectorStore,
-  writer: CloneWriter,
-  byCollection: ReadonlyMap<string, CollectionRecord>,
-  records: readonly DocumentRecord[],
-): Promise<Result<number | "unsupported", AppError>> {
+const copyInBulk: TierCopier<number | "unsupported"> = async (store, writer, byCollection, records) => {
   if (store.copyDocuments === undefined) return ok("unsupported");
   const collections = [...groupBy(records, (r) => r.collection_id)].map(([collectionId, documents]) => {
     const source = byCollection.get(collectionId) as CollectionRecord;
@@ -116,7 +114,7 @@ async function copyInBulk(
     );
   writer.progress({ [`${store.tier}_vectors`]: copied.value });
   return copied;
-}
+};
 
 /** One page of one tier: read from the source's copy, written to the clone's. Answers vectors copied. */
 async function copyTierPage(
