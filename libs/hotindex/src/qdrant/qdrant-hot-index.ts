@@ -164,8 +164,8 @@ export function openQdrantHotIndex(options: QdrantHotIndexOptions): HotIndex {
         if (count > 0) await client.delete(name, { wait: true, filter });
         return count;
       }),
-    // Qdrant copies a collection only through a snapshot's upload and recovery, and the copy's
-    // payloads would then need rewriting point by point: the record copy is as fast (ADR 0037).
+    // A space's points share a Qdrant collection with every other namespace's: a copy needs new
+    // point ids and payloads, i.e. an upsert of each point, which the caller's record copy is (ADR 0037).
     copySpace: async () => ok("unsupported" as const),
     async dropNamespace(namespaceId: string) {
       try {

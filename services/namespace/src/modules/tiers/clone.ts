@@ -20,12 +20,13 @@ const DROPPED_TIERS = ["warm", "cold"] as const;
  * The vectors of the source's documents, in the clone's own spaces and objects, in the tier each
  * document's pointer names (ADR 0029). The snapshot names which documents are hot, warm or cold;
  * the documents' turns, held by the clone to its end, keep every write and move of theirs out until
- * the copy is done, so the copies read here are the ones the pointers name. Each page is read from
- * the source's tier in one call and written to the clone's through the tier's own write: hot by
- * upsert (the appendable segment; the index builds the graph in the background), no staging, since
- * nothing sees the clone until it is ready and a failed clone's spaces are dropped whole. The payload
- * is rewritten for the clone's collection and taxonomy ids, which hot and warm records and cold
- * objects carry inside, so their bytes cannot be copied as they are.
+ * the copy is done, so the copies read here are the ones the pointers name. A tier with a bulk copy
+ * (the embedded hot index: each space copied whole with its graph, ADR 0037) copies all its documents
+ * in one call. Otherwise each page is read from the source's tier in one call and written to the
+ * clone's through the tier's own write (hot by upsert, the graph then built in the background), no
+ * staging, since nothing sees the clone until it is ready and a failed clone's spaces are dropped
+ * whole. Either way the payload is rewritten for the clone's collection and taxonomy ids, which hot
+ * and warm records and cold objects carry inside, so their bytes cannot be copied as they are.
  */
 export function cloneTierCopies(ports: Pick<TierPorts, "tiers">): CloneStep {
   return async ({ tx, sourceNamespaceId }) => {
