@@ -29,23 +29,21 @@ const DROPPED_TIERS = ["warm", "cold"] as const;
  * and warm records and cold objects carry inside, so their bytes cannot be copied as they are.
  */
 export function cloneTierCopies(ports: Pick<TierPorts, "tiers">): CloneStep {
-  return async ({ tx, sourceNamespaceId }) => {
+  return async ({ tx, sourceNamespaceId, sourceRecords }) => {
     const collections = await tx
       .table<CollectionRecord>(COLLECTIONS_TABLE)
       .find({ where: { namespace_id: sourceNamespaceId, state: "active" } });
     const byCollection = new Map(collections.map((c) => [c.record.id, c.record]));
     const placed: { tier: CopiedTier; records: DocumentRecord[] }[] = [];
+    const documents = await sourceRecords<DocumentRecord>(DOCUMENTS_TABLE);
     for (const tier of COPIED_TIERS) {
-      const found = await tx
-        .table<DocumentRecord>(DOCUMENTS_TABLE)
-        .find({ where: { namespace_id: sourceNamespaceId, tier } });
       // A document of a collection being deleted is not copied (the documents step skips it too).
       // A document without features holds no vectors in any tier.
       placed.push({
         tier,
-        records: found
-          .map((f) => f.record)
-          .filter((r) => byCollection.has(r.collection_id) && r.feature_uris.length > 0),
+        records: documents.filter(
+          (r) => r.tier === tier && byCollection.has(r.collection_id) && r.feature_uris.length > 0,
+        ),
       });
     }
     return ok(async (writer) => {
