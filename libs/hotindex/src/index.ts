@@ -11,6 +11,7 @@ export type { PlannerOptions } from "./embedded/space-search.js";
 export { DEFAULT_PLANNER } from "./embedded/space-search.js";
 export { TopK } from "./embedded/top-k.js";
 export type {
+  CopiedRecord,
   DocRef,
   Hit,
   HotIndex,
@@ -19,6 +20,7 @@ export type {
   HotSearch,
   HotSpace,
   Metric,
+  SpaceCopyReport,
   SpaceStats,
   StagedWrite,
   StoredVector,

@@ -89,6 +89,19 @@ export interface StagedWrite {
   readonly refs: readonly DocRef[];
 }
 
+/** What a copied record becomes in the copy's space: its collection there and its payload. */
+export interface CopiedRecord {
+  readonly collectionId: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/** What `copySpace` did: how many records it copied, and whether the graph came along (ADR 0037). */
+export interface SpaceCopyReport {
+  readonly copied: number;
+  /** "copied": the target searches through the source's graph; "rebuilt": its graph is built anew. */
+  readonly graph: "copied" | "rebuilt";
+}
+
 export interface HotIndex {
   /** Creates the space if needed. Idempotent. Other methods also create it on first write. */
   ensureSpace(space: HotSpace): Promise<Result<void, AppError>>;
@@ -116,6 +129,17 @@ export interface HotIndex {
   deleteWhere(space: HotSpace, where: { readonly collectionId: string }): Promise<Result<number, AppError>>;
   /** Removes every space of the namespace, and its files. */
   dropNamespace(namespaceId: string): Promise<Result<void, AppError>>;
+  /**
+   * Copies the live records of `source` that `remap` keeps (undefined: left out) into `target`,
+   * which must not hold anything yet, as they are when the call starts (ADR 0037). Durable when it
+   * resolves ok; a failure leaves no trace of `target`. "unsupported": the index cannot copy a
+   * space in bulk and the caller copies record by record.
+   */
+  copySpace(
+    source: HotSpace,
+    target: HotSpace,
+    remap: (ref: DocRef) => CopiedRecord | undefined,
+  ): Promise<Result<SpaceCopyReport | "unsupported", AppError>>;
   search(space: HotSpace, query: HotSearch): Promise<Result<Hit[], AppError>>;
   /** The stored vectors, in the order asked; unknown ones are left out. */
   get(space: HotSpace, refs: readonly DocRef[]): Promise<Result<StoredVector[], AppError>>;

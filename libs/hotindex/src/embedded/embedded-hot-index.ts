@@ -4,6 +4,7 @@ import type { AppError, Result } from "@strata/errors";
 import { err, internal, ok } from "@strata/errors";
 import type { BoundFilterNode } from "@strata/filter";
 import type {
+  CopiedRecord,
   DocRef,
   Hit,
   HotIndex,
@@ -20,6 +21,7 @@ import { BackgroundIndexer, type IndexerOptions } from "./background-indexer.js"
 import { lockDirectory } from "./dir-lock.js";
 import { EmbeddedSpace } from "./embedded-space.js";
 import { DEFAULT_GRAPH_OPTIONS, type GraphOptions } from "./hnsw-graph.js";
+import { copyEmbeddedSpace } from "./space-copy.js";
 import { readSpaceDescriptor, writeSpaceDescriptor } from "./space-descriptor.js";
 import { DEFAULT_PLANNER, type PlannerOptions } from "./space-search.js";
 
@@ -200,6 +202,35 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
         }
         return ok(undefined);
       } catch (error) {
+        return err(internal(`Hot index failure: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    },
+    async copySpace(source: HotSpace, target: HotSpace, remap: (ref: DocRef) => CopiedRecord | undefined) {
+      if (closed) return err(internal("Hot index is closed"));
+      for (const space of [source, target]) {
+        const valid = validateSpace(space);
+        if (!valid.ok) return valid;
+      }
+      if (source.dimensions !== target.dimensions || source.metric !== target.metric)
+        return err(internal("A space copies only into a space of its dimensions and metric"));
+      const key = spaceKey(target);
+      if (spaces.has(key)) return err(internal("The copy's space exists already"));
+      const from = spaces.get(spaceKey(source));
+      // Never written: nothing to copy, and the target is created on its first write.
+      if (from === undefined) return ok({ copied: 0, graph: "copied" as const });
+      const dir = join(options.dir, `space-${key}`);
+      const copying = from.then((s) => copyEmbeddedSpace(s, target, dir, remap, spaceOptions));
+      // Reads and writes of the target wait for the copy, as for any space being opened.
+      const copied = copying.then((c) => c.space);
+      copied.catch(() => undefined);
+      spaces.set(key, copied);
+      try {
+        const { space, report } = await copying;
+        opened.set(key, space);
+        indexer.wake();
+        return ok(report);
+      } catch (error) {
+        spaces.delete(key);
         return err(internal(`Hot index failure: ${error instanceof Error ? error.message : String(error)}`));
       }
     },

@@ -36,6 +36,15 @@ export function saveGraphSnapshot(
 }
 
 /**
+ * Makes `file` (a graph already saved and fsynced in `dir`) the directory's snapshot, covering
+ * slots below `indexedUpTo`: the manifest's atomic write is the commit point.
+ */
+export function adoptGraphFile(dir: string, file: string, indexedUpTo: number): void {
+  const snapshot: GraphSnapshot = { file, indexedUpTo, generation: 1 };
+  writeFileAtomically(join(dir, MANIFEST), JSON.stringify(snapshot));
+}
+
+/**
  * The saved graph, or undefined when there is none or it cannot be used (then the background task
  * rebuilds it from the vector table: the log, not the graph, is the source of truth).
  */

@@ -164,6 +164,9 @@ export function openQdrantHotIndex(options: QdrantHotIndexOptions): HotIndex {
         if (count > 0) await client.delete(name, { wait: true, filter });
         return count;
       }),
+    // A space's points share a Qdrant collection with every other namespace's: a copy needs new
+    // point ids and payloads, i.e. an upsert of each point, which the caller's record copy is (ADR 0037).
+    copySpace: async () => ok("unsupported" as const),
     async dropNamespace(namespaceId: string) {
       try {
         const { collections } = await client.getCollections();

@@ -30,6 +30,30 @@ export interface CloneSnapshot {
   readonly tx: DocStoreSession;
   readonly sourceNamespaceId: string;
   readonly target: CloneTarget;
+  /**
+   * Every record of `table` whose `namespace_id` is the source's, read in the snapshot once
+   * however many steps ask (the documents are read once, not once per step: ADR 0037).
+   */
+  sourceRecords<T extends StoredRecord>(table: string): Promise<readonly T[]>;
+}
+
+/** A snapshot's `sourceRecords`: each table's records of the source read once, on first use. */
+export function onceEachTable(
+  tx: DocStoreSession,
+  sourceNamespaceId: string,
+): CloneSnapshot["sourceRecords"] {
+  const reads = new Map<string, Promise<readonly StoredRecord[]>>();
+  return <T extends StoredRecord>(table: string) => {
+    let read = reads.get(table);
+    if (read === undefined) {
+      read = tx
+        .table<NamespacedRecord>(table)
+        .find({ where: { namespace_id: sourceNamespaceId } })
+        .then((found) => found.map((f) => f.record));
+      reads.set(table, read);
+    }
+    return read as Promise<readonly T[]>;
+  };
 }
 
 /**

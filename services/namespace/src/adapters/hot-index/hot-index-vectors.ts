@@ -13,11 +13,12 @@ import type {
 } from "../../shared/vectors/document-vectors.js";
 import type { SearchableTier, TierVectorStore } from "../../shared/vectors/tier-vectors.js";
 import { featureRecords, indexTierStore, spaceOf } from "../tiers/index-tier-store.js";
+import { copyHotDocuments } from "./hot-tier-copy.js";
 import { KeyedLock } from "./keyed-lock.js";
 
 /** The hot tier as a tier move sees it: every metric, written by upsert (the appendable segment). */
 export function hotTierStore(index: HotIndex): TierVectorStore & SearchableTier {
-  return indexTierStore("hot", index, () => true);
+  return { ...indexTierStore("hot", index, () => true), copyDocuments: copyHotDocuments(index) };
 }
 
 /** DocumentVectors over a HotIndex (the embedded index or Qdrant). */

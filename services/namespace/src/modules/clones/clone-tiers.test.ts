@@ -108,7 +108,54 @@ async function searchIn(t: CloneTestData, namespaceId: string, vector: number[],
   return found.value.hits.map((h) => [h.document.document_id, h.sourceTier, h.score.toFixed(5)]);
 }
 
+/** The collection's hot vectors and how many of its space's wait for the graph. */
+async function hotIndexing(t: CloneTestData, collectionId: string) {
+  const stats = await t.all.vectors.stats(await collectionOf(t, collectionId));
+  if (!stats.ok) throw new Error(stats.error.message);
+  return stats.value.map((f) => ({ vectors: f.vectors, pending: f.pending }));
+}
+
 describe("a clone of a namespace with documents in every tier", () => {
+  it("copies a hot space with its graph (ADR 0037): ready, the clone searches without waiting for indexing", async () => {
+    const t = await cloneTestData();
+    const admin = callerOf(t.organizationId);
+    const collection = await createItems(t, 4);
+    await createDocuments(t, t.namespaceId, 300, (i) => [1, (i % 17) - 8, (i % 5) - 2, i / 300]);
+    // The source's graph holds every vector before the clone is asked for.
+    while ((await hotIndexing(t, collection.id))[0]?.pending !== 0)
+      await new Promise((r) => setTimeout(r, 20));
+    const accepted = await acceptClone(t.all, admin, t.namespaceId, {
+      namespaceName: "graph",
+      includeWebhooks: false,
+    });
+    if (!accepted.ok) throw new Error(accepted.error.message);
+    await t.all.cloneRuns.settled();
+    const cloneId = accepted.value.namespace.id;
+    const copy = cloneIdOf(
+      "collection",
+      { namespaceId: cloneId, organizationId: t.organizationId },
+      collection.id,
+    );
+    expect(await hotIndexing(t, copy)).toEqual([{ vectors: 300, pending: 0 }]);
+    for (const query of [
+      [1, 3, 1, 0.2],
+      [1, -8, -2, 0.9],
+    ]) {
+      const found = async (namespaceId: string) => {
+        const hits = await searchDocuments(t.all, admin, namespaceId, {
+          collectionIdentifiers: ["items"],
+          featureUri: TEST_FEATURE_URI,
+          vector: query,
+          topK: 10,
+          includeCold: false,
+        });
+        if (!hits.ok) throw new Error(hits.error.message);
+        return hits.value.hits.map((h) => [h.document.document_id, h.score.toFixed(5), h.document.metadata]);
+      };
+      expect(await found(cloneId)).toEqual(await found(t.namespaceId));
+    }
+  });
+
   it("holds each document in the tier the source held it, with its lineage, and answers the same searches and cold reads", async () => {
     const s = await fourTiers();
     const accepted = await cloneNamed(s, "branch");

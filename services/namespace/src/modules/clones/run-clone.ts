@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { type AppError, err, ok, type Result } from "@strata/errors";
-import type { CloneCopy, CloneCounts, CloneTarget } from "../../shared/clone-step.js";
-import { sourceDocumentTurns } from "../documents/api.js";
+import {
+  type CloneCopy,
+  type CloneCounts,
+  type CloneTarget,
+  onceEachTable,
+} from "../../shared/clone-step.js";
+import { documentTurns, sourceDocumentTurns } from "../documents/api.js";
+import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
 import { NAMESPACES_TABLE, type NamespaceRecord } from "../namespaces/tables.js";
 import { namespaceClonedEvent } from "./clone-events.js";
 import type { CloneRun } from "./clone-runs.js";
@@ -84,10 +90,12 @@ async function attemptCopy(
     const source = task.source_namespace_id;
     const snapshot = await ports.store.transaction<CloneCopy[], AttemptError>(async (tx) => {
       snapshotTaken();
-      if (!sameTurns(turns, await sourceDocumentTurns(tx, source))) return err("retry");
+      const sourceRecords = onceEachTable(tx, source);
+      const documents = await sourceRecords<DocumentRecord>(DOCUMENTS_TABLE);
+      if (!sameTurns(turns, documentTurns(documents))) return err("retry");
       const copies: CloneCopy[] = [];
       for (const step of ports.cloneSteps) {
-        const read = await step({ tx, sourceNamespaceId: source, target });
+        const read = await step({ tx, sourceNamespaceId: source, target, sourceRecords });
         if (!read.ok) return read;
         copies.push(read.value);
       }

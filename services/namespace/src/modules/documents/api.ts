@@ -3,7 +3,13 @@
 // page by page with their events, search compiles filters like a list does, and a taxonomy change
 // asks the label index which documents carry the labels it removes.
 
-export { cloneDocuments, clonedCollection, clonedDocument, sourceDocumentTurns } from "./clone.js";
+export {
+  cloneDocuments,
+  clonedCollection,
+  clonedDocument,
+  documentTurns,
+  sourceDocumentTurns,
+} from "./clone.js";
 export {
   type InsertedDocument,
   insertDocument,

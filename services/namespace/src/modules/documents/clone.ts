@@ -28,17 +28,17 @@ import {
  * tier each record names, are the tiers module's step.
  */
 export function cloneDocuments(): CloneStep {
-  return async ({ tx, sourceNamespaceId, target }) => {
+  return async ({ tx, sourceNamespaceId, target, sourceRecords }) => {
     const collections = await tx
       .table<CollectionRecord>(COLLECTIONS_TABLE)
       .find({ where: { namespace_id: sourceNamespaceId, state: "active" } });
-    const sources: { source: CollectionRecord; records: DocumentRecord[] }[] = [];
-    for (const { record: source } of collections) {
-      const records = await tx
-        .table<DocumentRecord>(DOCUMENTS_TABLE)
-        .find({ where: { collection_id: source.id } });
-      sources.push({ source, records: records.map((r) => r.record) });
-    }
+    const byCollection = new Map<string, DocumentRecord[]>(collections.map((c) => [c.record.id, []]));
+    for (const record of await sourceRecords<DocumentRecord>(DOCUMENTS_TABLE))
+      byCollection.get(record.collection_id)?.push(record);
+    const sources = collections.map(({ record: source }) => ({
+      source,
+      records: byCollection.get(source.id) ?? [],
+    }));
     return ok(async (writer) => {
       let documents = 0;
       for (const { source, records } of sources) {
@@ -106,10 +106,16 @@ export async function sourceDocumentTurns(
   session: DocStoreSession,
   namespaceId: string,
 ): Promise<Map<string, string[]>> {
-  const turns = new Map<string, string[]>();
-  for (const { record } of await session
+  const found = await session
     .table<DocumentRecord>(DOCUMENTS_TABLE)
-    .find({ where: { namespace_id: namespaceId } })) {
+    .find({ where: { namespace_id: namespaceId } });
+  return documentTurns(found.map((f) => f.record));
+}
+
+/** The turns of these documents: `<collection_id>` → ids. */
+export function documentTurns(records: readonly DocumentRecord[]): Map<string, string[]> {
+  const turns = new Map<string, string[]>();
+  for (const record of records) {
     const ids = turns.get(record.collection_id) ?? [];
     ids.push(record.document_id);
     turns.set(record.collection_id, ids);

@@ -20,54 +20,100 @@ const DROPPED_TIERS = ["warm", "cold"] as const;
  * The vectors of the source's documents, in the clone's own spaces and objects, in the tier each
  * document's pointer names (ADR 0029). The snapshot names which documents are hot, warm or cold;
  * the documents' turns, held by the clone to its end, keep every write and move of theirs out until
- * the copy is done, so the copies read here are the ones the pointers name. Each page is read from
- * the source's tier in one call and written to the clone's through the tier's own write: hot by
- * upsert (the appendable segment; the index builds the graph in the background), no staging, since
- * nothing sees the clone until it is ready and a failed clone's spaces are dropped whole. The payload
- * is rewritten for the clone's collection and taxonomy ids, which hot and warm records and cold
- * objects carry inside, so their bytes cannot be copied as they are.
+ * the copy is done, so the copies read here are the ones the pointers name. A tier with a bulk copy
+ * (the embedded hot index: each space copied whole with its graph, ADR 0037) copies all its documents
+ * in one call. Otherwise each page is read from the source's tier in one call and written to the
+ * clone's through the tier's own write (hot by upsert, the graph then built in the background), no
+ * staging, since nothing sees the clone until it is ready and a failed clone's spaces are dropped
+ * whole. Either way the payload is rewritten for the clone's collection and taxonomy ids, which hot
+ * and warm records and cold objects carry inside, so their bytes cannot be copied as they are.
  */
 export function cloneTierCopies(ports: Pick<TierPorts, "tiers">): CloneStep {
-  return async ({ tx, sourceNamespaceId }) => {
+  return async ({ tx, sourceNamespaceId, sourceRecords }) => {
     const collections = await tx
       .table<CollectionRecord>(COLLECTIONS_TABLE)
       .find({ where: { namespace_id: sourceNamespaceId, state: "active" } });
     const byCollection = new Map(collections.map((c) => [c.record.id, c.record]));
     const placed: { tier: CopiedTier; records: DocumentRecord[] }[] = [];
+    const documents = await sourceRecords<DocumentRecord>(DOCUMENTS_TABLE);
     for (const tier of COPIED_TIERS) {
-      const found = await tx
-        .table<DocumentRecord>(DOCUMENTS_TABLE)
-        .find({ where: { namespace_id: sourceNamespaceId, tier } });
       // A document of a collection being deleted is not copied (the documents step skips it too).
       // A document without features holds no vectors in any tier.
       placed.push({
         tier,
-        records: found
-          .map((f) => f.record)
-          .filter((r) => byCollection.has(r.collection_id) && r.feature_uris.length > 0),
+        records: documents.filter(
+          (r) => r.tier === tier && byCollection.has(r.collection_id) && r.feature_uris.length > 0,
+        ),
       });
     }
     return ok(async (writer) => {
       const counts: Record<string, number> = {};
       for (const { tier, records } of placed) {
-        let vectors = 0;
-        for (const [collectionId, documents] of groupBy(records, (r) => r.collection_id)) {
-          const source = byCollection.get(collectionId) as CollectionRecord;
-          for (let start = 0; start < documents.length; start += CLONE_PAGE) {
-            const page = documents.slice(start, start + CLONE_PAGE);
-            const copied = await copyTierPage(ports.tiers[tier], writer, source, page);
-            if (!copied.ok) return copied;
-            vectors += copied.value;
-            writer.progress({ [`${tier}_vectors`]: copied.value });
-          }
-        }
+        const bulk = await copyInBulk(ports.tiers[tier], writer, byCollection, records);
+        if (!bulk.ok) return bulk;
+        const copied =
+          bulk.value === "unsupported"
+            ? await copyInPages(ports.tiers[tier], writer, byCollection, records)
+            : ok(bulk.value);
+        if (!copied.ok) return copied;
         counts[`${tier}_documents`] = records.length;
-        counts[`${tier}_vectors`] = vectors;
+        counts[`${tier}_vectors`] = copied.value;
       }
       return ok(counts);
     });
   };
 }
+
+/** A copy of one tier's documents of the snapshot into the clone; answers the vectors copied. */
+type TierCopier<T> = (
+  store: TierVectorStore,
+  writer: CloneWriter,
+  byCollection: ReadonlyMap<string, CollectionRecord>,
+  records: readonly DocumentRecord[],
+) => Promise<Result<T, AppError>>;
+
+/** The tier's documents a page at a time: read from the source's copy, written to the clone's. */
+const copyInPages: TierCopier<number> = async (store, writer, byCollection, records) => {
+  let vectors = 0;
+  for (const [collectionId, documents] of groupBy(records, (r) => r.collection_id)) {
+    const source = byCollection.get(collectionId) as CollectionRecord;
+    for (let start = 0; start < documents.length; start += CLONE_PAGE) {
+      const copied = await copyTierPage(store, writer, source, documents.slice(start, start + CLONE_PAGE));
+      if (!copied.ok) return copied;
+      vectors += copied.value;
+      writer.progress({ [`${store.tier}_vectors`]: copied.value });
+    }
+  }
+  return ok(vectors);
+};
+
+/**
+ * The tier's bulk copy where it has one (the embedded hot index, ADR 0037): every document of the
+ * tier in one call, each space's index copied whole. "unsupported": the caller copies page by page.
+ */
+const copyInBulk: TierCopier<number | "unsupported"> = async (store, writer, byCollection, records) => {
+  if (store.copyDocuments === undefined) return ok("unsupported");
+  const collections = [...groupBy(records, (r) => r.collection_id)].map(([collectionId, documents]) => {
+    const source = byCollection.get(collectionId) as CollectionRecord;
+    const copy = clonedCollection(source, writer.target);
+    const payloads = new Map(
+      documents.map((r) => [r.document_id, vectorPayload(clonedDocument(r, copy, writer))] as const),
+    );
+    return { source, copy, payloads };
+  });
+  const copied = await store.copyDocuments({ collections });
+  if (!copied.ok || copied.value === "unsupported") return copied;
+  // The pointers name this tier and the turns are held: a missing vector is lost data, not a race.
+  const expected = records.reduce((n, r) => n + r.feature_uris.length, 0);
+  if (copied.value !== expected)
+    return err(
+      unavailable(
+        `The ${store.tier} tier holds ${copied.value} of the ${expected} vectors its documents' records name; the clone cannot hold them`,
+      ),
+    );
+  writer.progress({ [`${store.tier}_vectors`]: copied.value });
+  return copied;
+};
 
 /** One page of one tier: read from the source's copy, written to the clone's. Answers vectors copied. */
 async function copyTierPage(

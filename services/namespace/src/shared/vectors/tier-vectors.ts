@@ -17,6 +17,16 @@ export interface TierEntry {
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
+/** What a clone copies of one tier in one call (ADR 0037). */
+export interface TierCopy {
+  /** Each source collection, its clone's copy, and its documents to copy: id → the clone's payload. */
+  readonly collections: readonly {
+    readonly source: CollectionRecord;
+    readonly copy: CollectionRecord;
+    readonly payloads: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  }[];
+}
+
 /**
  * One tier's copy of documents' vectors, as a move between tiers sees it (ADR 0023): whole
  * documents, every feature the collection declares, in batches. The hot tier's is the hot index
@@ -35,6 +45,12 @@ export interface TierVectorStore {
   remove(collection: CollectionRecord, documentIds: readonly string[]): Promise<Result<void, AppError>>;
   removeCollection(collection: CollectionRecord): Promise<Result<void, AppError>>;
   dropNamespace(namespaceId: string): Promise<Result<void, AppError>>;
+  /**
+   * Copies the documents into the clone's collections in bulk (the index's own structures, not
+   * record by record); answers the vectors copied, or "unsupported" (absent: the same) when the
+   * caller must copy page by page through `read` and `write`.
+   */
+  copyDocuments?(copy: TierCopy): Promise<Result<number | "unsupported", AppError>>;
 }
 
 /** A tier that answers nearest-neighbour queries itself (hot and warm). */
