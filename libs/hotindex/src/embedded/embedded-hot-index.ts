@@ -119,8 +119,10 @@ export async function openEmbeddedHotIndex(options: EmbeddedHotIndexOptions): Pr
     }
   };
 
+  // A delete is a write too: while deletes keep coming (a tier move demoting documents page by
+  // page), a graph rebuilt after a compaction takes the reduced share, not the whole event loop.
   const afterCompaction = (removed: number): number => {
-    indexer.wake();
+    indexer.noteWrite();
     return removed;
   };
 
