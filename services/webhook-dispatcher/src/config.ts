@@ -64,7 +64,7 @@ export const webhookDispatcherConfigSchema = z.object({
    * no more events while they fill it. Twice the endpoint concurrency: one endpoint's running
    * attempts and its line.
    */
-  WEBHOOK_SEND_WINDOW: envInt(64, { min: 1, max: 4096 }),
+  WEBHOOK_SEND_WINDOW: envInt(64, { min: 1, max: 1024 }),
   /** The namespace service: asked whether a namespace is really gone before its webhooks go. */
   NAMESPACE_GRPC_URL: envHostPort(),
   ...commonServiceFields,
