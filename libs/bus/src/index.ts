@@ -16,7 +16,6 @@ export type {
 } from "./consumer-engine.js";
 export type { EventConsumerOptions } from "./event-consumer.js";
 export { startEventConsumer } from "./event-consumer.js";
-export { groupCommit } from "./group-commit.js";
 export type { InboxRecord } from "./inbox.js";
 export { INBOX_TABLE, INBOX_TABLE_SPEC, processOnce } from "./inbox.js";
 export type { InboxPruner, InboxPrunerOptions } from "./inbox-pruner.js";

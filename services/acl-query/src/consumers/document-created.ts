@@ -1,8 +1,8 @@
+import { groupCommit } from "@strata/batching";
 import {
   type ConsumerHandle,
   type ConsumerObserver,
   type ConsumerOutcome,
-  groupCommit,
   startEventConsumer,
 } from "@strata/bus";
 import { isRetryable } from "@strata/errors";

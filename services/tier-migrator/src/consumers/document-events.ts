@@ -1,4 +1,5 @@
-import { type ConsumerHandle, type ConsumerObserver, groupCommit, startEventConsumer } from "@strata/bus";
+import { groupCommit } from "@strata/batching";
+import { type ConsumerHandle, type ConsumerObserver, startEventConsumer } from "@strata/bus";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
 import type { AccessAggregator } from "../domain/access-aggregator.js";

@@ -1,9 +1,9 @@
+import { groupCommit } from "@strata/batching";
 import { type ConsumerHandle, type ConsumerObserver, startAllEventsConsumer } from "@strata/bus";
 import type { AnyEventEnvelope } from "@strata/events";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
 import { fanOut } from "../domain/fan-out.js";
-import { groupCommit } from "../domain/group-commit.js";
 import type { DueQueue, WebhookPorts } from "../domain/ports.js";
 
 /** Shared by every dispatcher replica: each event is fanned out by one of them. */

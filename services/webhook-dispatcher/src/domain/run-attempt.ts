@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { groupCommit } from "@strata/batching";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
 import { ok } from "@strata/errors";
-import { groupCommit } from "./group-commit.js";
 import type { DueAttempt, SendOutcome, WebhookPorts, WebhookSender } from "./ports.js";
 import type { EndpointRateLimiter } from "./rate-limiter.js";
 import { recordOutcome } from "./record-outcome.js";
