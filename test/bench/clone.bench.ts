@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     cloneCleanUps,
     cloneRuns: new CloneRuns(),
     maxNamespacesPerOrganization: 100,
-    cloneHoldFile: undefined,
+    beforeCloneCommit: undefined,
   };
   cloneSteps.push(...moduleCloneSteps(ports));
   cloneCleanUps.push(...moduleCloneCleanUps(ports));

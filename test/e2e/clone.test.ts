@@ -3,6 +3,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type TempDir, tempDir } from "@strata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { holdWhileFileExists } from "./clone-hold.js";
 import {
   type ApiResponse,
   expectErrorBody,
@@ -12,8 +13,8 @@ import {
 } from "./harness.js";
 
 // Namespace clones through the gateway (issue 12, ADR 0024/0028), on the platform as `npm start`
-// runs it. A clone is held open before its commit with NAMESPACE_CLONE_HOLD_FILE (the file exists
-// → the copy waits), so its 409s, progress and cancel are watched without racing a timer.
+// runs it. A clone is held open before its commit by the platform's beforeCloneCommit (while the
+// hold file exists the copy waits), so its 409s, progress and cancel are watched without racing a timer.
 
 const URI = "strata://test@v1/embedding";
 const SOURCE = "clone-source";
@@ -153,7 +154,7 @@ function strata(
 beforeAll(async () => {
   hold = await tempDir("clone-hold-");
   holdFile = join(hold.path, "hold");
-  platform = await startTestPlatform({ NAMESPACE_CLONE_HOLD_FILE: holdFile });
+  platform = await startTestPlatform({}, { beforeCloneCommit: holdWhileFileExists(holdFile) });
   expectStatus(
     await call("POST", "/v1/namespaces", undefined, { namespace_name: SOURCE, description: "src" }),
     201,

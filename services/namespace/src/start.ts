@@ -42,7 +42,10 @@ import { tieredVectors } from "./shared/vectors/tiered-vectors.js";
 
 export type { NatsConnection };
 
-export type NamespaceServiceDeps = ServiceStartDeps<NamespaceConfig>;
+export interface NamespaceServiceDeps extends ServiceStartDeps<NamespaceConfig> {
+  /** Awaited by every clone after it copied everything, before it commits; none: nothing waits. */
+  readonly beforeCloneCommit?: () => Promise<void>;
+}
 
 export interface RunningNamespaceService extends RunningService {
   readonly grpcAddress: string;
@@ -96,7 +99,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       cloneCleanUps,
       cloneRuns,
       maxNamespacesPerOrganization: config.NAMESPACE_MAX_PER_ORGANIZATION,
-      cloneHoldFile: config.NAMESPACE_CLONE_HOLD_FILE,
+      beforeCloneCommit: deps.beforeCloneCommit,
     };
     cloneSteps.push(...moduleCloneSteps(ports));
     cloneCleanUps.push(...moduleCloneCleanUps(ports));
