@@ -13,49 +13,40 @@
  * Environment: BENCH_DIMS (384), BENCH_OBJECTS (100), BENCH_OBJECT_KIB (256).
  */
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
-import { createOutboxAppender, OUTBOX_TABLE_SPEC } from "@strata/bus";
-import { openSqliteDocStore } from "@strata/docstore";
-import { clusteredVectors, openEmbeddedHotIndex } from "@strata/hotindex";
-import { newId } from "@strata/ids";
-import { openFsObjectStore } from "@strata/objectstore";
-import { createTestCaller } from "@strata/service-kit/testing";
-import {
-  hotIndexVectors,
-  hotTierStore,
-} from "../../services/namespace/src/adapters/hot-index/hot-index-vectors.js";
+import { clusteredVectors } from "@strata/hotindex";
 import { bucketObjects } from "../../services/namespace/src/adapters/objectstore/bucket-objects.js";
-import { openTiers } from "../../services/namespace/src/adapters/tiers/open-tiers.js";
 import { createBucket } from "../../services/namespace/src/modules/buckets/create-bucket.js";
 import { putObject } from "../../services/namespace/src/modules/buckets/put-object.js";
 import { acceptClone } from "../../services/namespace/src/modules/clones/accept-clone.js";
 import { CloneRuns } from "../../services/namespace/src/modules/clones/clone-runs.js";
 import { cloneStatus } from "../../services/namespace/src/modules/clones/clone-status.js";
-import { createCollection } from "../../services/namespace/src/modules/collections/create-collection.js";
-import type { CollectionRecord } from "../../services/namespace/src/modules/collections/tables.js";
 import { getDocument } from "../../services/namespace/src/modules/documents/read-documents.js";
 import {
   DOCUMENTS_TABLE,
   type DocumentRecord,
-  documentKey,
   type Tier,
 } from "../../services/namespace/src/modules/documents/tables.js";
 import { createNamespace } from "../../services/namespace/src/modules/namespaces/create-namespace.js";
-import { workSlots } from "../../services/namespace/src/modules/tiers/work-slots.js";
 import {
-  MODULE_TABLE_SPECS,
   type ModuleAdapters,
   moduleCloneCleanUps,
   moduleCloneSteps,
 } from "../../services/namespace/src/modules.js";
 import type { CloneCleanUp, CloneStep } from "../../services/namespace/src/shared/clone-step.js";
-import { MetadataValidators } from "../../services/namespace/src/shared/metadata-validators.js";
 import type { TierEntry } from "../../services/namespace/src/shared/vectors/tier-vectors.js";
-import { tieredVectors } from "../../services/namespace/src/shared/vectors/tiered-vectors.js";
 import { vectorPayload } from "../../services/namespace/src/shared/vectors/vector-payload.js";
+import {
+  BENCH_FEATURE,
+  benchDocumentRecord,
+  createBenchCollection,
+  openNamespaceBench,
+  printMachine,
+  round,
+} from "./namespace-bench-setup.js";
 
 const { values: args } = parseArgs({ options: { documents: { type: "string" } }, strict: false });
 const COUNT = Number(args.documents ?? process.env.BENCH_COUNT ?? 100_000);
@@ -63,9 +54,8 @@ const DIMS = Number(process.env.BENCH_DIMS ?? 384);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 100);
 const OBJECT_KIB = Number(process.env.BENCH_OBJECT_KIB ?? 256);
 const PER_CALL = 1_000;
-const FEATURE = "strata://bench@v1/embedding";
+const FEATURE = BENCH_FEATURE;
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const mb = (bytes: number) => bytes / 1_000_000;
 
 /** 70% hot, 20% warm, 10% cold, interleaved so every page of the collection mixes tiers. */
@@ -87,39 +77,18 @@ async function filesUnder(dir: string): Promise<{ path: string; size: number }[]
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "strata-bench-clone-"));
-  console.log(
-    `machine: ${cpus().length} cores, load ${loadavg()
-      .map((l) => round(l, 2))
-      .join(" ")}`,
-  );
+  printMachine();
   console.log(
     `documents: ${COUNT} × ${DIMS} (70% hot, 20% warm, 10% cold), bucket objects: ${OBJECTS} × ${OBJECT_KIB} KiB`,
   );
   const data = join(dir, "data");
   await mkdir(data, { recursive: true });
-  const store = openSqliteDocStore({ path: join(data, "namespace.db") });
-  for (const spec of [...MODULE_TABLE_SPECS, OUTBOX_TABLE_SPEC]) await store.ensureTable(spec);
-  const index = await openEmbeddedHotIndex({ dir: join(data, "hot") });
-  const objects = await openFsObjectStore({ root: join(data, "objects") });
-  const hot = hotIndexVectors(index);
-  const opened = openTiers(
-    hotTierStore(index),
-    { kind: "embedded", prefix: "tiers/warm" },
-    objects,
-    "tiers/cold",
-  );
+  const bench = await openNamespaceBench(data, 2);
+  const { store, index, objects, opened, caller } = bench;
   const cloneSteps: CloneStep[] = [];
   const cloneCleanUps: CloneCleanUp[] = [];
   const ports: ModuleAdapters = {
-    store,
-    appendEvent: createOutboxAppender(),
-    eventsCommitted: () => undefined,
-    clock: () => new Date(),
-    metadataValidators: new MetadataValidators(),
-    vectors: tieredVectors(hot, opened.tiers),
-    tiers: opened.tiers,
-    recordAccess: { reads: () => undefined, hits: () => undefined },
-    moveSlots: workSlots(2),
+    ...bench.ports,
     objects: bucketObjects(objects),
     maxObjectBytes: 64 * 1024 * 1024,
     enqueueChunks: async () => undefined,
@@ -127,11 +96,10 @@ async function main(): Promise<void> {
     cloneCleanUps,
     cloneRuns: new CloneRuns(),
     maxNamespacesPerOrganization: 100,
-    cloneHoldFile: undefined,
+    beforeCloneCommit: undefined,
   };
   cloneSteps.push(...moduleCloneSteps(ports));
   cloneCleanUps.push(...moduleCloneCleanUps(ports));
-  const caller = createTestCaller(newId("organization"));
   const namespaceOf = async (name: string) => {
     const made = await createNamespace(ports, caller, { namespaceName: name, description: "" });
     if (!made.ok) throw new Error(made.error.message);
@@ -139,17 +107,7 @@ async function main(): Promise<void> {
   };
   const source = await namespaceOf("bench");
   const bystander = await namespaceOf("bystander");
-  const collectionIn = async (namespaceId: string): Promise<CollectionRecord> => {
-    const made = await createCollection(ports, caller, namespaceId, {
-      collectionName: "items",
-      description: "",
-      features: [{ featureUri: FEATURE, dimensions: DIMS, metric: "cosine" }],
-      metadataSchema: undefined,
-      indexedFields: [],
-    });
-    if (!made.ok) throw new Error(made.error.message);
-    return made.value;
-  };
+  const collectionIn = (namespaceId: string) => createBenchCollection(bench, namespaceId, DIMS);
   const collection = await collectionIn(source);
   const generated = clusteredVectors({ count: COUNT, dimensions: DIMS, clusters: 100, seed: 2026 });
 
@@ -160,25 +118,16 @@ async function main(): Promise<void> {
     const records: DocumentRecord[] = [];
     for (let k = i; k < Math.min(COUNT, i + PER_CALL); k++) {
       const id = `d${String(k).padStart(6, "0")}`;
-      records.push({
-        id: documentKey(collection.id, id),
-        document_id: id,
-        collection_id: collection.id,
-        namespace_id: source,
-        organization_id: caller.organizationId,
-        metadata: { k, group: k % 17 },
-        feature_uris: [FEATURE],
-        text: null,
-        taxonomy_labels: [],
-        taxonomy_ids: [],
-        taxonomy_terms: [],
-        _acl: { owner: null, read: [], write: [], public: false },
-        tier: tierOf(k),
-        tier_changed_at: at,
-        lineage: {},
-        created_at: at,
-        updated_at: at,
-      });
+      records.push(
+        benchDocumentRecord({
+          collection,
+          organizationId: caller.organizationId,
+          documentId: id,
+          metadata: { k, group: k % 17 },
+          tier: tierOf(k),
+          at,
+        }),
+      );
     }
     await store.transaction(async (tx) => {
       for (const r of records) await tx.table<DocumentRecord>(DOCUMENTS_TABLE).insert(r);

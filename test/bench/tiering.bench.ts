@@ -15,36 +15,28 @@
  * Environment: BENCH_COUNT, BENCH_DIMS, BENCH_QUERIES (default 200), BENCH_SUBSET.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { createOutboxAppender, OUTBOX_TABLE_SPEC } from "@strata/bus";
-import { openSqliteDocStore } from "@strata/docstore";
-import { clusteredVectors, openEmbeddedHotIndex } from "@strata/hotindex";
-import { newId } from "@strata/ids";
-import { openFsObjectStore } from "@strata/objectstore";
-import { createTestCaller } from "@strata/service-kit/testing";
-import {
-  hotIndexVectors,
-  hotTierStore,
-} from "../../services/namespace/src/adapters/hot-index/hot-index-vectors.js";
-import { openTiers } from "../../services/namespace/src/adapters/tiers/open-tiers.js";
-import { createCollection } from "../../services/namespace/src/modules/collections/create-collection.js";
+import { clusteredVectors } from "@strata/hotindex";
 import type { CollectionRecord } from "../../services/namespace/src/modules/collections/tables.js";
 import {
   DOCUMENTS_TABLE,
   type DocumentRecord,
-  documentKey,
 } from "../../services/namespace/src/modules/documents/tables.js";
 import { createNamespace } from "../../services/namespace/src/modules/namespaces/create-namespace.js";
 import { searchDocuments } from "../../services/namespace/src/modules/search/search-documents.js";
 import { moveDocuments } from "../../services/namespace/src/modules/tiers/move-documents.js";
-import { workSlots } from "../../services/namespace/src/modules/tiers/work-slots.js";
-import { MODULE_TABLE_SPECS } from "../../services/namespace/src/modules.js";
-import { MetadataValidators } from "../../services/namespace/src/shared/metadata-validators.js";
-import { tieredVectors } from "../../services/namespace/src/shared/vectors/tiered-vectors.js";
 import { vectorPayload } from "../../services/namespace/src/shared/vectors/vector-payload.js";
+import {
+  BENCH_FEATURE,
+  benchDocumentRecord,
+  createBenchCollection,
+  openNamespaceBench,
+  printMachine,
+  round,
+} from "./namespace-bench-setup.js";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
 const DIMS = Number(process.env.BENCH_DIMS ?? 384);
@@ -52,9 +44,8 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const SUBSET = Math.min(Number(process.env.BENCH_SUBSET ?? 10_000), Math.floor(COUNT * 0.9));
 const PER_CALL = 1_000;
 const MOVE_SLOTS = 2;
-const FEATURE = "strata://bench@v1/embedding";
+const FEATURE = BENCH_FEATURE;
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const pct = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 const mib = (bytes: number) => round(bytes / 1024 / 1024);
@@ -79,70 +70,28 @@ async function memory(label: string, warmCacheBytes: number): Promise<void> {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "strata-bench-tiering-"));
-  console.log(
-    `machine: ${cpus().length} cores, load ${loadavg()
-      .map((l) => round(l, 2))
-      .join(" ")}`,
-  );
+  printMachine();
   console.log(`documents: ${COUNT} × ${DIMS}, queries: ${QUERIES}, warm↔cold subset: ${SUBSET}`);
-  const store = openSqliteDocStore({ path: join(dir, "namespace.db") });
-  for (const spec of [...MODULE_TABLE_SPECS, OUTBOX_TABLE_SPEC]) await store.ensureTable(spec);
-  const index = await openEmbeddedHotIndex({ dir: join(dir, "hot") });
-  const objects = await openFsObjectStore({ root: join(dir, "objects") });
-  const hot = hotIndexVectors(index);
-  const opened = openTiers(
-    hotTierStore(index),
-    { kind: "embedded", prefix: "tiers/warm" },
-    objects,
-    "tiers/cold",
-  );
-  const ports = {
-    store,
-    appendEvent: createOutboxAppender(),
-    eventsCommitted: () => undefined,
-    clock: () => new Date(),
-    metadataValidators: new MetadataValidators(),
-    vectors: tieredVectors(hot, opened.tiers),
-    tiers: opened.tiers,
-    recordAccess: { reads: () => undefined, hits: () => undefined },
-    moveSlots: workSlots(MOVE_SLOTS),
-  };
-  const caller = createTestCaller(newId("organization"));
+  const bench = await openNamespaceBench(dir, MOVE_SLOTS);
+  const { store, index, objects, opened, ports, caller } = bench;
   const ns = await createNamespace(ports, caller, { namespaceName: "bench", description: "" });
   if (!ns.ok) throw new Error(ns.error.message);
-  const made = await createCollection(ports, caller, ns.value.id, {
-    collectionName: "items",
-    description: "",
-    features: [{ featureUri: FEATURE, dimensions: DIMS, metric: "cosine" }],
-    metadataSchema: undefined,
-    indexedFields: [],
-  });
-  if (!made.ok) throw new Error(made.error.message);
-  const collection: CollectionRecord = made.value;
+  const collection: CollectionRecord = await createBenchCollection(bench, ns.value.id, DIMS);
   const generated = clusteredVectors({ count: COUNT, dimensions: DIMS, clusters: 100, seed: 2026 });
   const ids = Array.from({ length: COUNT }, (_, i) => `d${String(i).padStart(6, "0")}`);
 
   // 1. Hot documents: records, then the vectors upserted into the hot index (the baseline rate).
   const at = new Date().toISOString();
-  const records: DocumentRecord[] = ids.map((id) => ({
-    id: documentKey(collection.id, id),
-    document_id: id,
-    collection_id: collection.id,
-    namespace_id: ns.value.id,
-    organization_id: caller.organizationId,
-    metadata: {},
-    feature_uris: [FEATURE],
-    text: null,
-    taxonomy_labels: [],
-    taxonomy_ids: [],
-    taxonomy_terms: [],
-    _acl: { owner: null, read: [], write: [], public: false },
-    tier: "hot",
-    tier_changed_at: at,
-    lineage: {},
-    created_at: at,
-    updated_at: at,
-  }));
+  const records: DocumentRecord[] = ids.map((id) =>
+    benchDocumentRecord({
+      collection,
+      organizationId: caller.organizationId,
+      documentId: id,
+      metadata: {},
+      tier: "hot",
+      at,
+    }),
+  );
   for (let i = 0; i < COUNT; i += PER_CALL) {
     await store.transaction(async (tx) => {
       for (const r of records.slice(i, i + PER_CALL))

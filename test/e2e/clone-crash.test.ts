@@ -2,12 +2,13 @@ import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DocStore, openSqliteDocStore } from "@strata/docstore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLONE_HOLD_FILE_VARIABLE, CLONE_HOLD_PLATFORM_ENTRY } from "./clone-hold.js";
 import { callApi, waitUntil } from "./harness.js";
 import { type CrashRig, startCrashRig } from "./platform-process.js";
 
 /**
  * A clone survives no crash, and leaves nothing behind (issue 12, ADR 0024/0028): the platform runs
- * as a real process, a clone is held before its commit (NAMESPACE_CLONE_HOLD_FILE) once it has
+ * as a real process, a clone is held before its commit (clone-hold-platform.ts) once it has
  * copied objects and staged vectors, the process is SIGKILLed, and started again on the same data.
  * The clone ends `failed` with a reason, and no store holds anything of it: no rows, no vector
  * files, no object bytes under its prefix.
@@ -62,8 +63,8 @@ async function filesNaming(namespaceId: string): Promise<string[]> {
 
 describe("a clone interrupted by SIGKILL", () => {
   it("fails with a reason after the restart and leaves no orphans in any store", async () => {
-    const env = { NAMESPACE_CLONE_HOLD_FILE: holdFile };
-    const first = await rig.launch(env);
+    const launchHeld = () => rig.launch({ [CLONE_HOLD_FILE_VARIABLE]: holdFile }, CLONE_HOLD_PLATFORM_ENTRY);
+    const first = await launchHeld();
     const key = await rig.adminKey();
     const call = <T = Record<string, unknown>>(
       url: string,
@@ -142,7 +143,7 @@ describe("a clone interrupted by SIGKILL", () => {
     await first.exited;
     await rm(holdFile);
 
-    const second = await rig.launch(env);
+    const second = await launchHeld();
     const status = await call<{ status: string; reason: string | null; task_id: string }>(
       second.url,
       "GET",

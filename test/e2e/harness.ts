@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startPlatform } from "@strata/platform";
+import { type StartPlatformOptions, startPlatform } from "@strata/platform";
 import { tempDir } from "@strata/testkit";
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -50,9 +50,12 @@ export function testPlatformEnv(dataDir: string): Record<string, string> {
 }
 
 /** Starts the whole platform in-process on embedded defaults, the way `npm start` does. */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  env: Record<string, string> = {},
+  options: Pick<StartPlatformOptions, "beforeCloneCommit"> = {},
+): Promise<TestPlatform> {
   const dir = await tempDir("strata-e2e-");
-  const platform = await startPlatform({ ...testPlatformEnv(dir.path), ...env });
+  const platform = await startPlatform({ ...testPlatformEnv(dir.path), ...env }, options);
   const url = platform.gatewayUrl;
   if (url === undefined) throw new Error("the platform started no gateway");
   const bootstrap = JSON.parse(await readFile(join(dir.path, "bootstrap.json"), "utf8")) as {

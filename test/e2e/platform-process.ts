@@ -33,13 +33,20 @@ export interface PlatformProcessOptions {
   readonly nodeArgs?: readonly string[];
   /** Default 60 s. */
   readonly startTimeoutMs?: number;
+  /** The launcher entry, from the repository's root; default services/platform/src/main.ts. */
+  readonly entry?: string;
 }
 
 const repoRoot = join(import.meta.dirname, "../..");
 const launched: ChildProcess[] = [];
 
 export async function launchPlatformProcess(options: PlatformProcessOptions): Promise<PlatformProcess> {
-  const entry = [...(options.nodeArgs ?? []), "--import", "tsx", "services/platform/src/main.ts"];
+  const entry = [
+    ...(options.nodeArgs ?? []),
+    "--import",
+    "tsx",
+    options.entry ?? "services/platform/src/main.ts",
+  ];
   const child = spawn(process.execPath, entry, {
     cwd: repoRoot,
     env: {
@@ -98,8 +105,11 @@ export interface CrashRig {
   readonly nc: NatsConnection;
   /** Kept across restarts: the stores a test lists after a crash. */
   readonly dataDir: string;
-  /** Starts the platform process on the rig's NATS and data directory (with more variables, if given). */
-  launch(env?: Record<string, string>): Promise<PlatformProcess>;
+  /**
+   * Starts the platform process on the rig's NATS and data directory (with more variables, if
+   * given; through another launcher entry, if given).
+   */
+  launch(env?: Record<string, string>, entry?: string): Promise<PlatformProcess>;
   /** The admin key the first start wrote to the data directory. */
   adminKey(): Promise<string>;
   close(): Promise<void>;
@@ -113,12 +123,13 @@ export async function startCrashRig(prefix: string): Promise<CrashRig> {
   return {
     nc,
     dataDir: dataDir.path,
-    launch: (env) =>
+    launch: (env, entry) =>
       launchPlatformProcess({
         natsUrl: nats.url,
         internalToken,
         dataDir: dataDir.path,
         ...(env ? { env } : {}),
+        ...(entry === undefined ? {} : { entry }),
         // The machine is shared: a slow start is no failure of a crash test.
         startTimeoutMs: 180_000,
       }),

@@ -2,44 +2,62 @@ import { describe, expect, it } from "vitest";
 import { groupCommit } from "./group-commit.js";
 
 describe("groupCommit", () => {
-  it("runs the items submitted in one tick as one batch, and answers each its own result in order", async () => {
+  it("writes one tick's submissions as one batch and answers each item its own result, in order", async () => {
     const batches: number[][] = [];
     const double = groupCommit(async (items: readonly number[]) => {
       batches.push([...items]);
       return items.map((n) => n * 2);
-    }, 100);
-    expect(await Promise.all([1, 2, 3].map(double))).toEqual([2, 4, 6]);
+    }, 64);
+    const results = await Promise.all([1, 2, 3].map((n) => double(n)));
+    expect(results).toEqual([2, 4, 6]);
     expect(batches).toEqual([[1, 2, 3]]);
   });
 
-  it("holds items that arrive while a batch is written for the next one, up to maxBatch each", async () => {
+  it("splits a queue longer than maxBatch into batches of at most maxBatch", async () => {
+    const batches: number[][] = [];
+    const echo = groupCommit(async (items: readonly number[]) => {
+      batches.push([...items]);
+      return items;
+    }, 2);
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => echo(n)));
+    expect(results).toEqual([1, 2, 3, 4, 5]);
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it("puts what is submitted while a batch is being written into the next batch", async () => {
     const batches: string[][] = [];
-    let release: () => void = () => undefined;
-    const firstHeld = new Promise<void>((resolve) => {
-      release = resolve;
+    let releaseFirst = (): void => {};
+    const firstWritten = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
     });
     const write = groupCommit(async (items: readonly string[]) => {
       batches.push([...items]);
-      if (batches.length === 1) await firstHeld;
-      return items.map((s) => s.toUpperCase());
-    }, 2);
+      if (batches.length === 1) await firstWritten;
+      return items.map((item) => `${item}!`);
+    }, 64);
     const first = write("a");
     await new Promise((resolve) => setImmediate(resolve));
-    const later = ["b", "c", "d"].map(write);
-    release();
-    expect(await Promise.all([first, ...later])).toEqual(["A", "B", "C", "D"]);
-    expect(batches).toEqual([["a"], ["b", "c"], ["d"]]);
+    const later = [write("b"), write("c")];
+    releaseFirst();
+    expect(await Promise.all([first, ...later])).toEqual(["a!", "b!", "c!"]);
+    expect(batches).toEqual([["a"], ["b", "c"]]);
   });
 
-  it("rejects every item of a batch whose run threw, and goes on with the next batch", async () => {
-    let calls = 0;
+  it("rejects every item of a failed batch and keeps serving the next ones", async () => {
+    let failNext = true;
     const write = groupCommit(async (items: readonly number[]) => {
-      calls++;
-      if (calls === 1) throw new Error("store unavailable");
+      if (failNext) {
+        failNext = false;
+        throw new Error("disk full");
+      }
       return items;
-    }, 10);
+    }, 64);
     const failed = await Promise.allSettled([write(1), write(2)]);
     expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(failed.map((r) => (r.status === "rejected" ? (r.reason as Error).message : ""))).toEqual([
+      "disk full",
+      "disk full",
+    ]);
     expect(await write(3)).toBe(3);
   });
 });

@@ -24,5 +24,12 @@ export type {
   StoppableServer,
 } from "./service-runtime.js";
 export { startServiceRuntime } from "./service-runtime.js";
+export {
+  consumerObserverOf,
+  runningGrpcService,
+  type ServiceGrpcServerOptions,
+  type ServiceStartDeps,
+  startServiceGrpcServer,
+} from "./service-start.js";
 export type { StoreLocation, StoreSettings } from "./store-location.js";
 export { parseStoreUrl, resolveStoreLocation, storeUrlField } from "./store-location.js";

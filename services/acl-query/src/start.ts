@@ -1,10 +1,11 @@
 import { processOnce } from "@strata/bus";
-import { type LocalServices, startGrpcServer } from "@strata/grpc";
-import type { Logger } from "@strata/logger";
 import {
+  consumerObserverOf,
   type NatsConnection,
   type RunningService,
-  type ServiceMetrics,
+  runningGrpcService,
+  type ServiceStartDeps,
+  startServiceGrpcServer,
   startServiceRuntime,
 } from "@strata/service-kit";
 import { connectNamespaceData } from "./adapters/grpc/namespace-data-client.js";
@@ -21,24 +22,13 @@ import { aclQueryGrpcServices } from "./server.js";
 
 export type { NatsConnection };
 
-export interface AclQueryServiceDeps {
-  readonly config: AclQueryConfig;
-  readonly logger: Logger;
-  readonly nc: NatsConnection;
-  /** Tests move time; defaults to the system clock. */
-  readonly clock?: () => Date;
-  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
-  readonly localCalls?: LocalServices;
-  /** The launcher's metrics for this service; none: nothing is measured. */
-  readonly metrics?: ServiceMetrics;
-}
+export type AclQueryServiceDeps = ServiceStartDeps<AclQueryConfig>;
 
 export interface RunningAclQueryService extends RunningService {
   readonly grpcAddress: string;
 }
 
 export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<RunningAclQueryService> {
-  // The caller names the service in its logger (main: createLogger({service}); launcher: a child).
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
@@ -47,7 +37,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
     inbox: true,
     nc,
     logger,
-    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    metrics: deps.metrics,
   });
   const namespaceData = connectNamespaceData({
     address: config.NAMESPACE_GRPC_URL,
@@ -65,17 +55,14 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
       namespaceData,
       processOnce: (consumer, eventId, work) => processOnce(runtime.store, consumer, eventId, work),
     };
-    const server = await startGrpcServer({
+    const server = await startServiceGrpcServer(deps, {
       serviceName: "acl-query",
       host: config.ACL_QUERY_GRPC_HOST,
       port: config.ACL_QUERY_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
-      logger,
       services: aclQueryGrpcServices(ports, visibility),
-      localCalls: deps.localCalls,
-      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
-    const observer = deps.metrics === undefined ? {} : { observer: deps.metrics.consumers };
+    const observer = consumerObserverOf(deps.metrics);
     const consumers = [
       await startDocumentCreatedConsumer({ nc, ports, logger, ...observer }),
       await startNamespaceDeletedConsumer({ nc, ports, logger, ...observer }),
@@ -83,20 +70,16 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
       await startAclInvalidation({ nc, cache: visibility, logger, ...observer }),
       ...(await startPrincipalChangedConsumers({ nc, ports, logger, ...observer })),
     ];
-    let stopped: Promise<void> | undefined;
-    return {
+    return runningGrpcService({
       name: "acl-query",
-      grpcAddress: server.address,
-      ready: runtime.ready,
-      readiness: runtime.readiness,
-      stop: () => {
-        // The consumers first: an evaluation in progress commits its events before the store closes.
-        stopped ??= Promise.all(consumers.map((c) => c.stop()))
+      server,
+      runtime,
+      // The consumers first: an evaluation in progress commits its events before the store closes.
+      stop: () =>
+        Promise.all(consumers.map((c) => c.stop()))
           .then(() => runtime.stop(server))
-          .finally(() => namespaceData.close());
-        return stopped;
-      },
-    };
+          .finally(() => namespaceData.close()),
+    });
   } catch (exception: unknown) {
     namespaceData.close();
     await runtime.abort();

@@ -1,10 +1,12 @@
-import { type LocalServices, startGrpcServer } from "@strata/grpc";
 import type { Logger } from "@strata/logger";
 import {
   connectNamespaceExistence,
+  consumerObserverOf,
   type NatsConnection,
   type RunningService,
-  type ServiceMetrics,
+  runningGrpcService,
+  type ServiceStartDeps,
+  startServiceGrpcServer,
   startServiceRuntime,
 } from "@strata/service-kit";
 import { bootstrapFileSink } from "./adapters/bootstrap-file.js";
@@ -17,17 +19,7 @@ import { authGrpcServices } from "./server.js";
 
 export type { NatsConnection };
 
-export interface AuthServiceDeps {
-  readonly config: AuthConfig;
-  readonly logger: Logger;
-  readonly nc: NatsConnection;
-  /** Tests move time; defaults to the system clock. */
-  readonly clock?: () => Date;
-  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
-  readonly localCalls?: LocalServices;
-  /** The launcher's metrics for this service; none: nothing is measured. */
-  readonly metrics?: ServiceMetrics;
-}
+export type AuthServiceDeps = ServiceStartDeps<AuthConfig>;
 
 export interface RunningAuthService extends RunningService {
   readonly grpcAddress: string;
@@ -36,14 +28,13 @@ export interface RunningAuthService extends RunningService {
 }
 
 export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAuthService> {
-  // The caller names the service in its logger (main: createLogger({service}); launcher: a child).
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
     tableSpecs: AUTH_TABLE_SPECS,
     nc,
     logger,
-    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    metrics: deps.metrics,
   });
   try {
     const ports: AuthPorts = {
@@ -53,15 +44,12 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       clock: deps.clock ?? (() => new Date()),
     };
     const bootstrap = await runBootstrap(ports, config.AUTH_BOOTSTRAP_FILE, logger);
-    const server = await startGrpcServer({
+    const server = await startServiceGrpcServer(deps, {
       serviceName: "auth",
       host: config.AUTH_GRPC_HOST,
       port: config.AUTH_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
-      logger,
       services: authGrpcServices(ports),
-      localCalls: deps.localCalls,
-      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
     const namespaces = connectNamespaceExistence({
       service: "auth",
@@ -74,24 +62,20 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
       ports,
       namespaceIsLive: (organizationId, namespaceId) => namespaces.isLive(organizationId, namespaceId),
       logger,
-      ...(deps.metrics === undefined ? {} : { observer: deps.metrics.consumers }),
+      ...consumerObserverOf(deps.metrics),
     });
-    let stopped: Promise<void> | undefined;
-    return {
+    const running = runningGrpcService({
       name: "auth",
-      grpcAddress: server.address,
-      bootstrap,
-      ready: runtime.ready,
-      readiness: runtime.readiness,
+      server,
+      runtime,
       // The consumer first: a key change in progress finishes before the store closes.
-      stop: () => {
-        stopped ??= namespaceKeys
+      stop: () =>
+        namespaceKeys
           .stop()
           .then(() => runtime.stop(server))
-          .then(() => namespaces.close());
-        return stopped;
-      },
-    };
+          .then(() => namespaces.close()),
+    });
+    return { ...running, bootstrap };
   } catch (exception: unknown) {
     await runtime.abort();
     throw exception;

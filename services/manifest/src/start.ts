@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type LocalServices, startGrpcServer } from "@strata/grpc";
-import type { Logger } from "@strata/logger";
 import {
   connectNamespaceExistence,
+  consumerObserverOf,
   type NatsConnection,
   type RunningService,
-  type ServiceMetrics,
+  runningGrpcService,
+  type ServiceStartDeps,
+  startServiceGrpcServer,
   startServiceRuntime,
 } from "@strata/service-kit";
 import { connectOwningServices } from "./adapters/grpc/owning-services.js";
@@ -19,15 +20,7 @@ import { manifestGrpcServices } from "./server.js";
 
 export type { NatsConnection };
 
-export interface ManifestDeps {
-  readonly config: ManifestConfig;
-  readonly logger: Logger;
-  readonly nc: NatsConnection;
-  readonly clock?: () => Date;
-  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
-  readonly localCalls?: LocalServices;
-  /** The launcher's metrics for this service; none: nothing is measured. */
-  readonly metrics?: ServiceMetrics;
+export interface ManifestDeps extends ServiceStartDeps<ManifestConfig> {
   /** Runs each apply step; tests inject failures here. Default: run it. */
   readonly runStep?: StepRunner;
 }
@@ -43,7 +36,7 @@ export async function startManifest(deps: ManifestDeps): Promise<RunningManifest
     tableSpecs: MANIFEST_TABLE_SPECS,
     nc,
     logger,
-    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    metrics: deps.metrics,
   });
   const services = connectOwningServices({
     namespaceAddress: config.NAMESPACE_GRPC_URL,
@@ -69,15 +62,12 @@ export async function startManifest(deps: ManifestDeps): Promise<RunningManifest
       stepConcurrency: config.MANIFEST_APPLY_CONCURRENCY,
       createBatchSize: config.MANIFEST_CREATE_BATCH,
     };
-    const server = await startGrpcServer({
+    const server = await startServiceGrpcServer(deps, {
       serviceName: "manifest",
       host: config.MANIFEST_GRPC_HOST,
       port: config.MANIFEST_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
-      logger,
       services: manifestGrpcServices(ports),
-      localCalls: deps.localCalls,
-      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
     const namespaces = connectNamespaceExistence({
       service: "manifest",
@@ -90,24 +80,19 @@ export async function startManifest(deps: ManifestDeps): Promise<RunningManifest
       ports,
       namespaceIsLive: (organizationId, namespaceId) => namespaces.isLive(organizationId, namespaceId),
       logger,
-      ...(deps.metrics === undefined ? {} : { observer: deps.metrics.consumers }),
+      ...consumerObserverOf(deps.metrics),
     });
-    let stopped: Promise<void> | undefined;
-    return {
+    return runningGrpcService({
       name: "manifest",
-      grpcAddress: server.address,
-      ready: runtime.ready,
-      readiness: runtime.readiness,
-      stop: () => {
-        stopped ??= (async () => {
-          await namespaceDeleted.stop();
-          await runtime.stop(server);
-          services.close();
-          namespaces.close();
-        })();
-        return stopped;
+      server,
+      runtime,
+      stop: async () => {
+        await namespaceDeleted.stop();
+        await runtime.stop(server);
+        services.close();
+        namespaces.close();
       },
-    };
+    });
   } catch (exception: unknown) {
     services.close();
     await runtime.abort();

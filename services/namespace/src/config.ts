@@ -24,7 +24,6 @@ export const namespaceConfigSchema = z
     /** How many namespaces (clones included) one organization may hold before a clone is refused. */
     NAMESPACE_MAX_PER_ORGANIZATION: envInt(100, { min: 1, max: 1_000_000 }),
     /** For tests only: while this file exists, a clone waits before it commits (observe it running). */
-    NAMESPACE_CLONE_HOLD_FILE: envString().optional(),
     /**
      * Where bucket objects' bytes live: unset = files under `<STRATA_DATA_DIR>/namespace/objects`;
      * set = this S3 bucket (credentials from the AWS SDK's default chain unless the two keys are set).

@@ -1,10 +1,11 @@
-import { type LocalServices, startGrpcServer } from "@strata/grpc";
-import type { Logger } from "@strata/logger";
 import type { ObjectStore } from "@strata/objectstore";
 import {
+  consumerObserverOf,
   type NatsConnection,
   type RunningService,
-  type ServiceMetrics,
+  runningGrpcService,
+  type ServiceStartDeps,
+  startServiceGrpcServer,
   startServiceRuntime,
 } from "@strata/service-kit";
 import { type OpenedDocumentVectors, openDocumentVectors } from "./adapters/hot-index/open-vectors.js";
@@ -41,16 +42,9 @@ import { tieredVectors } from "./shared/vectors/tiered-vectors.js";
 
 export type { NatsConnection };
 
-export interface NamespaceServiceDeps {
-  readonly config: NamespaceConfig;
-  readonly logger: Logger;
-  readonly nc: NatsConnection;
-  /** Tests move time; defaults to the system clock. */
-  readonly clock?: () => Date;
-  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
-  readonly localCalls?: LocalServices;
-  /** The launcher's metrics for this service; none: nothing is measured. */
-  readonly metrics?: ServiceMetrics;
+export interface NamespaceServiceDeps extends ServiceStartDeps<NamespaceConfig> {
+  /** Awaited by every clone after it copied everything, before it commits; none: nothing waits. */
+  readonly beforeCloneCommit?: () => Promise<void>;
 }
 
 export interface RunningNamespaceService extends RunningService {
@@ -58,14 +52,13 @@ export interface RunningNamespaceService extends RunningService {
 }
 
 export async function startNamespaceService(deps: NamespaceServiceDeps): Promise<RunningNamespaceService> {
-  // The caller names the service in its logger (main: createLogger({service}); launcher: a child).
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
     tableSpecs: MODULE_TABLE_SPECS,
     nc,
     logger,
-    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    metrics: deps.metrics,
   });
   let vectors: OpenedDocumentVectors | undefined;
   let objects: ObjectStore | undefined;
@@ -106,7 +99,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       cloneCleanUps,
       cloneRuns,
       maxNamespacesPerOrganization: config.NAMESPACE_MAX_PER_ORGANIZATION,
-      cloneHoldFile: config.NAMESPACE_CLONE_HOLD_FILE,
+      beforeCloneCommit: deps.beforeCloneCommit,
     };
     cloneSteps.push(...moduleCloneSteps(ports));
     cloneCleanUps.push(...moduleCloneCleanUps(ports));
@@ -126,18 +119,15 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     // After settling: a clone a stop interrupted fails cleanly, its staged vectors and bytes removed.
     const interrupted = await failInterruptedClones(ports);
     if (interrupted > 0) logger.warn({ clones: interrupted }, "clones interrupted by a stop failed");
-    const server = await startGrpcServer({
+    const server = await startServiceGrpcServer(deps, {
       serviceName: "namespace",
       host: config.NAMESPACE_GRPC_HOST,
       port: config.NAMESPACE_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
-      logger,
       services: moduleServices(ports),
-      localCalls: deps.localCalls,
-      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
     const { metrics } = deps;
-    const observer = metrics === undefined ? {} : { observer: metrics.consumers };
+    const observer = consumerObserverOf(metrics);
     const worker = await startBatchWorker({
       nc,
       ports,
@@ -156,22 +146,24 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     const unwatchHotIndex = metrics?.watchHotIndex(() => hotVectors.waitingForGraph());
     // A crash between a batch's commit and its enqueue left chunks that no message names.
     await ports.enqueueChunks(await unfinishedChunks(ports));
-    let stopped: Promise<void> | undefined;
-    return {
+    const running = runningGrpcService({
       name: "namespace",
-      grpcAddress: server.address,
-      ready: runtime.ready,
-      readiness: runtime.readiness,
-      stop: () => {
-        // The consumers first: a chunk or a purge in progress finishes before the store closes.
-        unwatchHotIndex?.();
-        stopped ??= Promise.all([worker.stop(), purger.stop(), cloneRuns.settled(), reconciler.stop()])
+      server,
+      runtime,
+      // The consumers first: a chunk or a purge in progress finishes before the store closes.
+      stop: () =>
+        Promise.all([worker.stop(), purger.stop(), cloneRuns.settled(), reconciler.stop()])
           .then(() => runtime.stop(server))
           .then(() => accesses.flush())
           .then(() => hotVectors.close())
           .then(() => openedTiers.close())
-          .then(() => objectStore.close());
-        return stopped;
+          .then(() => objectStore.close()),
+    });
+    return {
+      ...running,
+      stop: () => {
+        unwatchHotIndex?.();
+        return running.stop();
       },
     };
   } catch (exception: unknown) {

@@ -1,5 +1,6 @@
 export type { Env, PlatformConfig, ServiceName } from "./config.js";
 export { loadPlatformConfig, platformConfigSchema, SERVICE_NAMES } from "./config.js";
+export { type LauncherOptions, runLauncher } from "./launcher.js";
 export type { NatsPermissions } from "./nats-authorization.js";
 export {
   distributedNatsAuthorization,

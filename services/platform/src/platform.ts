@@ -16,6 +16,12 @@ export interface StartPlatformOptions {
   readonly onFatal?: (error: Error) => void;
   /** Defaults to the current directory; STRATA_DATA_DIR is resolved against it. */
   readonly cwd?: string;
+  /**
+   * Awaited by every clone of the namespace service run here after it copied everything, before
+   * it commits. Only a caller in code can set it (no variable does): e2e tests hold a clone
+   * running with it, to watch its 409s, progress, cancel or a kill.
+   */
+  readonly beforeCloneCommit?: () => Promise<void>;
 }
 
 export interface Platform {
@@ -98,6 +104,7 @@ export async function startPlatform(
         natsUrl,
         logger: serviceLogger,
         nc,
+        beforeCloneCommit: options.beforeCloneCommit,
         started: byName,
         localCalls,
         metrics: metrics.forService(name, nc),

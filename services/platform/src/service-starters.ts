@@ -33,6 +33,8 @@ export interface StartContext {
   readonly localCalls: LocalServices | undefined;
   /** This service's share of the process's metrics (served on STRATA_METRICS_PORT). */
   readonly metrics: ServiceMetrics;
+  /** The platform's caller's hook for the namespace service's clones (StartPlatformOptions). */
+  readonly beforeCloneCommit: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -122,6 +124,7 @@ const STARTERS: Record<ServiceName, Starter> = {
       nc: ctx.nc,
       localCalls: ctx.localCalls,
       metrics: ctx.metrics,
+      beforeCloneCommit: ctx.beforeCloneCommit,
     });
   },
   "acl-query": async (ctx) => {

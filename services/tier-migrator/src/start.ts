@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { type LocalServices, startGrpcServer } from "@strata/grpc";
-import type { Logger } from "@strata/logger";
 import {
+  consumerObserverOf,
   type NatsConnection,
   type RunningService,
-  type ServiceMetrics,
+  runningGrpcService,
+  type ServiceStartDeps,
+  startServiceGrpcServer,
   startServiceRuntime,
 } from "@strata/service-kit";
 import { connectNamespaceDirectory, connectTierMover } from "./adapters/grpc/namespace-clients.js";
@@ -27,18 +28,11 @@ import { tieringGrpcServices } from "./server.js";
 
 export type { NatsConnection };
 
-export interface TierMigratorDeps {
-  readonly config: TierMigratorConfig;
-  readonly logger: Logger;
-  readonly nc: NatsConnection;
+export interface TierMigratorDeps extends ServiceStartDeps<TierMigratorConfig> {
   /** Policy time; tests move it to cover weeks in seconds. Defaults to the system clock. */
   readonly clock?: Clock;
   /** The TierService to drive; default the namespace service's, over gRPC at NAMESPACE_GRPC_URL. */
   readonly mover?: TierMover;
-  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
-  readonly localCalls?: LocalServices;
-  /** The launcher's metrics for this service; none: nothing is measured. */
-  readonly metrics?: ServiceMetrics;
 }
 
 export interface RunningTierMigrator extends RunningService {
@@ -60,9 +54,9 @@ export async function startTierMigrator(deps: TierMigratorDeps): Promise<Running
     tableSpecs: TIERING_TABLE_SPECS,
     nc,
     logger,
-    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    metrics: deps.metrics,
   });
-  const observer = deps.metrics === undefined ? {} : { observer: deps.metrics.consumers };
+  const observer = consumerObserverOf(deps.metrics);
   const clientOptions = {
     address: config.NAMESPACE_GRPC_URL,
     internalToken: config.STRATA_INTERNAL_TOKEN,
@@ -97,15 +91,12 @@ export async function startTierMigrator(deps: TierMigratorDeps): Promise<Running
       const coldReads = await aggregator.flush();
       if (coldReads.length > 0) await promoteColdReads(ports, coldReads);
     };
-    const server = await startGrpcServer({
+    const server = await startServiceGrpcServer(deps, {
       serviceName: "tier-migrator",
       host: config.TIER_MIGRATOR_GRPC_HOST,
       port: config.TIER_MIGRATOR_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
-      logger,
       services: tieringGrpcServices(ports, runner),
-      localCalls: deps.localCalls,
-      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
     const consumerDeps = { nc, ports, logger, ackWaitMs: 30_000, ...observer };
     const consumers = [
@@ -130,12 +121,26 @@ export async function startTierMigrator(deps: TierMigratorDeps): Promise<Running
       now: true,
       work: () => runner.tick(),
     });
-    let stopped: Promise<void> | undefined;
-    return {
+    const running = runningGrpcService({
       name: "tier-migrator",
-      grpcAddress: server.address,
-      ready: runtime.ready,
-      readiness: runtime.readiness,
+      server,
+      runtime,
+      // Intake first, then the last counts are written, then sweeps stop between batches, then the store.
+      stop: async () => {
+        for (const consumer of consumers) await consumer.stop();
+        await flusher.stop();
+        await flushAccesses().catch((error: unknown) =>
+          logger.warn({ err: error }, "last access statistics flush failed"),
+        );
+        await scheduler.stop();
+        await runner.stop();
+        await runtime.stop(server);
+        ownMover?.close();
+        directory.close();
+      },
+    });
+    return {
+      ...running,
       flushAccesses,
       pendingAccesses: () => aggregator.size,
       sweepNow: async () => {
@@ -143,22 +148,6 @@ export async function startTierMigrator(deps: TierMigratorDeps): Promise<Running
         await runner.idle();
       },
       sweepsIdle: () => runner.idle(),
-      // Intake first, then the last counts are written, then sweeps stop between batches, then the store.
-      stop: () => {
-        stopped ??= (async () => {
-          for (const consumer of consumers) await consumer.stop();
-          await flusher.stop();
-          await flushAccesses().catch((error: unknown) =>
-            logger.warn({ err: error }, "last access statistics flush failed"),
-          );
-          await scheduler.stop();
-          await runner.stop();
-          await runtime.stop(server);
-          ownMover?.close();
-          directory.close();
-        })();
-        return stopped;
-      },
     };
   } catch (exception: unknown) {
     ownMover?.close();

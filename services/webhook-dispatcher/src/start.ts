@@ -1,10 +1,11 @@
-import { type LocalServices, startGrpcServer } from "@strata/grpc";
-import type { Logger } from "@strata/logger";
 import {
   connectNamespaceExistence,
+  consumerObserverOf,
   type NatsConnection,
   type RunningService,
-  type ServiceMetrics,
+  runningGrpcService,
+  type ServiceStartDeps,
+  startServiceGrpcServer,
   startServiceRuntime,
 } from "@strata/service-kit";
 import { createAddressPolicy, literalUrlRefusal } from "./adapters/http/address-policy.js";
@@ -34,17 +35,7 @@ export type { NatsConnection };
  */
 const SLOW_ATTEMPT_MS = 1_000;
 
-export interface WebhookDispatcherDeps {
-  readonly config: WebhookDispatcherConfig;
-  readonly logger: Logger;
-  readonly nc: NatsConnection;
-  /** Tests move time; defaults to the system clock. */
-  readonly clock?: () => Date;
-  /** The launcher's registry of this process's servers (ADR 0010); none: every call over gRPC. */
-  readonly localCalls?: LocalServices;
-  /** The launcher's metrics for this service; none: nothing is measured. */
-  readonly metrics?: ServiceMetrics;
-}
+export type WebhookDispatcherDeps = ServiceStartDeps<WebhookDispatcherConfig>;
 
 export interface RunningWebhookDispatcher extends RunningService {
   readonly grpcAddress: string;
@@ -60,9 +51,9 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
     tableSpecs: WEBHOOK_TABLE_SPECS,
     nc,
     logger,
-    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    metrics: deps.metrics,
   });
-  const observer = deps.metrics === undefined ? {} : { observer: deps.metrics.consumers };
+  const observer = consumerObserverOf(deps.metrics);
   // Connections per origin, not per webhook: several webhooks may share an origin, and a request
   // waiting inside undici for a connection spends its timeout there. No more are ever in flight
   // than the worker and the fan-out's send window hand out at once.
@@ -78,15 +69,12 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       refuseUrl: literalUrlRefusal(policy),
       settings,
     };
-    const server = await startGrpcServer({
+    const server = await startServiceGrpcServer(deps, {
       serviceName: "webhook-dispatcher",
       host: config.WEBHOOK_GRPC_HOST,
       port: config.WEBHOOK_GRPC_PORT,
       internalToken: config.STRATA_INTERNAL_TOKEN,
-      logger,
       services: webhookGrpcServices(ports),
-      localCalls: deps.localCalls,
-      ...(deps.metrics === undefined ? {} : { callObserver: deps.metrics.grpc }),
     });
     const queue = await openDueQueue(nc);
     // One runner for queued and fanned-out attempts: they share the endpoint slots and the outcome commits.
@@ -148,28 +136,23 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
       logger,
       ...observer,
     });
-    let stopped: Promise<void> | undefined;
-    return {
+    return runningGrpcService({
       name: "webhook-dispatcher",
-      grpcAddress: server.address,
-      ready: runtime.ready,
-      readiness: runtime.readiness,
+      server,
+      runtime,
       // Intake first, then the attempts in flight finish and record their outcome, then the store.
-      stop: () => {
-        stopped ??= (async () => {
-          await fanOut.stop();
-          await namespaceDeleted.stop();
-          await namespaceCloned.stop();
-          await scheduler.stop();
-          await retention.stop();
-          await worker.stop();
-          await sender.close();
-          await runtime.stop(server);
-          namespaces.close();
-        })();
-        return stopped;
+      stop: async () => {
+        await fanOut.stop();
+        await namespaceDeleted.stop();
+        await namespaceCloned.stop();
+        await scheduler.stop();
+        await retention.stop();
+        await worker.stop();
+        await sender.close();
+        await runtime.stop(server);
+        namespaces.close();
       },
-    };
+    });
   } catch (exception: unknown) {
     await sender.close();
     await runtime.abort();

@@ -23,7 +23,7 @@ import { CloneRuns } from "./clone-runs.js";
 export function withClonePorts(
   base: Omit<
     ModuleAdapters,
-    "cloneSteps" | "cloneCleanUps" | "cloneRuns" | "maxNamespacesPerOrganization" | "cloneHoldFile"
+    "cloneSteps" | "cloneCleanUps" | "cloneRuns" | "maxNamespacesPerOrganization" | "beforeCloneCommit"
   >,
   maxNamespacesPerOrganization = 100,
 ): ModuleAdapters {
@@ -35,7 +35,7 @@ export function withClonePorts(
     cloneCleanUps,
     cloneRuns: new CloneRuns(),
     maxNamespacesPerOrganization,
-    cloneHoldFile: undefined,
+    beforeCloneCommit: undefined,
   };
   cloneSteps.push(...moduleCloneSteps(ports));
   cloneCleanUps.push(...moduleCloneCleanUps(ports));

@@ -1,7 +1,7 @@
 import { unaryWithCaller } from "@strata/grpc";
 import { cloneV1 } from "@strata/proto";
 import type { NamespaceModule } from "../../module.js";
-import { holdWhileFileExists } from "./clone-hold.js";
+import { waitBeforeCommit } from "./before-commit.js";
 import { cancelCloneHandler } from "./handlers/cancel-clone.js";
 import { cloneNamespaceHandler } from "./handlers/clone-namespace.js";
 import { getCloneStatusHandler } from "./handlers/get-clone-status.js";
@@ -25,6 +25,6 @@ export const clonesModule: NamespaceModule<ClonePorts> = {
       } satisfies cloneV1.CloneServiceServer,
     },
   ],
-  // Last in module order: a test's hold comes after every module copied its part.
-  clone: (ports) => holdWhileFileExists(ports.cloneHoldFile),
+  // Last in module order: the caller's wait comes after every module copied its part.
+  clone: (ports) => waitBeforeCommit(ports.beforeCloneCommit),
 };

@@ -19,6 +19,6 @@ export interface ClonePorts {
   /** Clones running in this process: their progress and cancellation. */
   readonly cloneRuns: CloneRuns;
   readonly maxNamespacesPerOrganization: number;
-  /** A test hook: while this file exists, a clone waits before it commits (clone-hold.ts). */
-  readonly cloneHoldFile: string | undefined;
+  /** The start's caller's wait before a clone commits (tests hold a clone running); none: none. */
+  readonly beforeCloneCommit: (() => Promise<void>) | undefined;
 }
