@@ -2,6 +2,7 @@ export { natsReachable } from "@strata/bus";
 export type { ServiceMetrics } from "@strata/metrics";
 export type { NatsConnection } from "nats";
 export { commonServiceFields } from "./common-config.js";
+export { type MemorySettler, type MemorySettlerOptions, startMemorySettler } from "./memory-settler.js";
 export {
   type ClonedNamespace,
   handleNamespaceClone,

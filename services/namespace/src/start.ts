@@ -5,6 +5,7 @@ import {
   type RunningService,
   runningGrpcService,
   type ServiceStartDeps,
+  startMemorySettler,
   startServiceGrpcServer,
   startServiceRuntime,
 } from "@strata/service-kit";
@@ -128,10 +129,13 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     });
     const { metrics } = deps;
     const observer = consumerObserverOf(metrics);
+    // After a large ingest (10,000 documents or more) has been quiet for 5 s: one full collection.
+    const memory = startMemorySettler({ quietMs: 5_000, minWork: 10_000 });
     const worker = await startBatchWorker({
       nc,
       ports,
       logger,
+      memory,
       ...observer,
       ...(metrics === undefined ? {} : { chunks: metrics.batches }),
     });
@@ -163,6 +167,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
       ...running,
       stop: () => {
         unwatchHotIndex?.();
+        memory.stop();
         return running.stop();
       },
     };

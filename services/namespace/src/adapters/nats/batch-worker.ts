@@ -25,6 +25,8 @@ export interface BatchWorkerOptions {
   readonly chunks?: {
     chunkWritten(documents: { succeeded: number; failed: number }, seconds: number): void;
   };
+  /** Told how many documents each written chunk held (a full collection once a large ingest goes quiet). */
+  readonly memory?: { noteWork(documents: number): void };
   /** How soon a chunk held by a crashed replica is delivered again; default 30 s (heartbeats cover slow chunks). */
   readonly ackWaitMs?: number;
   /** Attempts before a chunk is given up (its items fail) and dead-lettered; default 5. */
@@ -66,6 +68,7 @@ export function startBatchWorker(options: BatchWorkerOptions): Promise<ConsumerH
         if (result.value.kind === "processed") {
           const { succeeded, failed } = result.value;
           options.chunks?.chunkWritten({ succeeded, failed }, (performance.now() - startedAt) / 1000);
+          options.memory?.noteWork(succeeded + failed);
         }
         return { action: "ack" };
       }
