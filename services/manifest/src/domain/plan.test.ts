@@ -75,4 +75,46 @@ describe("planChanges", () => {
     );
     expect(text).toContain("- watchers/w\n    spaces/s changes");
   });
+
+  it("deletes a pruned resource after a kept one moves off it, and a pruned dependent before its parent changes", () => {
+    const pruning = (desired: { spaces: [string, number][]; watchers: [string, string][] }) =>
+      planChanges({
+        manifest: {
+          name: "p",
+          sections: new Map<string, { name: string; protect: boolean; spec: Spec }[]>([
+            [
+              "spaces",
+              desired.spaces.map(([name, size]) => ({ name, protect: false, spec: { size, label: "a" } })),
+            ],
+            [
+              "watchers",
+              desired.watchers.map(([name, space]) => ({ name, protect: false, spec: { space } })),
+            ],
+          ]),
+        },
+        kinds,
+        live: new Map([
+          ["spaces", [{ name: "s1", spec: { size: 1, label: "a" } }]],
+          [
+            "watchers",
+            [
+              { name: "w", spec: { space: "s1" } },
+              { name: "old", spec: { space: "s1" } },
+            ],
+          ],
+        ]),
+        members: new Map([
+          ["spaces", new Map([["s1", false]])],
+          ["watchers", new Map([["old", false]])],
+        ]),
+        prune: true,
+      }).changes.map((c) => `${c.action} ${c.kind}/${c.name}`);
+    // w moves to the new s2: s1 (whose deletion would take w along) goes last; the pruned watcher first.
+    expect(pruning({ spaces: [["s2", 1]], watchers: [["w", "s2"]] })).toEqual([
+      "delete watchers/old",
+      "create spaces/s2",
+      "update watchers/w",
+      "delete spaces/s1",
+    ]);
+  });
 });

@@ -30,7 +30,10 @@ export interface PlannedChange {
 export interface Plan {
   readonly plan_hash: string;
   readonly summary: Readonly<Record<Action, number>>;
-  /** In the order an apply carries them out: deletes (children first), then the rest by kind order. */
+  /**
+   * In the order an apply carries them out: deletes (children first), then the rest by kind order,
+   * then the deletes of what a kept resource named before the apply (see `deletedAfterTheirDependents`).
+   */
   readonly changes: readonly PlannedChange[];
 }
 
@@ -77,10 +80,48 @@ export function planChanges(inputs: PlanInputs): Plan {
   // Children go before their parents: deletes in reverse kind order.
   deletes.reverse();
   const { first, rest } = recreateDependents(rebindToReplaced(forward, ordered), ordered);
-  const changes = [...first, ...deletes, ...rest];
+  const late = deletedAfterTheirDependents(deletes, rest, ordered);
+  const early = deletes.filter((change) => !late.has(keyOf(change)));
+  const changes = [...first, ...early, ...rest, ...deletes.filter((change) => late.has(keyOf(change)))];
   const summary: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, "no-op": 0 };
   for (const change of changes) summary[change.action] += 1;
   return { plan_hash: sha256Hex(canonicalJson(changes)), summary, changes };
+}
+
+const keyOf = (change: { readonly kind: string; readonly name: string }) => `${change.kind}/${change.name}`;
+
+/**
+ * The pruned resources that a kept resource named before this apply (an alert moving from a pruned
+ * retriever to a new one), and what those name in turn that is pruned too. They are deleted after
+ * the rest: an owning service deletes a resource's dependents with it (deleting a retriever deletes
+ * its alerts), so deleting first would take the kept resource along before its update moves it.
+ * Every other delete stays first, so that a dependent pruned from under a changing parent is gone
+ * before the parent changes.
+ */
+function deletedAfterTheirDependents(
+  deletes: readonly PlannedChange[],
+  kept: readonly PlannedChange[],
+  kinds: readonly ResourceKind[],
+): Set<string> {
+  const bySection = new Map(kinds.map((kind) => [kind.section, kind]));
+  const pruned = new Map(deletes.map((change) => [keyOf(change), change]));
+  const referencedBy = (change: PlannedChange) =>
+    change.before === null
+      ? []
+      : (bySection.get(change.kind)?.references(change.before) ?? []).map((r) => `${r.section}/${r.name}`);
+  const late = new Set<string>();
+  let reached = kept.filter((change) => change.action !== "create").flatMap(referencedBy);
+  while (reached.length > 0) {
+    const next: string[] = [];
+    for (const key of reached) {
+      const change = pruned.get(key);
+      if (change === undefined || late.has(key)) continue;
+      late.add(key);
+      next.push(...referencedBy(change));
+    }
+    reached = next;
+  }
+  return late;
 }
 
 /**

@@ -107,7 +107,7 @@ interface Group {
   readonly changes: PlannedChange[];
 }
 
-/** Consecutive changes of one kind (the plan lists prunes children first, then the rest by kind). */
+/** Consecutive changes of one kind (the plan's order: prunes children first, the rest by kind, late prunes). */
 function groupsOf(changes: readonly PlannedChange[], kinds: ReadonlyMap<string, ResourceKind>): Group[] {
   const groups: Group[] = [];
   for (const change of changes) {
