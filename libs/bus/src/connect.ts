@@ -12,7 +12,9 @@ export interface ConnectNatsOptions {
 /**
  * Connects with settings for a long-lived service: reconnect forever (a NATS outage must not kill
  * the service; publishes and consumers resume afterwards), and ping often enough that a dead server
- * is noticed in seconds rather than the default two minutes.
+ * is noticed in seconds rather than the default two minutes. No async traces: the client otherwise
+ * builds two errors, stack traces included, for every request and JetStream publish in case one
+ * times out (2.3 % of ingest CPU in a profile of 2026-12-05); a timeout still says which subject.
  */
 export function connectNats(options: ConnectNatsOptions): Promise<NatsConnection> {
   return connect({
@@ -30,5 +32,6 @@ export function connectNats(options: ConnectNatsOptions): Promise<NatsConnection
     pingInterval: 10_000,
     maxPingOut: 3,
     waitOnFirstConnect: false,
+    noAsyncTraces: true,
   });
 }

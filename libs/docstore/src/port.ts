@@ -70,6 +70,8 @@ export interface Table<T extends StoredRecord> {
   delete(id: string, expectedVersion?: number): Promise<boolean>;
   find(options?: FindOptions): Promise<Versioned<T>[]>;
   count(where?: Where): Promise<number>;
+  /** The ids of every matching record, ascending: what `find` answers without reading the records. */
+  ids(where?: Where): Promise<string[]>;
   /** Deletes every matching record and says how many went. */
   deleteMany(where: Where): Promise<number>;
 }

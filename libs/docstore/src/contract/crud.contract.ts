@@ -95,6 +95,17 @@ export function crudContract(ctx: ContractContext): void {
       expect(idsOf(await t.find())).toEqual(["r1", "r3", "r5", "r7", "r9"]);
     });
 
+    it("lists the ids of the matching records, ascending, without their bodies", async () => {
+      const t = ctx.store().table<Doc>(await ctx.freshTable());
+      for (const i of [3, 1, 10, 2]) await t.insert({ id: `c/${i}`, n: i, even: i % 2 === 0 });
+      expect(await t.ids()).toEqual(["c/1", "c/10", "c/2", "c/3"]);
+      expect(await t.ids({ even: true })).toEqual(["c/10", "c/2"]);
+      expect(await t.ids({ n: { $gt: 100 } })).toEqual([]);
+      await t.delete("c/10");
+      expect(await t.ids({ even: true })).toEqual(["c/2"]);
+      await expect(t.ids({ "bad'field": 1 })).rejects.toThrow();
+    });
+
     it("rejects a malformed query as a bug, not as an empty answer", async () => {
       const t = ctx.store().table<Doc>(await ctx.freshTable());
       await expect(t.find({ where: { "bad'field": 1 } })).rejects.toThrow();

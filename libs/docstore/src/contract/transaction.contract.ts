@@ -40,10 +40,11 @@ export function transactionContract(ctx: ContractContext): void {
           got: await table.get("a"),
           count: await table.count({ n: { $gte: 2 } }),
           found: idsOf(await table.find({ orderBy: [{ field: "n", direction: "desc" }] })),
+          ids: await table.ids({ n: { $gte: 2 } }),
         });
       });
       expect(result).toEqual(
-        ok({ got: { record: { id: "a", n: 3 }, version: 2 }, count: 2, found: ["a", "b"] }),
+        ok({ got: { record: { id: "a", n: 3 }, version: 2 }, count: 2, found: ["a", "b"], ids: ["a", "b"] }),
       );
     });
 

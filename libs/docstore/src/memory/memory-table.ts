@@ -144,6 +144,14 @@ export class MemoryTable<T extends StoredRecord> implements Table<T> {
     return this.guard(() => this.matching(where).length);
   }
 
+  ids(where?: Where): Promise<string[]> {
+    return this.guard(() =>
+      this.matching(where)
+        .map((row) => row.record.id)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+  }
+
   deleteMany(where: Where): Promise<number> {
     return this.guard(() => {
       const data = this.resolve();

@@ -120,6 +120,15 @@ export class MongoTable<T extends StoredRecord> implements Table<T> {
     return this.collection.countDocuments(whereToFilter(parseWhere(where)), this.options);
   }
 
+  async ids(where?: Where): Promise<string[]> {
+    const cursor = this.collection.find(whereToFilter(parseWhere(where)), {
+      ...this.options,
+      projection: { _id: 1 },
+      sort: { _id: 1 },
+    });
+    return (await cursor.toArray()).map((doc) => doc._id);
+  }
+
   async deleteMany(where: Where): Promise<number> {
     return (await this.collection.deleteMany(whereToFilter(parseWhere(where)), this.options)).deletedCount;
   }

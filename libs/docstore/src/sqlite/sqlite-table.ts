@@ -168,6 +168,16 @@ export class SqliteTable<T extends StoredRecord> implements Table<T> {
     });
   }
 
+  ids(where?: Where): Promise<string[]> {
+    return this.guard(() => {
+      const w = whereToSql(parseWhere(where));
+      return this.statements
+        .get(`SELECT id FROM ${this.q} WHERE ${w.sql} ORDER BY id`)
+        .pluck()
+        .all(...w.params) as string[];
+    });
+  }
+
   deleteMany(where: Where): Promise<number> {
     return this.guard(() => {
       const w = whereToSql(parseWhere(where));

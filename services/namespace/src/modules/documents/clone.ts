@@ -20,6 +20,7 @@ import {
   type DocumentLabelRecord,
   type DocumentRecord,
   documentKey,
+  parseDocumentKey,
 } from "./tables.js";
 
 /**
@@ -101,15 +102,24 @@ export function clonedDocument(
   };
 }
 
-/** Which documents of the namespace a clone's snapshot must hold still: `<collection_id>` → ids. */
+/**
+ * Which documents of the namespace a clone's snapshot must hold still: `<collection_id>` → ids.
+ * Read from the records' ids alone (`<collection_id>/<document_id>`): parsing 100,000 records
+ * here took a second of the clone's acceptance, and the snapshot reads them all again anyway.
+ */
 export async function sourceDocumentTurns(
   session: DocStoreSession,
   namespaceId: string,
 ): Promise<Map<string, string[]>> {
-  const found = await session
-    .table<DocumentRecord>(DOCUMENTS_TABLE)
-    .find({ where: { namespace_id: namespaceId } });
-  return documentTurns(found.map((f) => f.record));
+  const keys = await session.table<DocumentRecord>(DOCUMENTS_TABLE).ids({ namespace_id: namespaceId });
+  const turns = new Map<string, string[]>();
+  for (const key of keys) {
+    const { collectionId, documentId } = parseDocumentKey(key);
+    const ids = turns.get(collectionId) ?? [];
+    ids.push(documentId);
+    turns.set(collectionId, ids);
+  }
+  return turns;
 }
 
 /** The turns of these documents: `<collection_id>` → ids. */

@@ -86,6 +86,12 @@ export function recordingSession(store: DocStoreSession): {
         counts.push({ table: name, where, n });
         return n;
       },
+      async ids(where) {
+        // Recorded as the find it stands for: the basis check compares what a find reads now.
+        const found = await inner.find(where === undefined ? {} : { where });
+        finds.push({ table: name, options: where === undefined ? {} : { where }, found });
+        return found.map((f) => f.record.id);
+      },
       insert: readOnly,
       replace: readOnly,
       delete: readOnly,

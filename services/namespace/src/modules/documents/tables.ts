@@ -131,6 +131,13 @@ export function documentKey(collectionId: string, documentId: string): string {
   return `${collectionId}/${documentId}`;
 }
 
+/** The parts of a `documentKey` (a collection id holds no `/`; a document id may). */
+export function parseDocumentKey(key: string): { collectionId: string; documentId: string } {
+  const slash = key.indexOf("/");
+  if (slash <= 0) throw new Error(`Not a document key: ${key}`);
+  return { collectionId: key.slice(0, slash), documentId: key.slice(slash + 1) };
+}
+
 export function taxonomyTerm(taxonomyId: string, label: string): string {
   return `${taxonomyId}/${label}`;
 }
