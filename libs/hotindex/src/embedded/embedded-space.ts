@@ -77,6 +77,23 @@ export class EmbeddedSpace {
     return s;
   }
 
+  /**
+   * Opens a space whose log was just written, from the records it holds, in log order: what `open`
+   * would rebuild by reading the log back, without reading or decoding it (a copy, ADR 0037).
+   */
+  static async adopt(
+    space: HotSpace,
+    dir: string,
+    options: SpaceOptions,
+    records: Iterable<DecodedRecord>,
+  ): Promise<EmbeddedSpace> {
+    const s = new EmbeddedSpace(space, dir, options, undefined);
+    for (const record of records) s.applyUpsert([record]);
+    s.log = await WriteAheadLog.resume(s.logPath);
+    s.graphState.restore(dir);
+    return s;
+  }
+
   async upsert(records: readonly HotRecord[]): Promise<void> {
     if (records.length === 0) return;
     const body = encodeUpsert(records, this.space.dimensions);
