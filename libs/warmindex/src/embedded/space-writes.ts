@@ -70,11 +70,9 @@ export async function compactIfNeeded(
     if (candidates.length === 0) return;
   } else {
     const slots = state.segments.reduce((n, s) => n + s.ref.records, 0);
-    const smallOnes = state.segments.filter(small);
-    const tooDead = slots - state.count > state.count;
-    if (smallOnes.length <= options.maxSmallSegments && !tooDead) return;
-    const chosen = tooDead ? new Set(smallOnes) : new Set(sizeTierToMerge(smallOnes));
-    candidates = state.segments.filter((s) => chosen.has(s) || mostlyDead(s));
+    const smallCount = state.segments.filter(small).length;
+    if (smallCount <= options.maxSmallSegments && slots - state.count <= state.count) return;
+    candidates = state.segments.filter((s) => small(s) || mostlyDead(s));
     if (candidates.length < 2 && !candidates.some(mostlyDead)) return;
   }
   const records: HotRecord[] = [];
@@ -111,35 +109,6 @@ export async function compactIfNeeded(
     await ctx.store.delete(old.key);
     ctx.cache.evict(old.key);
   }
-}
-
-/** Small segments whose live counts lie within this factor of each other form one size tier. */
-const SIZE_TIER_FACTOR = 4;
-
-/**
- * Which small segments to merge when there are too many: the most numerous size tier (the smallest
- * such tier on a tie), so a segment is rewritten about once per tier it climbs. Merging every small
- * segment each time rewrote the growing merged one again and again: a clone writing 20,000 warm
- * vectors in pages of 500 rewrote 42,000 records, 1.2 s of its 2.6 s warm copy. When no tier holds
- * two, all of them merge.
- */
-function sizeTierToMerge(smallOnes: readonly LiveSegment[]): readonly LiveSegment[] {
-  const tiers = new Map<number, LiveSegment[]>();
-  for (const segment of smallOnes) {
-    const tier = Math.floor(Math.log(Math.max(1, segment.liveCount)) / Math.log(SIZE_TIER_FACTOR));
-    const members = tiers.get(tier) ?? [];
-    members.push(segment);
-    tiers.set(tier, members);
-  }
-  let best: { tier: number; members: LiveSegment[] } | undefined;
-  for (const [tier, members] of tiers) {
-    const better =
-      best === undefined ||
-      members.length > best.members.length ||
-      (members.length === best.members.length && tier < best.tier);
-    if (better) best = { tier, members };
-  }
-  return best !== undefined && best.members.length >= 2 ? best.members : smallOnes;
 }
 
 /**

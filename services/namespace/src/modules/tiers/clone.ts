@@ -72,17 +72,50 @@ type TierCopier<T> = (
   records: readonly DocumentRecord[],
 ) => Promise<Result<T, AppError>>;
 
+/**
+ * Documents per write into the clone's tier. Reads stay a page (`CLONE_PAGE`) at a time; writes
+ * gather several pages, because each write is a segment (warm) or pack (cold) of its own, and the
+ * warm index merges its small segments again and again as they pile up: written 500 at a time,
+ * 20,000 warm vectors were rewritten 42,000 times over, 1.2 s of a 2.6 s copy.
+ */
+const CLONE_WRITE = 4_096;
+
 /** The tier's documents a page at a time: read from the source's copy, written to the clone's. */
 const copyInPages: TierCopier<number> = async (store, writer, byCollection, records) => {
   let vectors = 0;
   for (const [collectionId, documents] of groupBy(records, (r) => r.collection_id)) {
     const source = byCollection.get(collectionId) as CollectionRecord;
+    const copy = clonedCollection(source, writer.target);
+    let gathered: TierEntry[] = [];
+    let gatheredVectors = 0;
+    const flush = async (): Promise<Result<void, AppError>> => {
+      if (gathered.length === 0) return ok(undefined);
+      const written = await store.write(copy, gathered);
+      if (!written.ok) return written;
+      writer.progress({ [`${store.tier}_vectors`]: gatheredVectors });
+      vectors += gatheredVectors;
+      gathered = [];
+      gatheredVectors = 0;
+      return ok(undefined);
+    };
     for (let start = 0; start < documents.length; start += CLONE_PAGE) {
-      const copied = await copyTierPage(store, writer, source, documents.slice(start, start + CLONE_PAGE));
-      if (!copied.ok) return copied;
-      vectors += copied.value;
-      writer.progress({ [`${store.tier}_vectors`]: copied.value });
+      const read = await readTierPage(
+        store,
+        writer,
+        source,
+        copy,
+        documents.slice(start, start + CLONE_PAGE),
+      );
+      if (!read.ok) return read;
+      gathered.push(...read.value.entries);
+      gatheredVectors += read.value.vectors;
+      if (gathered.length >= CLONE_WRITE) {
+        const flushed = await flush();
+        if (!flushed.ok) return flushed;
+      }
     }
+    const flushed = await flush();
+    if (!flushed.ok) return flushed;
   }
   return ok(vectors);
 };
@@ -115,14 +148,14 @@ const copyInBulk: TierCopier<number | "unsupported"> = async (store, writer, byC
   return copied;
 };
 
-/** One page of one tier: read from the source's copy, written to the clone's. Answers vectors copied. */
-async function copyTierPage(
+/** One page of one tier read from the source's copy, as the clone's entries (payloads rewritten). */
+async function readTierPage(
   store: TierVectorStore,
   writer: CloneWriter,
   source: CollectionRecord,
+  copy: CollectionRecord,
   records: readonly DocumentRecord[],
-): Promise<Result<number, AppError>> {
-  const copy = clonedCollection(source, writer.target);
+): Promise<Result<{ entries: TierEntry[]; vectors: number }, AppError>> {
   const read = await store.read(
     source,
     records.map((r) => r.document_id),
@@ -143,8 +176,7 @@ async function copyTierPage(
     entries.push({ ...entry, payload: vectorPayload(clonedDocument(record, copy, writer)) });
     vectors += entry.vectors.length;
   }
-  const written = await store.write(copy, entries);
-  return written.ok ? ok(vectors) : written;
+  return ok({ entries, vectors });
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
