@@ -139,7 +139,7 @@ async function main(): Promise<void> {
         .filter(({ r }) => r.tier === tier)
         .map(({ r, k }) => ({
           documentId: r.document_id,
-          vectors: [{ feature_uri: FEATURE, vector: Array.from(generated.vector(k)) }],
+          vectors: [{ feature_uri: FEATURE, vector: Float32Array.from(generated.vector(k)) }],
           payload: vectorPayload(r),
         }));
       const written = await opened.tiers[tier].write(collection, entries);
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   const seeded = await opened.tiers.hot.write(other, [
     {
       documentId: "x",
-      vectors: [{ feature_uri: FEATURE, vector: Array.from(generated.vector(0)) }],
+      vectors: [{ feature_uri: FEATURE, vector: Float32Array.from(generated.vector(0)) }],
       payload: {},
     },
   ]);

@@ -38,7 +38,7 @@ export function coldTierStore(store: ColdStore): TierVectorStore & ScannableTier
                   featureUri: v.feature_uri,
                   dimensions: feature.dimensions,
                   metric: feature.metric,
-                  vector: Float32Array.from(v.vector),
+                  vector: v.vector,
                 },
               ];
         }),
@@ -84,7 +84,8 @@ function coldEntry(doc: ColdDocument): TierEntry {
   return {
     documentId: doc.documentId,
     vectors: doc.vectors
-      .map((v) => ({ feature_uri: v.featureUri, vector: Array.from(v.vector) }))
+      // A copy: the decoded pack may stay cached, and a caller may keep the entry.
+      .map((v) => ({ feature_uri: v.featureUri, vector: v.vector.slice() }))
       .sort((a, b) => (a.feature_uri < b.feature_uri ? -1 : 1)),
     payload: doc.payload,
   };

@@ -7,6 +7,7 @@ import type { VectorHit, VectorSearch } from "../../shared/vectors/document-vect
 import type {
   SearchableTier,
   TierEntry,
+  TierVector,
   TierVectorStore,
   VectorTier,
 } from "../../shared/vectors/tier-vectors.js";
@@ -33,7 +34,7 @@ export function featureRecords(
   feature: FeatureRecord,
   entries: readonly {
     readonly documentId: string;
-    readonly vectors: readonly StoredVector[];
+    readonly vectors: readonly (StoredVector | TierVector)[];
     readonly payload: object;
   }[],
 ): HotRecord[] {
@@ -78,7 +79,7 @@ export function indexTierStore(
     },
 
     async read(collection, documentIds) {
-      const byId = new Map<string, { vectors: StoredVector[]; payload: Readonly<Record<string, unknown>> }>();
+      const byId = new Map<string, { vectors: TierVector[]; payload: Readonly<Record<string, unknown>> }>();
       if (documentIds.length === 0) return ok([]);
       for (const feature of collection.features) {
         const found = await index.get(
@@ -92,7 +93,8 @@ export function indexTierStore(
             entry = { vectors: [], payload: stored.payload };
             byId.set(stored.id, entry);
           }
-          entry.vectors.push({ feature_uri: feature.feature_uri, vector: Array.from(stored.vector) });
+          // The index's answer is a copy of its vector: it is the entry's own.
+          entry.vectors.push({ feature_uri: feature.feature_uri, vector: stored.vector });
         }
       }
       return ok(

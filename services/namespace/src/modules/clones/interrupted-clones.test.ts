@@ -69,7 +69,11 @@ describe("failInterruptedClones", () => {
     expect(staged.ok).toBe(true);
     // Pages it had committed (ADR 0029) and its warm and cold copies.
     await t.all.store.table<CollectionRecord>(COLLECTIONS_TABLE).insert(collection);
-    const copy = { documentId: "d1", vectors: [{ feature_uri: URI, vector: [3, 4] }], payload: {} };
+    const copy = {
+      documentId: "d1",
+      vectors: [{ feature_uri: URI, vector: Float32Array.of(3, 4) }],
+      payload: {},
+    };
     expect((await t.all.tiers.warm.write(collection, [copy])).ok).toBe(true);
     expect((await t.all.tiers.cold.write(collection, [copy])).ok).toBe(true);
     const put = await t.all.objects.put(`${cloneId}/bkt_x/obj_y`, Readable.from([Buffer.from("bytes")]), {

@@ -61,7 +61,8 @@ describe("search over every tier", () => {
     const documents = w.t.ports.store.table<DocumentRecord>(DOCUMENTS_TABLE);
     const d0 = await documents.get(documentKey(w.collection.id, "d0"));
     if (d0 === undefined) throw new Error("no d0");
-    const copy = { documentId: "d0", vectors: await w.featuresOf("d0"), payload: vectorPayload(d0.record) };
+    const vectors = (await w.featuresOf("d0")).map((v) => ({ ...v, vector: Float32Array.from(v.vector) }));
+    const copy = { documentId: "d0", vectors, payload: vectorPayload(d0.record) };
     await w.t.ports.tiers.warm.write(w.collection, [copy]);
     const hits = (await search(w.vectors.get("d0") ?? [])).hits;
     expect(hits.filter((h) => h.document.document_id === "d0").map((h) => h.sourceTier)).toEqual(["hot"]);

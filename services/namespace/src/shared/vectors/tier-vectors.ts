@@ -2,7 +2,6 @@ import type { MetricName } from "@strata/contracts";
 import { TIERS, type TierName } from "@strata/contracts";
 import type { AppError, Result } from "@strata/errors";
 import type { CollectionRecord } from "../../modules/collections/tables.js";
-import type { StoredVector } from "../../modules/documents/tables.js";
 import type { VectorHit, VectorSearch } from "./document-vectors.js";
 
 /** The tiers that hold vectors; `archive` keeps a document's record and lineage only. */
@@ -10,10 +9,20 @@ export type VectorTier = Exclude<TierName, "archive">;
 
 export const VECTOR_TIERS: readonly VectorTier[] = TIERS.filter((t): t is VectorTier => t !== "archive");
 
+/**
+ * One vector of a tier copy, in float32 as every tier keeps it: a move or a clone passes it from
+ * one tier to the next without a number-array copy each way (those copies and their garbage were
+ * about a tenth of a warm → cold move, docs/benchmarks.md).
+ */
+export interface TierVector {
+  readonly feature_uri: string;
+  readonly vector: Float32Array;
+}
+
 /** One document's copy in a tier: its vectors (feature-URI order) and the payload filters read. */
 export interface TierEntry {
   readonly documentId: string;
-  readonly vectors: readonly StoredVector[];
+  readonly vectors: readonly TierVector[];
   readonly payload: Readonly<Record<string, unknown>>;
 }
 

@@ -1,6 +1,6 @@
 import { ok } from "@strata/errors";
 import type { CollectionRecord } from "../../modules/collections/tables.js";
-import type { Tier } from "../../modules/documents/tables.js";
+import type { StoredVector, Tier } from "../../modules/documents/tables.js";
 import type { DocumentVectors } from "./document-vectors.js";
 import type { TierStores } from "./tier-vectors.js";
 
@@ -23,7 +23,14 @@ export function tieredVectors<V extends DocumentVectors>(hot: V, tiers: TierStor
       const found = await tiers[tier].read(collection, [documentId]);
       if (!found.ok) return found;
       const vectors = found.value[0]?.vectors ?? [];
-      return ok(featureUris.flatMap((uri) => vectors.filter((v) => v.feature_uri === uri)));
+      // A document's vectors as its reads answer them (number arrays), in the order asked.
+      return ok(
+        featureUris.flatMap((uri) =>
+          vectors
+            .filter((v) => v.feature_uri === uri)
+            .map((v): StoredVector => ({ feature_uri: v.feature_uri, vector: Array.from(v.vector) })),
+        ),
+      );
     },
     async remove(
       collection: CollectionRecord,
