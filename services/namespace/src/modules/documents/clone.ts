@@ -112,23 +112,20 @@ export async function sourceDocumentTurns(
   namespaceId: string,
 ): Promise<Map<string, string[]>> {
   const keys = await session.table<DocumentRecord>(DOCUMENTS_TABLE).ids({ namespace_id: namespaceId });
-  const turns = new Map<string, string[]>();
-  for (const key of keys) {
-    const { collectionId, documentId } = parseDocumentKey(key);
-    const ids = turns.get(collectionId) ?? [];
-    ids.push(documentId);
-    turns.set(collectionId, ids);
-  }
-  return turns;
+  return turnsOf(keys.map(parseDocumentKey));
 }
 
 /** The turns of these documents: `<collection_id>` → ids. */
 export function documentTurns(records: readonly DocumentRecord[]): Map<string, string[]> {
+  return turnsOf(records.map((r) => ({ collectionId: r.collection_id, documentId: r.document_id })));
+}
+
+function turnsOf(refs: readonly { collectionId: string; documentId: string }[]): Map<string, string[]> {
   const turns = new Map<string, string[]>();
-  for (const record of records) {
-    const ids = turns.get(record.collection_id) ?? [];
-    ids.push(record.document_id);
-    turns.set(record.collection_id, ids);
+  for (const { collectionId, documentId } of refs) {
+    const ids = turns.get(collectionId) ?? [];
+    ids.push(documentId);
+    turns.set(collectionId, ids);
   }
   return turns;
 }

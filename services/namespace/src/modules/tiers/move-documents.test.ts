@@ -19,9 +19,9 @@ describe("moveDocuments", () => {
       expect(outcomes(await w.move(ids, to))).toEqual(ids.map(() => "moved"));
       for (const id of ids) {
         expect(await w.tierOf(id)).toBe(to);
-        const features = await w.featuresOf(id);
+        const features = (await w.featuresOf(id)).map((f) => ({ ...f, vector: Float32Array.from(f.vector) }));
         expect(vectorChecksum(features)).toBe(
-          vectorChecksum([{ feature_uri: VEC, vector: w.vectors.get(id) ?? [] }]),
+          vectorChecksum([{ feature_uri: VEC, vector: Float32Array.from(w.vectors.get(id) ?? []) }]),
         );
       }
       // The source tiers no longer hold them: only the pointer's tier does.
