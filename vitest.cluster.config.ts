@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     maxWorkers: 1,
+    // As in vitest.config.ts: the stores throw on reentry instead of deadlocking (ADR 0043).
+    env: { STRATA_STORE_REENTRY_CHECK: "true" },
   },
 });

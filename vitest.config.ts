@@ -10,5 +10,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Suites start their own nats-server and gRPC servers; two cores cannot take many at once.
     maxWorkers: 2,
+    // Every embedded store a test opens, in the test process or in a platform it spawns, throws on
+    // reentry instead of deadlocking; production leaves the check off (ADR 0043).
+    env: { STRATA_STORE_REENTRY_CHECK: "true" },
   },
 });

@@ -5,11 +5,21 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * memory): while a transaction is open, every other operation waits, so nobody reads uncommitted
  * writes or slips a write into someone else's transaction. Operations outside transactions run at
  * once when the gate is free, without touching the queue.
+ *
+ * With `reentryCheck`, a call on the store itself from inside its own transaction throws instead of
+ * waiting forever for the gate that transaction holds. The check needs an AsyncLocalStorage, and on
+ * Node 20 the first one entered turns on V8's promise hooks for the whole process: every promise
+ * then costs more, about 10–15 % of the platform's CPU per ingested document (ADR 0043). Tests and
+ * development run with it; production leaves it off.
  */
 export class TxGate {
   private locked = false;
   private readonly waiters: Array<() => void> = [];
-  private readonly context = new AsyncLocalStorage<{ active: boolean }>();
+  private readonly context: AsyncLocalStorage<{ active: boolean }> | undefined;
+
+  constructor(options: { readonly reentryCheck: boolean }) {
+    this.context = options.reentryCheck ? new AsyncLocalStorage() : undefined;
+  }
 
   /** Runs a synchronous operation outside any transaction, after the open transaction if any. */
   async run<R>(operation: () => R): Promise<R> {
@@ -29,7 +39,8 @@ export class TxGate {
     await this.acquire();
     const state = { active: true };
     try {
-      return await this.context.run(state, () => body(() => state.active));
+      const isActive = (): boolean => state.active;
+      return await (this.context ? this.context.run(state, () => body(isActive)) : body(isActive));
     } finally {
       state.active = false;
       this.release();
@@ -38,7 +49,7 @@ export class TxGate {
 
   private assertOutsideTransaction(): void {
     // Waiting for the gate from inside the transaction that holds it would deadlock.
-    if (this.context.getStore()?.active === true) {
+    if (this.context?.getStore()?.active === true) {
       throw new Error(
         "DocStore: the store was used directly inside its own transaction; use the session passed to the transaction",
       );

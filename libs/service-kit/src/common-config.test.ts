@@ -26,6 +26,7 @@ describe("commonServiceFields", () => {
       LOG_LEVEL: "info",
       STRATA_DATA_DIR: ".strata",
       OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+      STRATA_STORE_REENTRY_CHECK: false,
     });
   });
 
@@ -37,8 +38,10 @@ describe("commonServiceFields", () => {
       STRATA_DATA_DIR: "/srv/strata",
       OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318",
       SVC_STORE_URL: "sqlite:/srv/strata/svc.db",
+      STRATA_STORE_REENTRY_CHECK: "true",
     });
     expect(config).toMatchObject({
+      STRATA_STORE_REENTRY_CHECK: true,
       NATS_URL: "nats://a:4222,nats://b:4222",
       LOG_LEVEL: "debug",
       STRATA_DATA_DIR: "/srv/strata",

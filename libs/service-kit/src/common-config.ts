@@ -1,4 +1,4 @@
-import { envLogLevel, envString, envUrl } from "@strata/config";
+import { envBool, envLogLevel, envString, envUrl } from "@strata/config";
 
 /**
  * The variables every service reads, to spread into its own zod schema
@@ -14,4 +14,10 @@ export const commonServiceFields = {
   LOG_LEVEL: envLogLevel("info"),
   STRATA_DATA_DIR: envString({ default: ".strata" }),
   OTEL_EXPORTER_OTLP_ENDPOINT: envUrl({ protocols: ["http", "https"] }).optional(),
+  /**
+   * The embedded (SQLite) store throws when it is used inside its own transaction instead of
+   * deadlocking. Off by default: on Node 20 the check costs every promise in the process (ADR 0043);
+   * the test suite turns it on.
+   */
+  STRATA_STORE_REENTRY_CHECK: envBool(false),
 };

@@ -16,7 +16,7 @@ export {
   type NamespacePurgeOptions,
   startNamespacePurgeConsumer,
 } from "./namespace-purge-consumer.js";
-export { openServiceStore } from "./open-service-store.js";
+export { openServiceStore, type ServiceStoreOptions } from "./open-service-store.js";
 export { readEventStream } from "./read-event-stream.js";
 export type { RunningService } from "./running-service.js";
 export type {

@@ -34,6 +34,7 @@ describe("service runtime", () => {
   const start = (inbox: boolean): Promise<ServiceRuntime> =>
     startServiceRuntime({
       storeLocation: { kind: "sqlite", path: `${dir.path}/store.db` },
+      storeReentryCheck: true,
       tableSpecs: [],
       inbox,
       nc,

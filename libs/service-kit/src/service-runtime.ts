@@ -19,6 +19,8 @@ import type { StoreLocation } from "./store-location.js";
 
 export interface ServiceRuntimeOptions {
   readonly storeLocation: StoreLocation;
+  /** `STRATA_STORE_REENTRY_CHECK`: the embedded store's reentry check (TxGate), off in production. */
+  readonly storeReentryCheck: boolean;
   /** The service's own tables; the outbox table is added here, every outbox service needs it. */
   readonly tableSpecs: ReadonlyArray<TableSpec>;
   /**
@@ -69,7 +71,9 @@ const READY_CHECK_TIMEOUT_MS = 1_000;
  */
 export async function startServiceRuntime(options: ServiceRuntimeOptions): Promise<ServiceRuntime> {
   const { nc, logger } = options;
-  const store = await openServiceStore(options.storeLocation);
+  const store = await openServiceStore(options.storeLocation, {
+    reentryCheck: options.storeReentryCheck,
+  });
   let relay: OutboxRelay | undefined;
   let pruner: InboxPruner | undefined;
   const abort = async (): Promise<void> => {

@@ -32,6 +32,7 @@ export async function startAclQueryService(deps: AclQueryServiceDeps): Promise<R
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
+    storeReentryCheck: config.STRATA_STORE_REENTRY_CHECK,
     tableSpecs: ACL_QUERY_TABLE_SPECS,
     // The document.created consumer marks each event in the inbox, with the alerts it appends.
     inbox: true,

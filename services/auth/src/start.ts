@@ -31,6 +31,7 @@ export async function startAuthService(deps: AuthServiceDeps): Promise<RunningAu
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
+    storeReentryCheck: config.STRATA_STORE_REENTRY_CHECK,
     tableSpecs: AUTH_TABLE_SPECS,
     nc,
     logger,

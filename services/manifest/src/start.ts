@@ -33,6 +33,7 @@ export async function startManifest(deps: ManifestDeps): Promise<RunningManifest
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
+    storeReentryCheck: config.STRATA_STORE_REENTRY_CHECK,
     tableSpecs: MANIFEST_TABLE_SPECS,
     nc,
     logger,

@@ -56,6 +56,7 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
+    storeReentryCheck: config.STRATA_STORE_REENTRY_CHECK,
     tableSpecs: MODULE_TABLE_SPECS,
     nc,
     logger,

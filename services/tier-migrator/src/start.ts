@@ -51,6 +51,7 @@ export async function startTierMigrator(deps: TierMigratorDeps): Promise<Running
   const { config, nc, logger } = deps;
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
+    storeReentryCheck: config.STRATA_STORE_REENTRY_CHECK,
     tableSpecs: TIERING_TABLE_SPECS,
     nc,
     logger,

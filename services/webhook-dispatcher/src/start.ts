@@ -48,6 +48,7 @@ export async function startWebhookDispatcher(deps: WebhookDispatcherDeps): Promi
   const sealer = createSecretBox(loadSecretKey(config.WEBHOOK_SECRET_KEY, config.STRATA_DATA_DIR));
   const runtime = await startServiceRuntime({
     storeLocation: storeLocationOf(config),
+    storeReentryCheck: config.STRATA_STORE_REENTRY_CHECK,
     tableSpecs: WEBHOOK_TABLE_SPECS,
     nc,
     logger,

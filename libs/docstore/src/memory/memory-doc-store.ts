@@ -24,7 +24,8 @@ interface UndoEntry {
  */
 class MemoryDocStore implements DocStore {
   private readonly tables = new Map<string, MemoryTableData>();
-  private readonly gate = new TxGate();
+  // A store for tests: it always checks for reentry.
+  private readonly gate = new TxGate({ reentryCheck: true });
   private closed = false;
 
   table<T extends StoredRecord>(name: string): Table<T> {

@@ -13,6 +13,12 @@ export interface SqliteDocStoreOptions {
   readonly path: string;
   /** How long a write waits for another process's lock before failing; default 5 s. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Throw when the store itself is used inside its own transaction, instead of deadlocking;
+   * default on. It costs every promise in the process (TxGate), so services turn it off in
+   * production (`STRATA_STORE_REENTRY_CHECK`).
+   */
+  readonly reentryCheck?: boolean;
 }
 
 function indexName(table: string, fields: readonly string[], unique: boolean): string {
@@ -26,12 +32,16 @@ function indexName(table: string, fields: readonly string[], unique: boolean): s
  */
 class SqliteDocStore implements DocStore {
   private readonly statements: StatementCache;
-  private readonly gate = new TxGate();
+  private readonly gate: TxGate;
   private readonly tables = new Map<string, Table<StoredRecord>>();
   private closed = false;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    reentryCheck: boolean,
+  ) {
     this.statements = new StatementCache(db);
+    this.gate = new TxGate({ reentryCheck });
   }
 
   table<T extends StoredRecord>(name: string): Table<T> {
@@ -155,7 +165,7 @@ export function openSqliteDocStore(options: SqliteDocStoreOptions): DocStore {
   // were, and the WAL is cut back after each checkpoint instead of keeping old frames at its tail.
   db.pragma("secure_delete = ON");
   db.pragma("journal_size_limit = 0");
-  return new SqliteDocStore(db);
+  return new SqliteDocStore(db, options.reentryCheck ?? true);
 }
 
 /**

@@ -45,6 +45,8 @@ export async function startAclQueryHarness(): Promise<AclQueryHarness> {
     NATS_URL: nats.url,
     STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
     LOG_LEVEL: "silent",
+    // The store throws on reentry instead of deadlocking (off in production, ADR 0043).
+    STRATA_STORE_REENTRY_CHECK: "true",
   };
   const namespaceService = await startNamespaceService({
     config: loadConfig(namespaceConfigSchema, { ...common, NAMESPACE_GRPC_PORT: "0" }),

@@ -36,6 +36,8 @@ export async function startAuthHarness(): Promise<AuthHarness> {
     NATS_URL: nats.url,
     STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
     LOG_LEVEL: "silent",
+    // The store throws on reentry instead of deadlocking (off in production, ADR 0043).
+    STRATA_STORE_REENTRY_CHECK: "true",
     // No namespace service here: nothing in these tests deletes a namespace.
     NAMESPACE_GRPC_URL: "127.0.0.1:1",
   });

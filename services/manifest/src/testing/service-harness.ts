@@ -58,6 +58,8 @@ export async function startManifestHarness(options: HarnessOptions = {}): Promis
     NATS_URL: nats.url,
     STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
     LOG_LEVEL: "silent",
+    // The store throws on reentry instead of deadlocking (off in production, ADR 0043).
+    STRATA_STORE_REENTRY_CHECK: "true",
   };
   const namespace = await startNamespaceService({
     config: loadConfig(namespaceConfigSchema, { ...shared, NAMESPACE_GRPC_PORT: "0" }),

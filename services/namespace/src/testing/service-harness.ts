@@ -41,6 +41,8 @@ export async function startNamespaceHarness(env: Record<string, string> = {}): P
     NATS_URL: nats.url,
     STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
     LOG_LEVEL: "silent",
+    // The store throws on reentry instead of deadlocking (off in production, ADR 0043).
+    STRATA_STORE_REENTRY_CHECK: "true",
     ...env,
   });
   const logger = createLogger({ service: "namespace-test", level: "silent" });

@@ -27,6 +27,8 @@ export function testEnv(natsUrl: string, dataDir: string, namespaceUrl: string, 
     NATS_URL: natsUrl,
     STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
     LOG_LEVEL: "silent",
+    // The store throws on reentry instead of deadlocking (off in production, ADR 0043).
+    STRATA_STORE_REENTRY_CHECK: "true",
     NAMESPACE_GRPC_URL: namespaceUrl,
     TIER_SWEEP_INTERVAL: "1h",
     TIER_ACCESS_FLUSH_INTERVAL: "1h",

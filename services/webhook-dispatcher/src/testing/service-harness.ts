@@ -25,6 +25,8 @@ export function testEnv(natsUrl: string, dataDir: string, overrides: Env = {}): 
     NATS_URL: natsUrl,
     STRATA_INTERNAL_TOKEN: INTERNAL_TOKEN,
     LOG_LEVEL: "silent",
+    // The store throws on reentry instead of deadlocking (off in production, ADR 0043).
+    STRATA_STORE_REENTRY_CHECK: "true",
     NAMESPACE_GRPC_URL: "127.0.0.1:1",
     STRATA_WEBHOOK_ALLOWED_CIDRS: "127.0.0.0/8",
     WEBHOOK_RETRY_SCHEDULE: "50ms,100ms,200ms",
