@@ -9,8 +9,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * With `reentryCheck`, a call on the store itself from inside its own transaction throws instead of
  * waiting forever for the gate that transaction holds. The check needs an AsyncLocalStorage, and on
  * Node 20 the first one entered turns on V8's promise hooks for the whole process: every promise
- * then costs more, about 10–15 % of the platform's CPU per ingested document (ADR 0043). Tests and
- * development run with it; production leaves it off.
+ * then costs more (12 % of the platform's CPU per document in bench:search's 30,000-document JSON
+ * ingest, ADR 0043). Tests and development run with it; production leaves it off.
  */
 export class TxGate {
   private locked = false;

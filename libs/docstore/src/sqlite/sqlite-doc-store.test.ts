@@ -52,6 +52,20 @@ describe("SQLite DocStore", () => {
     await store.close();
   });
 
+  it("with reentryCheck off, queues a call on the store made inside its transaction until it commits", async () => {
+    const store = openSqliteDocStore({ path: ":memory:", reentryCheck: false });
+    await store.ensureTable({ name: "t" });
+    let direct: Promise<unknown> | undefined;
+    await store.transaction(async (tx) => {
+      // Not awaited: awaiting it is the deadlock the check reports when it is on.
+      direct = store.table("t").get("a");
+      await tx.table("t").insert({ id: "a" });
+      return ok(1);
+    });
+    await expect(direct).resolves.toEqual({ record: { id: "a" }, version: 1 });
+    await store.close();
+  });
+
   it("refuses a transaction session used after its transaction ended", async () => {
     const store = openSqliteDocStore({ path: ":memory:" });
     await store.ensureTable({ name: "t" });
