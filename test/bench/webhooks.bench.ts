@@ -71,7 +71,11 @@ const nats = await startNatsServer();
 const nc = await connect({ servers: nats.url });
 const dir = await tempDir("webhook-bench");
 const dispatcher = await launchDispatcher(
-  testEnv(nats.url, dir.path, { WEBHOOK_SCHEDULER_INTERVAL: "100ms" }),
+  testEnv(nats.url, dir.path, {
+    WEBHOOK_SCHEDULER_INTERVAL: "100ms",
+    // Production's setting (ADR 0043): testEnv turns the store's reentry check on, as tests want.
+    STRATA_STORE_REENTRY_CHECK: "false",
+  }),
 );
 try {
   const organizationId = newId("organization");

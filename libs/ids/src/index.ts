@@ -7,7 +7,15 @@ export {
 export type { CloneIdTarget } from "./clone-id.js";
 export { cloneIdOf } from "./clone-id.js";
 export type { IdKind } from "./prefixes.js";
-export { ID_PREFIXES, idFromSeed, idKindOf, isId, newId } from "./prefixes.js";
+export {
+  ID_PREFIXES,
+  idFromSeed,
+  idKindOf,
+  isId,
+  newId,
+  timeOrderedIdFromSeed,
+  timeOrderedUuid,
+} from "./prefixes.js";
 export type { NameIssue } from "./resource-name.js";
 export {
   checkResourceDescription,

@@ -78,8 +78,13 @@ export function startEventFanOut(options: {
     ackWaitMs: options.ackWaitMs,
     handler: async (event) => {
       // No more events while the attempts already in hand fill the window.
-      await window.room();
-      await fanOutBatch(event);
+      const leave = await window.room();
+      try {
+        await fanOutBatch(event);
+      } finally {
+        // Its attempts entered the window in the fan-out: the event's place is theirs now.
+        leave();
+      }
       return { action: "ack" };
     },
   });

@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { DocStoreSession, Versioned } from "@strata/docstore";
+import { timeOrderedUuid } from "@strata/ids";
 import type { SendOutcome, WebhookPorts } from "./ports.js";
 import { retryDelayMs } from "./retry-schedule.js";
 import {
@@ -32,8 +32,9 @@ export async function recordOutcome(
 ): Promise<boolean> {
   const now = at.toISOString();
   await tx.table<AttemptRecord>(ATTEMPTS_TABLE).insert({
-    // Store-internal: attempts are shown inside their delivery, never by id.
-    id: randomUUID(),
+    // Store-internal: attempts are shown inside their delivery, never by id. Time-ordered, so the
+    // log's inserts land at the right edge of its primary index (ADR 0044).
+    id: timeOrderedUuid(at.getTime()),
     delivery_id: delivery.record.id,
     webhook_id: webhook.record.id,
     at: now,

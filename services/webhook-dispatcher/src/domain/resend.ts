@@ -86,7 +86,7 @@ export async function sendTest(
   );
   const eventId = event.id;
   const delivery: DeliveryRecord = {
-    id: deliveryIdOf(record.id, `${eventId}:${randomUUID()}`),
+    id: deliveryIdOf(record.id, `${eventId}:${randomUUID()}`, event.time),
     webhook_id: record.id,
     organization_id: record.organization_id,
     namespace_id: record.namespace_id,

@@ -69,13 +69,19 @@ export function createAttemptRunner(
     ATTEMPTS_PER_COMMIT,
   );
   const opened = new OpenedSecrets(ports);
-  const sendAndFinish = async (delivery: DeliveryRecord, webhook: WebhookRecord) => {
-    const outcome = await send({
-      url: webhook.url,
-      headers: requestHeaders(ports, opened, webhook, delivery),
-      body: delivery.payload,
-      timeoutMs: ports.settings.requestTimeoutMs,
-    });
+  // The endpoint's slot is held for the request only: the outcome is written once it is free.
+  const sendAndFinish = async (delivery: DeliveryRecord, webhook: WebhookRecord, releaseSlot: () => void) => {
+    let outcome: SendOutcome;
+    try {
+      outcome = await send({
+        url: webhook.url,
+        headers: requestHeaders(ports, opened, webhook, delivery),
+        body: delivery.payload,
+        timeoutMs: ports.settings.requestTimeoutMs,
+      });
+    } finally {
+      releaseSlot();
+    }
     await finish({
       deliveryId: delivery.id,
       takeId: delivery.take_id ?? "",
@@ -88,26 +94,37 @@ export function createAttemptRunner(
       // A busy endpoint's attempt goes back to the queue untouched (the worker delays it there):
       // writing it back to the store would cost every busy round a write and a claim.
       if (!(await slots.take(due.webhookId))) return "deferred";
+      const releaseSlot = once(() => slots.release(due.webhookId));
       try {
         const taken = await take(due);
         if (taken.kind !== "ready") return taken.kind;
-        await sendAndFinish(taken.delivery.record, taken.webhook);
+        await sendAndFinish(taken.delivery.record, taken.webhook, releaseSlot);
         return "sent";
       } finally {
-        slots.release(due.webhookId);
+        releaseSlot();
       }
     },
     async runTaken({ delivery, webhook, startBy }) {
       if (!(await slots.take(webhook.id))) return "deferred";
+      const releaseSlot = once(() => slots.release(webhook.id));
       try {
         // Started later, the request could outlive the take and meet a copy another replica sent.
         if (ports.clock().getTime() > startBy) return "expired";
-        await sendAndFinish(delivery.record, webhook);
+        await sendAndFinish(delivery.record, webhook, releaseSlot);
         return "sent";
       } finally {
-        slots.release(webhook.id);
+        releaseSlot();
       }
     },
+  };
+}
+
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    action();
   };
 }
 

@@ -4,15 +4,22 @@
  * sent, and every attempt past its endpoint's line would go the slow way, through the work queue.
  *
  * Waiting events go on together once the window has drained to half (not one at a time as single
- * attempts end): they then share one fan-out transaction instead of paying one each.
+ * attempts end): they then share one fan-out transaction instead of paying one each. Each event
+ * let in holds a place until its attempts have entered: 64 events let in at the same moment would
+ * otherwise all see the same free room, and the attempts past their endpoint's line went to the
+ * work queue (60 % of them in `bench:webhooks`, ADR 0044).
  *
  * An attempt stops counting once it has been in the window for `holdMs`, though it keeps its
  * endpoint slot: a slow or dead endpoint then cannot stall the fan-out (and with it every other
  * endpoint) for longer than that; its further attempts find its line full and go to the queue.
  */
 export interface SendWindow {
-  /** At once below `capacity` attempts; when full, once it drained to half. */
-  room(): Promise<void>;
+  /**
+   * Holds a place for one event until the answer is called, once its attempts have entered: at
+   * once while attempts and places together are below `capacity`; when full, once they drained to
+   * half. Without the place, every event admitted at the same moment would count as room for one.
+   */
+  room(): Promise<() => void>;
   /** Counts one attempt; the answer ends it (safe to call more than once). */
   enter(): () => void;
 }
@@ -25,6 +32,8 @@ export function createSendWindow(
   // Insertion order is entry order: the oldest attempt is always first.
   const counted = new Map<number, number>();
   const waiting: Array<() => void> = [];
+  // Places held by events being fanned out, whose attempts have not entered yet.
+  let places = 0;
   let nextId = 0;
   let timer: NodeJS.Timeout | undefined;
 
@@ -35,9 +44,23 @@ export function createSendWindow(
       counted.delete(id);
     }
   };
+  const inHand = () => counted.size + places;
+  const hold = (): (() => void) => {
+    places += 1;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      places -= 1;
+      wake();
+    };
+  };
   const wake = () => {
     forgetHeld();
-    if (counted.size <= capacity / 2) for (const resolve of waiting.splice(0)) resolve();
+    if (inHand() <= capacity / 2) {
+      const free = capacity - inHand();
+      for (const resolve of waiting.splice(0, free)) resolve();
+    }
     if (waiting.length === 0 || timer !== undefined) return;
     // Nobody leaves: wake again when the oldest attempt stops counting.
     const [oldest] = counted.values();
@@ -53,9 +76,9 @@ export function createSendWindow(
   return {
     room() {
       forgetHeld();
-      if (counted.size < capacity && waiting.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        waiting.push(resolve);
+      if (inHand() < capacity && waiting.length === 0) return Promise.resolve(hold());
+      return new Promise<() => void>((resolve) => {
+        waiting.push(() => resolve(hold()));
         wake();
       });
     },
