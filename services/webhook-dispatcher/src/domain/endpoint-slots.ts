@@ -1,7 +1,8 @@
 import type { EndpointSlots } from "./run-attempt.js";
 
 /**
- * At most `limit` attempts per endpoint at once in this replica. An attempt beyond it waits for a
+ * At most `limit` requests open per endpoint at once in this replica (a slot is freed when the
+ * answer is in, before the outcome is written: ADR 0044). An attempt beyond it waits for a
  * slot, but no more than `limit` attempts wait per endpoint: past that, `take` answers false and
  * the attempt is put back in the store for later, so one slow endpoint can hold at most 2 × limit
  * of the worker's handlers and never all of them.
