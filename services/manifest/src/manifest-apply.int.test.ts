@@ -82,7 +82,11 @@ describe("apply, export and diff", () => {
     const byName = new Map(plan.changes.map((c) => [`${c.kind}/${c.name}`, c]));
     expect(byName.get("retrievers/search")).toMatchObject({
       action: "update",
-      fields: [{ field: "top_k", before: 5, after: 7 }],
+      fields: [
+        { field: "top_k", before: 5, after: 7 },
+        // Its collection comes back with a new id: the update points it there too.
+        { field: "collections", before: ["products"], after: ["products"], rebind: true },
+      ],
     });
     expect(byName.get("collections/products")?.action).toBe("replace");
     expect(plan.text).toContain("-/+ collections/products");

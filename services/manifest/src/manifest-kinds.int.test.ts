@@ -146,6 +146,31 @@ describe("alerts, acl_rules and tiering_policy", () => {
     ).toBe(true);
   });
 
+  it("takes an alert out around its retriever's update when the retriever's collection is also replaced", async () => {
+    // Found by the convergence property: the retriever changed a field of its own (top_k) in the
+    // same apply, so it was not marked as re-bound, and acl-query refused its move to the new space.
+    const namespaceId = await harness.newNamespace();
+    answerOf(await calls.apply(namespaceId, SHOP_WITH_RULES_YAML, options));
+    const resized = SHOP_WITH_RULES_YAML.replace("dimensions: 4", "dimensions: 2")
+      .replace("vector: [0.1, 0.2, 0.3, 0.4]", "vector: [0.1, 0.2]")
+      .replace("top_k: 5", "top_k: 7");
+    const plan = answerOf(await calls.diff(namespaceId, resized, options));
+    const search = plan.changes.find((c) => c.kind === "retrievers" && c.name === "search");
+    expect(search?.fields.map((f) => [f.field, f.rebind === true])).toEqual([
+      ["top_k", false],
+      ["collections", true],
+    ]);
+    expect(plan.changes.filter((c) => c.kind === "alerts").map((c) => c.action)).toEqual([
+      "delete",
+      "create",
+    ]);
+    answerOf(await calls.apply(namespaceId, resized, options));
+    expect(await calls.exportOf(namespaceId)).toMatchObject({
+      retrievers: [{ name: "search", top_k: 7, collections: ["products"] }],
+      alerts: [{ name: "new-physics", query: { vector: [0.1, 0.2] } }],
+    });
+  });
+
   it("prunes alerts, rules and the policy an apply created (children first), and keeps a protected policy", async () => {
     const withoutRules = SHOP_WITH_RULES_YAML.slice(0, SHOP_WITH_RULES_YAML.indexOf("alerts:"));
     const guarded = await harness.newNamespace();

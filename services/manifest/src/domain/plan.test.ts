@@ -117,4 +117,53 @@ describe("planChanges", () => {
       "delete spaces/s1",
     ]);
   });
+
+  it("re-binds an updated dependent of a replaced resource, so what depends on it is taken out around the change", () => {
+    // A replaced space, a watcher on it whose own label also changes, and a listener on the watcher
+    // that must not exist while the watcher's space moves (acl-query's alerts on a retriever whose
+    // collection is replaced).
+    const labelledWatchers: ResourceKind = {
+      ...watchers,
+      schema: z.strictObject({ space: z.string(), label: z.string() }) as z.ZodType<Spec>,
+      recreateWhen: undefined,
+    };
+    const listeners: ResourceKind = {
+      section: "listeners",
+      order: 3,
+      schema: z.strictObject({ watcher: z.string() }) as z.ZodType<Spec>,
+      replaceReason: () => undefined,
+      references: (spec) => [{ section: "watchers", name: String(spec.watcher), field: "watcher" }],
+      recreateWhen: (referenced) =>
+        referenced.action === "replace" || referenced.fields.some((f) => f.field === "space"),
+      ...noCalls,
+    };
+    const changes = planChanges({
+      manifest: {
+        name: "p",
+        sections: new Map<string, { name: string; protect: boolean; spec: Spec }[]>([
+          ["spaces", [{ name: "s", protect: false, spec: { size: 2, label: "a" } }]],
+          ["watchers", [{ name: "w", protect: false, spec: { space: "s", label: "new" } }]],
+          ["listeners", [{ name: "l", protect: false, spec: { watcher: "w" } }]],
+        ]),
+      },
+      kinds: [spaces, labelledWatchers, listeners],
+      live: new Map([
+        ["spaces", [{ name: "s", spec: { size: 1, label: "a" } }]],
+        ["watchers", [{ name: "w", spec: { space: "s", label: "old" } }]],
+        ["listeners", [{ name: "l", spec: { watcher: "w" } }]],
+      ]),
+      members: new Map(),
+      prune: false,
+    }).changes;
+    expect(changes.map((c) => `${c.action} ${c.kind}/${c.name}`)).toEqual([
+      "delete listeners/l",
+      "replace spaces/s",
+      "update watchers/w",
+      "create listeners/l",
+    ]);
+    expect(changes[2]?.fields).toEqual([
+      { field: "label", before: "old", after: "new" },
+      { field: "space", before: "s", after: "s", rebind: true },
+    ]);
+  });
 });

@@ -126,7 +126,9 @@ function deletedAfterTheirDependents(
 
 /**
  * A replaced resource comes back with a new id, and the owning services hold references as ids: a
- * resource naming it that would otherwise be left alone is updated so it refers to the new one.
+ * resource naming it that would otherwise be left alone is updated so it refers to the new one. An
+ * update that changes other fields says so too, so that what depends on the resource (an alert on
+ * a retriever whose collection is replaced) sees its reference move.
  */
 function rebindToReplaced(changes: PlannedChange[], kinds: readonly ResourceKind[]): PlannedChange[] {
   const replaced = new Set(changes.filter((c) => c.action === "replace").map((c) => `${c.kind}/${c.name}`));
@@ -134,12 +136,15 @@ function rebindToReplaced(changes: PlannedChange[], kinds: readonly ResourceKind
   const bySection = new Map(kinds.map((kind) => [kind.section, kind]));
   return changes.map((change) => {
     const kind = bySection.get(change.kind);
-    if (change.action !== "no-op" || change.after === null || kind === undefined) return change;
+    if (change.action !== "no-op" && change.action !== "update") return change;
+    if (change.after === null || kind === undefined) return change;
     const stale = kind.references(change.after).filter((r) => replaced.has(`${r.section}/${r.name}`));
     if (stale.length === 0) return change;
     const field = stale[0]?.field.replace(/\[\d+\]$/, "") ?? "";
+    if (change.fields.some((f) => f.field === field)) return change;
     const value = change.after[field] ?? null;
-    return { ...change, action: "update", fields: [{ field, before: value, after: value, rebind: true }] };
+    const rebound = { field, before: value, after: value, rebind: true };
+    return { ...change, action: "update", fields: [...change.fields, rebound] };
   });
 }
 
