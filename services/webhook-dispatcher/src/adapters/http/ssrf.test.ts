@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestReceiver, type TestReceiver } from "../../testing/receiver.js";
@@ -163,5 +165,35 @@ describe("SSRF: DNS rebinding", () => {
     expect(refused.error).toMatch(/169\.254\.169\.254|blocked range/);
     expect(receiver.received.length).toBe(before + 1);
     await second.close();
+  });
+});
+
+describe("the sender's deadline", () => {
+  it("counts an answer whose body trickles past the timeout as a timeout, and frees itself at the deadline", async () => {
+    // Headers at once, then a byte every 20 ms: neither undici's headers nor its body timeout fires.
+    const trickling = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { "content-type": "text/plain" });
+      const drip = setInterval(() => res.write("."), 20);
+      res.on("close", () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => trickling.listen(0, "127.0.0.1", resolve));
+    const { port } = trickling.address() as AddressInfo;
+    const sender = createUndiciSender(loopbackAllowed);
+    try {
+      const outcome = await sender.send({
+        url: `http://127.0.0.1:${port}/slow`,
+        headers: {},
+        body: "{}",
+        timeoutMs: 300,
+      });
+      expect(outcome).toMatchObject({ statusCode: 0, error: "timeout" });
+      expect(outcome.latencyMs).toBeGreaterThanOrEqual(290);
+      expect(outcome.latencyMs).toBeLessThan(2_000);
+    } finally {
+      await sender.close();
+      trickling.closeAllConnections();
+      await new Promise((resolve) => trickling.close(resolve));
+    }
   });
 });

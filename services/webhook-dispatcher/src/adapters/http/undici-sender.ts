@@ -5,6 +5,8 @@ import type { AddressPolicy } from "./address-policy.js";
 import { guardedLookup, type NameResolver, systemResolver } from "./guarded-lookup.js";
 
 const EXCERPT_BYTES = 1024;
+/** Endpoint URLs whose address check is remembered (a dispatcher sends to far fewer). */
+const REMEMBERED_URLS = 4096;
 
 export interface UndiciSender {
   readonly send: WebhookSender;
@@ -26,12 +28,19 @@ export function createUndiciSender(
     connect: { lookup: guardedLookup(policy, resolve) },
     keepAliveTimeout: 10_000,
   });
+  const literalRefusal = rememberedPerUrl(REMEMBERED_URLS, (url) => {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+    return isIP(host) === 0 ? undefined : policy.refusal(host);
+  });
   const send = async (outgoing: SendRequest): Promise<SendOutcome> => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const host = new URL(outgoing.url).hostname.replace(/^\[|\]$/g, "");
-    const literalRefusal = isIP(host) === 0 ? undefined : policy.refusal(host);
-    if (literalRefusal !== undefined) return failed(elapsed(), `blocked address: ${literalRefusal}`);
+    const refusal = literalRefusal(outgoing.url);
+    if (refusal !== undefined) return failed(elapsed(), `blocked address: ${refusal}`);
+    // The whole exchange has one deadline (a body that trickles in must not hold the slot): a timer
+    // cleared on the answer. AbortSignal.timeout's timer stayed armed and fired after every request.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), outgoing.timeoutMs);
     try {
       const answer = await request(outgoing.url, {
         method: "POST",
@@ -40,7 +49,7 @@ export function createUndiciSender(
         dispatcher: agent,
         headersTimeout: outgoing.timeoutMs,
         bodyTimeout: outgoing.timeoutMs,
-        signal: AbortSignal.timeout(outgoing.timeoutMs),
+        signal: deadline.signal,
       });
       const excerpt = await readExcerpt(answer.body);
       const retryAfter = retryAfterSeconds(answer.headers["retry-after"]);
@@ -53,9 +62,29 @@ export function createUndiciSender(
       };
     } catch (error: unknown) {
       return failed(elapsed(), describe(error));
+    } finally {
+      clearTimeout(timer);
     }
   };
   return { send, close: () => agent.close() };
+}
+
+/**
+ * `check(url)` computed once per URL: the policy is fixed for the sender's life, and parsing and
+ * checking the URL of every request showed in the dispatcher's profile. Forgets all when full.
+ */
+function rememberedPerUrl(
+  capacity: number,
+  check: (url: string) => string | undefined,
+): (url: string) => string | undefined {
+  const remembered = new Map<string, string | undefined>();
+  return (url) => {
+    if (remembered.has(url)) return remembered.get(url);
+    if (remembered.size >= capacity) remembered.clear();
+    const answer = check(url);
+    remembered.set(url, answer);
+    return answer;
+  };
 }
 
 function failed(latencyMs: number, error: string): SendOutcome {
