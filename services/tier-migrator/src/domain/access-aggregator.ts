@@ -32,7 +32,7 @@ export type ColdRead = DocumentKey;
  * synchronously, so without the turn a flush of 10,000 documents held the process's one thread
  * for 0.76 s while searches waited (a profile of bench:search's queries). Each row moves two index
  * entries, so a transaction of 200 rows held the thread 38–48 ms, mostly in its COMMIT; one of 25
- * rows holds it 1–4 ms, or 15–27 ms when its COMMIT runs a WAL checkpoint (docs/benchmarks.md).
+ * rows held it 0–5 ms, and one in ten 15–27 ms (docs/benchmarks.md).
  */
 const ROWS_PER_TRANSACTION = 25;
 const HOUR_MS = 3_600_000;
