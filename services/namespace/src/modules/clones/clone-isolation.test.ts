@@ -151,8 +151,10 @@ describe("a clone and its source", () => {
               },
             ]),
           );
-          const listedAsModelled = [...models[s]].map(([id, { vector: _vector, ...fields }]) => [id, fields]);
-          expect(seen).toEqual(new Map(listedAsModelled as [string, unknown][]));
+          const listedAsModelled = [...models[s]].map(
+            ([id, { vector: _vector, ...fields }]) => [id, fields] as const,
+          );
+          expect(seen).toEqual(new Map(listedAsModelled));
           // Each side's vector is in the tier its own record names, and it is the one that side wrote.
           for (const [id, entry] of models[s])
             expect(await vectorIn(t, collections[s], id, entry.tier)).toEqual([direction(entry.vector)]);

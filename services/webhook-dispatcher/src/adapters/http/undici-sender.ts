@@ -40,7 +40,8 @@ export function createUndiciSender(
     // The whole exchange has one deadline (a body that trickles in must not hold the slot): a timer
     // cleared on the answer. AbortSignal.timeout's timer stayed armed and fired after every request.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), outgoing.timeoutMs);
+    // Unref'd as AbortSignal.timeout's was: the request, not its deadline, keeps a process alive.
+    const timer = setTimeout(() => deadline.abort(), outgoing.timeoutMs).unref();
     try {
       const answer = await request(outgoing.url, {
         method: "POST",
