@@ -97,7 +97,12 @@ export function parseEvent(
 ): { ok: true; event: AnyEventEnvelope } | { ok: false; reason: string } {
   let json: unknown;
   try {
-    json = JSON.parse(typeof raw === "string" ? raw : Buffer.from(raw).toString("utf8"));
+    // A view, not Buffer.from(raw): that copies every message's bytes before decoding them.
+    const text =
+      typeof raw === "string"
+        ? raw
+        : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8");
+    json = JSON.parse(text);
   } catch {
     return { ok: false, reason: "not JSON" };
   }

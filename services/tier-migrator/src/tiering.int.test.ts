@@ -1,4 +1,5 @@
 import type { Caller } from "@strata/access";
+import { EVENTS_STREAM } from "@strata/events";
 import { type ResultClient, resultClient } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { tieringV1, tierToProto } from "@strata/proto";
@@ -36,7 +37,7 @@ const policy = (p: Partial<tieringV1.TieringPolicy>): tieringV1.TieringPolicy =>
   ...p,
 });
 
-/** Documents created now, announced with document.created so tier-migrator seeds them. */
+/** Documents created now, announced with document.created (seeded where the namespace has a policy). */
 async function createDocuments(h: MigratorHarness, namespaceId: string, collectionId: string, n: number) {
   const docs = Array.from({ length: n }, (_, i) =>
     h.namespace.addDocument(namespaceId, collectionId, Float32Array.from([i, 1, 2, 3]), h.clock.now()),
@@ -255,6 +256,36 @@ describe("sweeps", () => {
     expect(old.tier).toBe("warm");
   });
 
+  it("keeps no statistics for a namespace without a policy; a policy's first sweep seeds them", async () => {
+    const { h, namespaceId, api, admin, org } = await setUp();
+    const untiered = h.namespace.addCollection(namespaceId);
+    const tieredNamespace = h.namespace.addNamespace(org);
+    const tiered = h.namespace.addCollection(tieredNamespace);
+    await api.setPolicy(
+      { namespaceId: tieredNamespace, policy: policy({ hotToWarmAfterDays: 10 }) },
+      { caller: admin },
+    );
+    const docs = await createDocuments(h, namespaceId, untiered, 3);
+    await createDocuments(h, tieredNamespace, tiered, 2);
+    const store = await h.openStore();
+    const rows = (ns: string) => store.table(ACCESS_TABLE).count({ namespace_id: ns });
+    await eventually(async () => ((await rows(tieredNamespace)) === 2 ? true : undefined));
+    // Every document.created handled (none pending or unacknowledged), and none of them seeded.
+    const jsm = await h.nc.jetstreamManager();
+    await eventually(async () => {
+      const info = await jsm.consumers.info(EVENTS_STREAM, "tier_migrator_document_created");
+      return info.num_pending + info.num_ack_pending === 0 ? true : undefined;
+    });
+    expect(await rows(namespaceId)).toBe(0);
+    await api.setPolicy({ namespaceId, policy: policy({ hotToWarmAfterDays: 10 }) }, { caller: admin });
+    h.clock.advance(11 * DAY_MS);
+    const job = await sweepAndWait(api, admin, namespaceId);
+    expect(job.counts?.hotToWarm).toBe(3);
+    expect(docs.every((d) => d.tier === "warm")).toBe(true);
+    expect(await rows(namespaceId)).toBe(3);
+    await store.close();
+  });
+
   it("answers the running sweep instead of starting a second one", async () => {
     const { h, namespaceId, api, admin } = await setUp({ TIER_MOVE_RATE: "20", TIER_MOVE_BATCH: "10" });
     const collectionId = h.namespace.addCollection(namespaceId);
@@ -311,12 +342,14 @@ describe("namespace deletion", () => {
   it("purges the namespace's policy, statistics and jobs once the namespace is gone", async () => {
     const { h, namespaceId, api, admin, org } = await setUp();
     const collectionId = h.namespace.addCollection(namespaceId);
-    await createDocuments(h, namespaceId, collectionId, 2);
     await api.setPolicy({ namespaceId, policy: policy({ hotToWarmAfterDays: 1 }) }, { caller: admin });
-    h.namespace.namespaces.delete(namespaceId);
+    await createDocuments(h, namespaceId, collectionId, 2);
     const store = await h.openStore();
+    await eventually(async () =>
+      (await store.table(ACCESS_TABLE).count({ namespace_id: namespaceId })) === 2 ? true : undefined,
+    );
+    h.namespace.namespaces.delete(namespaceId);
     expect(await store.table(POLICIES_TABLE).count()).toBe(1);
-    expect(await store.table(ACCESS_TABLE).count({ namespace_id: namespaceId })).toBe(2);
     await publishEvents(h.nc, [
       namespaceEvent("namespace.deleted", org, namespaceId, {
         namespace_id: namespaceId,

@@ -62,8 +62,9 @@ export function startAccessConsumer(
 const SEED_BATCH = 256;
 
 /**
- * document.created → the document is seeded, idle since its creation. The events handled at once
- * are seeded together, in one transaction (group commit); each is acknowledged once it holds.
+ * document.created → the document is seeded, idle since its creation, where its namespace has a
+ * policy (ADR 0045). The events handled at once are seeded together, in one transaction (group
+ * commit); each is acknowledged once it holds.
  */
 export function startCreatedConsumer(deps: ConsumerDeps): Promise<ConsumerHandle> {
   const seed = groupCommit(async (created: readonly CreatedDocument[]) => {

@@ -1,7 +1,7 @@
 import type { TierName } from "@strata/contracts";
 import type { DocStore, DocStoreSession } from "@strata/docstore";
 import { ok } from "@strata/errors";
-import { ACCESS_TABLE, type AccessRecord, accessId } from "./tables.js";
+import { ACCESS_TABLE, type AccessRecord, accessId, POLICIES_TABLE, type PolicyRecord } from "./tables.js";
 
 export interface DocumentKey {
   readonly organizationId: string;
@@ -36,11 +36,7 @@ export function newAccessRecord(
 }
 
 /** document.created: seeds the document's row (a replayed event changes nothing). */
-export async function seedCreated(
-  session: DocStoreSession,
-  key: DocumentKey,
-  createdAt: string,
-): Promise<void> {
+async function seedCreated(session: DocStoreSession, key: DocumentKey, createdAt: string): Promise<void> {
   const table = session.table<AccessRecord>(ACCESS_TABLE);
   const id = accessId(key.namespaceId, key.collectionId, key.documentId);
   if ((await table.get(id)) !== undefined) return;
@@ -56,13 +52,36 @@ export interface CreatedDocument {
 /**
  * Seeds many created documents in one transaction: an ingest delivers thousands of
  * document.created events a second, and one SQLite commit per row was the largest single cost of
- * this consumer (docs/benchmarks.md, issue 14).
+ * this consumer (docs/benchmarks.md, issue 14). Only documents of namespaces with a tiering policy
+ * are seeded: without one nothing reads the rows, and a policy's first sweep seeds every document
+ * from the namespace's placements anyway (reconcile.ts), so the ingest of a namespace that does not
+ * tier pays for no statistics (ADR 0045).
  */
 export async function seedCreatedMany(store: DocStore, created: readonly CreatedDocument[]): Promise<void> {
   await store.transaction(async (tx) => {
-    for (const { key, createdAt } of created) await seedCreated(tx, key, createdAt);
+    const tiered = await namespacesWithPolicy(tx, created);
+    for (const { key, createdAt } of created) {
+      if (tiered.has(key.namespaceId)) await seedCreated(tx, key, createdAt);
+    }
     return ok(undefined);
   });
+}
+
+/** The namespaces among `created` with a policy of the document's organization, one read each. */
+async function namespacesWithPolicy(
+  session: DocStoreSession,
+  created: readonly CreatedDocument[],
+): Promise<Set<string>> {
+  const policies = session.table<PolicyRecord>(POLICIES_TABLE);
+  const tiered = new Set<string>();
+  const asked = new Set<string>();
+  for (const { key } of created) {
+    if (asked.has(key.namespaceId)) continue;
+    asked.add(key.namespaceId);
+    const policy = await policies.get(key.namespaceId);
+    if (policy?.record.organization_id === key.organizationId) tiered.add(key.namespaceId);
+  }
+  return tiered;
 }
 
 /**
