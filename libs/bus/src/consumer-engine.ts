@@ -1,5 +1,6 @@
 import type { AppError, Result } from "@strata/errors";
 import { AckPolicy, DeliverPolicy, type JsMsg, type NatsConnection, nanos } from "nats";
+import { AckBatch } from "./ack-batch.js";
 import type { Backoff } from "./backoff.js";
 import { type BusLogger, describeError } from "./bus-logger.js";
 import { logConsumerStatus } from "./consumer-status.js";
@@ -96,6 +97,8 @@ export interface EngineContext extends EngineFace {
   readonly deadLetterSubject: string;
   readonly retryBackoff: Backoff;
   readonly observer: ConsumerObserver | undefined;
+  /** Where handled messages' acks wait for the end of the turn, to leave in one write. */
+  readonly acks: AckBatch;
   /** True once stop() was called: a dead letter that keeps failing is then left for later. */
   stopping(): boolean;
 }
@@ -142,6 +145,7 @@ export async function startConsumerEngine(
     deadLetterSubject: settings.deadLetterSubject ?? deadLetterSubjectFor(settings.durable),
     retryBackoff: settings.retryBackoff ?? { initialMs: 1_000, maxMs: 60_000 },
     observer: settings.observer,
+    acks: new AckBatch(),
     stopping: () => stopping,
   };
   settings.observer?.consumerStarted(face.stream, settings.durable);
@@ -164,6 +168,7 @@ export async function startConsumerEngine(
       settings.logger.error({ ...describeError(e), durable: settings.durable }, "consumer stopped");
     }
     await Promise.allSettled([...inFlight]);
+    context.acks.flush();
   })();
 
   return {

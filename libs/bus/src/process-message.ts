@@ -19,7 +19,7 @@ export async function processMessage(p: EngineContext, m: JsMsg): Promise<void> 
     const outcome = await beats.whileHandling(() => runHandler(p, m, attempt));
     switch (outcome.action) {
       case "ack":
-        m.ack();
+        p.acks.add(() => m.ack());
         return;
       case "retry":
         if (attempt >= p.maxDeliver) await giveUp(p, m, `gave up after ${attempt} attempts`);
