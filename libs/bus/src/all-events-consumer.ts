@@ -6,8 +6,7 @@ import {
   type Delivery,
   startConsumerEngine,
 } from "./consumer-engine.js";
-import { inConsumerSpan } from "./consumer-tracing.js";
-import { contextFromHeaders } from "./trace-headers.js";
+import { handleEvent } from "./consumer-tracing.js";
 
 export interface AllEventsConsumerOptions extends ConsumerSettings {
   readonly handler: (event: AnyEventEnvelope, delivery: Delivery) => Promise<ConsumerOutcome>;
@@ -31,9 +30,7 @@ export function startAllEventsConsumer(options: AllEventsConsumerOptions): Promi
       const parsed = parseEvent(m.data);
       if (!parsed.ok) return { action: "dead", reason: `invalid event: ${parsed.reason}` };
       const event = parsed.event;
-      return inConsumerSpan(contextFromHeaders(m.headers), event, m.subject, settings.durable, () =>
-        handler(event, delivery),
-      );
+      return handleEvent(m, event, settings.durable, () => handler(event, delivery));
     },
   });
 }

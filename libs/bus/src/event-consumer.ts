@@ -12,8 +12,7 @@ import {
   type Delivery,
   startConsumerEngine,
 } from "./consumer-engine.js";
-import { inConsumerSpan } from "./consumer-tracing.js";
-import { contextFromHeaders } from "./trace-headers.js";
+import { handleEvent } from "./consumer-tracing.js";
 
 export interface EventConsumerOptions<T extends EventType> extends ConsumerSettings {
   readonly handler: (event: EventEnvelope<T>, delivery: Delivery) => Promise<ConsumerOutcome>;
@@ -42,9 +41,7 @@ export function startEventConsumer<T extends EventType>(
       if (!parsed.ok) return { action: "dead", reason: `invalid event: ${parsed.reason}` };
       const event = parsed.event;
       if (event.type !== type) return { action: "dead", reason: `unexpected ${event.type}` };
-      return inConsumerSpan(contextFromHeaders(m.headers), event, m.subject, settings.durable, () =>
-        handler(event as EventEnvelope<T>, delivery),
-      );
+      return handleEvent(m, event, settings.durable, () => handler(event as EventEnvelope<T>, delivery));
     },
   });
 }
