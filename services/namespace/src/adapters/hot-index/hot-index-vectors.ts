@@ -11,6 +11,7 @@ import type {
   StagedVectors,
   VectorSearch,
 } from "../../shared/vectors/document-vectors.js";
+import { numbersOf } from "../../shared/vectors/numbers.js";
 import type { SearchableTier, TierVectorStore } from "../../shared/vectors/tier-vectors.js";
 import { featureRecords, indexTierStore, spaceOf } from "../tiers/index-tier-store.js";
 import { copyHotDocuments } from "./hot-tier-copy.js";
@@ -139,7 +140,7 @@ export function hotIndexVectors(index: HotIndex): DocumentVectors {
         ]);
         if (!found.ok) return found;
         for (const stored of found.value)
-          vectors.push({ feature_uri: uri, vector: Array.from(stored.vector) });
+          vectors.push({ feature_uri: uri, vector: numbersOf(stored.vector) });
       }
       return ok(vectors);
     },

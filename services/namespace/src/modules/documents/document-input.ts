@@ -1,6 +1,7 @@
 import { MAX_ACL_ENTRIES, MAX_JSON_DEPTH, MAX_PRINCIPAL_LENGTH, parseFeatureUri } from "@strata/contracts";
 import type { ValidationIssue } from "@strata/errors";
 import type { JsonLimits } from "../../shared/json-value.js";
+import { numbersOf } from "../../shared/vectors/numbers.js";
 import type { CollectionRecord } from "../collections/tables.js";
 import { byFeatureUri, type DocumentAcl, type StoredVector } from "./tables.js";
 
@@ -103,7 +104,7 @@ export function checkVectors(
       issues.push({ location: at, message: "a cosine vector cannot be all zeros", type: "zero_vector" });
       continue;
     }
-    vectors.push({ feature_uri: uri, vector: [...values] });
+    vectors.push({ feature_uri: uri, vector: numbersOf(values) });
   }
   return vectors.sort(byFeatureUri);
 }

@@ -2,6 +2,7 @@ import { ok } from "@strata/errors";
 import type { CollectionRecord } from "../../modules/collections/tables.js";
 import type { StoredVector, Tier } from "../../modules/documents/tables.js";
 import type { DocumentVectors } from "./document-vectors.js";
+import { numbersOf } from "./numbers.js";
 import type { TierStores } from "./tier-vectors.js";
 
 /**
@@ -28,7 +29,7 @@ export function tieredVectors<V extends DocumentVectors>(hot: V, tiers: TierStor
         featureUris.flatMap((uri) =>
           vectors
             .filter((v) => v.feature_uri === uri)
-            .map((v): StoredVector => ({ feature_uri: v.feature_uri, vector: Array.from(v.vector) })),
+            .map((v): StoredVector => ({ feature_uri: v.feature_uri, vector: numbersOf(v.vector) })),
         ),
       );
     },
