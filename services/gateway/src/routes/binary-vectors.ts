@@ -1,6 +1,7 @@
 import { MAX_DIMENSIONS } from "@strata/contracts";
 import { z } from "zod";
 import { MAX_FEATURES } from "./document-view.js";
+import { numberVector } from "./number-vector.js";
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -29,7 +30,7 @@ const base64Vector = z
 
 /** A batch item's vectors: JSON numbers, or `{"vector_b64": "…"}`, per feature URI. */
 export const batchFeatureVectorsSchema = z
-  .record(z.string().min(1).max(512), z.union([z.array(z.number()).min(1).max(MAX_DIMENSIONS), base64Vector]))
+  .record(z.string().min(1).max(512), z.union([numberVector, base64Vector]))
   .refine((v) => Object.keys(v).length <= MAX_FEATURES, {
     message: `At most ${MAX_FEATURES} feature vectors`,
   })

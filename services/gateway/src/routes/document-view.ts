@@ -1,6 +1,5 @@
 import {
   MAX_ACL_ENTRIES,
-  MAX_DIMENSIONS,
   MAX_PRINCIPAL_LENGTH,
   TIERS,
   type TierName,
@@ -8,12 +7,13 @@ import {
 import { type documentV1, tierFromProto } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, jsonObjectSchema, timestamp } from "./common.js";
+import { numberVector } from "./number-vector.js";
 
 export const MAX_FEATURES = 64;
 
 /** Vectors as JSON numbers (JSON has no NaN or Infinity; 1e999 parses to Infinity and is refused). */
 export const featureVectorsSchema = z
-  .record(z.string().min(1).max(512), z.array(z.number()).min(1).max(MAX_DIMENSIONS))
+  .record(z.string().min(1).max(512), numberVector)
   .refine((v) => Object.keys(v).length <= MAX_FEATURES, {
     message: `At most ${MAX_FEATURES} feature vectors`,
   })
