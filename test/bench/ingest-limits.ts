@@ -15,13 +15,29 @@ import { ok } from "@strata/errors";
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** User + system CPU seconds of a process and every process under it (nats-server). */
-export async function cpuSecondsOfTree(pid: number): Promise<number> {
-  let seconds = 0;
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+/** User + system CPU seconds in a /proc stat file (a process's, or one thread's under task/). */
+async function cpuSecondsOfStat(path: string): Promise<number> {
+  const stat = await readFile(path, "utf8").catch(() => "");
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  seconds += (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND;
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Where a process's CPU went: its main thread (the event loop every embedded service shares), the
+ * process with its other threads (hot index workers, libuv, V8's GC helpers), and its tree.
+ */
+export async function cpuSecondsOf(pid: number): Promise<{ main: number; process: number; tree: number }> {
+  return {
+    main: await cpuSecondsOfStat(`/proc/${pid}/task/${pid}/stat`),
+    process: await cpuSecondsOfStat(`/proc/${pid}/stat`),
+    tree: await cpuSecondsOfTree(pid),
+  };
+}
+
+/** User + system CPU seconds of a process and every process under it (nats-server). */
+async function cpuSecondsOfTree(pid: number): Promise<number> {
+  let seconds = await cpuSecondsOfStat(`/proc/${pid}/stat`);
   const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
   for (const task of tasks) {
     const children = await readFile(`/proc/${pid}/task/${task}/children`, "utf8").catch(() => "");
