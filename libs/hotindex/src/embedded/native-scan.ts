@@ -10,7 +10,7 @@ const NATIVE_MIN_SLOTS = 512;
  * How far apart two native distances must be to trust their order: usearch and `scoring.ts` round
  * differently (float32 SIMD sums against float64 sums), by far less than this.
  */
-const ORDER_MARGIN = 1e-4;
+export const ORDER_MARGIN = 1e-4;
 
 /**
  * `scanRange` over slots [from, to) when every live slot is wanted (no filter, no collection
@@ -92,7 +92,7 @@ function nativeCandidates(
   return trusted >= k ? accepted : undefined;
 }
 
-function metricKind(metric: Metric): MetricKind {
+export function metricKind(metric: Metric): MetricKind {
   switch (metric) {
     case "cosine":
       return MetricKind.Cos;

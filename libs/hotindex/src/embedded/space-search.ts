@@ -6,6 +6,7 @@ import { scanRange, scanSlots, slotScorer } from "./exact-scan.js";
 import type { FieldIndex } from "./field-index.js";
 import type { HnswGraph } from "./hnsw-graph.js";
 import { scanAllInRange } from "./native-scan.js";
+import { probeSampleOf, sampleBeats } from "./probe-sample.js";
 import { TopK } from "./top-k.js";
 import type { VectorTable } from "./vector-table.js";
 
@@ -109,7 +110,7 @@ export function searchSpace(
     scanSlots(found, accept, score, attempt);
     scan(space.indexedUpTo, attempt);
     if (attempt.length >= query.k) {
-      if (graphMissed(space, found, attempt.floor, accept, score)) break;
+      if (graphMissed(space, vector, found, attempt.floor, accept, score)) break;
       for (const r of attempt.sorted()) top.push(r.score, r.slot);
       return finish("graph");
     }
@@ -132,17 +133,22 @@ export function searchSpace(
  */
 function graphMissed(
   space: SearchableSpace,
+  vector: Float32Array,
   found: readonly number[],
   floor: number,
   accept: (slot: number) => boolean,
   score: (slot: number) => number,
 ): boolean {
-  const step = Math.max(1, Math.floor(space.indexedUpTo / PROBE_SAMPLE));
   const returned = new Set(found);
-  for (let slot = 0; slot < space.indexedUpTo; slot += step) {
-    if (!returned.has(slot) && accept(slot) && score(slot) > floor) return true;
-  }
-  return false;
+  const sample = probeSampleOf(space.table, space.indexedUpTo, PROBE_SAMPLE);
+  return sampleBeats(
+    sample,
+    space.metric,
+    vector,
+    floor,
+    (slot) => !returned.has(slot) && accept(slot),
+    score,
+  );
 }
 
 /** Exact count of live vectors matching the filter and collections. */

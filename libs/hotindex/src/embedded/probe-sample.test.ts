@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { clusteredVectors } from "../clustered-vectors.js";
+import { norm } from "../scoring.js";
+import { slotScorer } from "./exact-scan.js";
+import { probeSampleOf, sampleBeats } from "./probe-sample.js";
+import { VectorTable } from "./vector-table.js";
+
+const DIMS = 24;
+
+function tableOf(count: number, options: { readonly hugeEvery?: number } = {}) {
+  const vectors = clusteredVectors({ count, dimensions: DIMS, clusters: 9, seed: 5 });
+  const table = new VectorTable(DIMS);
+  for (let i = 0; i < count; i++) {
+    const v = vectors.vector(i).slice();
+    if (options.hugeEvery !== undefined && i % options.hugeEvery === 0) v[0] = 1e30;
+    table.append("c", `d${i}`, {}, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  }
+  return { table, queries: vectors.queries(20, 4) };
+}
+
+describe("sampleBeats (usearch ranks the probe sample, exact scores decide)", () => {
+  it("answers what scoring every sampled slot answers, for every metric and floors around the sample's scores", () => {
+    const { table, queries } = tableOf(5_000);
+    const sample = probeSampleOf(table, 4_800, 256);
+    for (const metric of ["cosine", "dot", "euclidean"] as const)
+      for (let q = 0; q < 20; q++) {
+        const query = queries.vector(q);
+        const score = slotScorer(table, metric, query, norm(query));
+        const scores = Array.from(sample.slots, score).sort((a, b) => b - a);
+        // Floors at, just around and between the best sampled scores: the edges where order matters.
+        const floors = [0, 1, 2, 5, 20].flatMap((i) => {
+          const s = scores[i] as number;
+          return [s, s - 1e-9, s + 1e-9, (s + (scores[i + 1] as number)) / 2];
+        });
+        for (const floor of floors)
+          for (const eligible of [() => true, (slot: number) => slot % 3 !== 0]) {
+            const everySlot = Array.from(sample.slots).some((slot) => eligible(slot) && score(slot) > floor);
+            expect(
+              sampleBeats(sample, metric, query, floor, eligible, score),
+              `${metric} q${q} ${floor}`,
+            ).toBe(everySlot);
+          }
+      }
+  });
+
+  it("ranks the whole sample when the first slots ranked natively settle nothing", () => {
+    const { table, queries } = tableOf(5_000);
+    const sample = probeSampleOf(table, 4_800, 256);
+    const query = queries.vector(1);
+    const score = slotScorer(table, "dot", query, norm(query));
+    const byScore = Array.from(sample.slots).sort((a, b) => score(b) - score(a));
+    const floor = score(byScore.at(-1) as number) - 1;
+    const farthest = byScore.at(-1) as number;
+    expect(sampleBeats(sample, "dot", query, floor, (slot) => slot === farthest, score)).toBe(true);
+    expect(sampleBeats(sample, "dot", query, floor, () => false, score)).toBe(false);
+  });
+
+  it("samples every step-th slot below the graph's size, and a new sample once the graph grows", () => {
+    const { table } = tableOf(3_000);
+    const sample = probeSampleOf(table, 2_000, 512);
+    expect(Array.from(sample.slots.slice(0, 3))).toEqual([0, 3, 6]);
+    expect(sample.slots.length).toBe(667);
+    expect(Array.from(sample.matrix.subarray(DIMS, 2 * DIMS))).toEqual(Array.from(table.vector(3)));
+    expect(probeSampleOf(table, 2_000, 512)).toBe(sample);
+    const grown = probeSampleOf(table, 3_000, 512);
+    expect(grown).not.toBe(sample);
+    expect(grown.slots.length).toBe(600);
+  });
+
+  it("scores every sampled slot itself when usearch's float32 distance overflows", () => {
+    // A component of 1e30 squares past float32's range: usearch answers Infinity for that slot.
+    const { table, queries } = tableOf(1_000, { hugeEvery: 2 });
+    const sample = probeSampleOf(table, 1_000, 100);
+    const query = queries.vector(0);
+    const score = slotScorer(table, "euclidean", query, norm(query));
+    const best = Math.max(...Array.from(sample.slots, score));
+    expect(sampleBeats(sample, "euclidean", query, best - 1e-6, () => true, score)).toBe(true);
+    expect(sampleBeats(sample, "euclidean", query, best, () => true, score)).toBe(false);
+    expect(sampleBeats(sample, "euclidean", query, 0, (slot) => slot % 2 === 0, score)).toBe(true);
+  });
+});
