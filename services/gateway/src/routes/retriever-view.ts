@@ -1,7 +1,8 @@
-import { isTierName, MAX_DIMENSIONS, MAX_QUERY_TEXT_LENGTH, TIERS } from "@strata/contracts";
+import { isTierName, MAX_QUERY_TEXT_LENGTH, TIERS } from "@strata/contracts";
 import type { retrieverV1 } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, timestamp } from "./common.js";
+import { numberVector } from "./number-vector.js";
 
 export const retrieverSchema = z
   .object({
@@ -42,7 +43,7 @@ export function retrieverView(retriever: retrieverV1.Retriever | undefined): Ret
 /** What to search near: exactly one of vector, document_id (with an optional collection) or text. */
 export const queryInputSchema = z
   .strictObject({
-    vector: z.array(z.number()).min(1).max(MAX_DIMENSIONS).optional(),
+    vector: numberVector.optional(),
     document_id: z
       .string()
       .min(1)
