@@ -6,12 +6,15 @@
 // is built in parallel; see the report): it keeps each tier's copies apart and moves step by step,
 // yielding between the steps so searches run mid-move.
 
+import { join } from "node:path";
 import type { Caller } from "@strata/access";
+import { openSqliteDocStore } from "@strata/docstore";
 import { type RunningGrpcServer, resultClient } from "@strata/grpc";
 import { newId } from "@strata/ids";
 import { tieringV1 } from "@strata/proto";
 import { type NatsServerHandle, startNatsServer, type TempDir, tempDir } from "@strata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POLICIES_TABLE, type PolicyRecord } from "./domain/tables.js";
 import { launchMigrator, type MigratorProcess } from "./testing/child-process.js";
 import { InMemoryNamespace, vectorChecksum } from "./testing/in-memory-namespace.js";
 import {
@@ -80,6 +83,17 @@ describe("tier-migrator killed mid-sweep", () => {
     );
     client.close();
     expect(set.ok).toBe(true);
+    // The policy counts reads from when it was set (ADR 0046); backdated three days, so that the
+    // documents (created ten days ago) are due for both demotions now.
+    const store = openSqliteDocStore({ path: join(dir.path, "tiering.db") });
+    const stored = await store.table<PolicyRecord>(POLICIES_TABLE).get(namespaceId);
+    if (stored === undefined) throw new Error("no policy stored");
+    const since = new Date(Date.now() - 3 * DAY_MS).toISOString();
+    const backdated = await store
+      .table<PolicyRecord>(POLICIES_TABLE)
+      .replace({ ...stored.record, accesses_counted_since: since }, stored.version);
+    expect(backdated.ok).toBe(true);
+    await store.close();
 
     let searches = 0;
     let duplicates = 0;

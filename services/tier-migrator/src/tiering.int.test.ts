@@ -286,6 +286,28 @@ describe("sweeps", () => {
     await store.close();
   });
 
+  it("counts no reads without a policy; a policy set later demotes nothing before its threshold has passed since then", async () => {
+    const { h, namespaceId, api, admin, org } = await setUp();
+    const collectionId = h.namespace.addCollection(namespaceId);
+    const docs = await createDocuments(h, namespaceId, collectionId, 2);
+    const [read] = docs;
+    if (read === undefined) throw new Error("no documents");
+    h.clock.advance(15 * DAY_MS);
+    await access(h, org, namespaceId, collectionId, read.documentId, "hot", { reads: 1, hits: 0 });
+    const store = await h.openStore();
+    expect(await store.table(ACCESS_TABLE).count({ namespace_id: namespaceId })).toBe(0);
+    await store.close();
+    // Both were created 20 days before the policy; one was read 5 days before it, uncounted.
+    h.clock.advance(5 * DAY_MS);
+    await api.setPolicy({ namespaceId, policy: policy({ hotToWarmAfterDays: 10 }) }, { caller: admin });
+    h.clock.advance(9 * DAY_MS);
+    expect((await sweepAndWait(api, admin, namespaceId)).counts?.moved).toBe(0);
+    expect(docs.map((d) => d.tier)).toEqual(["hot", "hot"]);
+    h.clock.advance(2 * DAY_MS);
+    expect((await sweepAndWait(api, admin, namespaceId)).counts?.hotToWarm).toBe(2);
+    expect(docs.map((d) => d.tier)).toEqual(["warm", "warm"]);
+  });
+
   it("answers the running sweep instead of starting a second one", async () => {
     const { h, namespaceId, api, admin } = await setUp({ TIER_MOVE_RATE: "20", TIER_MOVE_BATCH: "10" });
     const collectionId = h.namespace.addCollection(namespaceId);

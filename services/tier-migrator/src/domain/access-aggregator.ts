@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type { TierName } from "@strata/contracts";
 import type { DocStore } from "@strata/docstore";
 import { ok } from "@strata/errors";
-import { type DocumentKey, newAccessRecord } from "./access-rows.js";
+import { type DocumentKey, namespacesWithPolicy, newAccessRecord } from "./access-rows.js";
 import { MAX_PROMOTE_WINDOW_HOURS } from "./policy.js";
 import type { Clock } from "./ports.js";
 import { ACCESS_TABLE, type AccessRecord, accessId, type HourCount } from "./tables.js";
@@ -40,7 +40,8 @@ const HOUR_MS = 3_600_000;
 /**
  * Access counts gathered in memory and written as one row update per document per flush, never a
  * store write per hit. `add` answers once the counts are durable, so the event carrying them is
- * acknowledged only then (a crash before the flush redelivers it instead of losing it).
+ * acknowledged only then (a crash before the flush redelivers it instead of losing it). Only the
+ * namespaces with a tiering policy keep counts: nothing else reads them (ADR 0046).
  */
 export class AccessAggregator {
   private pending = new Map<string, Pending>();
@@ -90,12 +91,23 @@ export class AccessAggregator {
   }
 
   private async writeAll(): Promise<ColdRead[]> {
-    const batch = [...this.pending.values()];
+    const gathered = [...this.pending.values()];
     const waiters = this.waiters;
     this.pending = new Map();
     this.waiters = [];
     const coldReads: ColdRead[] = [];
     try {
+      // Only namespaces with a policy keep counts (ADR 0046); a cold read goes back to hot anyway.
+      const counted = await namespacesWithPolicy(
+        this.store,
+        gathered.map((entry) => entry.key),
+      );
+      const batch = gathered.filter((entry) => counted.has(entry.key.namespaceId));
+      for (const entry of gathered) {
+        if (!counted.has(entry.key.namespaceId) && entry.reads > 0 && entry.tier === "cold") {
+          coldReads.push(entry.key);
+        }
+      }
       const keepFrom = new Date(this.clock().getTime() - MAX_PROMOTE_WINDOW_HOURS * HOUR_MS).toISOString();
       for (let i = 0; i < batch.length; i += ROWS_PER_TRANSACTION) {
         const slice = batch.slice(i, i + ROWS_PER_TRANSACTION);

@@ -59,7 +59,10 @@ export interface CreatedDocument {
  */
 export async function seedCreatedMany(store: DocStore, created: readonly CreatedDocument[]): Promise<void> {
   await store.transaction(async (tx) => {
-    const tiered = await namespacesWithPolicy(tx, created);
+    const tiered = await namespacesWithPolicy(
+      tx,
+      created.map((c) => c.key),
+    );
     for (const { key, createdAt } of created) {
       if (tiered.has(key.namespaceId)) await seedCreated(tx, key, createdAt);
     }
@@ -67,15 +70,15 @@ export async function seedCreatedMany(store: DocStore, created: readonly Created
   });
 }
 
-/** The namespaces among `created` with a policy of the document's organization, one read each. */
-async function namespacesWithPolicy(
+/** The namespaces among `keys` with a policy of the document's organization, one read each. */
+export async function namespacesWithPolicy(
   session: DocStoreSession,
-  created: readonly CreatedDocument[],
+  keys: readonly DocumentKey[],
 ): Promise<Set<string>> {
   const policies = session.table<PolicyRecord>(POLICIES_TABLE);
   const tiered = new Set<string>();
   const asked = new Set<string>();
-  for (const { key } of created) {
+  for (const key of keys) {
     if (asked.has(key.namespaceId)) continue;
     asked.add(key.namespaceId);
     const policy = await policies.get(key.namespaceId);

@@ -15,7 +15,8 @@ export interface PolicyClone {
  * Copies the source namespace's tiering policy to its clone (ADR 0030): the same thresholds, and
  * its collection narrowing naming the clone's copies of those collections. The clone's statistics
  * start empty and unreconciled: the next sweep reads the clone's placements (copied with their
- * tiers by the namespace service) before it moves anything. A policy the clone has already (this
+ * tiers by the namespace service) before it moves anything, and the clone's accesses count from
+ * the copy (ADR 0046), so nothing is demoted as idle before its threshold has passed since then. A policy the clone has already (this
  * copy, written before a redelivery, or one a user set on the clone) is kept.
  */
 export async function copyTieringPolicy(
@@ -34,6 +35,7 @@ export async function copyTieringPolicy(
     collection_ids: source.record.collection_ids.map((id) => cloneIdOf("collection", clone, id)),
     updated_at: ports.clock().toISOString(),
     reconciled_at: null,
+    accesses_counted_since: ports.clock().toISOString(),
   };
   const outcome = await insertOnce(table, copy);
   return outcome === "inserted" ? { policies: 1, present: 0 } : { policies: 0, present: 1 };

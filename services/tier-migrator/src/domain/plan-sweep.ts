@@ -23,14 +23,16 @@ export const DIRECTION_TIERS: Readonly<Record<Direction, { from: TierName; to: T
 
 /**
  * What the policy moves now: promotions of warm documents accessed often enough in the window,
- * then demotions of documents unread for longer than their tier's threshold. A document promoted
- * is never also demoted. At most `limit` moves; the next sweep takes the rest.
+ * then demotions of documents unread for longer than their tier's threshold, counted from no earlier
+ * than `countedSince` (when the namespace's accesses began to be counted). A document promoted is
+ * never also demoted. At most `limit` moves; the next sweep takes the rest.
  */
 export async function planSweep(
   ports: TieringPorts,
   namespaceId: string,
   policy: PolicyFields,
   limit: number,
+  countedSince?: string,
 ): Promise<PlannedMove[]> {
   const now = ports.clock();
   const table = ports.store.table<AccessRecord>(ACCESS_TABLE);
@@ -64,6 +66,8 @@ export async function planSweep(
   for (const [direction, days] of demotions) {
     if (days === null) continue;
     const cutoff = new Date(now.getTime() - days * DAY_MS).toISOString();
+    // Reads before the policy were not counted (ADR 0046): none has been idle longer than that.
+    if (countedSince !== undefined && countedSince > cutoff) continue;
     const idle = await table.find({
       where: { ...scope, tier: DIRECTION_TIERS[direction].from, idle_since: { $lt: cutoff } },
       orderBy: [{ field: "idle_since", direction: "asc" }],

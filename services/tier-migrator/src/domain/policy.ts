@@ -147,14 +147,24 @@ export async function setPolicy(
     collection_ids: [...policy.collection_ids],
     updated_at: now.toISOString(),
     reconciled_at: null,
+    accesses_counted_since: now.toISOString(),
   };
   const saved = await ports.store.transaction(async (tx) => {
     const table = tx.table<PolicyRecord>(POLICIES_TABLE);
     const existing = await table.get(namespaceId);
+    const { accesses_counted_since: _new, ...changed } = record;
+    const since = existing?.record.accesses_counted_since;
     const written =
       existing === undefined
         ? await table.insert(record)
-        : await table.replace({ ...record, reconciled_at: existing.record.reconciled_at }, existing.version);
+        : await table.replace(
+            {
+              ...changed,
+              reconciled_at: existing.record.reconciled_at,
+              ...(since === undefined ? {} : { accesses_counted_since: since }),
+            },
+            existing.version,
+          );
     return written.ok ? ok(undefined) : err(written.error);
   });
   if (!saved.ok) return setPolicy(ports, caller, namespaceId, policy);

@@ -154,7 +154,13 @@ export class SweepRunner {
       await reconcilePlacements(this.ports, organizationId, namespaceId);
     }
     const policy = record === undefined ? POLICY_OFF : policyOf(record);
-    const planned = await planSweep(this.ports, namespaceId, policy, this.options.maxMovesPerSweep);
+    const planned = await planSweep(
+      this.ports,
+      namespaceId,
+      policy,
+      this.options.maxMovesPerSweep,
+      record?.accesses_counted_since,
+    );
     // A scheduled sweep with nothing to do leaves no job behind; one asked for answers its empty job.
     if (planned.length === 0 && trigger === "scheduled") return undefined;
     const now = clock().toISOString();

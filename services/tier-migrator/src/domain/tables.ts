@@ -41,6 +41,11 @@ export interface PolicyRecord extends StoredRecord {
   readonly updated_at: string;
   /** When the sweep last reconciled its statistics with the namespace's placements; null: never. */
   readonly reconciled_at: string | null;
+  /**
+   * Since when the namespace's accesses are counted: the policy's creation (ADR 0046). Absent on
+   * policies set before then, when accesses were counted in every namespace.
+   */
+  readonly accesses_counted_since?: string;
 }
 
 /** Accesses counted in one clock hour (ISO time of the hour's start). */
