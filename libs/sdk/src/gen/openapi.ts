@@ -1459,11 +1459,11 @@ export interface components {
             updated_at: string;
         };
         TieringPolicy: {
-            /** @description Days unread before a hot document moves to warm; null switches the move off */
+            /** @description Days unread before a hot document moves to warm; reads count from when the namespace's policy was first set, so no document is unread for longer than that; null switches the move off */
             hot_to_warm_after_days: number | null;
-            /** @description Days unread before a warm document moves to cold; null switches the move off */
+            /** @description Days unread before a warm document moves to cold; reads count from when the namespace's policy was first set, so no document is unread for longer than that; null switches the move off */
             warm_to_cold_after_days: number | null;
-            /** @description Days unread before a cold document is archived (off by default); null switches the move off */
+            /** @description Days unread before a cold document is archived (off by default); reads count from when the namespace's policy was first set, so no document is unread for longer than that; null switches the move off */
             cold_to_archive_after_days: number | null;
             /** @description Reads and search hits within the window that bring a warm document back to hot */
             promote_after_accesses: number | null;

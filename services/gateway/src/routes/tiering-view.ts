@@ -3,7 +3,13 @@ import { tierFromProto, tieringV1 } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, timestamp } from "./common.js";
 
-const days = (what: string) => z.number().nullable().describe(`${what}; null switches the move off`);
+const days = (what: string) =>
+  z
+    .number()
+    .nullable()
+    .describe(
+      `${what}; reads count from when the namespace's policy was first set, so no document is unread for longer than that; null switches the move off`,
+    );
 
 export const tieringPolicySchema = z
   .object({
