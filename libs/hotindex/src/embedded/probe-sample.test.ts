@@ -21,9 +21,9 @@ function tableOf(count: number, options: { readonly hugeEvery?: number } = {}) {
 describe("sampleBeats (usearch ranks the probe sample, exact scores decide)", () => {
   it("answers what scoring every sampled slot answers, for every metric and floors around the sample's scores", () => {
     const { table, queries } = tableOf(5_000);
-    const sample = probeSampleOf(table, 4_800, 256);
     for (const metric of ["cosine", "dot", "euclidean"] as const)
       for (let q = 0; q < 20; q++) {
+        const sample = probeSampleOf(table, metric, 4_800, 256);
         const query = queries.vector(q);
         const score = slotScorer(table, metric, query, norm(query));
         const scores = Array.from(sample.slots, score).sort((a, b) => b - a);
@@ -35,34 +35,45 @@ describe("sampleBeats (usearch ranks the probe sample, exact scores decide)", ()
         for (const floor of floors)
           for (const eligible of [() => true, (slot: number) => slot % 3 !== 0]) {
             const everySlot = Array.from(sample.slots).some((slot) => eligible(slot) && score(slot) > floor);
-            expect(
-              sampleBeats(sample, metric, query, floor, eligible, score),
-              `${metric} q${q} ${floor}`,
-            ).toBe(everySlot);
+            expect(sampleBeats(sample, query, floor, eligible, score), `${metric} q${q} ${floor}`).toBe(
+              everySlot,
+            );
           }
       }
   });
 
   it("ranks the whole sample when the first slots ranked natively settle nothing", () => {
     const { table, queries } = tableOf(5_000);
-    const sample = probeSampleOf(table, 4_800, 256);
+    const sample = probeSampleOf(table, "dot", 4_800, 256);
     const query = queries.vector(1);
     const score = slotScorer(table, "dot", query, norm(query));
     const byScore = Array.from(sample.slots).sort((a, b) => score(b) - score(a));
     const floor = score(byScore.at(-1) as number) - 1;
     const farthest = byScore.at(-1) as number;
-    expect(sampleBeats(sample, "dot", query, floor, (slot) => slot === farthest, score)).toBe(true);
-    expect(sampleBeats(sample, "dot", query, floor, () => false, score)).toBe(false);
+    expect(sampleBeats(sample, query, floor, (slot) => slot === farthest, score)).toBe(true);
+    expect(sampleBeats(sample, query, floor, () => false, score)).toBe(false);
+  });
+
+  it("scores every sampled slot itself for a query int8 cannot hold (all zeros)", () => {
+    const { table } = tableOf(1_000);
+    const sample = probeSampleOf(table, "cosine", 1_000, 100);
+    const zero = new Float32Array(DIMS);
+    const score = slotScorer(table, "cosine", zero, norm(zero));
+    expect(sampleBeats(sample, zero, -1, () => true, score)).toBe(true);
+    expect(sampleBeats(sample, zero, 0, () => true, score)).toBe(false);
   });
 
   it("samples every step-th slot below the graph's size, and a new sample once the graph grows", () => {
     const { table } = tableOf(3_000);
-    const sample = probeSampleOf(table, 2_000, 512);
+    const sample = probeSampleOf(table, "euclidean", 2_000, 512);
     expect(Array.from(sample.slots.slice(0, 3))).toEqual([0, 3, 6]);
     expect(sample.slots.length).toBe(667);
-    expect(Array.from(sample.matrix.subarray(DIMS, 2 * DIMS))).toEqual(Array.from(table.vector(3)));
-    expect(probeSampleOf(table, 2_000, 512)).toBe(sample);
-    const grown = probeSampleOf(table, 3_000, 512);
+    expect(Array.from(sample.floats?.subarray(DIMS, 2 * DIMS) ?? [])).toEqual(Array.from(table.vector(3)));
+    expect(probeSampleOf(table, "euclidean", 2_000, 512)).toBe(sample);
+    const cosine = probeSampleOf(table, "cosine", 2_000, 512);
+    expect(cosine.quantized?.rows.length).toBe(667 * DIMS);
+    expect(cosine.floats).toBeUndefined();
+    const grown = probeSampleOf(table, "cosine", 3_000, 512);
     expect(grown).not.toBe(sample);
     expect(grown.slots.length).toBe(600);
   });
@@ -70,12 +81,12 @@ describe("sampleBeats (usearch ranks the probe sample, exact scores decide)", ()
   it("scores every sampled slot itself when usearch's float32 distance overflows", () => {
     // A component of 1e30 squares past float32's range: usearch answers Infinity for that slot.
     const { table, queries } = tableOf(1_000, { hugeEvery: 2 });
-    const sample = probeSampleOf(table, 1_000, 100);
+    const sample = probeSampleOf(table, "euclidean", 1_000, 100);
     const query = queries.vector(0);
     const score = slotScorer(table, "euclidean", query, norm(query));
     const best = Math.max(...Array.from(sample.slots, score));
-    expect(sampleBeats(sample, "euclidean", query, best - 1e-6, () => true, score)).toBe(true);
-    expect(sampleBeats(sample, "euclidean", query, best, () => true, score)).toBe(false);
-    expect(sampleBeats(sample, "euclidean", query, 0, (slot) => slot % 2 === 0, score)).toBe(true);
+    expect(sampleBeats(sample, query, best - 1e-6, () => true, score)).toBe(true);
+    expect(sampleBeats(sample, query, best, () => true, score)).toBe(false);
+    expect(sampleBeats(sample, query, 0, (slot) => slot % 2 === 0, score)).toBe(true);
   });
 });

@@ -140,15 +140,8 @@ function graphMissed(
   score: (slot: number) => number,
 ): boolean {
   const returned = new Set(found);
-  const sample = probeSampleOf(space.table, space.indexedUpTo, PROBE_SAMPLE);
-  return sampleBeats(
-    sample,
-    space.metric,
-    vector,
-    floor,
-    (slot) => !returned.has(slot) && accept(slot),
-    score,
-  );
+  const sample = probeSampleOf(space.table, space.metric, space.indexedUpTo, PROBE_SAMPLE);
+  return sampleBeats(sample, vector, floor, (slot) => !returned.has(slot) && accept(slot), score);
 }
 
 /** Exact count of live vectors matching the filter and collections. */
