@@ -232,7 +232,9 @@ try {
         // threads, and the nats-server child.
         cpu_ms_per_document_by_part: {
           main_thread: msPerDocument(cpuAfter.main - cpuBefore.main),
-          other_threads: msPerDocument(cpuAfter.process - cpuBefore.process - (cpuAfter.main - cpuBefore.main)),
+          other_threads: msPerDocument(
+            cpuAfter.process - cpuBefore.process - (cpuAfter.main - cpuBefore.main),
+          ),
           nats_server: msPerDocument(cpuAfter.tree - cpuBefore.tree - (cpuAfter.process - cpuBefore.process)),
         },
         load_average_after: loadavg().map((l) => +l.toFixed(2)),

@@ -1,9 +1,4 @@
-import {
-  MAX_ACL_ENTRIES,
-  MAX_PRINCIPAL_LENGTH,
-  TIERS,
-  type TierName,
-} from "@strata/contracts";
+import { MAX_ACL_ENTRIES, MAX_PRINCIPAL_LENGTH, TIERS, type TierName } from "@strata/contracts";
 import { type documentV1, tierFromProto } from "@strata/proto";
 import { z } from "zod";
 import { isoOrNull, jsonObjectSchema, timestamp } from "./common.js";
