@@ -16,8 +16,9 @@ export interface PolicyClone {
  * its collection narrowing naming the clone's copies of those collections. The clone's statistics
  * start empty and unreconciled: the next sweep reads the clone's placements (copied with their
  * tiers by the namespace service) before it moves anything, and the clone's accesses count from
- * the copy (ADR 0046), so nothing is demoted as idle before its threshold has passed since then. A policy the clone has already (this
- * copy, written before a redelivery, or one a user set on the clone) is kept.
+ * the copy (ADR 0046), so nothing is demoted as idle before its threshold has passed since then.
+ * A policy the clone has already (this copy, written before a redelivery, or one a user set on the
+ * clone) is kept.
  */
 export async function copyTieringPolicy(
   ports: Pick<TieringPorts, "store" | "clock">,

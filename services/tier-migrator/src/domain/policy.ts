@@ -147,19 +147,18 @@ export async function setPolicy(
     collection_ids: [...policy.collection_ids],
     updated_at: now.toISOString(),
     reconciled_at: null,
-    accesses_counted_since: now.toISOString(),
   };
   const saved = await ports.store.transaction(async (tx) => {
     const table = tx.table<PolicyRecord>(POLICIES_TABLE);
     const existing = await table.get(namespaceId);
-    const { accesses_counted_since: _new, ...changed } = record;
+    // Reads count from the policy's first setting (ADR 0046); one set before then has no date.
     const since = existing?.record.accesses_counted_since;
     const written =
       existing === undefined
-        ? await table.insert(record)
+        ? await table.insert({ ...record, accesses_counted_since: record.updated_at })
         : await table.replace(
             {
-              ...changed,
+              ...record,
               reconciled_at: existing.record.reconciled_at,
               ...(since === undefined ? {} : { accesses_counted_since: since }),
             },
