@@ -1,1 +1,2 @@
+export { chunksOf } from "./chunks-of.js";
 export { groupCommit } from "./group-commit.js";

@@ -12,6 +12,7 @@ import {
   S3VectorsClient,
   type S3VectorsClientConfig,
 } from "@aws-sdk/client-s3vectors";
+import { chunksOf } from "@strata/batching";
 import type { S3VectorsFilter } from "@strata/filter";
 import type { DocRef } from "@strata/hotindex";
 import { mapLimit } from "@strata/objectstore";
@@ -75,7 +76,7 @@ export class S3VectorsCalls {
   }
 
   async put(space: WarmSpace, vectors: readonly PutVector[]): Promise<void> {
-    await mapLimit(chunk(vectors, PUT_BATCH), this.#concurrency, (batch) =>
+    await mapLimit(chunksOf(vectors, PUT_BATCH), this.#concurrency, (batch) =>
       this.#client.send(new PutVectorsCommand({ ...this.#target(space), vectors: batch })),
     );
   }
@@ -99,7 +100,7 @@ export class S3VectorsCalls {
 
   /** The vectors stored under `keys` (absent keys are left out), with data and metadata if asked. */
   async get(space: WarmSpace, keys: readonly string[], withData: boolean): Promise<FoundVector[]> {
-    const found = await mapLimit(chunk(keys, GET_BATCH), this.#concurrency, async (batch) => {
+    const found = await mapLimit(chunksOf(keys, GET_BATCH), this.#concurrency, async (batch) => {
       const out = await this.#client.send(
         new GetVectorsCommand({
           ...this.#target(space),
@@ -118,7 +119,7 @@ export class S3VectorsCalls {
       async () => (await this.get(space, [...new Set(keys)], false)).map((v) => v.key ?? ""),
       [],
     );
-    await mapLimit(chunk(existing, DELETE_BATCH), this.#concurrency, (batch) =>
+    await mapLimit(chunksOf(existing, DELETE_BATCH), this.#concurrency, (batch) =>
       this.#client.send(new DeleteVectorsCommand({ ...this.#target(space), keys: batch })),
     );
     return existing.length;
@@ -212,10 +213,4 @@ export function refOfKey(key: string): DocRef {
     collectionId: decodeURIComponent(key.slice(0, slash)),
     id: decodeURIComponent(key.slice(slash + 1)),
   };
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

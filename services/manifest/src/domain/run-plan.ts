@@ -1,3 +1,4 @@
+import { chunksOf } from "@strata/batching";
 import { type AppError, ok, type Result } from "@strata/errors";
 import { createTogether } from "./create-together.js";
 import type { Plan, PlannedChange } from "./plan.js";
@@ -93,13 +94,6 @@ interface Planned {
 /** A create with something to create (a replace's or a create's second half). */
 function isCreate({ change, operation }: Planned): boolean {
   return operation.operation === "create" && change.after !== null;
-}
-
-function chunksOf<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += Math.max(1, size))
-    chunks.push(items.slice(start, start + Math.max(1, size)));
-  return chunks;
 }
 
 interface Group {

@@ -1,3 +1,4 @@
+import { chunksOf } from "@strata/batching";
 import type { DocStoreSession } from "@strata/docstore";
 import { jsonEqual } from "../../shared/json-value.js";
 import { DOCUMENT_LABELS_TABLE, type DocumentLabelRecord, type DocumentRecord } from "./tables.js";
@@ -71,7 +72,7 @@ export async function documentsWithLabels(
   const lookups =
     labels === undefined
       ? [{ namespace_id: namespaceId, taxonomy_id: taxonomyId }]
-      : chunks(labels).map((chunk) => ({
+      : chunksOf(labels, LOOKUP_CHUNK).map((chunk) => ({
           namespace_id: namespaceId,
           taxonomy_id: taxonomyId,
           label: { $in: chunk },
@@ -85,10 +86,4 @@ export async function documentsWithLabels(
     }
   }
   return [...found.values()].slice(0, limit);
-}
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += LOOKUP_CHUNK) out.push(items.slice(i, i + LOOKUP_CHUNK));
-  return out;
 }
