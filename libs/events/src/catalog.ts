@@ -176,7 +176,7 @@ export const eventCatalog = {
   "document.accessed": {
     scope: "namespace",
     summary:
-      "Documents of one namespace were read or returned by searches during a short window; one event carries the window's counts, never one event per hit.",
+      "Documents of one namespace were read or returned by searches during a short window; an event carries the window's counts for up to 500 documents (a busier window is split over several events), never one event per hit.",
     data: z.object({
       namespace_id: z.string(),
       organization_id: z.string(),

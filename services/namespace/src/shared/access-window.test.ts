@@ -1,6 +1,6 @@
 import { type EventEnvelope, parseEvent } from "@strata/events";
 import { describe, expect, it } from "vitest";
-import { AccessWindow } from "./access-window.js";
+import { ACCESSES_PER_EVENT, AccessWindow } from "./access-window.js";
 import type { AccessedDocument } from "./ports.js";
 
 const doc = (namespace: string, id: string, tier: AccessedDocument["tier"] = "hot"): AccessedDocument => ({
@@ -73,5 +73,31 @@ describe("AccessWindow", () => {
     await window.flush();
     expect(published).toHaveLength(1);
     expect(published[0]?.data.accesses).toHaveLength(3);
+  });
+
+  it("splits a busy namespace's window into events of at most ACCESSES_PER_EVENT documents, each under NATS's 1 MB", async () => {
+    const { window, published } = recorder();
+    // The longest document ids there are (128 characters): a 5,000-document window was ~1.5 MB.
+    const longId = (i: number) => `d${String(i).padStart(127, "0")}`;
+    const busy = Array.from({ length: 2 * ACCESSES_PER_EVENT + 200 }, (_, i) => doc("ns_a", longId(i)));
+    window.hits(busy);
+    window.reads([doc("ns_b", "x")]);
+    await window.flush();
+    const sizes = published.map((e) => [e.data.namespace_id, e.data.accesses.length]);
+    expect(sizes).toEqual([
+      ["ns_a", ACCESSES_PER_EVENT],
+      ["ns_a", ACCESSES_PER_EVENT],
+      ["ns_a", 200],
+      ["ns_b", 1],
+    ]);
+    const named = published.flatMap((e) => e.data.accesses.map((a) => a.document_id));
+    expect(new Set(named)).toEqual(new Set([...busy.map((d) => d.document_id), "x"]));
+    expect(new Set(published.map((e) => e.id)).size).toBe(published.length);
+    for (const event of published) {
+      expect(parseEvent(new TextEncoder().encode(JSON.stringify(event))).ok).toBe(true);
+      expect(JSON.stringify(event).length).toBeLessThan(1024 * 1024);
+    }
+    // Unsplit, a full window (5,000 such documents) would have been over the limit.
+    expect(JSON.stringify(published[0]).length * (5000 / ACCESSES_PER_EVENT)).toBeGreaterThan(1024 * 1024);
   });
 });

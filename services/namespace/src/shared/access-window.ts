@@ -1,3 +1,4 @@
+import { chunksOf } from "@strata/batching";
 import { buildEvent, type EventEnvelope } from "@strata/events";
 import type { AccessedDocument, RecordAccess } from "./ports.js";
 
@@ -19,10 +20,18 @@ export interface AccessWindowOptions {
 }
 
 /**
- * Reads and search hits counted in memory per document and published as one document.accessed
- * event per namespace per window (~1 s, or sooner when the window is full): an access costs a map
- * update, never a store write or a publish of its own. A crash loses at most one window's counts,
- * which only makes tiering decisions a little less informed.
+ * Most documents one document.accessed event names. A full window (5,000 documents with ids of up
+ * to 128 characters) would be about 1.5 MB of JSON, past NATS's default 1 MB message limit, and one
+ * large event is also one long task for every consumer, which queries behind it wait for.
+ */
+export const ACCESSES_PER_EVENT = 500;
+
+/**
+ * Reads and search hits counted in memory per document and published as document.accessed events
+ * per namespace per window (~1 s, or sooner when the window is full), at most ACCESSES_PER_EVENT
+ * documents each: an access costs a map update, never a store write or a publish of its own. A
+ * crash loses at most one window's counts, which only makes tiering decisions a little less
+ * informed.
  */
 export class AccessWindow implements RecordAccess {
   readonly #options: AccessWindowOptions;
@@ -37,12 +46,17 @@ export class AccessWindow implements RecordAccess {
   }
 
   reads(documents: readonly AccessedDocument[]): void {
-    for (const doc of documents) this.#count(doc).reads += 1;
+    if (documents.length === 0) return;
+    const now = this.#options.clock();
+    for (const doc of documents) this.#count(doc, now).reads += 1;
     this.#schedule();
   }
 
   hits(documents: readonly AccessedDocument[]): void {
-    for (const doc of documents) this.#count(doc).hits += 1;
+    if (documents.length === 0) return;
+    // One reading of the clock for the call: a search's hits are accessed at one moment.
+    const now = this.#options.clock();
+    for (const doc of documents) this.#count(doc, now).hits += 1;
     this.#schedule();
   }
 
@@ -60,13 +74,13 @@ export class AccessWindow implements RecordAccess {
     return this.#flushing;
   }
 
-  #count(doc: AccessedDocument): Counts {
+  #count(doc: AccessedDocument, now: Date): Counts {
     const key = `${doc.collection_id}/${doc.document_id}`;
     let counts = this.#counts.get(key);
     if (counts === undefined) {
-      counts = { doc, reads: 0, hits: 0, last: this.#options.clock() };
+      counts = { doc, reads: 0, hits: 0, last: now };
       this.#counts.set(key, counts);
-    } else counts.last = this.#options.clock();
+    } else counts.last = now;
     return counts;
   }
 
@@ -92,25 +106,27 @@ function eventsOf(
     list.push(c);
     byNamespace.set(c.doc.namespace_id, list);
   }
-  return [...byNamespace].map(([namespaceId, list]) => {
-    const organizationId = list[0]?.doc.organization_id ?? "";
-    return buildEvent(
-      "document.accessed",
-      { service: "namespace", organizationId, namespaceId, subject: namespaceId, time: end },
-      {
-        namespace_id: namespaceId,
-        organization_id: organizationId,
-        window_start: start.toISOString(),
-        window_end: end.toISOString(),
-        accesses: list.map((c) => ({
-          collection_id: c.doc.collection_id,
-          document_id: c.doc.document_id,
-          tier: c.doc.tier,
-          reads: c.reads,
-          hits: c.hits,
-          last_accessed_at: c.last.toISOString(),
-        })),
-      },
-    );
-  });
+  return [...byNamespace].flatMap(([namespaceId, all]) =>
+    chunksOf(all, ACCESSES_PER_EVENT).map((list) => {
+      const organizationId = list[0]?.doc.organization_id ?? "";
+      return buildEvent(
+        "document.accessed",
+        { service: "namespace", organizationId, namespaceId, subject: namespaceId, time: end },
+        {
+          namespace_id: namespaceId,
+          organization_id: organizationId,
+          window_start: start.toISOString(),
+          window_end: end.toISOString(),
+          accesses: list.map((c) => ({
+            collection_id: c.doc.collection_id,
+            document_id: c.doc.document_id,
+            tier: c.doc.tier,
+            reads: c.reads,
+            hits: c.hits,
+            last_accessed_at: c.last.toISOString(),
+          })),
+        },
+      );
+    }),
+  );
 }
