@@ -6,6 +6,7 @@ import { createCollection } from "../collections/create-collection.js";
 import { deleteDocument, updateDocument } from "../documents/change-document.js";
 import { createDocument, type NewDocumentInput } from "../documents/create-document.js";
 import { listDocuments } from "../documents/read-documents.js";
+import { DOCUMENTS_TABLE, type DocumentRecord } from "../documents/tables.js";
 import { createTaxonomy } from "../taxonomies/create-taxonomy.js";
 import { searchDocuments } from "./search-documents.js";
 
@@ -125,6 +126,20 @@ describe("searchDocuments", () => {
       topK: 10,
     });
     expect(kindOf(other)).toBe("not_found");
+  });
+
+  it("reads further candidates when nearer hits have no record, so top_k still holds", async () => {
+    const { t, add, search } = await setup();
+    await add("near", { features: { [VEC]: [1, 0] } });
+    await add("middle", { features: { [VEC]: [1, 0.5] } });
+    await add("far", { features: { [VEC]: [0, 1] } });
+    // The record goes and its vector stays: the orphan a crash between the two deletes leaves.
+    const documents = t.ports.store.table<DocumentRecord>(DOCUMENTS_TABLE);
+    const [near] = await documents.find({ where: { document_id: "near" } });
+    expect(near !== undefined && (await documents.delete(near.record.id))).toBe(true);
+    expect(ids(await search({ topK: 1 }))).toEqual(["middle"]);
+    expect(ids(await search({ topK: 2 }))).toEqual(["middle", "far"]);
+    expect(ids(await search())).toEqual(["middle", "far"]);
   });
 
   it("refuses bad searches with a clear issue", async () => {

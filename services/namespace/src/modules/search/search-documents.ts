@@ -11,7 +11,7 @@ import type { CollectionRecord, FeatureRecord } from "../collections/tables.js";
 import { compileDocumentFilter } from "../documents/api.js";
 import { DOCUMENTS_TABLE, type DocumentRecord, documentKey, type Tier } from "../documents/tables.js";
 import type { SearchPorts } from "./ports.js";
-import { searchTiers } from "./search-tiers.js";
+import { searchTiers, type TierHit } from "./search-tiers.js";
 
 // A search serves one retriever, so it takes as many collections as a retriever may name.
 export const MAX_SEARCH_COLLECTIONS = MAX_RETRIEVER_COLLECTIONS;
@@ -89,7 +89,7 @@ export async function searchDocuments(
   const visibility = visibilityFilter(caller, namespace.value.id);
   if (visibility !== undefined) filter = filter === undefined ? visibility : and<never>(filter, visibility);
   const excluded = new Set(request.excludeDocumentIds ?? []);
-  const query: VectorSearch = {
+  let query: VectorSearch = {
     namespaceId: namespace.value.id,
     collectionIds: collections.map((c) => c.id),
     feature,
@@ -99,31 +99,72 @@ export async function searchDocuments(
     ...(filter === undefined ? {} : { filter }),
     ...(request.scoreThreshold === undefined ? {} : { scoreThreshold: request.scoreThreshold }),
   };
-  const tiered = await searchTiers(ports, query, request.includeCold === true);
-  if (!tiered.ok) return tiered;
-  const candidates = tiered.value.hits.filter((h) => !excluded.has(h.documentId));
-  const documents = ports.store.table<DocumentRecord>(DOCUMENTS_TABLE);
+  for (;;) {
+    const tiered = await searchTiers(ports, query, request.includeCold === true);
+    if (!tiered.ok) return tiered;
+    const candidates = tiered.value.hits.filter((h) => !excluded.has(h.documentId));
+    const results = await visibleHits(ports.store, caller, namespace.value.id, candidates, request.topK);
+    // Hits the re-check dropped (a vector that outlived its record, a payload behind its record)
+    // leave fewer than top_k while a tier that answered k may hold more: ask the tiers for more.
+    if (
+      results.length < request.topK &&
+      query.k < ports.vectors.maxK &&
+      anyTierFull(tiered.value.hits, query.k)
+    ) {
+      query = { ...query, k: Math.min(ports.vectors.maxK, query.k * 2) };
+      continue;
+    }
+    ports.recordAccess.hits(results.map((r) => r.document));
+    return ok({ hits: results, coldScanned: tiered.value.coldScanned });
+  }
+}
+
+function anyTierFull(hits: readonly TierHit[], k: number): boolean {
+  const perTier = new Map<string, number>();
+  for (const hit of hits) perTier.set(hit.tier, (perTier.get(hit.tier) ?? 0) + 1);
+  return [...perTier.values()].some((n) => n >= k);
+}
+
+/**
+ * The first `topK` candidates whose document is still there, in this namespace, on the tier the hit
+ * came from and visible to the caller, best first. The records are read the next `topK − found`
+ * candidates at a time, each round one store query: usually a single round.
+ */
+async function visibleHits(
+  store: SearchPorts["store"],
+  caller: Caller,
+  namespaceId: string,
+  candidates: readonly TierHit[],
+  topK: number,
+): Promise<SearchHit[]> {
+  const documents = store.table<DocumentRecord>(DOCUMENTS_TABLE);
   const results: SearchHit[] = [];
   const seen = new Set<string>();
-  for (const hit of candidates) {
-    if (results.length >= request.topK) break;
-    const key = documentKey(hit.collectionId, hit.documentId);
-    if (seen.has(key)) continue;
-    const found = await documents.get(key);
-    if (
-      found === undefined ||
-      found.record.namespace_id !== namespace.value.id ||
-      found.record.tier !== hit.tier ||
-      // The final top-k is re-checked against the record itself: an ACL changed after the vector
-      // was written (or a payload behind its record) never shows a hidden document.
-      !canSee(caller, namespace.value.id, found.record)
-    )
-      continue;
-    seen.add(key);
-    results.push({ document: found.record, score: hit.score, sourceTier: hit.tier });
+  for (let next = 0; results.length < topK && next < candidates.length; ) {
+    const round = candidates.slice(next, next + topK - results.length);
+    next += round.length;
+    const keys = round.map((hit) => documentKey(hit.collectionId, hit.documentId));
+    const read = await documents.find({ where: { id: { $in: [...new Set(keys)] } } });
+    const records = new Map(read.map(({ record }) => [record.id, record]));
+    round.forEach((hit, i) => {
+      const key = keys[i] as string;
+      const record = records.get(key);
+      if (
+        results.length >= topK ||
+        seen.has(key) ||
+        record === undefined ||
+        record.namespace_id !== namespaceId ||
+        record.tier !== hit.tier ||
+        // The final top-k is re-checked against the record itself: an ACL changed after the vector
+        // was written (or a payload behind its record) never shows a hidden document.
+        !canSee(caller, namespaceId, record)
+      )
+        return;
+      seen.add(key);
+      results.push({ document: record, score: hit.score, sourceTier: hit.tier });
+    });
   }
-  ports.recordAccess.hits(results.map((r) => r.document));
-  return ok({ hits: results, coldScanned: tiered.value.coldScanned });
+  return results;
 }
 
 function checkShape(request: SearchRequest, maxK: number, issues: ValidationIssue[]): void {
