@@ -2,18 +2,18 @@ import { exactSearch } from "usearch";
 import type { Metric } from "../port.js";
 import type { SlotScorer } from "./exact-scan.js";
 import { metricKind, ORDER_MARGIN } from "./native-scan.js";
-import { type QuantizedRows, quantizeRows, rankQuantized } from "./quantized-rows.js";
+import { appendQuantized, type QuantizedRows, quantizeRows, rankQuantized } from "./quantized-rows.js";
 import type { VectorTable } from "./vector-table.js";
 
 /**
  * The evenly spread graph nodes that every graph answer is checked against (`graphMissed` in
- * space-search.ts), copied once per graph size into one contiguous matrix, so that usearch ranks
- * them for a query in one native call. Scoring the sample with the JS loop took about 1.3 ms per
- * query at 30,000 × 384, most of an unfiltered query's time (profile of 2026-12-05); ranking float32
- * rows natively still took 0.17 ms in the platform, so cosine and dot samples are kept as int8
- * (a quarter of the bytes, quantized-rows.ts), ranked with a proven error bound. A slot's vector
- * never changes (slots are never reused), so a sample stays right until the graph grows; the table
- * is the key, so a rebuilt space gets its own.
+ * space-search.ts), copied into one contiguous matrix, so that usearch ranks them for a query in one
+ * native call. Scoring the sample with the JS loop took about 1.3 ms per query at 30,000 × 384,
+ * most of an unfiltered query's time (profile of 2026-12-05); ranking float32 rows natively still
+ * took 0.17 ms in the platform, so cosine and dot samples are kept as int8 (a quarter of the bytes,
+ * quantized-rows.ts), ranked with a proven error bound. A slot's vector never changes (slots are
+ * never reused), so a sample stays right as the graph grows: the rows of the slots it gains are
+ * appended (see `probeSampleOf`); the table is the key, so a rebuilt space gets its own.
  */
 export interface ProbeSample {
   readonly indexedUpTo: number;
@@ -25,35 +25,91 @@ export interface ProbeSample {
   readonly quantized?: QuantizedRows;
 }
 
-const samples = new WeakMap<VectorTable, ProbeSample>();
+/** A sample and the step it was taken with; its arrays are views of buffers with room to grow. */
+interface CachedSample {
+  readonly step: number;
+  readonly sample: ProbeSample;
+}
+
+const samples = new WeakMap<VectorTable, CachedSample>();
 
 /** Slots ranked by the first native call; all of them only when those settle nothing. */
 const FIRST_RANKED = 32;
 
-/** Every `step`-th slot below `indexedUpTo`, `step` chosen to give at least `size` of them. */
+/**
+ * Every `step`-th slot below `indexedUpTo`, `step` chosen to give at least `size` of them. While the
+ * step stays the same (until the graph has grown by `size` slots) the sample grows in place: only
+ * the slots it gains are copied and quantized, at the scale it has. Building it anew took 15–20 ms
+ * per call at 30,000 × 384, and during an ingest the graph grows between most queries.
+ */
 export function probeSampleOf(
   table: VectorTable,
   metric: Metric,
   indexedUpTo: number,
   size: number,
 ): ProbeSample {
-  const cached = samples.get(table);
-  if (cached?.indexedUpTo === indexedUpTo && cached.metric === metric) return cached;
   const step = Math.max(1, Math.floor(indexedUpTo / size));
   const count = Math.ceil(indexedUpTo / step);
-  const dims = table.dimensions;
-  const slots = new Int32Array(count);
-  const floats = new Float32Array(count * dims);
-  for (let i = 0; i < count; i++) {
-    slots[i] = i * step;
-    floats.set(table.vector(i * step), i * dims);
-  }
-  const sample: ProbeSample =
-    metric === "euclidean"
-      ? { indexedUpTo, metric, slots, floats }
-      : { indexedUpTo, metric, slots, quantized: quantizeRows(floats, dims, metric === "cosine") };
-  samples.set(table, sample);
+  const cached = samples.get(table);
+  if (cached?.sample.indexedUpTo === indexedUpTo && cached.sample.metric === metric) return cached.sample;
+  const grown =
+    cached !== undefined && cached.step === step && cached.sample.metric === metric
+      ? grow(cached.sample, table, step, count, indexedUpTo)
+      : undefined;
+  // Room for every row this step can have: the step grows once indexedUpTo reaches (step + 1) × size.
+  const sample =
+    grown ?? build(table, metric, step, count, indexedUpTo, Math.ceil(((step + 1) * size) / step));
+  samples.set(table, { step, sample });
   return sample;
+}
+
+function build(
+  table: VectorTable,
+  metric: Metric,
+  step: number,
+  count: number,
+  indexedUpTo: number,
+  capacity: number,
+): ProbeSample {
+  const dims = table.dimensions;
+  const slots = new Int32Array(Math.max(capacity, count));
+  for (let i = 0; i < count; i++) slots[i] = i * step;
+  const rowOf = (i: number) => table.vector(i * step);
+  if (metric !== "euclidean") {
+    const quantized = quantizeRows(rowOf, count, dims, metric === "cosine", slots.length);
+    return { indexedUpTo, metric, slots: slots.subarray(0, count), quantized };
+  }
+  const floats = new Float32Array(slots.length * dims);
+  for (let i = 0; i < count; i++) floats.set(rowOf(i), i * dims);
+  return { indexedUpTo, metric, slots: slots.subarray(0, count), floats: floats.subarray(0, count * dims) };
+}
+
+/** `sample` with the rows of the slots below `indexedUpTo` it lacks; undefined when it must be built anew. */
+function grow(
+  sample: ProbeSample,
+  table: VectorTable,
+  step: number,
+  count: number,
+  indexedUpTo: number,
+): ProbeSample | undefined {
+  const from = sample.slots.length;
+  const slots = new Int32Array(sample.slots.buffer);
+  if (count < from || slots.length < count) return undefined;
+  const dims = table.dimensions;
+  const rowOf = (i: number) => table.vector(i * step);
+  let rows: Pick<ProbeSample, "floats" | "quantized">;
+  if (sample.quantized !== undefined) {
+    const quantized = appendQuantized(sample.quantized, rowOf, from, count);
+    if (quantized === undefined) return undefined;
+    rows = { quantized };
+  } else {
+    const floats = new Float32Array((sample.floats ?? new Float32Array(0)).buffer);
+    if (floats.length < count * dims) return undefined;
+    for (let i = from; i < count; i++) floats.set(rowOf(i), i * dims);
+    rows = { floats: floats.subarray(0, count * dims) };
+  }
+  for (let i = from; i < count; i++) slots[i] = i * step;
+  return { indexedUpTo, metric: sample.metric, slots: slots.subarray(0, count), ...rows };
 }
 
 /**

@@ -15,30 +15,92 @@ export interface QuantizedRows {
   readonly l1Max: number;
 }
 
-export function quantizeRows(floats: Float32Array, dims: number, unit: boolean): QuantizedRows {
-  const values = new Float64Array(floats.length);
+/**
+ * Rows `0 … count − 1` (each read with `rowOf`) quantized with one scale, their maximum. The buffer
+ * holds `capacity` rows, so that `appendQuantized` can add rows later without copying these.
+ */
+export function quantizeRows(
+  rowOf: (row: number) => Float32Array,
+  count: number,
+  dims: number,
+  unit: boolean,
+  capacity = count,
+): QuantizedRows {
+  const factors = new Float64Array(count);
   let maxAbs = 0;
-  for (let row = 0; row < floats.length; row += dims) {
-    let norm = 0;
-    for (let i = row; i < row + dims; i++) norm += (floats[i] as number) ** 2;
-    const factor = !unit ? 1 : norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let i = row; i < row + dims; i++) {
-      values[i] = (floats[i] as number) * factor;
-      maxAbs = Math.max(maxAbs, Math.abs(values[i] as number));
-    }
+  for (let row = 0; row < count; row++) {
+    const vector = rowOf(row);
+    const factor = unitFactor(vector, dims, unit);
+    factors[row] = factor;
+    maxAbs = Math.max(maxAbs, largest(vector, dims) * factor);
   }
   const scale = maxAbs > 0 ? maxAbs / 127 : 1;
-  const rows = new Int8Array(floats.length);
+  const buffer = new Int8Array(Math.max(capacity, count) * dims);
   let l1Max = 0;
-  for (let row = 0; row < floats.length; row += dims) {
-    let l1 = 0;
-    for (let i = row; i < row + dims; i++) {
-      rows[i] = Math.round((values[i] as number) / scale);
-      l1 += Math.abs(values[i] as number);
-    }
-    l1Max = Math.max(l1Max, l1);
+  for (let row = 0; row < count; row++) {
+    l1Max = Math.max(l1Max, quantizeRow(rowOf(row), factors[row] as number, scale, buffer, row * dims));
   }
-  return { rows, dims, unit, scale, l1Max };
+  return { rows: buffer.subarray(0, count * dims), dims, unit, scale, l1Max };
+}
+
+/**
+ * `quantized` with rows `from … to − 1` added in its buffer's spare room, at its scale. Undefined
+ * when there is no room or a value of a new row is beyond the scale's range: then quantize again.
+ * The rows it has keep their values, so the bound of `rankQuantized` holds for all of them.
+ */
+export function appendQuantized(
+  quantized: QuantizedRows,
+  rowOf: (row: number) => Float32Array,
+  from: number,
+  to: number,
+): QuantizedRows | undefined {
+  const { dims, unit, scale } = quantized;
+  if (from * dims !== quantized.rows.length) return undefined;
+  const buffer = new Int8Array(quantized.rows.buffer);
+  if (buffer.length < to * dims) return undefined;
+  let l1Max = quantized.l1Max;
+  for (let row = from; row < to; row++) {
+    const vector = rowOf(row);
+    const factor = unitFactor(vector, dims, unit);
+    // Written past the rows a caller holds: nothing it reads changes, even when this gives up.
+    if (!((largest(vector, dims) * factor) / scale <= 127)) return undefined;
+    l1Max = Math.max(l1Max, quantizeRow(vector, factor, scale, buffer, row * dims));
+  }
+  return { rows: buffer.subarray(0, to * dims), dims, unit, scale, l1Max };
+}
+
+/** 1 / ‖v‖ for unit rows (0 for a zero vector), else 1. */
+function unitFactor(vector: Float32Array, dims: number, unit: boolean): number {
+  if (!unit) return 1;
+  let norm = 0;
+  for (let i = 0; i < dims; i++) {
+    const value = vector[i] as number;
+    norm += value * value;
+  }
+  return norm > 0 ? 1 / Math.sqrt(norm) : 0;
+}
+
+function largest(vector: Float32Array, dims: number): number {
+  let max = 0;
+  for (let i = 0; i < dims; i++) max = Math.max(max, Math.abs(vector[i] as number));
+  return max;
+}
+
+/** Writes round(v·factor / scale) at `offset`; answers the row's ‖v·factor‖₁. */
+function quantizeRow(
+  vector: Float32Array,
+  factor: number,
+  scale: number,
+  into: Int8Array,
+  offset: number,
+): number {
+  let l1 = 0;
+  for (let i = 0; i < vector.length; i++) {
+    const value = (vector[i] as number) * factor;
+    into[offset + i] = Math.round(value / scale);
+    l1 += Math.abs(value);
+  }
+  return l1;
 }
 
 /**
@@ -58,17 +120,24 @@ export function rankQuantized(
 ): { readonly rows: BigUint64Array; readonly bounds: Float64Array } | undefined {
   const { dims } = quantized;
   let norm = 0;
-  for (let i = 0; i < dims; i++) norm += (query[i] as number) ** 2;
+  let rawMax = 0;
+  for (let i = 0; i < dims; i++) {
+    const value = query[i] as number;
+    norm += value * value;
+    rawMax = Math.max(rawMax, Math.abs(value));
+  }
   const factor = !quantized.unit ? 1 : norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  let maxAbs = 0;
-  for (let i = 0; i < dims; i++) maxAbs = Math.max(maxAbs, Math.abs((query[i] as number) * factor));
+  const maxAbs = rawMax * factor;
   if (!(maxAbs > 0) || !Number.isFinite(maxAbs)) return undefined;
   const queryScale = maxAbs / 127;
+  // q̃_i = round(q_i · factor / s_q), with the two factors folded into one.
+  const toSteps = factor / queryScale;
   const q = new Int8Array(dims);
   let l1 = 0;
   for (let i = 0; i < dims; i++) {
-    q[i] = Math.round(((query[i] as number) * factor) / queryScale);
-    l1 += Math.abs(q[i] as number);
+    const step = Math.round((query[i] as number) * toSteps);
+    q[i] = step;
+    l1 += Math.abs(step);
   }
   const error = (queryScale / 2) * quantized.l1Max + (quantized.scale / 2) * queryScale * l1;
   const { keys, distances } = exactSearch(quantized.rows, q, dims, nearest, MetricKind.IP, 1) as {

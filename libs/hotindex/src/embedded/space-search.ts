@@ -139,9 +139,10 @@ function graphMissed(
   accept: (slot: number) => boolean,
   score: (slot: number) => number,
 ): boolean {
-  const returned = new Set(found);
   const sample = probeSampleOf(space.table, space.metric, space.indexedUpTo, PROBE_SAMPLE);
-  return sampleBeats(sample, vector, floor, (slot) => !returned.has(slot) && accept(slot), score);
+  // Asked only of a slot that scores above the floor, which is rare: a linear search of the walk's
+  // few candidates is cheaper than building a set of them for every query.
+  return sampleBeats(sample, vector, floor, (slot) => !found.includes(slot) && accept(slot), score);
 }
 
 /** Exact count of live vectors matching the filter and collections. */
