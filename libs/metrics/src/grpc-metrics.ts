@@ -26,13 +26,27 @@ export class GrpcServerMetrics {
   }
 
   observerFor(service: string): GrpcCallObserver {
+    // Label objects built once per method and status: every call of the platform passes here.
+    const methods = new Map<string, { readonly labels: Labels; readonly byCode: Map<number, Labels> }>();
     return {
       callFinished: (rpc, code, seconds) => {
-        const [grpcService = rpc, method = ""] = rpc.split("/");
-        const labels = { service, grpc_service: grpcService, grpc_method: method };
-        this.#calls.inc({ ...labels, code: grpc.status[code] ?? String(code) });
-        this.#durations.observe(labels, seconds);
+        let method = methods.get(rpc);
+        if (method === undefined) {
+          const [grpcService = rpc, name = ""] = rpc.split("/");
+          method = { labels: { service, grpc_service: grpcService, grpc_method: name }, byCode: new Map() };
+          methods.set(rpc, method);
+        }
+        let labels = method.byCode.get(code);
+        if (labels === undefined) {
+          labels = { ...method.labels, code: grpc.status[code] ?? String(code) };
+          method.byCode.set(code, labels);
+        }
+        this.#calls.inc(labels);
+        this.#durations.observe(method.labels, seconds);
       },
     };
   }
 }
+
+/** service, grpc_service and grpc_method; and code for the call counter. */
+type Labels = Readonly<Record<string, string>>;

@@ -75,6 +75,26 @@ describe("embedded warm index", () => {
     await tiny.close();
   });
 
+  it("answers a space it holds nothing of with no hits, and still sees an upsert queued before the search", async () => {
+    const { store } = await countingStore("absent");
+    const index = openEmbeddedWarmIndex({ store });
+    const query = { vector: records(1, 1)[0]?.vector ?? [], k: 3 };
+    expect(await index.search(space, query)).toEqual({ ok: true, value: [] });
+    expect(await index.search(space, query)).toEqual({ ok: true, value: [] });
+    // Called, not awaited: the search after it waits for it, as every operation on a space does.
+    const upsert = index.upsert(space, records(0, 10));
+    const racing = index.search(space, query);
+    expect((await upsert).ok).toBe(true);
+    const found = await racing;
+    const after = await index.search(space, query);
+    const ids = (result: typeof found) =>
+      result.ok ? result.value.map((hit) => hit.id) : [result.error.kind];
+    expect(ids(found)).toHaveLength(3);
+    expect(ids(found)).toEqual(ids(after));
+    expect(ids(found)[0]).toBe("d1");
+    await index.close();
+  });
+
   it("deletes a segment a crash left unlisted when the space is next loaded, keeping the data", async () => {
     const { store } = await countingStore("orphan");
     const index = openEmbeddedWarmIndex({ store });

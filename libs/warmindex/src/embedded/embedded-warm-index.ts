@@ -36,6 +36,8 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
   const ctx = { store, cache };
   const states = new Map<string, Promise<SpaceState | undefined>>();
   const queues = new Map<string, Promise<unknown>>();
+  /** Spaces whose load found nothing, until a write creates them (`writableState`). */
+  const absent = new Set<string>();
   let closed = false;
 
   /** Runs `work` after every earlier operation on the same key (a space, or a whole namespace). */
@@ -54,19 +56,37 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
     const key = spaceKey(space);
     let state = states.get(key);
     if (!state) {
-      state = SpaceState.load(store, cache, spaceLayout(prefix, space), space);
-      states.set(key, state);
-      // A failed load is not remembered: the next call tries the store again.
-      state.catch(() => states.delete(key));
+      const loading = SpaceState.load(store, cache, spaceLayout(prefix, space), space);
+      state = loading;
+      states.set(key, loading);
+      loading.then(
+        (loaded) => {
+          if (loaded === undefined && states.get(key) === loading) absent.add(key);
+        },
+        // A failed load is not remembered: the next call tries the store again.
+        () => states.delete(key),
+      );
     }
     return state;
+  }
+
+  /**
+   * Whether a search of this space can answer at once with nothing: its load found no data, nothing
+   * has created it since, and no operation on it is queued. Most spaces have no warm data at all,
+   * and every search asks the warm tier too.
+   */
+  function knownEmpty(space: WarmSpace): boolean {
+    const key = spaceKey(space);
+    return !closed && absent.has(key) && !queues.has(`${space.namespaceId}\u0000${key}`);
   }
 
   async function writableState(space: WarmSpace): Promise<SpaceState> {
     const existing = await stateOf(space);
     if (existing) return existing;
     const fresh = SpaceState.empty(store, cache, spaceLayout(prefix, space), space);
-    states.set(spaceKey(space), Promise.resolve(fresh));
+    const key = spaceKey(space);
+    states.set(key, Promise.resolve(fresh));
+    absent.delete(key);
     return fresh;
   }
 
@@ -162,7 +182,10 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
         await Promise.all(pending.map(([, p]) => p));
         for (const [key, state] of [...states.entries()]) {
           const loaded = await state.catch(() => undefined);
-          if (!loaded || loaded.space.namespaceId === namespaceId) states.delete(key);
+          if (!loaded || loaded.space.namespaceId === namespaceId) {
+            states.delete(key);
+            absent.delete(key);
+          }
         }
         // The manifests first: once they are gone the namespace reads as empty, even if the
         // segment delete is interrupted (a later drop finishes it).
@@ -176,6 +199,7 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
       if (!valid.ok) return valid;
       const checked = validateSearch(space, query);
       if (!checked.ok) return checked;
+      if (knownEmpty(space)) return ok([]);
       return guarded(space, async () => {
         const state = await stateOf(space);
         return state ? searchState(state, query) : [];
