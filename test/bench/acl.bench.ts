@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { BruteForceCosine, clusteredVectors } from "@strata/hotindex";
 import { launchPlatformProcess } from "../e2e/platform-process.js";
 import { httpClient } from "./http-json.js";
+import { gatewayCalls, waitForGraph } from "./search-workload.js";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
 const DIMS = Number(process.env.BENCH_DIMS ?? 384);
@@ -88,18 +89,7 @@ const http = httpClient(url);
 const { api_key: adminKey } = JSON.parse(await readFile(join(dataDir, "bootstrap.json"), "utf8")) as {
   api_key: string;
 };
-const api =
-  (key: string, namespace?: string) =>
-  async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-    if (namespace !== undefined) headers["x-namespace"] = namespace;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const payload = body === undefined || typeof body === "string" ? body : JSON.stringify(body);
-    const answer = await http.request(method, path, headers, payload);
-    if (answer.status >= 300)
-      throw new Error(`${method} ${path} → ${answer.status}: ${answer.text.slice(0, 300)}`);
-    return JSON.parse(answer.text) as T;
-  };
+const api = (key: string, namespace?: string) => gatewayCalls(http, key, namespace);
 
 try {
   const root = api(adminKey);
@@ -177,16 +167,7 @@ try {
 
   // The graph is built in the background after ingest; measure once it is done.
   const buildStart = performance.now();
-  for (;;) {
-    const info = await admin<{ vector_index: Array<{ vectors: number; pending: number }> }>(
-      "GET",
-      `/v1/collections/${collectionId}`,
-    );
-    const [stats] = info.vector_index;
-    if (stats !== undefined && stats.pending === 0 && stats.vectors === COUNT) break;
-    if (performance.now() - buildStart > 900_000) throw new Error("the graph was not built in 15 minutes");
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitForGraph(admin, collectionId, COUNT);
   const buildSeconds = (performance.now() - buildStart) / 1000;
   const { retriever_id: retrieverId } = await admin<{ retriever_id: string }>("POST", "/v1/retrievers", {
     retriever_name: "bench",

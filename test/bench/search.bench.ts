@@ -20,10 +20,21 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { BruteForceCosine, clusteredVectors } from "@strata/hotindex";
 import { launchPlatformProcess } from "../e2e/platform-process.js";
 import { httpClient } from "./http-json.js";
 import { cpuSecondsOf, hotIndexWorkerLimit, sqliteInsertLimit } from "./ingest-limits.js";
+import {
+  benchRetriever,
+  gatewayCalls,
+  ingestBatches,
+  percentile,
+  prepareCollection,
+  type QueryAnswer,
+  querySummary,
+  round,
+  searchWorkload,
+  waitForGraph,
+} from "./search-workload.js";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
 const DIMS = Number(process.env.BENCH_DIMS ?? 384);
@@ -32,15 +43,8 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 5_000);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 3);
 /** How batch bodies carry vectors: base64 float32 (`vector_b64`, default) or JSON numbers (`json`). */
 const VECTOR_FORMAT = process.env.BENCH_VECTOR_FORMAT === "json" ? "json" : "b64";
-const K = 10;
 /** Queries sent one after another right after ingest, while the graph is still being built. */
 const DURING_BUILD_QUERIES = 50;
-const FEATURE = "strata://bench@v1/embedding";
-const SELECTIVE_BUCKET = 42;
-
-const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
-const pct = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 interface Platform {
   readonly child: ChildProcess;
@@ -95,19 +99,6 @@ async function memoryBreakdown(platform: Platform): Promise<Record<string, numbe
   };
 }
 
-function api(platform: Platform, namespace?: string) {
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${platform.apiKey}` };
-    if (namespace !== undefined) headers["x-namespace"] = namespace;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const payload = body === undefined || typeof body === "string" ? body : JSON.stringify(body);
-    const answer = await platform.http.request(method, path, headers, payload);
-    if (answer.status >= 300)
-      throw new Error(`${method} ${path} → ${answer.status}: ${answer.text.slice(0, 500)}`);
-    return JSON.parse(answer.text) as T;
-  };
-}
-
 console.log(
   JSON.stringify({
     machine: {
@@ -124,35 +115,8 @@ console.log(
   }),
 );
 
-// The vectors, rounded to 6 decimals so the JSON stays compact; the brute force and the platform
-// then hold the very same float32 values.
-const generated = clusteredVectors({ count: COUNT, dimensions: DIMS, clusters: 100, seed: 2026 });
-const rounded = Float64Array.from(generated.data, (x) => Math.round(x * 1e6) / 1e6);
-const data = Float32Array.from(rounded);
-const queries = generated.queries(QUERIES, 7);
-const brute = new BruteForceCosine(data, DIMS);
-const bruteForce = (query: Float32Array, selective: boolean): string[] =>
-  brute.topK(query, K, selective ? (i) => i % 100 === SELECTIVE_BUCKET : undefined).map((i) => `d${i}`);
-
-const bruteStart = performance.now();
-const truth = Array.from({ length: QUERIES }, (_, q) => bruteForce(queries.vector(q), false));
-const bruteMsPerQuery = (performance.now() - bruteStart) / QUERIES;
-const truthSelective = Array.from({ length: QUERIES }, (_, q) => bruteForce(queries.vector(q), true));
-
-function batchBody(first: number, count: number): string {
-  const parts: string[] = [];
-  for (let i = first; i < first + count; i++) {
-    const floats = data.subarray(i * DIMS, (i + 1) * DIMS);
-    const vector =
-      VECTOR_FORMAT === "b64"
-        ? `{"vector_b64":"${Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64")}"}`
-        : JSON.stringify(Array.prototype.slice.call(rounded.subarray(i * DIMS, (i + 1) * DIMS)));
-    parts.push(
-      `{"document_id":"d${i}","metadata":{"bucket":${i % 100}},"features":{"${FEATURE}":${vector}}}`,
-    );
-  }
-  return `{"documents":[${parts.join(",")}]}`;
-}
+const workload = searchWorkload(COUNT, DIMS, QUERIES);
+const { truth, truthSelective, bruteMsPerQuery, data } = workload;
 
 // The request bodies are built before the platform starts: this process shares the two cores with
 // it, and serialising 5,000 × 384 numbers while the platform waits would be measuring the client.
@@ -167,53 +131,26 @@ const limits = {
 console.log(JSON.stringify({ limits }));
 
 const starts = Array.from({ length: Math.ceil(COUNT / BATCH) }, (_, b) => b * BATCH);
-const bodies = new Map(starts.map((first) => [first, batchBody(first, Math.min(BATCH, COUNT - first))]));
+const bodies = new Map(
+  starts.map((first) => [first, workload.batchBody(first, Math.min(BATCH, COUNT - first), VECTOR_FORMAT)]),
+);
 
 const dataDir = await mkdtemp(join(tmpdir(), "strata-search-bench-"));
 const platform = await startPlatformProcess(dataDir);
 try {
   const pid = platform.child.pid ?? 0;
-  const root = api(platform);
-  const { namespace_id: namespaceId } = await root<{ namespace_id: string }>("POST", "/v1/namespaces", {
-    namespace_name: "bench",
-  });
-  const call = api(platform, namespaceId);
-  const { collection_id: collectionId } = await call<{ collection_id: string }>("POST", "/v1/collections", {
-    collection_name: "vectors",
-    features: [{ feature_uri: FEATURE, dimensions: DIMS, metric: "cosine" }],
-    metadata_schema: { type: "object", properties: { bucket: { type: "integer" } } },
-    indexed_fields: ["bucket"],
-  });
+  const { call, collectionId } = await prepareCollection(
+    gatewayCalls(platform.http, platform.apiKey),
+    (namespaceId) => gatewayCalls(platform.http, platform.apiKey, namespaceId),
+    DIMS,
+  );
   const rssBefore = await residentBytes(pid);
   const beforeBreakdown = await memoryBreakdown(platform);
 
   // 1. Ingest: IN_FLIGHT batches at a time, each polled until it is completed.
   const cpuBefore = await cpuSecondsOf(pid);
   const ingestStart = performance.now();
-  let failedItems = 0;
-  const ingestOne = async (first: number) => {
-    const body = bodies.get(first) ?? "";
-    bodies.delete(first);
-    const { batch_id: batchId } = await call<{ batch_id: string }>(
-      "POST",
-      `/v1/collections/${collectionId}/documents/batch`,
-      body,
-    );
-    for (;;) {
-      const batch = await call<{ status: string; failed: number }>("GET", `/v1/batches/${batchId}`);
-      if (batch.status === "completed" || batch.status === "failed") {
-        failedItems += batch.failed;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  const queue = [...starts];
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      for (let first = queue.shift(); first !== undefined; first = queue.shift()) await ingestOne(first);
-    }),
-  );
+  const failedItems = await ingestBatches(call, collectionId, bodies, IN_FLIGHT);
   const ingestSeconds = (performance.now() - ingestStart) / 1000;
   const cpuAfter = await cpuSecondsOf(pid);
   const ingestCpu = cpuAfter.tree - cpuBefore.tree;
@@ -242,32 +179,8 @@ try {
     }),
   );
 
-  const { retriever_id: retrieverId } = await call<{ retriever_id: string }>("POST", "/v1/retrievers", {
-    retriever_name: "bench",
-    collection_ids: [collectionId],
-    feature_uri: FEATURE,
-    top_k: K,
-  });
-  const execute = async (q: number, selective: boolean) => {
-    const vector = Array.from(queries.vector(q), (x) => Math.round(x * 1e6) / 1e6);
-    const started = performance.now();
-    const answer = await call<{ results: Array<{ document_id: string; _source_tier: string }> }>(
-      "POST",
-      `/v1/retrievers/${retrieverId}/execute`,
-      {
-        query: { vector },
-        top_k: K,
-        ...(selective
-          ? { filters: { AND: [{ field: "metadata.bucket", operator: "eq", value: SELECTIVE_BUCKET }] } }
-          : {}),
-      },
-    );
-    return {
-      ms: performance.now() - started,
-      ids: answer.results.map((r) => r.document_id),
-      fromHot: answer.results.filter((r) => r._source_tier === "hot").length,
-    };
-  };
+  const executeRetriever = await benchRetriever(call, collectionId);
+  const execute = (q: number, selective: boolean) => executeRetriever(workload.queryVector(q), selective);
 
   // 2. Searchable at once (exact scan of the appendable segment); fast once the graph is built,
   // which GET /v1/collections/{id} reports (vector_index[].pending).
@@ -275,50 +188,26 @@ try {
   for (let q = 0; q < DURING_BUILD_QUERIES; q++) during.push((await execute(q % QUERIES, false)).ms);
   during.sort((a, b) => a - b);
   const buildStart = performance.now();
-  for (;;) {
-    const info = await call<{ vector_index: Array<{ vectors: number; pending: number }> }>(
-      "GET",
-      `/v1/collections/${collectionId}`,
-    );
-    const [stats] = info.vector_index;
-    if (stats !== undefined && stats.pending === 0 && stats.vectors === COUNT) break;
-    if (performance.now() - buildStart > 900_000) throw new Error("the graph was not built in 15 minutes");
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitForGraph(call, collectionId, COUNT);
   console.log(
     JSON.stringify({
       graph_build: {
         seconds_after_ingest: round((performance.now() - buildStart) / 1000, 1),
-        query_p50_ms_while_building: round(pct(during, 0.5)),
+        query_p50_ms_while_building: round(percentile(during, 0.5)),
       },
     }),
   );
 
   // 3. Queries, twice over (the first round warms up), measured on the second.
-  const measure = async (selective: boolean, expected: string[][]) => {
-    const latencies: number[] = [];
-    let found = 0;
-    let returned = 0;
-    let fromHot = 0;
+  const measure = async (selective: boolean, expected: readonly string[][]) => {
+    const answers: { q: number; answer: QueryAnswer }[] = [];
     for (let pass = 0; pass < 2; pass++) {
       for (let q = 0; q < QUERIES; q++) {
-        const result = await execute(q, selective);
-        if (pass === 0) continue;
-        latencies.push(result.ms);
-        const want = new Set(expected[q]);
-        found += result.ids.filter((id) => want.has(id)).length;
-        returned += result.ids.length;
-        fromHot += result.fromHot;
+        const answer = await execute(q, selective);
+        if (pass === 1) answers.push({ q, answer });
       }
     }
-    latencies.sort((a, b) => a - b);
-    return {
-      p50_ms: round(pct(latencies, 0.5)),
-      p99_ms: round(pct(latencies, 0.99)),
-      recall_at_10: round(found / (QUERIES * K), 4),
-      results: returned,
-      results_from_hot_tier: fromHot,
-    };
+    return querySummary(answers, expected);
   };
   const unfiltered = await measure(false, truth);
   const selective = await measure(true, truthSelective);
