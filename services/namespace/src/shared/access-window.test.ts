@@ -100,4 +100,20 @@ describe("AccessWindow", () => {
     // Unsplit, a full window (5,000 such documents) would have been over the limit.
     expect(JSON.stringify(published[0]).length * (5000 / ACCESSES_PER_EVENT)).toBeGreaterThan(1024 * 1024);
   });
+
+  it("publishes a window's events a turn of the event loop apart, so what arrives meanwhile runs between them", async () => {
+    const order: string[] = [];
+    const window = new AccessWindow({
+      publish: async (events) => {
+        order.push(`event of ${events[0]?.data.accesses.length}`);
+        // A request that arrives while the first event goes out.
+        if (order.length === 1) setImmediate(() => order.push("request"));
+      },
+      clock: () => new Date(),
+      flushMs: 60_000,
+    });
+    window.hits(Array.from({ length: ACCESSES_PER_EVENT + 1 }, (_, i) => doc("ns_a", `d${i}`)));
+    await window.flush();
+    expect(order).toEqual([`event of ${ACCESSES_PER_EVENT}`, "request", "event of 1"]);
+  });
 });
