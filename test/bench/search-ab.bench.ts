@@ -1,7 +1,7 @@
 /**
  * npm run bench:search:ab — this checkout's query path against another checkout's, measured in the
  * same minutes. `bench:search` run twice, once per checkout, compares two moments: on a shared
- * machine whose speed drifts by a quarter between minutes (brute force 28–40 ms per query within one
+ * machine whose speed drifts by a quarter between minutes (brute force 28–43 ms per query within one
  * hour, 2026-12-06), a difference of a tenth of a millisecond drowns. Here both run as real
  * platform processes side by side (embedded mode, as `npm start` runs them), each loaded with the
  * same workload as `bench:search` in turn, and then the queries alternate between them one by one
