@@ -79,7 +79,12 @@ export async function startNamespaceService(deps: NamespaceServiceDeps): Promise
     const openedTiers = tiers;
     const hotVectors = vectors;
     const clock = deps.clock ?? (() => new Date());
-    const accesses = new AccessWindow({ publish: publishAccessEvents(nc, logger), clock });
+    const accesses = new AccessWindow({
+      publish: publishAccessEvents(nc, logger),
+      onError: (error, documents) =>
+        logger.error({ err: error, documents }, "document.accessed not published; its counts are dropped"),
+      clock,
+    });
     // Filled below from the modules, which are built from these very ports.
     const cloneSteps: CloneStep[] = [];
     const cloneCleanUps: CloneCleanUp[] = [];

@@ -13,16 +13,18 @@ const doc = (namespace: string, id: string, tier: AccessedDocument["tier"] = "ho
 
 function recorder(maxEntries?: number) {
   const published: EventEnvelope<"document.accessed">[] = [];
+  const failures: { readonly error: unknown; readonly documents: number }[] = [];
   let now = Date.parse("2030-01-01T00:00:00Z");
   const window = new AccessWindow({
     publish: async (events) => {
       published.push(...events);
     },
+    onError: (error, documents) => failures.push({ error, documents }),
     clock: () => new Date(now),
     flushMs: 60_000,
     ...(maxEntries === undefined ? {} : { maxEntries }),
   });
-  return { window, published, advance: (ms: number) => (now += ms) };
+  return { window, published, failures, advance: (ms: number) => (now += ms) };
 }
 
 describe("AccessWindow", () => {
@@ -109,11 +111,49 @@ describe("AccessWindow", () => {
         // A request that arrives while the first event goes out.
         if (order.length === 1) setImmediate(() => order.push("request"));
       },
+      onError: (error) => {
+        throw error;
+      },
       clock: () => new Date(),
       flushMs: 60_000,
     });
     window.hits(Array.from({ length: ACCESSES_PER_EVENT + 1 }, (_, i) => doc("ns_a", `d${i}`)));
     await window.flush();
     expect(order).toEqual([`event of ${ACCESSES_PER_EVENT}`, "request", "event of 1"]);
+  });
+
+  it("reports an event it cannot build and drops its counts, and the windows after it are published", async () => {
+    const { window, published, failures } = recorder();
+    // A tier the catalogue does not know: buildEvent refuses the event (a bug, were it ever to happen).
+    window.hits([doc("ns_a", "d1", "lukewarm" as AccessedDocument["tier"]), doc("ns_b", "d2")]);
+    await window.flush();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.documents).toBe(1);
+    expect(published.map((e) => e.data.namespace_id)).toEqual(["ns_b"]);
+    window.hits([doc("ns_a", "d3")]);
+    await window.flush();
+    expect(published.map((e) => e.data.accesses[0]?.document_id)).toEqual(["d2", "d3"]);
+  });
+
+  it("goes on after a publish that throws", async () => {
+    const published: string[] = [];
+    const failures: unknown[] = [];
+    let calls = 0;
+    const window = new AccessWindow({
+      publish: async (events) => {
+        calls++;
+        if (calls === 1) throw new Error("publish broke");
+        published.push(...events.map((e) => e.data.accesses[0]?.document_id ?? ""));
+      },
+      onError: (error) => failures.push(error),
+      clock: () => new Date(),
+      flushMs: 60_000,
+    });
+    window.hits([doc("ns_a", "d1")]);
+    await window.flush();
+    window.hits([doc("ns_a", "d2")]);
+    await window.flush();
+    expect(failures.map((e) => (e as Error).message)).toEqual(["publish broke"]);
+    expect(published).toEqual(["d2"]);
   });
 });

@@ -12,6 +12,11 @@ interface Counts {
 export interface AccessWindowOptions {
   /** Publishes the window's document.accessed events (one per namespace); failures are the caller's to log. */
   readonly publish: (events: readonly EventEnvelope<"document.accessed">[]) => Promise<void>;
+  /**
+   * An event that could not be built or published (a bug: its data broke the catalogue's schema, or
+   * `publish` threw). Its counts are dropped; the windows after it are published as before.
+   */
+  readonly onError: (error: unknown, documents: number) => void;
   readonly clock: () => Date;
   /** A window closes after this long… */
   readonly flushMs?: number;
@@ -76,7 +81,13 @@ export class AccessWindow implements RecordAccess {
         // One event per turn of the event loop: building and validating a full window's events at
         // once took 8–11 ms in one go (profiled), and the queries that arrived meanwhile waited.
         await new Promise((resolve) => setImmediate(resolve));
-        await this.#options.publish([eventOf(namespaceId, list, start, end)]);
+        try {
+          await this.#options.publish([eventOf(namespaceId, list, start, end)]);
+        } catch (error) {
+          // A rejection here would stop every later window (each waits on this chain), and the
+          // timer's flush would leave it unhandled, which ends the process.
+          this.#options.onError(error, list.length);
+        }
       }
     });
     return this.#flushing;
