@@ -12,6 +12,8 @@ export interface Received {
   readonly verifiedBy: readonly string[];
   /** What the receiver answered. */
   readonly status: number;
+  /** When the request's body had arrived (`performance.now()`). */
+  readonly receivedAt: number;
 }
 
 export interface Answer {
@@ -63,7 +65,14 @@ export async function startTestReceiver(): Promise<TestReceiver> {
       });
       count += 1;
       const answer = receiver.answer({ path: req.url ?? "/", body, count });
-      received.push({ path: req.url ?? "/", headers: req.headers, body, verifiedBy, status: answer.status });
+      received.push({
+        path: req.url ?? "/",
+        headers: req.headers,
+        body,
+        verifiedBy,
+        status: answer.status,
+        receivedAt: performance.now(),
+      });
       if (answer.behaviour === "hang") return;
       if (answer.behaviour === "reset") {
         req.socket.destroy();
