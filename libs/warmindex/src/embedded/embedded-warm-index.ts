@@ -77,7 +77,7 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
    */
   function knownEmpty(space: WarmSpace): boolean {
     const key = spaceKey(space);
-    return !closed && absent.has(key) && !queues.has(`${space.namespaceId}\u0000${key}`);
+    return !closed && absent.has(key) && !queues.has(queueKeyOf(space));
   }
 
   async function writableState(space: WarmSpace): Promise<SpaceState> {
@@ -102,7 +102,7 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
     }
     try {
       const run = () => work();
-      return ok(await (space ? serialized(`${space.namespaceId}\u0000${spaceKey(space)}`, run) : run()));
+      return ok(await (space ? serialized(queueKeyOf(space), run) : run()));
     } catch (e) {
       if (e instanceof SegmentUnreadable) return err(internal(`Warm index data is unreadable: ${e.message}`));
       return err(unavailable("Warm index storage is unavailable"));
@@ -178,7 +178,9 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
     dropNamespace: (namespaceId) =>
       guarded(undefined, async () => {
         // Wait for every queued operation of the namespace's spaces, then forget them.
-        const pending = [...queues.entries()].filter(([key]) => key.startsWith(`${namespaceId}\u0000`));
+        const pending = [...queues.entries()].filter(([key]) =>
+          key.startsWith(namespaceQueuePrefix(namespaceId)),
+        );
         await Promise.all(pending.map(([, p]) => p));
         for (const [key, state] of [...states.entries()]) {
           const loaded = await state.catch(() => undefined);
@@ -244,4 +246,13 @@ export function openEmbeddedWarmIndex(options: EmbeddedWarmIndexOptions): WarmIn
 
 function spaceStats(space: WarmSpace, count: number): WarmSpaceStats {
   return { space, count, vectorBytes: count * space.dimensions * 4 };
+}
+
+/** The queue a space's operations wait in: under its namespace, so a namespace drop finds them all. */
+function queueKeyOf(space: WarmSpace): string {
+  return `${namespaceQueuePrefix(space.namespaceId)}${spaceKey(space)}`;
+}
+
+function namespaceQueuePrefix(namespaceId: string): string {
+  return `${namespaceId}\u0000`;
 }
