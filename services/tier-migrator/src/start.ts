@@ -39,8 +39,8 @@ export interface RunningTierMigrator extends RunningService {
   readonly grpcAddress: string;
   /** Writes the access counts gathered so far and promotes cold documents read directly (tests). */
   flushAccesses(): Promise<void>;
-  /** Documents whose access counts wait for the next flush (tests). */
-  pendingAccesses(): number;
+  /** document.accessed events whose counts have been taken in (gathered, or found to need nothing) (tests). */
+  accessEventsAdded(): number;
   /** One scheduled sweep pass now, waiting for the sweeps it starts (tests). */
   sweepNow(): Promise<void>;
   /** Waits until no sweep runs in this replica (tests). */
@@ -143,7 +143,7 @@ export async function startTierMigrator(deps: TierMigratorDeps): Promise<Running
     return {
       ...running,
       flushAccesses,
-      pendingAccesses: () => aggregator.size,
+      accessEventsAdded: () => aggregator.added,
       sweepNow: async () => {
         await runner.tick();
         await runner.idle();

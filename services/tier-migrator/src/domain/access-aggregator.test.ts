@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DocStore, openSqliteDocStore } from "@strata/docstore";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AccessAggregator, type AccessCount } from "./access-aggregator.js";
 import { ACCESS_TABLE, POLICIES_TABLE, type PolicyRecord, TIERING_TABLE_SPECS } from "./tables.js";
 
@@ -73,5 +73,19 @@ describe("AccessAggregator (ADR 0046)", () => {
     const rows = await store.table(ACCESS_TABLE).find({});
     expect(rows.map((r) => r.record.id).sort()).toEqual(["ns_tiered/col_1/doc_1", "ns_tiered/col_1/doc_2"]);
     expect(coldReads.map((c) => c.documentId).sort()).toEqual(["doc_2", "doc_4"]);
+  });
+
+  it("answers the counts of a namespace without a policy at once: nothing is held for a flush", async () => {
+    const aggregator = new AccessAggregator(store, () => NOW);
+    // No flush is ever called: an add that joined the flush's waiters would never settle.
+    await aggregator.add([read("ns_plain", "doc_1", "hot", 2), read("ns_plain", "doc_2", "warm", 0)]);
+    expect(aggregator.size).toBe(0);
+    expect(aggregator.added).toBe(1);
+    // A cold read is held: the flush sends it back to hot.
+    const held = aggregator.add([read("ns_plain", "doc_3", "cold", 1)]);
+    await vi.waitFor(() => expect(aggregator.added).toBe(2));
+    expect(aggregator.size).toBe(1);
+    expect((await aggregator.flush()).map((c) => c.documentId)).toEqual(["doc_3"]);
+    await held;
   });
 });

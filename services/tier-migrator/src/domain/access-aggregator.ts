@@ -41,12 +41,17 @@ const HOUR_MS = 3_600_000;
  * Access counts gathered in memory and written as one row update per document per flush, never a
  * store write per hit. `add` answers once the counts are durable, so the event carrying them is
  * acknowledged only then (a crash before the flush redelivers it instead of losing it). Only the
- * namespaces with a tiering policy keep counts: nothing else reads them (ADR 0046).
+ * namespaces with a tiering policy keep counts: nothing else reads them (ADR 0046). So `add` asks
+ * for the policies first and gathers only what a flush would write or send back to hot; counts of a
+ * namespace without a policy are answered at once, never merged, held or waited on.
  */
 export class AccessAggregator {
   private pending = new Map<string, Pending>();
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushing: Promise<ColdRead[]> | undefined;
+  /** Adds still asking for policies: a flush waits for them, so that it holds what came before it. */
+  private readonly adding = new Set<Promise<unknown>>();
+  private addedCount = 0;
 
   constructor(
     private readonly store: DocStore,
@@ -55,13 +60,38 @@ export class AccessAggregator {
 
   /** Resolves when the counts are in the store (rejects when that flush failed). */
   add(counts: readonly AccessCount[]): Promise<void> {
-    for (const count of counts) this.merge(count);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const gathering = this.gather(counts);
+    this.adding.add(gathering);
+    void gathering.finally(() => this.adding.delete(gathering)).catch(() => undefined);
+    return gathering.then((held) => held?.durable);
+  }
+
+  /**
+   * Merges the counts a flush would use, and joins the next flush's waiters if there were any
+   * (in the same step, so the flush that takes the counts answers their event).
+   */
+  private async gather(counts: readonly AccessCount[]): Promise<{ durable: Promise<void> } | undefined> {
+    const counted = await namespacesWithPolicy(this.store, counts);
+    let held = false;
+    for (const count of counts) {
+      // The same choice as the flush's: a cold read goes back to hot whether counted or not.
+      if (!counted.has(count.namespaceId) && !(count.reads > 0 && count.tier === "cold")) continue;
+      this.merge(count);
+      held = true;
+    }
+    this.addedCount += 1;
+    if (!held) return undefined;
+    return { durable: new Promise((resolve, reject) => this.waiters.push({ resolve, reject })) };
   }
 
   /** Documents waiting for the next flush. */
   get size(): number {
     return this.pending.size;
+  }
+
+  /** Calls of `add` whose counts have been gathered (or found to need nothing): tests wait on it. */
+  get added(): number {
+    return this.addedCount;
   }
 
   /** Writes what was gathered; answers the cold documents that were read directly. */
@@ -91,6 +121,7 @@ export class AccessAggregator {
   }
 
   private async writeAll(): Promise<ColdRead[]> {
+    await Promise.allSettled([...this.adding]);
     const gathered = [...this.pending.values()];
     const waiters = this.waiters;
     this.pending = new Map();

@@ -104,7 +104,8 @@ export async function access(
       { collection_id: collectionId, document_id: documentId, tier, ...counts, last_accessed_at: at },
     ],
   });
+  const added = h.service.accessEventsAdded();
   await publishEvents(h.nc, [event]);
-  await eventually(() => (h.service.pendingAccesses() > 0 ? true : undefined));
+  await eventually(() => (h.service.accessEventsAdded() > added ? true : undefined));
   await h.service.flushAccesses();
 }
