@@ -1,4 +1,10 @@
-import { type AnyEventEnvelope, EVENTS_STREAM, parseEvent, subjectFilterFor } from "@strata/events";
+import {
+  type AnyEventEnvelope,
+  EVENTS_STREAM,
+  eventTypeOfSubject,
+  parseEvent,
+  subjectFilterFor,
+} from "@strata/events";
 import {
   type ConsumerHandle,
   type ConsumerOutcome,
@@ -12,6 +18,12 @@ export interface AllEventsConsumerOptions extends ConsumerSettings {
   readonly handler: (event: AnyEventEnvelope, delivery: Delivery) => Promise<ConsumerOutcome>;
   /** Where a newly created durable starts: every retained event (default) or only new ones. */
   readonly startAt?: "all" | "new";
+  /**
+   * Types this consumer has no use for: acknowledged as they come, without decoding (the subject
+   * names the type). One filter on every subject still delivers them; decoding a large internal
+   * event only to drop it was most of what it cost.
+   */
+  readonly ignores?: (type: string) => boolean;
 }
 
 /**
@@ -20,13 +32,15 @@ export interface AllEventsConsumerOptions extends ConsumerSettings {
  * CloudEvents of any known type; an invalid envelope is dead-lettered like startEventConsumer's.
  */
 export function startAllEventsConsumer(options: AllEventsConsumerOptions): Promise<ConsumerHandle> {
-  const { handler, startAt, ...settings } = options;
+  const { handler, startAt, ignores, ...settings } = options;
   return startConsumerEngine(settings, {
     stream: EVENTS_STREAM,
     filterSubject: subjectFilterFor(">"),
     startAt: startAt ?? "all",
     defaultPrefetch: Math.max(64, 4 * Math.max(1, settings.concurrency ?? 1)),
     handle: async (m, delivery) => {
+      const type = eventTypeOfSubject(m.subject);
+      if (ignores !== undefined && type !== undefined && ignores(type)) return { action: "ack" };
       const parsed = parseEvent(m.data);
       if (!parsed.ok) return { action: "dead", reason: `invalid event: ${parsed.reason}` };
       const event = parsed.event;

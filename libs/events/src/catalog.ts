@@ -176,7 +176,8 @@ export const eventCatalog = {
   "document.accessed": {
     scope: "namespace",
     summary:
-      "Documents of one namespace were read or returned by searches during a short window; an event carries the window's counts for up to 500 documents (a busier window is split over several events), never one event per hit.",
+      "Documents of one namespace were read or returned by searches during a short window; an event carries the window's counts for up to 500 documents (a busier window is split over several events), never one event per hit. Internal, for tiering: never delivered to webhooks.",
+    webhooks: false,
     data: z.object({
       namespace_id: z.string(),
       organization_id: z.string(),
@@ -265,7 +266,13 @@ export const eventCatalog = {
   },
 } as const satisfies Record<
   string,
-  { scope: "organization" | "namespace"; summary: string; data: z.ZodType }
+  {
+    scope: "organization" | "namespace";
+    summary: string;
+    data: z.ZodType;
+    /** false: an internal event, for the platform's own services; no webhook receives it. */
+    webhooks?: false;
+  }
 >;
 
 export type EventCatalog = typeof eventCatalog;
@@ -275,4 +282,9 @@ export const EVENT_TYPES = Object.keys(eventCatalog) as EventType[];
 
 export function isEventType(value: string): value is EventType {
   return Object.hasOwn(eventCatalog, value);
+}
+
+/** Whether this is an internal event type (marked `webhooks: false`): no webhook receives it. */
+export function isInternalEventType(value: string): boolean {
+  return isEventType(value) && "webhooks" in eventCatalog[value];
 }

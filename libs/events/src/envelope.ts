@@ -71,6 +71,14 @@ export function subjectOf(envelope: Pick<EventEnvelope, "type" | "organizationid
   return `${EVENTS_SUBJECT_ROOT}.${scope}.${envelope.type}`;
 }
 
+/** The event type a subject names (see `subjectOf`), read without decoding the message; undefined for another subject. */
+export function eventTypeOfSubject(subject: string): string | undefined {
+  const prefix = `${EVENTS_SUBJECT_ROOT}.`;
+  if (!subject.startsWith(prefix)) return undefined;
+  const scopeEnd = subject.indexOf(".", prefix.length);
+  return scopeEnd < 0 ? undefined : subject.slice(scopeEnd + 1);
+}
+
 /** A subject filter for one event type in every scope, e.g. `strata.evt.*.api_key.revoked`. */
 export function subjectFilterFor(type: EventType | ">"): string {
   return type === ">" ? `${EVENTS_SUBJECT_ROOT}.>` : `${EVENTS_SUBJECT_ROOT}.*.${type}`;

@@ -1,6 +1,6 @@
 export { asyncApiDocument } from "./asyncapi.js";
 export type { EventCatalog, EventData, EventType } from "./catalog.js";
-export { EVENT_TYPES, eventCatalog, isEventType } from "./catalog.js";
+export { EVENT_TYPES, eventCatalog, isEventType, isInternalEventType } from "./catalog.js";
 export {
   DEAD_LETTER_HEADER_DESCRIPTIONS,
   DEAD_LETTER_HEADERS,
@@ -13,6 +13,7 @@ export {
   buildEvent,
   EVENTS_STREAM,
   EVENTS_SUBJECT_ROOT,
+  eventTypeOfSubject,
   parseEvent,
   subjectFilterFor,
   subjectOf,

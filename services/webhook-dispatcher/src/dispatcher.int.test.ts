@@ -152,6 +152,19 @@ describe("webhook dispatcher", () => {
     expect(!badEvents.ok && badEvents.error.details).toMatchObject({
       validation_errors: [{ location: "body.events[0]" }, { location: "body.headers.webhook-id" }],
     });
+    const internal = await call((c) => c.createWebhook, {
+      namespaceId: ns,
+      webhookName: "internal",
+      url: receiver.url,
+      events: ["batch.*", "document.accessed"],
+      namespaces: [],
+      headers: {},
+    });
+    expect(!internal.ok && internal.error.details).toMatchObject({
+      validation_errors: [
+        { location: "body.events[1]", message: "'document.accessed' is internal: no webhook receives it" },
+      ],
+    });
     const reader: Caller = { ...admin, permissions: ["read"], namespaces: [ns] };
     const orgWide = await call(
       (c) => c.createWebhook,

@@ -1965,7 +1965,7 @@ export interface components {
             webhook_name: string;
             /** @description http(s) URL; private and loopback addresses are refused */
             url: string;
-            /** @description Event types (batch.completed) or patterns (batch.*, *) */
+            /** @description Event types (batch.completed) or patterns (batch.*, *); the internal document.accessed is never delivered */
             events: string[];
             /** @description Organization-wide webhooks only: the namespaces (ids or names) it covers; default all */
             namespaces?: string[];
@@ -1986,7 +1986,7 @@ export interface components {
             webhook_name?: string;
             /** @description http(s) URL; private and loopback addresses are refused */
             url?: string;
-            /** @description Event types (batch.completed) or patterns (batch.*, *) */
+            /** @description Event types (batch.completed) or patterns (batch.*, *); the internal document.accessed is never delivered */
             events?: string[];
             /** @description Organization-wide webhooks only: the namespaces (ids or names) it covers; default all */
             namespaces?: string[];

@@ -25,7 +25,9 @@ const events = z
   .array(z.string().min(1).max(128))
   .min(1)
   .max(50)
-  .describe("Event types (batch.completed) or patterns (batch.*, *)");
+  .describe(
+    "Event types (batch.completed) or patterns (batch.*, *); the internal document.accessed is never delivered",
+  );
 const headers = z
   .record(z.string().min(1).max(64), z.string().max(1024))
   .describe("Sent with every delivery");

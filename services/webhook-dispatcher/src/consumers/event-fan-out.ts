@@ -1,6 +1,6 @@
 import { groupCommit } from "@strata/batching";
 import { type ConsumerHandle, type ConsumerObserver, startAllEventsConsumer } from "@strata/bus";
-import type { AnyEventEnvelope } from "@strata/events";
+import { type AnyEventEnvelope, isInternalEventType } from "@strata/events";
 import type { Logger } from "@strata/logger";
 import type { NatsConnection } from "nats";
 import { type FannedOutAttempt, fanOut } from "../domain/fan-out.js";
@@ -70,6 +70,8 @@ export function startEventFanOut(options: {
     startAt: "new",
     logger,
     ...(options.observer === undefined ? {} : { observer: options.observer }),
+    // document.accessed and any other internal type: acknowledged unread.
+    ignores: isInternalEventType,
     // Order across events does not matter to webhooks (receivers order by time); throughput does.
     concurrency: FAN_OUT_CONCURRENCY,
     // Buffered messages get no heartbeats: pull no more than are handled at once.

@@ -1,3 +1,4 @@
+import type { AnyEventEnvelope } from "@strata/events";
 import { describe, expect, it } from "vitest";
 import { batchEvent, domainFixture } from "../testing/domain-fixtures.js";
 import { fanOut } from "./fan-out.js";
@@ -11,6 +12,29 @@ describe("fan-out", () => {
     const [again = []] = await fanOut(ports, [event]);
     expect(first?.deliveryId).toMatch(/^whd_/);
     expect(again).toEqual([]);
+    expect(await runtime.store.table(DELIVERIES_TABLE).count()).toBe(1);
+  });
+
+  it("delivers no internal event (document.accessed), even to a webhook of every event (*)", async () => {
+    const { runtime, ports } = await domainFixture();
+    const at = runtime.now().toISOString();
+    const accessed: AnyEventEnvelope = {
+      ...batchEvent("evt_a", "batch.completed", runtime.now()),
+      type: "document.accessed",
+      data: {
+        namespace_id: "ns_1",
+        organization_id: "org_1",
+        window_start: at,
+        window_end: at,
+        accesses: [
+          { collection_id: "c", document_id: "d", tier: "hot", reads: 1, hits: 0, last_accessed_at: at },
+        ],
+      },
+    };
+    expect(await fanOut(ports, [accessed, batchEvent("evt_b", "batch.completed", runtime.now())])).toEqual([
+      [],
+      [expect.objectContaining({ webhookId: "wh_test" })],
+    ]);
     expect(await runtime.store.table(DELIVERIES_TABLE).count()).toBe(1);
   });
 

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Versioned } from "@strata/docstore";
 import { ok } from "@strata/errors";
-import type { AnyEventEnvelope } from "@strata/events";
+import { type AnyEventEnvelope, isInternalEventType } from "@strata/events";
 import { timeOrderedIdFromSeed } from "@strata/ids";
 import { matchesAnyPattern } from "./event-patterns.js";
 import type { DueAttempt, WebhookPorts } from "./ports.js";
 import { DELIVERIES_TABLE, type DeliveryRecord, WEBHOOKS_TABLE, type WebhookRecord } from "./tables.js";
 
-/** Whether a webhook receives an event: its organization, its scope, one of its patterns. */
+/** Whether a webhook receives an event: not internal, its organization, its scope, one of its patterns. */
 export function subscribes(webhook: WebhookRecord, event: AnyEventEnvelope): boolean {
+  if (isInternalEventType(event.type)) return false;
   if (!webhook.is_active || webhook.organization_id !== event.organizationid) return false;
   if (!matchesAnyPattern(event.type, webhook.events)) return false;
   if (webhook.namespace_id !== null) return event.namespaceid === webhook.namespace_id;

@@ -1,5 +1,6 @@
 import { MAX_WEBHOOK_RATE_PER_SECOND } from "@strata/contracts";
 import { type AppError, type ValidationIssue, validationFailed } from "@strata/errors";
+import { isInternalEventType } from "@strata/events";
 import { isEventPattern } from "./event-patterns.js";
 import type { UrlRefusal } from "./ports.js";
 
@@ -31,6 +32,7 @@ export function checkWebhookFields(fields: WebhookFields, refuseUrl: UrlRefusal)
     if (fields.events.length === 0 || fields.events.length > 50) issue("events", "Give 1 to 50 event types");
     fields.events.forEach((e, i) => {
       if (!isEventPattern(e)) issue(`events[${i}]`, `'${e}' is not an event type or a 'prefix.*' pattern`);
+      else if (isInternalEventType(e)) issue(`events[${i}]`, `'${e}' is internal: no webhook receives it`);
     });
   }
   if (fields.headers !== undefined) {
