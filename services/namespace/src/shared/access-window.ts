@@ -6,8 +6,12 @@ interface Counts {
   readonly doc: AccessedDocument;
   reads: number;
   hits: number;
-  last: Date;
+  /** ISO time of the last access: one per call, so an event's entries need no conversion. */
+  last: string;
 }
+
+/** Counts by collection id, then by document id: no key string built per access. */
+type CountsByDocument = Map<string, Map<string, Counts>>;
 
 export interface AccessWindowOptions {
   /** Publishes the window's document.accessed events (one per namespace); failures are the caller's to log. */
@@ -18,29 +22,41 @@ export interface AccessWindowOptions {
    */
   readonly onError: (error: unknown, documents: number) => void;
   readonly clock: () => Date;
-  /** A window closes after this long… */
+  /** A window closes after this long (default WINDOW_MS)… */
   readonly flushMs?: number;
-  /** …or once it counts this many distinct documents, whichever comes first. */
+  /** …or once it counts this many distinct documents (default WINDOW_DOCUMENTS), whichever comes first. */
   readonly maxEntries?: number;
 }
 
 /**
- * Most documents one document.accessed event names. A full window (5,000 documents with ids of up
- * to 128 characters) would be about 1.5 MB of JSON, past NATS's default 1 MB message limit, and one
+ * 5 s: the tier-migrator writes the counts it receives every 5 s (TIER_ACCESS_FLUSH_INTERVAL) and
+ * tiering decides in hours, so a shorter window adds events, not precision. A document hit again
+ * within the window is one entry, not one per window: with 1 s windows, `bench:search`'s repeated
+ * queries made every hit an entry that was built, validated, published and parsed by two consumers.
+ */
+const WINDOW_MS = 5_000;
+/** At most this many documents' counts wait in memory (a few MB); a busier window closes early. */
+const WINDOW_DOCUMENTS = 20_000;
+
+/**
+ * Most documents one document.accessed event names. 5,000 documents with ids of up to 128
+ * characters would be about 1.5 MB of JSON, past NATS's default 1 MB message limit, and one
  * large event is also one long task for every consumer, which queries behind it wait for.
  */
 export const ACCESSES_PER_EVENT = 500;
 
 /**
  * Reads and search hits counted in memory per document and published as document.accessed events
- * per namespace per window (~1 s, or sooner when the window is full), at most ACCESSES_PER_EVENT
+ * per namespace per window (5 s, or sooner when the window is full), at most ACCESSES_PER_EVENT
  * documents each and one per turn of the event loop: an access costs a map update, never a store
  * write or a publish of its own. A crash loses at most one window's counts, which only makes tiering
  * decisions a little less informed.
  */
 export class AccessWindow implements RecordAccess {
   readonly #options: AccessWindowOptions;
-  #counts = new Map<string, Counts>();
+  #counts: CountsByDocument = new Map();
+  /** Distinct documents counted in the window. */
+  #size = 0;
   #start: Date;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
@@ -52,7 +68,7 @@ export class AccessWindow implements RecordAccess {
 
   reads(documents: readonly AccessedDocument[]): void {
     if (documents.length === 0) return;
-    const now = this.#options.clock();
+    const now = this.#options.clock().toISOString();
     for (const doc of documents) this.#count(doc, now).reads += 1;
     this.#schedule();
   }
@@ -60,7 +76,7 @@ export class AccessWindow implements RecordAccess {
   hits(documents: readonly AccessedDocument[]): void {
     if (documents.length === 0) return;
     // One reading of the clock for the call: a search's hits are accessed at one moment.
-    const now = this.#options.clock();
+    const now = this.#options.clock().toISOString();
     for (const doc of documents) this.#count(doc, now).hits += 1;
     this.#schedule();
   }
@@ -70,10 +86,12 @@ export class AccessWindow implements RecordAccess {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     const counts = this.#counts;
+    const size = this.#size;
     const start = this.#start;
     this.#counts = new Map();
+    this.#size = 0;
     this.#start = this.#options.clock();
-    if (counts.size === 0) return this.#flushing;
+    if (size === 0) return this.#flushing;
     const end = this.#start;
     const groups = groupsOf(counts);
     this.#flushing = this.#flushing.then(async () => {
@@ -93,34 +111,41 @@ export class AccessWindow implements RecordAccess {
     return this.#flushing;
   }
 
-  #count(doc: AccessedDocument, now: Date): Counts {
-    const key = `${doc.collection_id}/${doc.document_id}`;
-    let counts = this.#counts.get(key);
+  #count(doc: AccessedDocument, now: string): Counts {
+    let byDocument = this.#counts.get(doc.collection_id);
+    if (byDocument === undefined) {
+      byDocument = new Map();
+      this.#counts.set(doc.collection_id, byDocument);
+    }
+    let counts = byDocument.get(doc.document_id);
     if (counts === undefined) {
       counts = { doc, reads: 0, hits: 0, last: now };
-      this.#counts.set(key, counts);
+      byDocument.set(doc.document_id, counts);
+      this.#size += 1;
     } else counts.last = now;
     return counts;
   }
 
   #schedule(): void {
-    if (this.#counts.size >= (this.#options.maxEntries ?? 5000)) {
+    if (this.#size >= (this.#options.maxEntries ?? WINDOW_DOCUMENTS)) {
       void this.flush();
       return;
     }
-    if (this.#timer !== undefined || this.#counts.size === 0) return;
-    this.#timer = setTimeout(() => void this.flush(), this.#options.flushMs ?? 1000);
+    if (this.#timer !== undefined || this.#size === 0) return;
+    this.#timer = setTimeout(() => void this.flush(), this.#options.flushMs ?? WINDOW_MS);
     this.#timer.unref();
   }
 }
 
 /** The counted documents by namespace, at most ACCESSES_PER_EVENT in each group. */
-function groupsOf(counts: ReadonlyMap<string, Counts>): Array<readonly [string, Counts[]]> {
+function groupsOf(counts: CountsByDocument): Array<readonly [string, Counts[]]> {
   const byNamespace = new Map<string, Counts[]>();
-  for (const c of counts.values()) {
-    const list = byNamespace.get(c.doc.namespace_id) ?? [];
-    list.push(c);
-    byNamespace.set(c.doc.namespace_id, list);
+  for (const byDocument of counts.values()) {
+    for (const c of byDocument.values()) {
+      const list = byNamespace.get(c.doc.namespace_id) ?? [];
+      list.push(c);
+      byNamespace.set(c.doc.namespace_id, list);
+    }
   }
   return [...byNamespace].flatMap(([namespaceId, all]) =>
     chunksOf(all, ACCESSES_PER_EVENT).map((list) => [namespaceId, list] as const),
@@ -148,7 +173,7 @@ function eventOf(
         tier: c.doc.tier,
         reads: c.reads,
         hits: c.hits,
-        last_accessed_at: c.last.toISOString(),
+        last_accessed_at: c.last,
       })),
     },
   );

@@ -25,11 +25,17 @@ export async function searchTiers(
   if (!hot.ok) return hot;
   if (!warm.ok) return warm;
   if (cold !== undefined && !cold.ok) return cold;
-  const hits: TierHit[] = [
-    ...hot.value.map((h) => ({ ...h, tier: "hot" as const })),
-    ...warm.value.map((h) => ({ ...h, tier: "warm" as const })),
-    ...(cold === undefined ? [] : cold.value.hits.map((h) => ({ ...h, tier: "cold" as const }))),
-  ];
+  const hits: TierHit[] = [];
+  tagged(hot.value, "hot", hits);
+  tagged(warm.value, "warm", hits);
+  if (cold !== undefined) tagged(cold.value.hits, "cold", hits);
   hits.sort((a, b) => b.score - a.score);
   return ok({ hits, coldScanned: cold?.value.scanned });
+}
+
+/** Appends a tier's hits, each named with its tier (a loop: this runs for every search). */
+function tagged(from: readonly VectorHit[], tier: VectorTier, into: TierHit[]): void {
+  for (const h of from) {
+    into.push({ collectionId: h.collectionId, documentId: h.documentId, score: h.score, tier });
+  }
 }
