@@ -20,8 +20,8 @@ export interface AllEventsConsumerOptions extends ConsumerSettings {
   readonly startAt?: "all" | "new";
   /**
    * Types this consumer has no use for: acknowledged as they come, without decoding (the subject
-   * names the type). One filter on every subject still delivers them; decoding a large internal
-   * event only to drop it was most of what it cost.
+   * names the type). The one filter on every subject still delivers them, and an internal event can
+   * be large (a document.accessed names up to 500 documents).
    */
   readonly ignores?: (type: string) => boolean;
 }
