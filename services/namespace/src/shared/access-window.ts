@@ -31,8 +31,8 @@ export interface AccessWindowOptions {
 /**
  * 5 s: the tier-migrator writes the counts it receives every 5 s (TIER_ACCESS_FLUSH_INTERVAL) and
  * tiering decides in hours, so a shorter window adds events, not precision. A document hit again
- * within the window is one entry, not one per window: with 1 s windows, `bench:search`'s repeated
- * queries made every hit an entry that was built, validated, published and parsed by two consumers.
+ * within the window stays one entry; with 1 s windows, a hit a second later was a second entry,
+ * built, validated, published and decoded again.
  */
 const WINDOW_MS = 5_000;
 /** At most this many documents' counts wait in memory (a few MB); a busier window closes early. */
@@ -50,7 +50,7 @@ export const ACCESSES_PER_EVENT = 500;
 /**
  * Reads and search hits counted in memory per document and published as document.accessed events
  * per namespace per window (5 s, or sooner when the window is full), at most ACCESSES_PER_EVENT
- * documents each and one per turn of the event loop: an access costs a map update, never a store
+ * documents each, EVENT_SPACING_MS apart: an access costs a map update, never a store
  * write or a publish of its own. A crash loses at most one window's counts, which only makes tiering
  * decisions a little less informed.
  */
