@@ -77,6 +77,19 @@ describe("AccessWindow", () => {
     expect(published[0]?.data.accesses).toHaveLength(3);
   });
 
+  it("counts a document id in two collections as two documents", async () => {
+    const { window, published } = recorder(2);
+    const other: AccessedDocument = { ...doc("ns_a", "d1"), collection_id: "col_2" };
+    window.hits([doc("ns_a", "d1")]);
+    window.reads([other]);
+    await window.flush();
+    expect(published).toHaveLength(1);
+    expect(published[0]?.data.accesses.map((a) => [a.collection_id, a.reads, a.hits])).toEqual([
+      ["col_1", 0, 1],
+      ["col_2", 1, 0],
+    ]);
+  });
+
   it("splits a busy namespace's window into events of at most ACCESSES_PER_EVENT documents, each under NATS's 1 MB", async () => {
     const { window, published } = recorder();
     // The longest document ids there are (128 characters): a 5,000-document window was ~1.5 MB.
@@ -103,7 +116,7 @@ describe("AccessWindow", () => {
     expect(JSON.stringify(published[0]).length * (5000 / ACCESSES_PER_EVENT)).toBeGreaterThan(1024 * 1024);
   });
 
-  it("publishes a window's events a turn of the event loop apart, so what arrives meanwhile runs between them", async () => {
+  it("publishes a window's events apart, so what arrives meanwhile runs between them", async () => {
     const order: string[] = [];
     const window = new AccessWindow({
       publish: async (events) => {
