@@ -59,13 +59,12 @@ export function unaryWithCaller<Req, Res>(
   handler: UnaryHandlerWithCaller<Req, Res>,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const context = callContext(call);
-    const { caller } = context;
+    const caller = callerOf(call.metadata);
     if (caller === undefined) {
       callback(toServiceError(appError("unauthorized", "The call carries no verified caller")));
       return;
     }
-    respond(() => handler(call.request, { ...context, caller }), callback);
+    respond(() => handler(call.request, contextOf(call, caller)), callback);
   };
 }
 
@@ -98,13 +97,33 @@ interface SurfaceCall {
 }
 
 export function callContext(call: SurfaceCall): CallContext {
-  const controller = new AbortController();
-  call.once("cancelled", () => controller.abort(new Error("The call was cancelled")));
+  return contextOf(call, callerOf(call.metadata));
+}
+
+/**
+ * The call's context. Its signal is made when a handler first reads it: most never do (only long
+ * work takes one), and making an AbortSignal for every call took 12 µs of each search's two calls
+ * in the platform (profile of 2026-12-06). A signal made after the cancellation is made aborted.
+ */
+function contextOf<C extends Caller | undefined>(call: SurfaceCall, caller: C): CallContext & { caller: C } {
+  let controller: AbortController | undefined;
+  let cancelled = false;
+  const abort = () => controller?.abort(new Error("The call was cancelled"));
+  call.once("cancelled", () => {
+    cancelled = true;
+    abort();
+  });
   return {
-    caller: callerOf(call.metadata),
+    caller,
     metadata: call.metadata,
     deadline: deadlineOf(call.getDeadline()),
-    signal: controller.signal,
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (cancelled) abort();
+      }
+      return controller.signal;
+    },
   };
 }
 

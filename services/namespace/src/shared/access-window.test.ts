@@ -77,6 +77,20 @@ describe("AccessWindow", () => {
     expect(published[0]?.data.accesses).toHaveLength(3);
   });
 
+  it("counts a call's accesses in a timer's turn after it, so a full window closes without a flush", async () => {
+    const { window, published } = recorder(2);
+    window.hits([doc("ns_a", "d1"), doc("ns_a", "d2")]);
+    // Nothing is counted while the caller's answer is still on its way.
+    expect(published).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(published.map((e) => e.data.accesses.map((a) => [a.document_id, a.hits]))).toEqual([
+      [
+        ["d1", 1],
+        ["d2", 1],
+      ],
+    ]);
+  });
+
   it("counts a document id in two collections as two documents", async () => {
     const { window, published } = recorder(2);
     const other: AccessedDocument = { ...doc("ns_a", "d1"), collection_id: "col_2" };
