@@ -4,7 +4,7 @@ import { type AppError, badRequest, ok, type Result, unavailable } from "@strata
 import { newId } from "@strata/ids";
 import type { Logger } from "@strata/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { validatorCompiler } from "fastify-type-provider-zod";
 import type { Registry } from "prom-client";
 import { ApiKeyVerifier } from "./auth/api-key-verifier.js";
 import { callerFromKey } from "./auth/caller-from-key.js";
@@ -16,6 +16,7 @@ import { FailedAuthLimiter } from "./http/failed-auth-limiter.js";
 import { createGatewayMetrics, installRequestMetrics } from "./http/metrics.js";
 import { registerDocsPage, registerOpenApi } from "./http/openapi.js";
 import { createRateLimitCheck } from "./http/rate-limit.js";
+import { responseSerializerCompiler } from "./http/response-serializer.js";
 import { installRouteErrorRules } from "./http/route-errors.js";
 import { installSpanNaming, tracingServerFactory } from "./http/tracing.js";
 import { IdempotencyGuard } from "./idempotency/idempotency-guard.js";
@@ -115,7 +116,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<GatewayApp>
     },
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   // JSON only: a text/plain (or any other) body is a 400, not a string that fails validation.
   app.removeContentTypeParser(["text/plain"]);
 
