@@ -1,4 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
+import { type TakenLater, takenLater } from "@strata/batching";
 import type { GrpcCallObserver } from "@strata/grpc";
 import { Counter, Histogram, type Registry } from "prom-client";
 
@@ -34,11 +35,10 @@ interface FinishedCall {
 export class GrpcServerMetrics {
   readonly #calls: Counter<string>;
   readonly #durations: Histogram<string>;
-  #uncounted: FinishedCall[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  readonly #finished: TakenLater<FinishedCall> = takenLater((calls) => this.#count(calls), MOST_UNCOUNTED);
 
   constructor(registry: Registry) {
-    const countUncounted = () => this.#countUncounted();
+    const countUncounted = () => this.#finished.takeNow();
     this.#calls = new Counter({
       name: "strata_grpc_server_calls_total",
       help: "gRPC calls answered, by method and status code (local in-process calls included)",
@@ -67,22 +67,13 @@ export class GrpcServerMetrics {
           method = { labels: { service, grpc_service: grpcService, grpc_method: name }, byCode: new Map() };
           methods.set(rpc, method);
         }
-        this.#uncounted.push({ method, code, seconds });
-        if (this.#uncounted.length >= MOST_UNCOUNTED) this.#countUncounted();
-        else if (this.#timer === undefined) {
-          this.#timer = setTimeout(() => this.#countUncounted(), 0);
-          this.#timer.unref();
-        }
+        this.#finished.add({ method, code, seconds });
       },
     };
   }
 
-  #countUncounted(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const uncounted = this.#uncounted;
-    this.#uncounted = [];
-    for (const { method, code, seconds } of uncounted) {
+  #count(calls: readonly FinishedCall[]): void {
+    for (const { method, code, seconds } of calls) {
       let labels = method.byCode.get(code);
       if (labels === undefined) {
         labels = { ...method.labels, code: grpc.status[code] ?? String(code) };

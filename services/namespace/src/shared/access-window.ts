@@ -1,4 +1,4 @@
-import { chunksOf } from "@strata/batching";
+import { chunksOf, type TakenLater, takenLater } from "@strata/batching";
 import { buildEvent, type EventEnvelope } from "@strata/events";
 import type { AccessedDocument, RecordAccess } from "./ports.js";
 
@@ -44,6 +44,8 @@ export interface AccessWindowOptions {
 const WINDOW_MS = 5_000;
 /** At most this many documents' counts wait in memory (a few MB); a busier window closes early. */
 const WINDOW_DOCUMENTS = 20_000;
+/** Calls whose accesses wait to be counted before they are counted at once, whatever the timer. */
+const MOST_UNCOUNTED = 4_096;
 /** Between the events of one window: a full window's 40 events go out over about a second. */
 const EVENT_SPACING_MS = 25;
 
@@ -70,8 +72,7 @@ export class AccessWindow implements RecordAccess {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   /** Accesses not counted yet, each call's documents with the moment it happened (see #countSoon). */
-  #uncounted: Uncounted[] = [];
-  #countTimer: NodeJS.Timeout | undefined;
+  readonly #uncounted: TakenLater<Uncounted> = takenLater((calls) => this.#countAll(calls), MOST_UNCOUNTED);
 
   constructor(options: AccessWindowOptions) {
     this.#options = options;
@@ -88,7 +89,7 @@ export class AccessWindow implements RecordAccess {
 
   /** Publishes what is counted now (tests; stop). */
   flush(): Promise<void> {
-    this.#countUncounted();
+    this.#uncounted.takeNow();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     const counts = this.#counts;
@@ -125,20 +126,11 @@ export class AccessWindow implements RecordAccess {
    * of that moment. The clock is read now: a search's hits are accessed at one moment.
    */
   #countSoon(documents: readonly AccessedDocument[], hits: boolean): void {
-    if (documents.length === 0) return;
-    this.#uncounted.push({ documents, hits, at: this.#options.clock() });
-    if (this.#countTimer !== undefined) return;
-    this.#countTimer = setTimeout(() => this.#countUncounted(), 0);
-    this.#countTimer.unref();
+    if (documents.length > 0) this.#uncounted.add({ documents, hits, at: this.#options.clock() });
   }
 
-  #countUncounted(): void {
-    if (this.#countTimer !== undefined) clearTimeout(this.#countTimer);
-    this.#countTimer = undefined;
-    const uncounted = this.#uncounted;
-    if (uncounted.length === 0) return;
-    this.#uncounted = [];
-    for (const { documents, hits, at } of uncounted) {
+  #countAll(calls: readonly Uncounted[]): void {
+    for (const { documents, hits, at } of calls) {
       const now = at.toISOString();
       for (const doc of documents) {
         const counts = this.#count(doc, now);
